@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vnetctl: global options, then one command from the table. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: vnetctl [OPTIONS] OBJECT VERB [ARGUMENTS]\n"
+		   "       vnetctl OBJECT help\n\n"
+		   "Options:\n"
+		   "  -n, --netns NAME  work in the network namespace NAME (as ip -n)\n"
+		   "  -j, --json        JSON output\n"
+		   "  -p, --pretty      indented JSON\n"
+		   "      --dry-run     print the plan, change nothing\n"
+		   "  -q, --quiet       no informational lines\n"
+		   "  -h, --help        this help\n"
+		   "  -V, --version     print the version\n\n"
+		   "Objects:\n");
+	for (const struct cmd *c = cmds; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nExit status: 0 success or no change, 1 the operation failed, "
+		   "2 usage or parse error (nothing changed).\n");
+}
+
+int report(struct vnet_ctx *ctx)
+{
+	const struct vnet_error *e = vnet_ctx_error(ctx);
+
+	fprintf(stderr, "vnetctl: %s\n", e->msg[0] ? e->msg : "failed");
+	return e->exit_code ? e->exit_code : VNET_EXIT_FAIL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "netns", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "dry-run", no_argument, NULL, 'D' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	struct vnet_ctx *ctx = vnet_ctx_new();
+	const char *netns = NULL;
+	unsigned int flags = 0;
+	int c, rc;
+
+	if (!ctx) {
+		fprintf(stderr, "vnetctl: out of memory\n");
+		return VNET_EXIT_FAIL;
+	}
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+n:jpqhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			netns = optarg;
+			break;
+		case 'j':
+			flags |= VNET_F_JSON;
+			break;
+		case 'p':
+			flags |= VNET_F_PRETTY;
+			break;
+		case 'D':
+			flags |= VNET_F_DRY_RUN;
+			break;
+		case 'q':
+			flags |= VNET_F_QUIET;
+			break;
+		case 'h':
+			usage(stdout);
+			vnet_ctx_free(ctx);
+			return VNET_EXIT_OK;
+		case 'V':
+			printf("vnetctl %s\n", vnet_version());
+			vnet_ctx_free(ctx);
+			return VNET_EXIT_OK;
+		default:
+			if (optopt)
+				fprintf(stderr, "vnetctl: option -%c: %s\n", optopt,
+					optopt == 'n' ? "a namespace name is required" : "unknown option");
+			else
+				fprintf(stderr, "vnetctl: option \"%s\": unknown or missing its value\n",
+					argv[optind - 1]);
+			vnet_ctx_free(ctx);
+			return VNET_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		vnet_ctx_free(ctx);
+		return VNET_EXIT_USAGE;
+	}
+	vnet_ctx_set_flags(ctx, flags);
+	for (const struct cmd *cm = cmds; cm->name; cm++) {
+		if (strcmp(cm->name, argv[optind]))
+			continue;
+		if (netns && vnet_ctx_set_netns(ctx, netns) < 0)
+			rc = report(ctx);
+		else
+			rc = cm->run(ctx, argc - optind, argv + optind);
+		vnet_ctx_free(ctx);
+		return rc;
+	}
+	if (!strcmp(argv[optind], "help")) {
+		usage(stdout);
+		rc = VNET_EXIT_OK;
+	} else {
+		fprintf(stderr, "vnetctl: unknown object \"%s\"; try vnetctl --help\n", argv[optind]);
+		rc = VNET_EXIT_USAGE;
+	}
+	vnet_ctx_free(ctx);
+	return rc;
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The objects: thin wrappers that hand the words to the library. */
+#include <string.h>
+
+#include "cmd.h"
+
+/* Help text comes from the library's tables, never a hand-kept copy. */
+void usage_object(FILE *f, const char *object)
+{
+	const struct vnet_verb *v = vnet_verbs();
+	const struct vnet_keyword *last = NULL;
+	size_t ol = strlen(object);
+
+	fprintf(f, "Usage:\n");
+	for (const struct vnet_verb *x = v; x->object; x++)
+		if (!strncmp(x->object, object, ol) && (!x->object[ol] || x->object[ol] == ' '))
+			fprintf(f, "  vnetctl [OPTIONS] %s %s %s%s\n      %s\n", x->object, x->verb,
+				x->args, x->keywords && x->keywords[0].word ? " [KEYWORD VALUE]..." : "",
+				x->summary);
+	for (const struct vnet_verb *x = v; x->object; x++) {
+		if (strncmp(x->object, object, ol) || (x->object[ol] && x->object[ol] != ' ') ||
+		    !x->keywords || !x->keywords[0].word || x->keywords == last)
+			continue;
+		/* add and set share a table: list it once per object. */
+		if (last && !strcmp(last[0].word, x->keywords[0].word))
+			continue;
+		last = x->keywords;
+		fprintf(f, "\nKeywords of %s add|set:\n", x->object);
+		for (const struct vnet_keyword *k = x->keywords; k->word; k++) {
+			char left[64];
+
+			snprintf(left, sizeof(left), "%s%s%s", k->word, k->value ? " " : "",
+				 k->value ? k->value : "");
+			fprintf(f, "  %-28s %s\n", left, k->help);
+		}
+	}
+}
+
+static int run_object(struct vnet_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "help") ||
+	    (argc == 3 && !strcmp(argv[1], "port") && !strcmp(argv[2], "help"))) {
+		usage_object(argc < 2 ? stderr : stdout, argv[0]);
+		return argc < 2 ? VNET_EXIT_USAGE : VNET_EXIT_OK;
+	}
+	if (vnet_run(ctx, argc, argv) < 0)
+		return report(ctx);
+	return VNET_EXIT_OK;
+}
+
+const struct cmd cmds[] = {
+	{ "bridge", "bridges and their ports (brctl, ip link type bridge)", run_object },
+	{ 0 }
+};

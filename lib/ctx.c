@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The library context and its error record. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "internal.h"
+
+struct vnet_ctx *vnet_ctx_new(void)
+{
+	struct vnet_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	if (!ctx)
+		return NULL;
+	ctx->netns_fd = -1;
+	ctx->out = stdout;
+	ctx->err.word = -1;
+	return ctx;
+}
+
+void vnet_ctx_free(struct vnet_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	nlm_close(ctx);
+	if (ctx->netns_fd >= 0)
+		close(ctx->netns_fd);
+	free(ctx);
+}
+
+int vnet_ctx_set_netns(struct vnet_ctx *ctx, const char *name)
+{
+	const char *why;
+	char path[300];
+
+	/* ip(8) keeps namespaces as files under /run/netns: the name is a path part. */
+	if (!name[0] || strlen(name) > 255 || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, "..")) {
+		why = "not a valid namespace name";
+		return vnet_usage(ctx, -1, "netns %s: %s", name, why);
+	}
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return vnet_fail(ctx, errno, "netns %s: cannot open %s", name, path);
+	if (ctx->netns_fd >= 0)
+		close(ctx->netns_fd);
+	nlm_close(ctx);
+	ctx->netns_fd = fd;
+	snprintf(ctx->netns, sizeof(ctx->netns), "%s", name);
+	return 0;
+}
+
+void vnet_ctx_set_flags(struct vnet_ctx *ctx, unsigned int flags)
+{
+	ctx->flags = flags;
+}
+
+void vnet_ctx_set_output(struct vnet_ctx *ctx, FILE *out)
+{
+	ctx->out = out;
+}
+
+const struct vnet_error *vnet_ctx_error(const struct vnet_ctx *ctx)
+{
+	return &ctx->err;
+}
+
+unsigned long vnet_ctx_requests(const struct vnet_ctx *ctx)
+{
+	return ctx->nreq;
+}
+
+const char *vnet_version(void)
+{
+	return VNET_VERSION;
+}
+
+void vnet_clear_error(struct vnet_ctx *ctx)
+{
+	memset(&ctx->err, 0, sizeof(ctx->err));
+	ctx->err.word = -1;
+}
+
+static int set_error(struct vnet_ctx *ctx, int code, int err, int word, const char *fmt,
+		     va_list ap)
+{
+	ctx->err.exit_code = code;
+	ctx->err.err = err;
+	ctx->err.word = word;
+	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
+	size_t l = strlen(ctx->err.msg);
+
+	/* Failures carry the system's words for the errno, once. */
+	if (code == VNET_EXIT_FAIL && err && l && ctx->err.msg[l - 1] != ')')
+		snprintf(ctx->err.msg + l, sizeof(ctx->err.msg) - l, " (%s)", strerror(err));
+	return -(err ? err : EINVAL);
+}
+
+int vnet_usage(struct vnet_ctx *ctx, int word, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = set_error(ctx, VNET_EXIT_USAGE, EINVAL, word, fmt, ap);
+	va_end(ap);
+	ctx->err.err = 0; /* a usage error is ours, not an errno */
+	return r;
+}
+
+int vnet_fail(struct vnet_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = set_error(ctx, VNET_EXIT_FAIL, err, -1, fmt, ap);
+	va_end(ap);
+	return r;
+}

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Library-internal types: context, values, parameter tables, state, plan. */
+#ifndef VNET_INTERNAL_H
+#define VNET_INTERNAL_H
+
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vnet.h"
+
+struct mnl_socket;
+struct nlmsghdr;
+struct nlattr;
+struct nl_cache;
+struct json_object;
+
+#define VNET_NAMSIZ IFNAMSIZ /* 16: 15 bytes and the NUL */
+#define VLAN_N 4096
+
+struct vnet_ctx {
+	unsigned int flags;
+	FILE *out;
+	int netns_fd; /* -1: the caller's namespace */
+	char netns[256];
+	struct mnl_socket *nl;
+	unsigned int portid;
+	unsigned int seq;
+	unsigned long nreq;
+	struct vnet_error err;
+};
+
+/*
+ * Error helpers. Each returns -err so a caller can write
+ * "return vnet_fail(ctx, ...)". A word index of -1 means none.
+ */
+int vnet_usage(struct vnet_ctx *ctx, int word, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int vnet_fail(struct vnet_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void vnet_clear_error(struct vnet_ctx *ctx);
+
+/* ---- values ---- */
+
+/* A set of VLAN ids 0..4095 (only 1..4094 are valid VLANs). */
+struct vlanset {
+	uint64_t bits[VLAN_N / 64];
+};
+
+static inline void vlanset_add(struct vlanset *s, unsigned int v)
+{
+	s->bits[v / 64] |= 1ULL << (v % 64);
+}
+static inline void vlanset_del(struct vlanset *s, unsigned int v)
+{
+	s->bits[v / 64] &= ~(1ULL << (v % 64));
+}
+static inline int vlanset_has(const struct vlanset *s, unsigned int v)
+{
+	return !!(s->bits[v / 64] & (1ULL << (v % 64)));
+}
+int vlanset_empty(const struct vlanset *s);
+int vlanset_equal(const struct vlanset *a, const struct vlanset *b);
+/* "3,10-20" or "none"; returns the length written (snprintf-like). */
+int vlanset_format(const struct vlanset *s, char *buf, size_t len);
+
+/* A list of interface names ("eth0,eth1"). */
+struct namelist {
+	int n;
+	char (*names)[VNET_NAMSIZ];
+};
+void namelist_free(struct namelist *l);
+int namelist_has(const struct namelist *l, const char *name);
+
+/* Value parsers: 0 on success, else -EINVAL and a reason in *why. */
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **why);
+int parse_bool(const char *s, uint64_t *out, const char **why);
+int parse_centisecs(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+		    const char **why);
+int parse_mac(const char *s, uint8_t mac[6], const char **why);
+int parse_vlanlist(const char *s, struct vlanset *out, const char **why);
+int parse_ifname(const char *s, const char **why);
+int parse_namelist(const char *s, struct namelist *out, const char **why);
+int format_centisecs(uint64_t cs, char *buf, size_t len);
+int format_mac(const uint8_t mac[6], char *buf, size_t len);
+
+/* ---- parameter tables ---- */
+
+enum ptype {
+	PT_BOOL,   /* on|off */
+	PT_UINT,   /* decimal in [min, max] */
+	PT_CSEC,   /* seconds with up to two decimals, stored in centiseconds */
+	PT_ENUM,   /* one of names[], stored as its index or values[] */
+	PT_PVID,   /* N|none, none stored as 0 */
+	PT_VLANS,  /* VLAN list or none */
+	PT_MAC,    /* unicast, non-zero MAC address */
+	PT_NAMES,  /* IF[,IF...] */
+	PT_FLAG,   /* bare keyword; stores .min as the value (up/down) */
+};
+
+/* Where a field travels in a request. */
+enum pnest {
+	PN_NONE,     /* handled by the kind's own code */
+	PN_LINK,     /* a top-level IFLA_ attribute (mtu, address) */
+	PN_INFO,     /* IFLA_LINKINFO / IFLA_INFO_DATA */
+	PN_PORT,     /* IFLA_PROTINFO (AF_BRIDGE) port attribute */
+	PN_FLAGS,    /* ifi_flags IFF_UP */
+};
+
+struct param {
+	const char *word;
+	int field;		/* index into struct obj.v */
+	enum ptype type;
+	uint64_t min, max;	/* PT_UINT/PT_CSEC bounds; PT_FLAG value */
+	const char *const *names; /* PT_ENUM names, NULL-terminated */
+	const uint64_t *values;	/* PT_ENUM values (NULL: the index) */
+	enum pnest nest;
+	uint16_t attr;		/* netlink attribute type */
+	uint8_t width;		/* 1, 2 or 4 bytes; 0x82 = be16 */
+	const char *value;	/* usage: "on|off", "SECONDS" */
+	const char *help;
+};
+
+#define W_BE16 0x82
+
+#define MAX_FIELDS 32
+
+struct val {
+	uint64_t u;
+	uint8_t mac[6];
+	struct vlanset *vlans;
+	struct namelist names;
+};
+
+/* A desired or dumped object: which fields are known, and their values. */
+struct obj {
+	uint32_t mask; /* bit i: v[i] known */
+	struct val v[MAX_FIELDS];
+	int word[MAX_FIELDS]; /* statement word that set the field, -1 */
+};
+
+static inline int obj_has(const struct obj *o, int f)
+{
+	return !!(o->mask & (1U << f));
+}
+void obj_init(struct obj *o);
+void obj_free(struct obj *o);
+void obj_set_u(struct obj *o, int field, uint64_t u);
+int val_equal(const struct param *p, const struct val *a, const struct val *b);
+/* Formats a field the way the command line writes it. */
+int val_format(const struct param *p, const struct val *v, char *buf, size_t len);
+const struct param *param_by_field(const struct param *tab, int field);
+/* Fields of want (travelling in nest) that cur lacks or holds otherwise. */
+uint32_t obj_diff(const struct param *tab, const struct obj *want, const struct obj *cur,
+		  enum pnest nest);
+/* "stp on priority 4096 up": the fields in mask, as a statement writes them. */
+int obj_format(const struct param *tab, const struct obj *o, uint32_t mask, char *buf,
+	       size_t len);
+/* "stp off -> on, priority 32768 -> 4096" */
+int obj_format_changes(const struct param *tab, const struct obj *want,
+		       const struct obj *cur, uint32_t mask, char *buf, size_t len);
+void obj_copy_field(struct obj *dst, const struct obj *src, int f);
+void obj_copy_fields(struct obj *dst, const struct obj *src, uint32_t mask);
+
+/*
+ * Parses "keyword value ..." words from argv[i..argc) into o using tab.
+ * Unknown, duplicate and value-less keywords fail with one message format.
+ * what names the object for messages ("bridge br0").
+ */
+int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
+		int argc, char *const *argv, int i, struct obj *o);
+
+/* ---- netlink ---- */
+
+int nlm_open(struct vnet_ctx *ctx);
+void nlm_close(struct vnet_ctx *ctx);
+/* A request buffer big enough for any single change request. */
+#define NLM_REQ_SIZE 16384
+struct nlmsghdr *nlm_msg_start(char *buf, uint16_t type, uint16_t flags);
+/* Sends one request and waits for its ack; fills ctx->err on failure. */
+int nlm_request(struct vnet_ctx *ctx, struct nlmsghdr *nlh);
+/* The index of a link by name, asked of the kernel; -ENODEV if absent. */
+int nlm_ifindex(struct vnet_ctx *ctx, const char *name);
+/* Dump; cb returns MNL_CB_OK to go on. Retries an interrupted dump. */
+typedef int (*nlm_dump_cb)(const struct nlmsghdr *nlh, void *data);
+int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_cb cb,
+	    nlm_dump_cb reset, void *data);
+
+/* ---- state: what the kernel has ---- */
+
+struct portvlan {
+	int have; /* the dump reported VLAN entries for the port */
+	struct vlanset member;
+	struct vlanset untagged;
+	unsigned int pvid; /* 0: none */
+};
+
+struct link {
+	int ifindex;
+	char name[VNET_NAMSIZ];
+	char kind[16];	     /* IFLA_INFO_KIND, "" for none */
+	char slave_kind[16]; /* IFLA_INFO_SLAVE_KIND */
+	int master;	     /* ifindex, 0 none */
+	unsigned int flags;  /* ifi_flags */
+	unsigned int mtu;
+	uint8_t addr[6];
+	int addrlen;
+	int parent_dev;	     /* has a device (IFLA_PARENT_DEV_NAME) */
+	struct obj kobj;     /* kind-specific fields (bridge options) */
+	struct obj pobj;     /* port fields (bridge port options) */
+	struct portvlan vl;
+};
+
+struct state {
+	struct nl_cache *cache; /* libnl link cache: the generic fields */
+	struct link *links;
+	int n, cap;
+	int have_vlans;
+};
+
+enum { ST_LINKS = 1, ST_BRVLANS = 2 };
+int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what);
+void state_free(struct state *st);
+struct link *state_by_name(struct state *st, const char *name);
+struct link *state_by_index(struct state *st, int ifindex);
+const char *state_name(struct state *st, int ifindex);
+
+/* ---- plan ---- */
+
+enum optype {
+	OP_CREATE,	/* RTM_NEWLINK create: kind, fields of obj */
+	OP_DELETE,	/* RTM_DELLINK */
+	OP_SET,		/* RTM_NEWLINK change: fields of obj (info, link, flags) */
+	OP_MASTER,	/* set (or clear) the master */
+	OP_PORT,	/* AF_BRIDGE RTM_SETLINK: port fields of obj */
+	OP_VLAN_ADD,	/* AF_BRIDGE RTM_SETLINK: VLAN entries */
+	OP_VLAN_DEL,	/* AF_BRIDGE RTM_DELLINK: VLAN entries */
+};
+
+struct vlan_entry {
+	uint16_t vid, vid_end; /* a range when vid_end > vid */
+	uint16_t flags;	       /* BRIDGE_VLAN_INFO_PVID / _UNTAGGED */
+};
+
+struct kind;
+
+struct op {
+	enum optype type;
+	const struct kind *kind;
+	char name[VNET_NAMSIZ];
+	char master[VNET_NAMSIZ]; /* OP_MASTER: "" releases */
+	struct obj obj;		  /* the values to send */
+	uint32_t fields;	  /* which fields of obj */
+	struct vlan_entry *vlans;
+	int nvlans;
+	char *text;		  /* the plan line */
+	struct op *undo;	  /* inverse steps, run in order on rollback */
+	int nundo;
+	int done;
+};
+
+struct plan {
+	struct op *ops;
+	int n, cap;
+};
+
+struct op *plan_add(struct plan *p, enum optype type, const struct kind *k, const char *name);
+/* Adds an inverse step to op (copied). */
+struct op *op_add_undo(struct op *op, enum optype type, const struct kind *k, const char *name);
+void op_textf(struct op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void plan_free(struct plan *p);
+/* Builds op's request into buf (NLM_REQ_SIZE). Names resolve through the kernel. */
+struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf);
+/* Runs the plan; on failure undoes the steps taken, in reverse. */
+int plan_exec(struct vnet_ctx *ctx, struct plan *p);
+/* Prints the plan lines (or "no change"), honouring -q and -j. */
+void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what);
+
+/* Appends the VLAN entries that turn the set s with flags into ranges. */
+void vlan_entries_add(struct vlan_entry **e, int *n, const struct vlanset *s, uint16_t flags);
+
+/* ---- kinds ---- */
+
+struct stmt {
+	const char *object; /* "bridge", "bridge port" */
+	const char *verb;
+	int argc;
+	char *const *argv;
+	int first_kw;	    /* index of the first keyword word */
+};
+
+struct kind {
+	const char *name;	/* statement object: "bridge" */
+	const char *link_kind;	/* IFLA_INFO_KIND */
+	const struct param *params;
+	const struct param *port_params;
+	/* Fills a link's kobj/pobj from IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA. */
+	void (*decode)(struct link *l, const struct nlattr *data, int slave);
+	int (*run)(struct vnet_ctx *ctx, const struct stmt *s);
+};
+
+extern const struct kind kind_bridge;
+/* The kind whose links carry IFLA_INFO_KIND k, or NULL. */
+const struct kind *kind_by_link_kind(const char *k);
+
+/* ---- output ---- */
+
+void out_line(struct vnet_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void out_json(struct vnet_ctx *ctx, struct json_object *j);
+
+#endif

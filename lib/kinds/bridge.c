@@ -1,0 +1,824 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The bridge kind: bridges (IFLA_BR_*), their ports (IFLA_BRPORT_*, sent as
+ * AF_BRIDGE IFLA_PROTINFO because a port-only change sent as RTM_NEWLINK
+ * slave data needs the slave kind and is easy to get silently ignored) and
+ * port VLANs (AF_BRIDGE IFLA_AF_SPEC entries, ranges in one request).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <json-c/json.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_bridge.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+
+#include "../internal.h"
+
+enum {
+	BR_STP, BR_PRIO, BR_FWD, BR_HELLO, BR_MAXAGE, BR_AGEING, BR_VLANF, BR_VPROTO,
+	BR_DPVID, BR_MCSNOOP, BR_MTU, BR_ADDR, BR_PORTS, BR_UP,
+};
+
+enum {
+	P_COST, P_PRIO, P_HAIRPIN, P_GUARD, P_LEARNING, P_FLOOD, P_MCFLOOD, P_ISOLATED,
+	P_PVID, P_VLANS, P_UNTAGGED,
+};
+
+static const char *const vproto_names[] = { "802.1q", "802.1ad", NULL };
+static const uint64_t vproto_values[] = { ETH_P_8021Q, ETH_P_8021AD };
+
+#define BOOLP(w, f, n, a, wd, h) \
+	{ w, f, PT_BOOL, 0, 1, NULL, NULL, n, a, wd, "on|off", h }
+
+static const struct param br_params[] = {
+	BOOLP("stp", BR_STP, PN_INFO, IFLA_BR_STP_STATE, 4,
+	      "run the kernel's spanning tree (default off)"),
+	{ "priority", BR_PRIO, PT_UINT, 0, 65535, NULL, NULL, PN_INFO, IFLA_BR_PRIORITY, 2, "N",
+	  "bridge priority, the high part of the bridge id (default 32768)" },
+	{ "forward-delay", BR_FWD, PT_CSEC, 0, 3000, NULL, NULL, PN_INFO, IFLA_BR_FORWARD_DELAY,
+	  4, "SECONDS", "listening and learning time; 2-30 while STP is on (default 15)" },
+	{ "hello-time", BR_HELLO, PT_CSEC, 100, 1000, NULL, NULL, PN_INFO, IFLA_BR_HELLO_TIME,
+	  4, "SECONDS", "interval between hello BPDUs, 1-10 (default 2)" },
+	{ "max-age", BR_MAXAGE, PT_CSEC, 600, 4000, NULL, NULL, PN_INFO, IFLA_BR_MAX_AGE, 4,
+	  "SECONDS", "how long a BPDU stays valid, 6-40 (default 20)" },
+	{ "ageing-time", BR_AGEING, PT_CSEC, 0, 100000000, NULL, NULL, PN_INFO,
+	  IFLA_BR_AGEING_TIME, 4, "SECONDS", "how long a learnt address lives (default 300)" },
+	BOOLP("vlan-filtering", BR_VLANF, PN_INFO, IFLA_BR_VLAN_FILTERING, 1,
+	      "filter frames by the ports' VLANs (default off)"),
+	{ "vlan-protocol", BR_VPROTO, PT_ENUM, 0, 0, vproto_names, vproto_values, PN_INFO,
+	  IFLA_BR_VLAN_PROTOCOL, W_BE16, "802.1q|802.1ad",
+	  "the VLAN tag the bridge filters on (default 802.1q)" },
+	{ "default-pvid", BR_DPVID, PT_PVID, 0, 0, NULL, NULL, PN_INFO, IFLA_BR_VLAN_DEFAULT_PVID,
+	  2, "N|none", "the PVID a new port gets, untagged (default 1)" },
+	BOOLP("mcast-snooping", BR_MCSNOOP, PN_INFO, IFLA_BR_MCAST_SNOOPING, 1,
+	      "IGMP/MLD snooping (default on)"),
+	{ "mtu", BR_MTU, PT_UINT, 68, 65535, NULL, NULL, PN_LINK, IFLA_MTU, 4, "N",
+	  "MTU in bytes" },
+	{ "address", BR_ADDR, PT_MAC, 0, 0, NULL, NULL, PN_LINK, IFLA_ADDRESS, 6, "MAC",
+	  "the bridge's MAC address" },
+	{ "ports", BR_PORTS, PT_NAMES, 0, 0, NULL, NULL, PN_NONE, 0, 0, "IF[,IF...]",
+	  "exactly these ports; others are released" },
+	{ "up", BR_UP, PT_FLAG, 1, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "bring the bridge up" },
+	{ "down", BR_UP, PT_FLAG, 0, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "take the bridge down" },
+	{ 0 }
+};
+
+static const struct param port_params[] = {
+	{ "cost", P_COST, PT_UINT, 1, 65535, NULL, NULL, PN_PORT, IFLA_BRPORT_COST, 4, "N",
+	  "STP path cost (default from the link speed)" },
+	{ "priority", P_PRIO, PT_UINT, 0, 63, NULL, NULL, PN_PORT, IFLA_BRPORT_PRIORITY, 2, "N",
+	  "STP port priority, 0-63 (default 32)" },
+	BOOLP("hairpin", P_HAIRPIN, PN_PORT, IFLA_BRPORT_MODE, 1,
+	      "send frames back out of the port they came in on (default off)"),
+	BOOLP("guard", P_GUARD, PN_PORT, IFLA_BRPORT_GUARD, 1,
+	      "BPDU guard: block the port on a received BPDU (default off)"),
+	BOOLP("learning", P_LEARNING, PN_PORT, IFLA_BRPORT_LEARNING, 1,
+	      "learn source addresses (default on)"),
+	BOOLP("flood", P_FLOOD, PN_PORT, IFLA_BRPORT_UNICAST_FLOOD, 1,
+	      "flood unknown unicast to the port (default on)"),
+	BOOLP("mcast-flood", P_MCFLOOD, PN_PORT, IFLA_BRPORT_MCAST_FLOOD, 1,
+	      "flood unknown multicast to the port (default on)"),
+	BOOLP("isolated", P_ISOLATED, PN_PORT, IFLA_BRPORT_ISOLATED, 1,
+	      "forward only to non-isolated ports (default off)"),
+	{ "pvid", P_PVID, PT_PVID, 0, 0, NULL, NULL, PN_NONE, 0, 0, "N|none",
+	  "VLAN of frames that arrive untagged" },
+	{ "vlans", P_VLANS, PT_VLANS, 0, 0, NULL, NULL, PN_NONE, 0, 0, "LIST|none",
+	  "VLANs the port carries tagged" },
+	{ "untagged", P_UNTAGGED, PT_VLANS, 0, 0, NULL, NULL, PN_NONE, 0, 0, "LIST|none",
+	  "VLANs that leave the port untagged" },
+	{ 0 }
+};
+
+#define VLAN_FIELDS ((1U << P_PVID) | (1U << P_VLANS) | (1U << P_UNTAGGED))
+
+/* Fills kobj (bridge) or pobj (port) from the kernel's attributes. */
+static void bridge_decode(struct link *l, const struct nlattr *data, int slave)
+{
+	const struct param *tab = slave ? port_params : br_params;
+	struct obj *o = slave ? &l->pobj : &l->kobj;
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, data) {
+		uint16_t t = mnl_attr_get_type(a);
+
+		for (const struct param *p = tab; p->word; p++) {
+			if (p->nest != (slave ? PN_PORT : PN_INFO) || p->attr != t)
+				continue;
+			uint64_t v;
+
+			switch (p->width) {
+			case 1:
+				v = mnl_attr_get_u8(a);
+				break;
+			case 2:
+				v = mnl_attr_get_u16(a);
+				break;
+			case W_BE16:
+				v = ntohs(mnl_attr_get_u16(a));
+				break;
+			default:
+				v = mnl_attr_get_u32(a);
+				break;
+			}
+			if (p->type == PT_BOOL)
+				v = !!v; /* STP state 2 is user-space STP: still on */
+			obj_set_u(o, p->field, v);
+			break;
+		}
+	}
+}
+
+/* The bridge's current state as an obj: kernel options, link fields, ports. */
+static void bridge_current(struct state *st, const struct link *l, struct obj *o)
+{
+	obj_init(o);
+	/* A kernel without VLAN filtering reports neither: it behaves as off. */
+	obj_set_u(o, BR_VLANF, 0);
+	obj_set_u(o, BR_VPROTO, ETH_P_8021Q);
+	obj_copy_fields(o, &l->kobj, ~0U);
+	obj_set_u(o, BR_MTU, l->mtu);
+	if (l->addrlen == 6) {
+		memcpy(o->v[BR_ADDR].mac, l->addr, 6);
+		o->mask |= 1U << BR_ADDR;
+	}
+	obj_set_u(o, BR_UP, !!(l->flags & IFF_UP));
+	struct namelist *nl = &o->v[BR_PORTS].names;
+
+	for (int i = 0; i < st->n; i++) {
+		if (st->links[i].master != l->ifindex)
+			continue;
+		void *nn = realloc(nl->names, (size_t)(nl->n + 1) * sizeof(*nl->names));
+
+		if (!nn)
+			abort();
+		nl->names = nn;
+		memcpy(nl->names[nl->n++], st->links[i].name, VNET_NAMSIZ);
+	}
+	o->mask |= 1U << BR_PORTS;
+}
+
+/* The three parts of a port's VLAN membership, as the keywords name them. */
+struct vlan_parts {
+	unsigned int pvid;
+	struct vlanset untagged, tagged;
+};
+
+static void vlan_parts_of(const struct portvlan *pv, struct vlan_parts *vp)
+{
+	memset(vp, 0, sizeof(*vp));
+	vp->pvid = pv->pvid;
+	vp->untagged = pv->untagged;
+	for (unsigned int v = 1; v < VLAN_N; v++)
+		if (vlanset_has(&pv->member, v) && !vlanset_has(&pv->untagged, v) && v != pv->pvid)
+			vlanset_add(&vp->tagged, v);
+}
+
+static void portvlan_of(const struct vlan_parts *vp, struct portvlan *pv)
+{
+	memset(pv, 0, sizeof(*pv));
+	pv->have = 1;
+	pv->pvid = vp->pvid;
+	pv->untagged = vp->untagged;
+	for (size_t i = 0; i < VLAN_N / 64; i++)
+		pv->member.bits[i] = vp->tagged.bits[i] | vp->untagged.bits[i];
+	if (vp->pvid)
+		vlanset_add(&pv->member, vp->pvid);
+}
+
+/* The port's VLAN entries as the obj fields pvid/vlans/untagged. */
+static void port_vlan_fields(const struct portvlan *pv, struct obj *o)
+{
+	struct vlan_parts vp;
+
+	vlan_parts_of(pv, &vp);
+	obj_set_u(o, P_PVID, vp.pvid);
+	o->v[P_VLANS].vlans = malloc(sizeof(struct vlanset));
+	o->v[P_UNTAGGED].vlans = malloc(sizeof(struct vlanset));
+	if (!o->v[P_VLANS].vlans || !o->v[P_UNTAGGED].vlans)
+		abort();
+	*o->v[P_VLANS].vlans = vp.tagged;
+	*o->v[P_UNTAGGED].vlans = vp.untagged;
+	o->mask |= (1U << P_VLANS) | (1U << P_UNTAGGED);
+}
+
+static uint16_t vflags(const struct portvlan *pv, unsigned int v)
+{
+	return (uint16_t)((vlanset_has(&pv->untagged, v) ? BRIDGE_VLAN_INFO_UNTAGGED : 0) |
+			  (pv->pvid == v ? BRIDGE_VLAN_INFO_PVID : 0));
+}
+
+/*
+ * Adds the VLAN steps that turn port's entries cur into want: one request
+ * that removes, one that adds or re-flags (ranges grouped by flags).
+ */
+static void plan_port_vlans(struct plan *plan, const char *what, const char *port,
+			    const struct portvlan *cur, const struct portvlan *want)
+{
+	struct vlanset del = { 0 }, add[8] = { 0 }, touched = { 0 };
+	char txt[1024], set[512];
+	int any_add = 0, any_del = 0;
+
+	for (unsigned int v = 1; v < 4095; v++) {
+		int c = vlanset_has(&cur->member, v), w = vlanset_has(&want->member, v);
+
+		if (c && !w) {
+			vlanset_add(&del, v);
+			any_del = 1;
+		} else if (w && (!c || vflags(cur, v) != vflags(want, v))) {
+			vlanset_add(&add[vflags(want, v)], v);
+			any_add = 1;
+		} else {
+			continue;
+		}
+		vlanset_add(&touched, v);
+	}
+	if (any_del) {
+		struct op *op = plan_add(plan, OP_VLAN_DEL, &kind_bridge, port);
+
+		vlan_entries_add(&op->vlans, &op->nvlans, &del, 0);
+		vlanset_format(&del, set, sizeof(set));
+		op_textf(op, "%s: remove vlans %s", what, set);
+		struct op *u = op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port);
+
+		for (unsigned int v = 1; v < 4095; v++)
+			if (vlanset_has(&del, v)) {
+				struct vlanset one = { 0 };
+
+				vlanset_add(&one, v);
+				vlan_entries_add(&u->vlans, &u->nvlans, &one, vflags(cur, v));
+			}
+	}
+	if (any_add) {
+		struct op *op = plan_add(plan, OP_VLAN_ADD, &kind_bridge, port);
+		size_t n = 0;
+
+		txt[0] = 0;
+		/* Untagged PVID last so that no range holds the PVID flag. */
+		for (int f = 0; f < 8; f++) {
+			if (vlanset_empty(&add[f]))
+				continue;
+			vlan_entries_add(&op->vlans, &op->nvlans, &add[f], (uint16_t)f);
+			vlanset_format(&add[f], set, sizeof(set));
+			n += (size_t)snprintf(txt + n, n < sizeof(txt) ? sizeof(txt) - n : 0, "%s%s%s%s",
+					      n ? ", " : "", set,
+					      (f & BRIDGE_VLAN_INFO_PVID) ? " pvid" : "",
+					      (f & BRIDGE_VLAN_INFO_UNTAGGED) ? " untagged" : "");
+		}
+		op_textf(op, "%s: add vlans %s", what, txt);
+		/* Undo: restore the old flags of what was there, drop what was not. */
+		struct vlanset was = { 0 }, wasnt = { 0 };
+
+		for (unsigned int v = 1; v < 4095; v++) {
+			if (!vlanset_has(&touched, v) || vlanset_has(&del, v))
+				continue;
+			vlanset_add(vlanset_has(&cur->member, v) ? &was : &wasnt, v);
+		}
+		if (!vlanset_empty(&wasnt)) {
+			struct op *u = op_add_undo(op, OP_VLAN_DEL, &kind_bridge, port);
+
+			vlan_entries_add(&u->vlans, &u->nvlans, &wasnt, 0);
+		}
+		if (!vlanset_empty(&was)) {
+			struct op *u = op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port);
+
+			for (unsigned int v = 1; v < 4095; v++)
+				if (vlanset_has(&was, v)) {
+					struct vlanset one = { 0 };
+
+					vlanset_add(&one, v);
+					vlan_entries_add(&u->vlans, &u->nvlans, &one, vflags(cur, v));
+				}
+		}
+	}
+}
+
+/* What a new port gets from the kernel: the bridge's default PVID, untagged. */
+static void new_port_vlans(const struct link *br, struct portvlan *pv)
+{
+	memset(pv, 0, sizeof(*pv));
+	if (obj_has(&br->kobj, BR_DPVID) && br->kobj.v[BR_DPVID].u) {
+		unsigned int d = (unsigned int)br->kobj.v[BR_DPVID].u;
+
+		pv->pvid = d;
+		vlanset_add(&pv->member, d);
+		vlanset_add(&pv->untagged, d);
+	}
+}
+
+/* Steps that restore a released or deleted port: master, port fields. */
+static void undo_release(struct op *op, const char *bridge, const struct link *port)
+{
+	struct op *u = op_add_undo(op, OP_MASTER, &kind_bridge, port->name);
+
+	snprintf(u->master, sizeof(u->master), "%s", bridge);
+	u = op_add_undo(op, OP_PORT, &kind_bridge, port->name);
+	obj_copy_fields(&u->obj, &port->pobj, ~VLAN_FIELDS);
+	u->fields = port->pobj.mask & ~VLAN_FIELDS;
+	if (port->vl.have) {
+		/* The kernel gave the port the default PVID again: reset to the old set. */
+		u = op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port->name);
+		for (unsigned int v = 1; v < 4095; v++)
+			if (vlanset_has(&port->vl.member, v)) {
+				struct vlanset one = { 0 };
+
+				vlanset_add(&one, v);
+				vlan_entries_add(&u->vlans, &u->nvlans, &one, vflags(&port->vl, v));
+			}
+	}
+}
+
+static void plan_release(struct plan *plan, const char *bridge, const struct link *port)
+{
+	struct op *op = plan_add(plan, OP_MASTER, &kind_bridge, port->name);
+
+	op_textf(op, "bridge %s: release port %s", bridge, port->name);
+	undo_release(op, bridge, port);
+}
+
+static void plan_enslave(struct plan *plan, const char *bridge, const char *port)
+{
+	struct op *op = plan_add(plan, OP_MASTER, &kind_bridge, port);
+
+	snprintf(op->master, sizeof(op->master), "%s", bridge);
+	op_textf(op, "bridge %s: add port %s", bridge, port);
+	op_add_undo(op, OP_MASTER, &kind_bridge, port); /* release again */
+}
+
+/* A would-be port must exist, not be the bridge, and not belong elsewhere. */
+static int check_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
+		      const struct link *br, const char *port, int word)
+{
+	struct link *l = state_by_name(st, port);
+
+	if (!l)
+		return vnet_fail(ctx, ENODEV, "bridge %s: port %s: no such interface", bridge, port);
+	if (!strcmp(port, bridge))
+		return vnet_fail(ctx, ELOOP, "bridge %s: cannot be a port of itself", bridge);
+	if (l->master && (!br || l->master != br->ifindex))
+		return vnet_fail(ctx, EBUSY,
+				 "bridge %s: port %s: already enslaved to %s; release it there first",
+				 bridge, port, state_name(st, l->master));
+	return 0;
+}
+
+static const struct link *find_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
+				      int must, int *r)
+{
+	const struct link *l = state_by_name(st, name);
+
+	*r = 0;
+	if (l && strcmp(l->kind, "bridge")) {
+		*r = vnet_fail(ctx, EEXIST, "bridge %s: %s exists and is %s%s, not a bridge", name,
+			       name, l->kind[0] ? "a " : "a device without a kind",
+			       l->kind[0] ? l->kind : "");
+		return NULL;
+	}
+	if (!l && must)
+		*r = vnet_fail(ctx, ENODEV, "bridge %s: no such bridge", name);
+	return l;
+}
+
+static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
+		       const struct obj *want, int create, struct plan *plan)
+{
+	char what[64], txt[1024];
+	struct obj cur;
+	int r;
+	const struct link *br = find_bridge(ctx, st, name, !create, &r);
+
+	if (r < 0)
+		return r;
+	snprintf(what, sizeof(what), "bridge %s", name);
+	if (obj_has(want, BR_PORTS)) {
+		const struct namelist *ports = &want->v[BR_PORTS].names;
+
+		for (int i = 0; i < ports->n; i++) {
+			r = check_port(ctx, st, name, br, ports->names[i], want->word[BR_PORTS] + 1);
+			if (r < 0)
+				return r;
+		}
+	}
+	if (!br) {
+		uint32_t m = want->mask & ~(1U << BR_PORTS);
+		struct op *op = plan_add(plan, OP_CREATE, &kind_bridge, name);
+
+		obj_copy_fields(&op->obj, want, m);
+		op->fields = m;
+		obj_format(br_params, want, m, txt, sizeof(txt));
+		op_textf(op, "%s: create%s%s%s", what, txt[0] ? " (" : "", txt, txt[0] ? ")" : "");
+		op_add_undo(op, OP_DELETE, &kind_bridge, name);
+	} else {
+		bridge_current(st, br, &cur);
+		uint32_t m = obj_diff(br_params, want, &cur, PN_INFO) |
+			     obj_diff(br_params, want, &cur, PN_LINK) |
+			     obj_diff(br_params, want, &cur, PN_FLAGS);
+
+		if (m) {
+			struct op *op = plan_add(plan, OP_SET, &kind_bridge, name);
+
+			obj_copy_fields(&op->obj, want, m);
+			op->fields = m;
+			obj_format_changes(br_params, want, &cur, m, txt, sizeof(txt));
+			op_textf(op, "%s: set %s", what, txt);
+			struct op *u = op_add_undo(op, OP_SET, &kind_bridge, name);
+
+			obj_copy_fields(&u->obj, &cur, m);
+			u->fields = m;
+		}
+		obj_free(&cur);
+	}
+	if (obj_has(want, BR_PORTS)) {
+		const struct namelist *ports = &want->v[BR_PORTS].names;
+
+		for (int i = 0; br && i < st->n; i++)
+			if (st->links[i].master == br->ifindex &&
+			    !namelist_has(ports, st->links[i].name))
+				plan_release(plan, name, &st->links[i]);
+		for (int i = 0; i < ports->n; i++) {
+			const struct link *p = state_by_name(st, ports->names[i]);
+
+			if (!br || p->master != br->ifindex)
+				plan_enslave(plan, name, ports->names[i]);
+		}
+	}
+	return 0;
+}
+
+static int plan_bridge_del(struct vnet_ctx *ctx, struct state *st, const char *name,
+			   struct plan *plan)
+{
+	int r;
+	const struct link *br = find_bridge(ctx, st, name, 0, &r);
+	struct obj cur;
+
+	if (!br)
+		return r;
+	struct op *op = plan_add(plan, OP_DELETE, &kind_bridge, name);
+
+	op_textf(op, "bridge %s: delete", name);
+	/* Undo: the bridge as it was, then its ports with their settings. */
+	struct op *u = op_add_undo(op, OP_CREATE, &kind_bridge, name);
+
+	bridge_current(st, br, &cur);
+	/* Only what the kernel reported: it may lack VLAN filtering altogether. */
+	uint32_t m = (cur.mask & ~(1U << BR_PORTS) & ~(1U << BR_VLANF) & ~(1U << BR_VPROTO)) |
+		     (br->kobj.mask & ((1U << BR_VLANF) | (1U << BR_VPROTO)));
+
+	obj_copy_fields(&u->obj, &cur, m);
+	u->fields = m;
+	obj_free(&cur);
+	for (int i = 0; i < st->n; i++)
+		if (st->links[i].master == br->ifindex)
+			undo_release(op, name, &st->links[i]);
+	return 0;
+}
+
+static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
+		     const char *port, const struct obj *want, int create, struct plan *plan)
+{
+	char what[64], txt[1024];
+	int r;
+	const struct link *br = find_bridge(ctx, st, bridge, 1, &r);
+	struct portvlan curv, wantv;
+
+	if (!br)
+		return r;
+	r = check_port(ctx, st, bridge, br, port, -1);
+	if (r < 0)
+		return r;
+	const struct link *pl = state_by_name(st, port);
+	int enslaved = pl->master == br->ifindex;
+
+	if (!enslaved && !create)
+		return vnet_fail(ctx, ENOENT, "bridge %s: %s is not a port of it", bridge, port);
+	snprintf(what, sizeof(what), "bridge %s port %s", bridge, port);
+	if (!enslaved)
+		plan_enslave(plan, bridge, port);
+
+	struct obj cur;
+
+	obj_init(&cur);
+	if (enslaved)
+		obj_copy_fields(&cur, &pl->pobj, ~0U);
+	uint32_t m = obj_diff(port_params, want, &cur, PN_PORT);
+
+	if (m) {
+		struct op *op = plan_add(plan, OP_PORT, &kind_bridge, port);
+
+		obj_copy_fields(&op->obj, want, m);
+		op->fields = m;
+		if (enslaved)
+			obj_format_changes(port_params, want, &cur, m, txt, sizeof(txt));
+		else
+			obj_format(port_params, want, m, txt, sizeof(txt));
+		op_textf(op, "%s: set %s", what, txt);
+		if (enslaved) {
+			struct op *u = op_add_undo(op, OP_PORT, &kind_bridge, port);
+
+			obj_copy_fields(&u->obj, &cur, m);
+			u->fields = m;
+		}
+	}
+	obj_free(&cur);
+
+	if (!(want->mask & VLAN_FIELDS))
+		return 0;
+	/* Each VLAN keyword replaces its part; the parts not given stay. */
+	if (enslaved)
+		curv = pl->vl;
+	else
+		new_port_vlans(br, &curv);
+	struct vlan_parts vp;
+
+	vlan_parts_of(&curv, &vp);
+	if (obj_has(want, P_PVID))
+		vp.pvid = (unsigned int)want->v[P_PVID].u;
+	if (obj_has(want, P_UNTAGGED))
+		vp.untagged = *want->v[P_UNTAGGED].vlans;
+	if (obj_has(want, P_VLANS))
+		vp.tagged = *want->v[P_VLANS].vlans;
+	portvlan_of(&vp, &wantv);
+	plan_port_vlans(plan, what, port, &curv, &wantv);
+	return 0;
+}
+
+static int plan_port_del(struct vnet_ctx *ctx, struct state *st, const char *bridge,
+			 const char *port, struct plan *plan)
+{
+	int r;
+	const struct link *br = find_bridge(ctx, st, bridge, 0, &r);
+	const struct link *pl = state_by_name(st, port);
+
+	if (!br || !pl || pl->master != br->ifindex)
+		return r;
+	plan_release(plan, bridge, pl);
+	return 0;
+}
+
+/* ---- show ---- */
+
+static void bridge_id(const struct link *l, char *buf, size_t len)
+{
+	unsigned int prio = obj_has(&l->kobj, BR_PRIO) ? (unsigned int)l->kobj.v[BR_PRIO].u : 0;
+
+	snprintf(buf, len, "%04x.%02x%02x%02x%02x%02x%02x", prio, l->addr[0], l->addr[1],
+		 l->addr[2], l->addr[3], l->addr[4], l->addr[5]);
+}
+
+static struct json_object *json_field(const struct param *p, const struct val *v)
+{
+	char buf[1024];
+
+	switch (p->type) {
+	case PT_BOOL:
+		return json_object_new_boolean(v->u != 0);
+	case PT_UINT:
+		return json_object_new_int64((int64_t)v->u);
+	case PT_CSEC:
+		return json_object_new_double((double)v->u / 100.0);
+	case PT_PVID:
+		return v->u ? json_object_new_int64((int64_t)v->u) : NULL;
+	default:
+		val_format(p, v, buf, sizeof(buf));
+		return json_object_new_string(buf);
+	}
+}
+
+static void json_fields(struct json_object *j, const struct param *tab, const struct obj *o)
+{
+	for (const struct param *p = tab; p->word; p++) {
+		char key[64];
+
+		if (!obj_has(o, p->field) || param_by_field(tab, p->field) != p ||
+		    p->type == PT_FLAG || p->type == PT_NAMES)
+			continue;
+		snprintf(key, sizeof(key), "%s", p->word);
+		for (char *c = key; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		json_object_object_add(j, key, json_field(p, &o->v[p->field]));
+	}
+}
+
+static struct json_object *port_json(struct state *st, const struct link *pl)
+{
+	struct json_object *j = json_object_new_object();
+	struct obj o;
+
+	obj_init(&o);
+	obj_copy_fields(&o, &pl->pobj, ~0U);
+	if (pl->vl.have)
+		port_vlan_fields(&pl->vl, &o);
+	json_object_object_add(j, "name", json_object_new_string(pl->name));
+	json_fields(j, port_params, &o);
+	json_object_object_add(j, "state",
+			       json_object_new_string(pl->flags & IFF_UP ? "up" : "down"));
+	obj_free(&o);
+	return j;
+}
+
+static struct json_object *bridge_json(struct state *st, const struct link *br)
+{
+	struct json_object *j = json_object_new_object(), *ports = json_object_new_array();
+	struct obj cur;
+	char id[32];
+
+	bridge_current(st, br, &cur);
+	bridge_id(br, id, sizeof(id));
+	json_object_object_add(j, "name", json_object_new_string(br->name));
+	json_object_object_add(j, "bridge_id", json_object_new_string(id));
+	json_fields(j, br_params, &cur);
+	json_object_object_add(j, "state", json_object_new_string(br->flags & IFF_UP ? "up" : "down"));
+	for (int i = 0; i < st->n; i++)
+		if (st->links[i].master == br->ifindex)
+			json_object_array_add(ports, port_json(st, &st->links[i]));
+	json_object_object_add(j, "ports", ports);
+	obj_free(&cur);
+	return j;
+}
+
+static void show_config(struct vnet_ctx *ctx, struct state *st, const struct link *br)
+{
+	char txt[4096];
+	struct obj cur;
+
+	bridge_current(st, br, &cur);
+	if (!cur.v[BR_PORTS].names.n)
+		cur.mask &= ~(1U << BR_PORTS);
+	obj_format(br_params, &cur, cur.mask, txt, sizeof(txt));
+	out_line(ctx, "bridge add %s %s", br->name, txt);
+	for (int i = 0; i < st->n; i++) {
+		const struct link *pl = &st->links[i];
+		struct obj o;
+
+		if (pl->master != br->ifindex)
+			continue;
+		obj_init(&o);
+		obj_copy_fields(&o, &pl->pobj, ~0U);
+		if (pl->vl.have)
+			port_vlan_fields(&pl->vl, &o);
+		obj_format(port_params, &o, o.mask, txt, sizeof(txt));
+		out_line(ctx, "bridge port set %s %s %s", br->name, pl->name, txt);
+		obj_free(&o);
+	}
+	obj_free(&cur);
+}
+
+static int bridge_show(struct vnet_ctx *ctx, const char *name, int config)
+{
+	struct state st;
+	struct json_object *arr = NULL;
+	int r, found = 0;
+
+	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS);
+	if (r < 0)
+		goto out;
+	if (name) {
+		const struct link *l = find_bridge(ctx, &st, name, 1, &r);
+
+		if (!l)
+			goto out;
+	}
+	if (ctx->flags & VNET_F_JSON)
+		arr = json_object_new_array();
+	else if (!config)
+		out_line(ctx, "bridge name\tbridge id\t\tSTP enabled\tinterfaces");
+	for (int i = 0; i < st.n; i++) {
+		const struct link *br = &st.links[i];
+
+		if (strcmp(br->kind, "bridge") || (name && strcmp(br->name, name)))
+			continue;
+		found++;
+		if (arr) {
+			json_object_array_add(arr, bridge_json(&st, br));
+			continue;
+		}
+		if (config) {
+			show_config(ctx, &st, br);
+			continue;
+		}
+		char id[32];
+		int nports = 0;
+
+		bridge_id(br, id, sizeof(id));
+		fprintf(ctx->out, "%s\t\t%s\t%s\t\t", br->name, id,
+			obj_has(&br->kobj, BR_STP) && br->kobj.v[BR_STP].u ? "yes" : "no");
+		for (int k = 0; k < st.n; k++) {
+			if (st.links[k].master != br->ifindex)
+				continue;
+			fprintf(ctx->out, "%s%s\n", nports++ ? "\t\t\t\t\t\t\t" : "", st.links[k].name);
+		}
+		if (!nports)
+			fputc('\n', ctx->out);
+	}
+	if (arr)
+		out_json(ctx, arr);
+out:
+	if (arr)
+		json_object_put(arr);
+	state_free(&st);
+	return r;
+}
+
+/* ---- statements ---- */
+
+static int bridge_run(struct vnet_ctx *ctx, const struct stmt *s)
+{
+	const char *why;
+	struct obj want;
+	struct plan plan = { 0 };
+	struct state st;
+	char what[80];
+	int r, port = !strcmp(s->object, "bridge port");
+	int nargs = port ? 2 : 1;
+	const struct param *tab = port ? port_params : br_params;
+
+	if (!strcmp(s->verb, "show")) {
+		int config = 0, i = s->first_kw;
+
+		if (port)
+			return vnet_usage(ctx, 1, "bridge port: unknown verb \"show\"");
+		const char *name = NULL;
+
+		for (; i < s->argc; i++) {
+			if (!strcmp(s->argv[i], "--config"))
+				config = 1;
+			else if (!name && parse_ifname(s->argv[i], &why) == 0)
+				name = s->argv[i];
+			else if (!name)
+				return vnet_usage(ctx, i, "bridge show: \"%s\": %s", s->argv[i], why);
+			else
+				return vnet_usage(ctx, i, "bridge show: unexpected \"%s\"", s->argv[i]);
+		}
+		return bridge_show(ctx, name, config);
+	}
+	int del = !strcmp(s->verb, "del"), create = !strcmp(s->verb, "add");
+
+	if (!del && !create && strcmp(s->verb, "set"))
+		return vnet_usage(ctx, s->first_kw - 1, "%s: unknown verb \"%s\"", s->object, s->verb);
+	for (int i = 0; i < nargs; i++) {
+		int w = s->first_kw + i;
+
+		if (w >= s->argc)
+			return vnet_usage(ctx, w - 1, "%s %s: %s name required", s->object, s->verb,
+					  port && i ? "a port" : "a bridge");
+		if (parse_ifname(s->argv[w], &why) < 0)
+			return vnet_usage(ctx, w, "%s %s: \"%s\": %s", s->object, s->verb, s->argv[w],
+					  why);
+	}
+	const char *name = s->argv[s->first_kw];
+	const char *pname = port ? s->argv[s->first_kw + 1] : NULL;
+
+	if (port)
+		snprintf(what, sizeof(what), "bridge %s port %s", name, pname);
+	else
+		snprintf(what, sizeof(what), "bridge %s", name);
+	obj_init(&want);
+	if (del && s->first_kw + nargs < s->argc)
+		return vnet_usage(ctx, s->first_kw + nargs, "%s: del takes no keywords, got \"%s\"",
+				  what, s->argv[s->first_kw + nargs]);
+	r = param_parse(ctx, tab, what, s->argc, s->argv, s->first_kw + nargs, &want);
+	if (r < 0)
+		goto out_want;
+	if (!strcmp(s->verb, "set") && !want.mask) {
+		r = vnet_usage(ctx, -1, "%s: set needs at least one keyword", what);
+		goto out_want;
+	}
+	/* The words are right; now the host. */
+	r = state_load(ctx, &st, ST_LINKS | ((want.mask & VLAN_FIELDS) || port || del ? ST_BRVLANS : 0));
+	if (r < 0)
+		goto out;
+	if (port && del)
+		r = plan_port_del(ctx, &st, name, pname, &plan);
+	else if (port)
+		r = plan_port(ctx, &st, name, pname, &want, create, &plan);
+	else if (del)
+		r = plan_bridge_del(ctx, &st, name, &plan);
+	else
+		r = plan_bridge(ctx, &st, name, &want, create, &plan);
+	if (r < 0)
+		goto out;
+	if (!(ctx->flags & VNET_F_DRY_RUN) && plan.n)
+		r = plan_exec(ctx, &plan);
+	if (r == 0)
+		plan_print(ctx, &plan, what);
+out:
+	state_free(&st);
+	plan_free(&plan);
+out_want:
+	obj_free(&want);
+	return r;
+}
+
+const struct kind kind_bridge = {
+	.name = "bridge",
+	.link_kind = "bridge",
+	.params = br_params,
+	.port_params = port_params,
+	.decode = bridge_decode,
+	.run = bridge_run,
+};

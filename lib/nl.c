@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The one message layer: an rtnetlink socket on libmnl, opened inside the
+ * target namespace, with extended acks on. Every request and every dump
+ * goes through here.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "internal.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+/* Big enough for a dump message of a PF with many VFs. */
+#define NL_RECV_SIZE (64 * 1024)
+
+static int open_here(struct vnet_ctx *ctx)
+{
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	int one = 1;
+
+	if (!nl)
+		return -errno;
+	/* Best effort: old kernels lack them, and requests still work. */
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int e = errno;
+
+		mnl_socket_close(nl);
+		return -e;
+	}
+	ctx->nl = nl;
+	ctx->portid = mnl_socket_get_portid(nl);
+	ctx->seq = (unsigned int)getpid() << 8;
+	return 0;
+}
+
+int nlm_open(struct vnet_ctx *ctx)
+{
+	int here = -1, r;
+
+	if (ctx->nl)
+		return 0;
+	if (ctx->netns_fd >= 0) {
+		/* A socket stays in the namespace it was created in. */
+		here = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (here < 0)
+			return vnet_fail(ctx, errno, "cannot open /proc/self/ns/net");
+		if (setns(ctx->netns_fd, CLONE_NEWNET) < 0) {
+			r = errno;
+			close(here);
+			return vnet_fail(ctx, r, "netns %s: cannot enter it", ctx->netns);
+		}
+	}
+	r = open_here(ctx);
+	if (here >= 0) {
+		if (setns(here, CLONE_NEWNET) < 0 && r == 0)
+			r = -errno;
+		close(here);
+	}
+	if (r < 0)
+		return vnet_fail(ctx, -r, "cannot open an rtnetlink socket");
+	return 0;
+}
+
+void nlm_close(struct vnet_ctx *ctx)
+{
+	if (ctx->nl)
+		mnl_socket_close(ctx->nl);
+	ctx->nl = NULL;
+}
+
+struct nlmsghdr *nlm_msg_start(char *buf, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, NLM_REQ_SIZE);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	return nlh;
+}
+
+/* Reads the kernel's extended-ack message and offset from an error reply. */
+static void read_extack(struct vnet_ctx *ctx, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	size_t off = sizeof(*e);
+
+	ctx->err.ext_msg[0] = 0;
+	ctx->err.ext_off = 0;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	/* Without NLM_F_CAPPED the reply repeats our whole request. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(e->msg);
+	mnl_attr_for_each(a, nlh, off) {
+		switch (mnl_attr_get_type(a)) {
+		case NLMSGERR_ATTR_MSG:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(ctx->err.ext_msg, sizeof(ctx->err.ext_msg), "%s",
+					 mnl_attr_get_str(a));
+			break;
+		case NLMSGERR_ATTR_OFFS:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				ctx->err.ext_off = mnl_attr_get_u32(a);
+			break;
+		}
+	}
+}
+
+static int recv_some(struct vnet_ctx *ctx, char *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = mnl_socket_recvfrom(ctx->nl, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno; /* ENOBUFS: the socket overran; the caller reports it */
+	return (int)n;
+}
+
+/*
+ * Sends one request and reads until its ack. Replies other than the ack
+ * (the answer to a GET) go to cb. A change request counts in ctx->nreq.
+ */
+static int nlm_talk(struct vnet_ctx *ctx, struct nlmsghdr *nlh, nlm_dump_cb cb, void *data)
+{
+	char *buf;
+	int r, n;
+
+	r = nlm_open(ctx);
+	if (r < 0)
+		return r;
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	nlh->nlmsg_seq = ++ctx->seq;
+	if (mnl_socket_sendto(ctx->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	if (!cb)
+		ctx->nreq++;
+	buf = malloc(NL_RECV_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		n = recv_some(ctx, buf, NL_RECV_SIZE);
+		if (n < 0) {
+			r = n;
+			break;
+		}
+		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+		int left = n, done = 0;
+
+		for (; mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left)) {
+			if (h->nlmsg_seq != nlh->nlmsg_seq || h->nlmsg_pid != ctx->portid)
+				continue; /* not ours: a stale reply */
+			if (h->nlmsg_type != NLMSG_ERROR) {
+				if (cb)
+					cb(h, data);
+				continue;
+			}
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
+
+			r = e->error;
+			if (r < 0)
+				read_extack(ctx, h);
+			done = 1;
+			break;
+		}
+		if (done)
+			break;
+	}
+	free(buf);
+	return r;
+}
+
+int nlm_request(struct vnet_ctx *ctx, struct nlmsghdr *nlh)
+{
+	return nlm_talk(ctx, nlh, NULL, NULL);
+}
+
+static int index_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWLINK)
+		*(int *)data = ((const struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_index;
+	return MNL_CB_OK;
+}
+
+int nlm_ifindex(struct vnet_ctx *ctx, const char *name)
+{
+	char buf[256];
+	struct nlmsghdr *nlh;
+	int idx = 0, r;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	r = nlm_talk(ctx, nlh, index_cb, &idx);
+	if (r < 0)
+		return r;
+	return idx > 0 ? idx : -ENODEV;
+}
+
+struct dump_run {
+	nlm_dump_cb cb;
+	void *data;
+	int intr;
+};
+
+static int dump_msg(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_run *d = data;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		d->intr = 1;
+	return d->cb(nlh, d->data);
+}
+
+int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_cb cb,
+	    nlm_dump_cb reset, void *data)
+{
+	char req[256];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	struct dump_run d = { cb, data, 0 };
+	char *buf;
+	int r, tries;
+
+	r = nlm_open(ctx);
+	if (r < 0)
+		return r;
+	buf = malloc(NL_RECV_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	for (tries = 0; tries < 5; tries++) {
+		memset(req, 0, sizeof(req));
+		nlh = mnl_nlmsg_put_header(req);
+		nlh->nlmsg_type = RTM_GETLINK;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		nlh->nlmsg_seq = ++ctx->seq;
+		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+		ifm->ifi_family = family;
+		mnl_attr_put_u32(nlh, IFLA_EXT_MASK, ext_mask);
+		if (mnl_socket_sendto(ctx->nl, nlh, nlh->nlmsg_len) < 0) {
+			r = -errno;
+			break;
+		}
+		d.intr = 0;
+		do {
+			int n = recv_some(ctx, buf, NL_RECV_SIZE);
+
+			if (n < 0) {
+				r = n;
+				break;
+			}
+			r = mnl_cb_run(buf, n, nlh->nlmsg_seq, ctx->portid, dump_msg, &d);
+			if (r < 0)
+				r = -errno;
+		} while (r > 0);
+		/* Links changed while the kernel walked them: read again. */
+		if (r == 0 && d.intr && reset) {
+			reset(NULL, data);
+			continue;
+		}
+		break;
+	}
+	free(buf);
+	return r;
+}

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Plans: ordered kernel operations, each with its inverse. A plan is built
+ * from the diff of desired and dumped state, printed (--dry-run) or run; a
+ * failed step undoes the steps already taken, in reverse.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_bridge.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+
+#include "internal.h"
+
+static struct op *op_init(struct op *op, enum optype type, const struct kind *k,
+			  const char *name)
+{
+	memset(op, 0, sizeof(*op));
+	op->type = type;
+	op->kind = k;
+	snprintf(op->name, sizeof(op->name), "%s", name);
+	obj_init(&op->obj);
+	return op;
+}
+
+struct op *plan_add(struct plan *p, enum optype type, const struct kind *k, const char *name)
+{
+	if (p->n == p->cap) {
+		int cap = p->cap ? p->cap * 2 : 16;
+		void *n = realloc(p->ops, (size_t)cap * sizeof(*p->ops));
+
+		if (!n)
+			abort(); /* the plan is small; out of memory here is fatal anyway */
+		p->ops = n;
+		p->cap = cap;
+	}
+	return op_init(&p->ops[p->n++], type, k, name);
+}
+
+struct op *op_add_undo(struct op *op, enum optype type, const struct kind *k, const char *name)
+{
+	void *n = realloc(op->undo, (size_t)(op->nundo + 1) * sizeof(*op->undo));
+
+	if (!n)
+		abort();
+	op->undo = n;
+	return op_init(&op->undo[op->nundo++], type, k, name);
+}
+
+void op_textf(struct op *op, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(op->text);
+	va_start(ap, fmt);
+	if (vasprintf(&op->text, fmt, ap) < 0)
+		op->text = NULL;
+	va_end(ap);
+}
+
+static void op_free(struct op *op)
+{
+	for (int i = 0; i < op->nundo; i++)
+		op_free(&op->undo[i]);
+	free(op->undo);
+	free(op->vlans);
+	free(op->text);
+	obj_free(&op->obj);
+}
+
+void plan_free(struct plan *p)
+{
+	for (int i = 0; i < p->n; i++)
+		op_free(&p->ops[i]);
+	free(p->ops);
+	memset(p, 0, sizeof(*p));
+}
+
+void vlan_entries_add(struct vlan_entry **e, int *n, const struct vlanset *s, uint16_t flags)
+{
+	unsigned int v = 1;
+
+	while (v < VLAN_N) {
+		if (!vlanset_has(s, v)) {
+			v++;
+			continue;
+		}
+		unsigned int end = v;
+
+		while (end + 1 < VLAN_N && vlanset_has(s, end + 1))
+			end++;
+		void *nn = realloc(*e, (size_t)(*n + 1) * sizeof(**e));
+
+		if (!nn)
+			abort();
+		*e = nn;
+		(*e)[*n].vid = (uint16_t)v;
+		(*e)[*n].vid_end = (uint16_t)end;
+		(*e)[*n].flags = flags;
+		(*n)++;
+		v = end + 1;
+	}
+}
+
+static void put_field(struct nlmsghdr *nlh, const struct param *p, const struct val *v)
+{
+	switch (p->width) {
+	case 1:
+		mnl_attr_put_u8(nlh, p->attr, (uint8_t)v->u);
+		break;
+	case 2:
+		mnl_attr_put_u16(nlh, p->attr, (uint16_t)v->u);
+		break;
+	case W_BE16:
+		mnl_attr_put_u16(nlh, p->attr, htons((uint16_t)v->u));
+		break;
+	case 6:
+		mnl_attr_put(nlh, p->attr, 6, v->mac);
+		break;
+	default:
+		mnl_attr_put_u32(nlh, p->attr, (uint32_t)v->u);
+		break;
+	}
+}
+
+/* Puts the fields of op->obj that travel in nest. Returns how many. */
+static int put_fields(struct nlmsghdr *nlh, const struct op *op, const struct param *tab,
+		      enum pnest nest)
+{
+	int n = 0;
+
+	if (!tab)
+		return 0;
+	for (const struct param *p = tab; p->word; p++) {
+		if (p->nest != nest || !(op->fields & (1U << p->field)) ||
+		    !obj_has(&op->obj, p->field))
+			continue;
+		if (p->type == PT_FLAG && p->min != op->obj.v[p->field].u)
+			continue; /* "down" and "up" share the field: put it once */
+		put_field(nlh, p, &op->obj.v[p->field]);
+		n++;
+	}
+	return n;
+}
+
+static void put_updown(struct ifinfomsg *ifm, const struct op *op, const struct param *tab)
+{
+	for (const struct param *p = tab; p && p->word; p++) {
+		if (p->nest != PN_FLAGS || !(op->fields & (1U << p->field)) ||
+		    !obj_has(&op->obj, p->field))
+			continue;
+		ifm->ifi_change |= IFF_UP;
+		if (op->obj.v[p->field].u)
+			ifm->ifi_flags |= IFF_UP;
+		return;
+	}
+}
+
+static void put_vlans(struct nlmsghdr *nlh, const struct op *op)
+{
+	struct nlattr *spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+
+	for (int i = 0; i < op->nvlans; i++) {
+		const struct vlan_entry *e = &op->vlans[i];
+		struct bridge_vlan_info vi = { .flags = e->flags, .vid = e->vid };
+
+		if (e->vid_end > e->vid) {
+			vi.flags |= BRIDGE_VLAN_INFO_RANGE_BEGIN;
+			mnl_attr_put(nlh, IFLA_BRIDGE_VLAN_INFO, sizeof(vi), &vi);
+			vi.flags = e->flags | BRIDGE_VLAN_INFO_RANGE_END;
+			vi.vid = e->vid_end;
+		}
+		mnl_attr_put(nlh, IFLA_BRIDGE_VLAN_INFO, sizeof(vi), &vi);
+	}
+	mnl_attr_nest_end(nlh, spec);
+}
+
+/* The index of a named link, or 0 when it does not exist (dry run, or gone). */
+static int resolve(struct vnet_ctx *ctx, const char *name)
+{
+	int r;
+
+	if (!name[0])
+		return 0;
+	r = nlm_ifindex(ctx, name);
+	return r > 0 ? r : 0;
+}
+
+struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
+{
+	const struct param *tab = op->kind ? op->kind->params : NULL;
+	const struct param *ptab = op->kind ? op->kind->port_params : NULL;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	struct nlattr *li, *data;
+
+	switch (op->type) {
+	case OP_CREATE:
+	case OP_SET:
+		nlh = nlm_msg_start(buf, RTM_NEWLINK,
+				   op->type == OP_CREATE ? NLM_F_CREATE | NLM_F_EXCL : 0);
+		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
+		put_fields(nlh, op, tab, PN_LINK);
+		put_updown(ifm, op, tab);
+		if (op->master[0])
+			mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)resolve(ctx, op->master));
+		li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, op->kind->link_kind);
+		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+		if (!put_fields(nlh, op, tab, PN_INFO))
+			mnl_attr_nest_cancel(nlh, data);
+		else
+			mnl_attr_nest_end(nlh, data);
+		mnl_attr_nest_end(nlh, li);
+		return nlh;
+	case OP_DELETE:
+		nlh = nlm_msg_start(buf, RTM_DELLINK, 0);
+		mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
+		return nlh;
+	case OP_MASTER:
+		nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
+		mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)resolve(ctx, op->master));
+		return nlh;
+	case OP_PORT:
+		nlh = nlm_msg_start(buf, RTM_SETLINK, 0);
+		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+		ifm->ifi_family = AF_BRIDGE;
+		ifm->ifi_index = resolve(ctx, op->name);
+		data = mnl_attr_nest_start(nlh, IFLA_PROTINFO);
+		put_fields(nlh, op, ptab, PN_PORT);
+		mnl_attr_nest_end(nlh, data);
+		return nlh;
+	case OP_VLAN_ADD:
+	case OP_VLAN_DEL:
+		nlh = nlm_msg_start(buf, op->type == OP_VLAN_ADD ? RTM_SETLINK : RTM_DELLINK, 0);
+		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+		ifm->ifi_family = AF_BRIDGE;
+		ifm->ifi_index = resolve(ctx, op->name);
+		put_vlans(nlh, op);
+		return nlh;
+	}
+	return NULL;
+}
+
+static int op_run(struct vnet_ctx *ctx, const struct op *op)
+{
+	char *buf = malloc(NLM_REQ_SIZE);
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	r = nlm_request(ctx, op_build(ctx, op, buf));
+	free(buf);
+	return r;
+}
+
+/* Runs the inverse steps of ops[0..n) that were done, newest first. */
+static void undo_steps(struct vnet_ctx *ctx, struct plan *p, int n)
+{
+	struct vnet_error saved = ctx->err;
+
+	for (int i = n - 1; i >= 0; i--) {
+		if (!p->ops[i].done)
+			continue;
+		/* Best effort: a failing inverse must not stop the others. */
+		for (int u = 0; u < p->ops[i].nundo; u++)
+			op_run(ctx, &p->ops[i].undo[u]);
+		p->ops[i].done = 0;
+	}
+	ctx->err = saved;
+}
+
+int plan_exec(struct vnet_ctx *ctx, struct plan *p)
+{
+	for (int i = 0; i < p->n; i++) {
+		int r = op_run(ctx, &p->ops[i]);
+
+		if (r < 0) {
+			char ext[300] = "";
+
+			if (ctx->err.ext_msg[0])
+				snprintf(ext, sizeof(ext), ": %s", ctx->err.ext_msg);
+			char kmsg[sizeof(ctx->err.ext_msg)];
+
+			snprintf(kmsg, sizeof(kmsg), "%s", ctx->err.ext_msg);
+			unsigned int off = ctx->err.ext_off;
+
+			vnet_fail(ctx, -r, "%s: failed%s (%s)%s",
+				  p->ops[i].text ? p->ops[i].text : p->ops[i].name, ext, strerror(-r),
+				  i ? "; the steps before it were undone" : "");
+			snprintf(ctx->err.ext_msg, sizeof(ctx->err.ext_msg), "%s", kmsg);
+			ctx->err.ext_off = off;
+			undo_steps(ctx, p, i);
+			return r;
+		}
+		p->ops[i].done = 1;
+	}
+	return 0;
+}
+
+void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what)
+{
+	if (ctx->flags & VNET_F_JSON) {
+		struct json_object *j = json_object_new_object(), *a = json_object_new_array();
+
+		for (int i = 0; i < p->n; i++)
+			json_object_array_add(a, json_object_new_string(p->ops[i].text));
+		json_object_object_add(j, "changed", json_object_new_boolean(p->n > 0));
+		json_object_object_add(j, "dry_run",
+				       json_object_new_boolean(!!(ctx->flags & VNET_F_DRY_RUN)));
+		json_object_object_add(j, "operations", a);
+		out_json(ctx, j);
+		json_object_put(j);
+		return;
+	}
+	if ((ctx->flags & VNET_F_QUIET) && !(ctx->flags & VNET_F_DRY_RUN))
+		return;
+	if (!p->n)
+		out_line(ctx, "%s: no change", what);
+	for (int i = 0; i < p->n; i++)
+		out_line(ctx, "%s", p->ops[i].text);
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The read side: one link dump (and, when VLANs matter, one AF_BRIDGE dump)
+ * into a libnl link cache created without a socket. libnl's typed getters
+ * give the generic fields; the kind modules decode their own IFLA_INFO_DATA,
+ * which libnl 3.7 does not know for bridges.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/if_bridge.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <netlink/cache.h>
+#include <netlink/msg.h>
+#include <netlink/route/link.h>
+
+#include "internal.h"
+
+static struct link *new_link(struct state *st)
+{
+	struct link *l;
+
+	if (st->n == st->cap) {
+		int cap = st->cap ? st->cap * 2 : 64;
+		void *nl = realloc(st->links, (size_t)cap * sizeof(*st->links));
+
+		if (!nl)
+			return NULL;
+		st->links = nl;
+		st->cap = cap;
+	}
+	l = &st->links[st->n++];
+	memset(l, 0, sizeof(*l));
+	obj_init(&l->kobj);
+	obj_init(&l->pobj);
+	return l;
+}
+
+/* The generic fields, through libnl's parser and getters. */
+static int read_generic(struct state *st, const struct nlmsghdr *nlh, struct link *l)
+{
+	struct nl_msg *msg = nlmsg_convert((struct nlmsghdr *)nlh);
+	struct rtnl_link *rl;
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	int r;
+
+	if (!msg)
+		return -ENOMEM;
+	r = nl_cache_parse_and_add(st->cache, msg);
+	nlmsg_free(msg);
+	if (r < 0)
+		return -EINVAL;
+	/* The cache appends what it parsed: the newest object is the last. */
+	rl = (struct rtnl_link *)nl_cache_get_last(st->cache);
+	if (!rl || rtnl_link_get_ifindex(rl) != ifm->ifi_index)
+		rl = rtnl_link_get(st->cache, ifm->ifi_index);
+	else
+		nl_object_get((struct nl_object *)rl);
+	if (!rl)
+		return -ENOENT;
+	l->ifindex = rtnl_link_get_ifindex(rl);
+	snprintf(l->name, sizeof(l->name), "%s", rtnl_link_get_name(rl));
+	l->master = rtnl_link_get_master(rl);
+	l->flags = rtnl_link_get_flags(rl);
+	l->mtu = rtnl_link_get_mtu(rl);
+	struct nl_addr *a = rtnl_link_get_addr(rl);
+
+	if (a && nl_addr_get_len(a) == 6) {
+		memcpy(l->addr, nl_addr_get_binary_addr(a), 6);
+		l->addrlen = 6;
+	}
+	rtnl_link_put(rl);
+	return 0;
+}
+
+static void read_linkinfo(struct link *l, const struct nlattr *li)
+{
+	const struct nlattr *a, *data = NULL, *sdata = NULL;
+
+	mnl_attr_for_each_nested(a, li) {
+		switch (mnl_attr_get_type(a)) {
+		case IFLA_INFO_KIND:
+			snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(a));
+			break;
+		case IFLA_INFO_SLAVE_KIND:
+			snprintf(l->slave_kind, sizeof(l->slave_kind), "%s", mnl_attr_get_str(a));
+			break;
+		case IFLA_INFO_DATA:
+			data = a;
+			break;
+		case IFLA_INFO_SLAVE_DATA:
+			sdata = a;
+			break;
+		}
+	}
+	const struct kind *k = kind_by_link_kind(l->kind);
+
+	if (k && k->decode && data)
+		k->decode(l, data, 0);
+	k = kind_by_link_kind(l->slave_kind);
+	if (k && k->decode && sdata)
+		k->decode(l, sdata, 1);
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct state *st = data;
+	const struct nlattr *a;
+	struct link *l;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	l = new_link(st);
+	if (!l || read_generic(st, nlh, l) < 0)
+		return MNL_CB_ERROR;
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
+		switch (mnl_attr_get_type(a)) {
+		case IFLA_LINKINFO:
+			read_linkinfo(l, a);
+			break;
+		case IFLA_PARENT_DEV_NAME:
+			l->parent_dev = 1;
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int link_reset(const struct nlmsghdr *nlh, void *data)
+{
+	struct state *st = data;
+
+	for (int i = 0; i < st->n; i++) {
+		obj_free(&st->links[i].kobj);
+		obj_free(&st->links[i].pobj);
+	}
+	st->n = 0;
+	nl_cache_clear(st->cache);
+	return MNL_CB_OK;
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	return ((const struct link *)a)->ifindex - ((const struct link *)b)->ifindex;
+}
+
+struct link *state_by_index(struct state *st, int ifindex)
+{
+	struct link key = { .ifindex = ifindex };
+
+	if (ifindex <= 0 || !st->n)
+		return NULL;
+	return bsearch(&key, st->links, (size_t)st->n, sizeof(key), cmp_index);
+}
+
+struct link *state_by_name(struct state *st, const char *name)
+{
+	for (int i = 0; i < st->n; i++)
+		if (!strcmp(st->links[i].name, name))
+			return &st->links[i];
+	return NULL;
+}
+
+const char *state_name(struct state *st, int ifindex)
+{
+	struct link *l = state_by_index(st, ifindex);
+
+	return l ? l->name : "?";
+}
+
+/* One port's VLAN entries from an AF_BRIDGE message (ranges or single). */
+static int brvlan_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct state *st = data;
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a, *v;
+	struct link *l;
+	unsigned int range_start = 0;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	l = state_by_index(st, ifm->ifi_index);
+	if (!l || l->ifindex == 0)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
+		if (mnl_attr_get_type(a) != IFLA_AF_SPEC)
+			continue;
+		mnl_attr_for_each_nested(v, a) {
+			const struct bridge_vlan_info *vi;
+			unsigned int from, to;
+
+			if (mnl_attr_get_type(v) != IFLA_BRIDGE_VLAN_INFO ||
+			    mnl_attr_get_payload_len(v) < sizeof(*vi))
+				continue;
+			vi = mnl_attr_get_payload(v);
+			if (vi->flags & BRIDGE_VLAN_INFO_RANGE_BEGIN) {
+				range_start = vi->vid;
+				continue;
+			}
+			from = (vi->flags & BRIDGE_VLAN_INFO_RANGE_END) ? range_start : vi->vid;
+			to = vi->vid;
+			if (from > to || to >= VLAN_N)
+				continue;
+			/* The bridge device's own entries come with the master flag set. */
+			if (l->kind[0] && !strcmp(l->kind, "bridge"))
+				continue;
+			l->vl.have = 1;
+			for (unsigned int id = from; id <= to; id++) {
+				vlanset_add(&l->vl.member, id);
+				if (vi->flags & BRIDGE_VLAN_INFO_UNTAGGED)
+					vlanset_add(&l->vl.untagged, id);
+				if (vi->flags & BRIDGE_VLAN_INFO_PVID)
+					l->vl.pvid = id;
+			}
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int brvlan_reset(const struct nlmsghdr *nlh, void *data)
+{
+	struct state *st = data;
+
+	for (int i = 0; i < st->n; i++)
+		memset(&st->links[i].vl, 0, sizeof(st->links[i].vl));
+	return MNL_CB_OK;
+}
+
+int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
+{
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	if (rtnl_link_alloc_cache(NULL, AF_UNSPEC, &st->cache) < 0)
+		return vnet_fail(ctx, ENOMEM, "cannot allocate a link cache");
+	r = nlm_dump(ctx, AF_UNSPEC, RTEXT_FILTER_VF | RTEXT_FILTER_BRVLAN | RTEXT_FILTER_SKIP_STATS, link_cb, link_reset,
+		    st);
+	if (r < 0)
+		return ctx->err.msg[0] ? r : vnet_fail(ctx, -r, "cannot read the links");
+	qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index);
+	if (what & ST_BRVLANS) {
+		r = nlm_dump(ctx, AF_BRIDGE, RTEXT_FILTER_BRVLAN_COMPRESSED, brvlan_cb,
+			    brvlan_reset, st);
+		if (r < 0)
+			return vnet_fail(ctx, -r, "cannot read the bridge VLANs");
+		st->have_vlans = 1;
+	}
+	return 0;
+}
+
+void state_free(struct state *st)
+{
+	for (int i = 0; i < st->n; i++) {
+		obj_free(&st->links[i].kobj);
+		obj_free(&st->links[i].pobj);
+	}
+	free(st->links);
+	if (st->cache)
+		nl_cache_free(st->cache);
+	memset(st, 0, sizeof(*st));
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libvnet: declarative host networking for virtualisation hosts.
+ *
+ * The one public header. A context holds the target network namespace, the
+ * output stream and the last error. Statements are the command-line words
+ * without the program name ("bridge add br0 stp on"); the library parses,
+ * reads the kernel's state, plans, and applies them.
+ */
+#ifndef VNET_H
+#define VNET_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vnet_ctx;
+
+/* Context flags (vnet_ctx_set_flags). */
+enum {
+	VNET_F_DRY_RUN = 1 << 0, /* print the plan, change nothing */
+	VNET_F_JSON = 1 << 1,	 /* JSON output */
+	VNET_F_PRETTY = 1 << 2,	 /* indented JSON */
+	VNET_F_QUIET = 1 << 3,	 /* no informational lines */
+};
+
+/* Exit codes documented in vnetctl(8). */
+enum vnet_exit {
+	VNET_EXIT_OK = 0,	/* success, also "no change"; check: in sync */
+	VNET_EXIT_FAIL = 1,	/* the operation failed; check: differences */
+	VNET_EXIT_USAGE = 2,	/* usage or parse error, nothing changed */
+};
+
+/**
+ * struct vnet_error - what went wrong, for one printer in the caller
+ * @err:	positive errno (0 when none applies)
+ * @exit_code:	VNET_EXIT_FAIL or VNET_EXIT_USAGE
+ * @msg:	the message, starting with the object ("bridge br0: priority: ...")
+ * @ext_msg:	the kernel's extended-ack message, "" when it gave none
+ * @ext_off:	the extended-ack offset into the request, 0 when none
+ * @word:	index of the word at fault in the statement, -1 when none
+ */
+struct vnet_error {
+	int err;
+	int exit_code;
+	char msg[512];
+	char ext_msg[256];
+	unsigned int ext_off;
+	int word;
+};
+
+/**
+ * struct vnet_keyword - one keyword of a statement, for help and completion
+ * @word:	the keyword ("forward-delay")
+ * @value:	what follows it ("SECONDS", "on|off"), NULL for a bare keyword
+ * @help:	one line: meaning, unit, default
+ */
+struct vnet_keyword {
+	const char *word;
+	const char *value;
+	const char *help;
+};
+
+/**
+ * struct vnet_verb - one OBJECT VERB form, for help and completion
+ * @object:	"bridge", "bridge port", ...
+ * @verb:	"add", "set", "del", "show"
+ * @args:	positional arguments ("NAME", "BRIDGE PORT", "[NAME]")
+ * @summary:	one line
+ * @keywords:	keyword table, terminated by an entry with a NULL word
+ */
+struct vnet_verb {
+	const char *object;
+	const char *verb;
+	const char *args;
+	const char *summary;
+	const struct vnet_keyword *keywords;
+};
+
+struct vnet_ctx *vnet_ctx_new(void);
+void vnet_ctx_free(struct vnet_ctx *ctx);
+
+/**
+ * vnet_ctx_set_netns() - work inside the named network namespace
+ * @name: a name under /run/netns (as ip -n), validated first
+ *
+ * Return: 0, or a negative errno with the error record set.
+ */
+int vnet_ctx_set_netns(struct vnet_ctx *ctx, const char *name);
+void vnet_ctx_set_flags(struct vnet_ctx *ctx, unsigned int flags);
+/* Where results (show output, plans, "no change") go; default stdout. */
+void vnet_ctx_set_output(struct vnet_ctx *ctx, FILE *out);
+const struct vnet_error *vnet_ctx_error(const struct vnet_ctx *ctx);
+/* Number of change requests sent to the kernel so far. */
+unsigned long vnet_ctx_requests(const struct vnet_ctx *ctx);
+
+/**
+ * vnet_run() - parse, plan and carry out one statement
+ * @argc: number of words
+ * @argv: the words, starting with the object ("bridge", "add", "br0", ...)
+ *
+ * Every word is checked before the host is read. Return: 0 on success
+ * (including "no change"), or a negative errno with the error record set;
+ * its exit_code says whether the words (2) or the host (1) were at fault.
+ */
+int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv);
+
+/* The statement forms vnet_run() accepts, terminated by a NULL object. */
+const struct vnet_verb *vnet_verbs(void);
+
+const char *vnet_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
