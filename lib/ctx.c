@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The library context and its error record. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,23 +32,15 @@ void vnet_ctx_free(struct vnet_ctx *ctx)
 
 int vnet_ctx_set_netns(struct vnet_ctx *ctx, const char *name)
 {
-	const char *why;
-	char path[300];
-
 	/* ip(8) keeps namespaces as files under /run/netns: the name is a path part. */
-	if (!name[0] || strlen(name) > 255 || strchr(name, '/') || !strcmp(name, ".") ||
-	    !strcmp(name, "..")) {
-		why = "not a valid namespace name";
-		return vnet_usage(ctx, -1, "netns %s: %s", name, why);
-	}
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return vnet_fail(ctx, errno, "netns %s: cannot open %s", name, path);
+	if (!name[0] || strlen(name) >= sizeof(ctx->netns) || strchr(name, '/') ||
+	    !strcmp(name, ".") || !strcmp(name, ".."))
+		return vnet_usage(ctx, -1, "netns \"%s\": not a valid namespace name", name);
+	/* Opened with the first socket, after every word has been checked. */
+	nlm_close(ctx);
 	if (ctx->netns_fd >= 0)
 		close(ctx->netns_fd);
-	nlm_close(ctx);
-	ctx->netns_fd = fd;
+	ctx->netns_fd = -1;
 	snprintf(ctx->netns, sizeof(ctx->netns), "%s", name);
 	return 0;
 }

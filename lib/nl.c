@@ -56,6 +56,14 @@ int nlm_open(struct vnet_ctx *ctx)
 
 	if (ctx->nl)
 		return 0;
+	if (ctx->netns[0] && ctx->netns_fd < 0) {
+		char path[300];
+
+		snprintf(path, sizeof(path), "/run/netns/%s", ctx->netns);
+		ctx->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (ctx->netns_fd < 0)
+			return vnet_fail(ctx, errno, "netns %s: cannot open %s", ctx->netns, path);
+	}
 	if (ctx->netns_fd >= 0) {
 		/* A socket stays in the namespace it was created in. */
 		here = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);

@@ -15,7 +15,10 @@
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/capability.h>
 #include <net/if.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -187,8 +190,8 @@ static int resolve(struct vnet_ctx *ctx, const char *name)
 {
 	int r;
 
-	if (!name[0])
-		return 0;
+	if (!name[0] || (ctx->flags & VNET_F_DRY_RUN))
+		return 0; /* a dry run builds requests without asking the kernel */
 	r = nlm_ifindex(ctx, name);
 	return r > 0 ? r : 0;
 }
@@ -281,8 +284,22 @@ static void undo_steps(struct vnet_ctx *ctx, struct plan *p, int n)
 	ctx->err = saved;
 }
 
+/* True when the effective capabilities hold CAP_NET_ADMIN. */
+static int may_change_links(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return 1; /* cannot tell: let the kernel judge */
+	return !!(d[CAP_NET_ADMIN / 32].effective & (1U << (CAP_NET_ADMIN % 32)));
+}
+
 int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 {
+	if (p->n && !may_change_links())
+		return vnet_fail(ctx, EPERM, "%s: changing links needs CAP_NET_ADMIN (run as root)",
+				 p->ops[0].text ? p->ops[0].text : p->ops[0].name);
 	for (int i = 0; i < p->n; i++) {
 		int r = op_run(ctx, &p->ops[i]);
 

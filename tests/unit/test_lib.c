@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Unit tests of the parsers, the keyword tables, the diff and request building. No root, no kernel. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/if_bridge.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include "internal.h"
+
+static int failed, passed;
+
+#define CHECK(cond)                                                                  \
+	do {                                                                         \
+		if (cond) {                                                          \
+			passed++;                                                    \
+		} else {                                                             \
+			failed++;                                                    \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
+				#cond);                                              \
+		}                                                                    \
+	} while (0)
+
+static void test_numbers(void)
+{
+	uint64_t v;
+	const char *why;
+
+	CHECK(parse_u64("10", 0, 100, &v, &why) == 0 && v == 10);
+	CHECK(parse_u64("0", 0, 100, &v, &why) == 0 && v == 0);
+	CHECK(parse_u64("101", 0, 100, &v, &why) < 0 && !strcmp(why, "out of range"));
+	CHECK(parse_u64("-1", 0, 100, &v, &why) < 0);
+	CHECK(parse_u64("+1", 0, 100, &v, &why) < 0);
+	CHECK(parse_u64("0x10", 0, 100, &v, &why) < 0);
+	CHECK(parse_u64("10a", 0, 100, &v, &why) < 0);
+	CHECK(parse_u64(" 1", 0, 100, &v, &why) < 0);
+	CHECK(parse_u64("", 0, 100, &v, &why) < 0);
+	CHECK(parse_u64("18446744073709551615", 0, UINT64_MAX, &v, &why) == 0 && v == UINT64_MAX);
+	CHECK(parse_u64("18446744073709551616", 0, UINT64_MAX, &v, &why) < 0);
+	CHECK(parse_u64("99999999999999999999999", 0, UINT64_MAX, &v, &why) < 0);
+	CHECK(parse_bool("on", &v, &why) == 0 && v == 1);
+	CHECK(parse_bool("off", &v, &why) == 0 && v == 0);
+	CHECK(parse_bool("maybe", &v, &why) < 0);
+	CHECK(parse_bool("ON", &v, &why) < 0);
+}
+
+static void test_times(void)
+{
+	uint64_t v;
+	const char *why;
+	char buf[32];
+
+	CHECK(parse_centisecs("15", 0, 3000, &v, &why) == 0 && v == 1500);
+	CHECK(parse_centisecs("1.5", 0, 3000, &v, &why) == 0 && v == 150);
+	CHECK(parse_centisecs("0.25", 0, 3000, &v, &why) == 0 && v == 25);
+	CHECK(parse_centisecs("0", 0, 3000, &v, &why) == 0 && v == 0);
+	CHECK(parse_centisecs("1.505", 0, 3000, &v, &why) < 0);
+	CHECK(parse_centisecs("1.", 0, 3000, &v, &why) < 0);
+	CHECK(parse_centisecs(".5", 0, 3000, &v, &why) < 0);
+	CHECK(parse_centisecs("31", 0, 3000, &v, &why) < 0 && !strcmp(why, "out of range"));
+	CHECK(parse_centisecs("1e3", 0, 3000, &v, &why) < 0);
+	format_centisecs(150, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "1.5"));
+	format_centisecs(1500, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "15"));
+	format_centisecs(25, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "0.25"));
+}
+
+static void test_mac(void)
+{
+	uint8_t m[6];
+	const char *why;
+	char buf[32];
+
+	CHECK(parse_mac("02:00:00:00:00:01", m, &why) == 0 && m[0] == 2 && m[5] == 1);
+	CHECK(parse_mac("02:AB:cd:00:00:01", m, &why) == 0 && m[1] == 0xab && m[2] == 0xcd);
+	CHECK(parse_mac("01:00:5e:00:00:01", m, &why) < 0 && strstr(why, "multicast"));
+	CHECK(parse_mac("00:00:00:00:00:00", m, &why) < 0 && strstr(why, "zero"));
+	CHECK(parse_mac("02:00:00:00:00", m, &why) < 0);
+	CHECK(parse_mac("02:00:00:00:00:01:02", m, &why) < 0);
+	CHECK(parse_mac("02-00-00-00-00-01", m, &why) < 0);
+	CHECK(parse_mac("02:00:00:00:00:0g", m, &why) < 0);
+	parse_mac("02:00:00:ab:00:01", m, &why);
+	format_mac(m, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "02:00:00:ab:00:01"));
+}
+
+static void test_vlans(void)
+{
+	struct vlanset s;
+	const char *why;
+	char buf[128];
+
+	CHECK(parse_vlanlist("3,10-20,100", &s, &why) == 0);
+	CHECK(vlanset_has(&s, 3) && vlanset_has(&s, 10) && vlanset_has(&s, 20) &&
+	      vlanset_has(&s, 100) && !vlanset_has(&s, 21) && !vlanset_has(&s, 4));
+	vlanset_format(&s, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "3,10-20,100"));
+	CHECK(parse_vlanlist("1-4094", &s, &why) == 0);
+	vlanset_format(&s, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "1-4094"));
+	CHECK(parse_vlanlist("none", &s, &why) == 0 && vlanset_empty(&s));
+	vlanset_format(&s, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "none"));
+	CHECK(parse_vlanlist("20-10", &s, &why) < 0 && strstr(why, "upwards"));
+	CHECK(parse_vlanlist("3,1-5", &s, &why) < 0 && strstr(why, "twice"));
+	CHECK(parse_vlanlist("0", &s, &why) < 0);
+	CHECK(parse_vlanlist("4095", &s, &why) < 0);
+	CHECK(parse_vlanlist("3,", &s, &why) < 0);
+	CHECK(parse_vlanlist(",3", &s, &why) < 0);
+	CHECK(parse_vlanlist("3-", &s, &why) < 0);
+	CHECK(parse_vlanlist("a", &s, &why) < 0);
+	CHECK(parse_vlanlist("", &s, &why) < 0);
+
+	struct vlan_entry *e = NULL;
+	int n = 0;
+
+	parse_vlanlist("5,7-9", &s, &why);
+	vlan_entries_add(&e, &n, &s, BRIDGE_VLAN_INFO_UNTAGGED);
+	CHECK(n == 2 && e[0].vid == 5 && e[0].vid_end == 5 && e[1].vid == 7 && e[1].vid_end == 9 &&
+	      e[1].flags == BRIDGE_VLAN_INFO_UNTAGGED);
+	free(e);
+}
+
+static void test_names(void)
+{
+	const char *why;
+	struct namelist l;
+
+	CHECK(parse_ifname("eth0", &why) == 0);
+	CHECK(parse_ifname("abcdefghijklmno", &why) == 0);  /* 15 bytes */
+	CHECK(parse_ifname("abcdefghijklmnop", &why) < 0); /* 16 */
+	CHECK(parse_ifname("", &why) < 0);
+	CHECK(parse_ifname("a/b", &why) < 0);
+	CHECK(parse_ifname("..", &why) < 0);
+	CHECK(parse_ifname(".", &why) < 0);
+	CHECK(parse_ifname("a b", &why) < 0);
+	CHECK(parse_ifname("a\nb", &why) < 0);
+	CHECK(parse_ifname("a:b", &why) < 0);
+	CHECK(parse_ifname("a\xff", &why) < 0);
+	CHECK(parse_ifname("caf\xc3\xa9", &why) == 0);
+	CHECK(parse_namelist("eth0,eth1", &l, &why) == 0 && l.n == 2 &&
+	      !strcmp(l.names[1], "eth1"));
+	namelist_free(&l);
+	CHECK(parse_namelist("eth0,eth0", &l, &why) < 0);
+	CHECK(parse_namelist("eth0,", &l, &why) < 0);
+	CHECK(parse_namelist("eth0,a/b", &l, &why) < 0);
+}
+
+static int parse_words(struct vnet_ctx *ctx, const struct param *tab, struct obj *o, int argc,
+		       char **argv)
+{
+	obj_init(o);
+	return param_parse(ctx, tab, "bridge br0", argc, argv, 0, o);
+}
+
+static const struct param *field_of(const struct param *tab, const char *word)
+{
+	for (; tab->word; tab++)
+		if (!strcmp(tab->word, word))
+			return tab;
+	return NULL;
+}
+
+static void test_params(void)
+{
+	struct vnet_ctx *ctx = vnet_ctx_new();
+	const struct param *tab = kind_bridge.params;
+	struct obj o;
+
+	char *ok[] = { "stp", "on", "forward-delay", "1.5", "vlan-protocol", "802.1ad",
+		       "default-pvid", "none", "ports", "a,b", "up" };
+	CHECK(parse_words(ctx, tab, &o, 11, ok) == 0);
+	CHECK(obj_has(&o, field_of(tab, "stp")->field) && o.v[field_of(tab, "stp")->field].u == 1);
+	CHECK(o.v[field_of(tab, "forward-delay")->field].u == 150);
+	CHECK(o.v[field_of(tab, "vlan-protocol")->field].u == 0x88a8);
+	CHECK(o.v[field_of(tab, "default-pvid")->field].u == 0);
+	CHECK(o.v[field_of(tab, "ports")->field].names.n == 2);
+	CHECK(o.v[field_of(tab, "up")->field].u == 1);
+	obj_free(&o);
+
+	char *unknown[] = { "stp", "on", "prio", "3" };
+	CHECK(parse_words(ctx, tab, &o, 4, unknown) < 0 && ctx->err.word == 2 &&
+	      ctx->err.exit_code == VNET_EXIT_USAGE && strstr(ctx->err.msg, "\"prio\""));
+	obj_free(&o);
+	char *missing[] = { "priority" };
+	CHECK(parse_words(ctx, tab, &o, 1, missing) < 0 && ctx->err.word == 0 &&
+	      strstr(ctx->err.msg, "value is required"));
+	obj_free(&o);
+	char *range[] = { "priority", "70000" };
+	CHECK(parse_words(ctx, tab, &o, 2, range) < 0 && ctx->err.word == 1 &&
+	      strstr(ctx->err.msg, "70000") && strstr(ctx->err.msg, "0-65535"));
+	obj_free(&o);
+	char *badbool[] = { "stp", "maybe" };
+	CHECK(parse_words(ctx, tab, &o, 2, badbool) < 0 && ctx->err.word == 1 &&
+	      strstr(ctx->err.msg, "maybe") && strstr(ctx->err.msg, "on or off"));
+	obj_free(&o);
+	char *twice[] = { "stp", "on", "stp", "off" };
+	CHECK(parse_words(ctx, tab, &o, 4, twice) < 0 && ctx->err.word == 2 &&
+	      strstr(ctx->err.msg, "twice"));
+	obj_free(&o);
+	char *updown[] = { "up", "down" };
+	CHECK(parse_words(ctx, tab, &o, 2, updown) < 0 && strstr(ctx->err.msg, "conflicts"));
+	obj_free(&o);
+	char *fd[] = { "forward-delay", "31" };
+	CHECK(parse_words(ctx, tab, &o, 2, fd) < 0 && strstr(ctx->err.msg, "0-30"));
+	obj_free(&o);
+
+	const struct param *ptab = kind_bridge.port_params;
+	char *port[] = { "priority", "64" };
+	CHECK(parse_words(ctx, ptab, &o, 2, port) < 0 && strstr(ctx->err.msg, "0-63"));
+	obj_free(&o);
+	char *pv[] = { "pvid", "3", "untagged", "3", "vlans", "10-20" };
+	CHECK(parse_words(ctx, ptab, &o, 6, pv) == 0);
+	CHECK(vlanset_has(o.v[field_of(ptab, "vlans")->field].vlans, 15));
+	obj_free(&o);
+	vnet_ctx_free(ctx);
+}
+
+/* Every keyword of every table has a value syntax (or is bare) and help text. */
+static void test_tables(void)
+{
+	const struct param *tabs[] = { kind_bridge.params, kind_bridge.port_params };
+
+	for (size_t t = 0; t < 2; t++)
+		for (const struct param *p = tabs[t]; p->word; p++) {
+			CHECK(p->help && p->help[0]);
+			CHECK((p->type == PT_FLAG) == (p->value == NULL));
+			CHECK(p->field < MAX_FIELDS);
+			for (const struct param *q = p + 1; q->word; q++)
+				CHECK(strcmp(p->word, q->word) != 0);
+		}
+	int n = 0;
+
+	for (const struct vnet_verb *v = vnet_verbs(); v->object; v++)
+		n++;
+	CHECK(n >= 7);
+}
+
+static void test_diff(void)
+{
+	struct vnet_ctx *ctx = vnet_ctx_new();
+	const struct param *tab = kind_bridge.params;
+	struct obj want, cur;
+	char txt[256];
+
+	char *w[] = { "stp", "on", "priority", "4096", "up" };
+	parse_words(ctx, tab, &want, 5, w);
+	char *c[] = { "stp", "on", "priority", "32768", "down" };
+	parse_words(ctx, tab, &cur, 5, c);
+	uint32_t m = obj_diff(tab, &want, &cur, PN_INFO);
+	CHECK(m == (1U << field_of(tab, "priority")->field));
+	CHECK(obj_diff(tab, &want, &cur, PN_FLAGS) == (1U << field_of(tab, "up")->field));
+	obj_format_changes(tab, &want, &cur, m, txt, sizeof(txt));
+	CHECK(!strcmp(txt, "priority 32768 -> 4096"));
+	CHECK(obj_diff(tab, &want, &want, PN_INFO) == 0);
+	obj_format(tab, &want, want.mask, txt, sizeof(txt));
+	CHECK(!strcmp(txt, "stp on priority 4096 up"));
+	obj_free(&want);
+	obj_free(&cur);
+	vnet_ctx_free(ctx);
+}
+
+/* The VLAN request: AF_BRIDGE, IFLA_AF_SPEC, a range as begin/end entries. */
+static void test_vlan_request(void)
+{
+	struct vnet_ctx *ctx = vnet_ctx_new();
+	struct plan plan = { 0 };
+	struct vlanset s;
+	const char *why;
+	char *buf = malloc(NLM_REQ_SIZE);
+
+	vnet_ctx_set_flags(ctx, VNET_F_DRY_RUN);
+	struct op *op = plan_add(&plan, OP_VLAN_ADD, &kind_bridge, "eth0");
+
+	parse_vlanlist("10-20", &s, &why);
+	vlan_entries_add(&op->vlans, &op->nvlans, &s, 0);
+	parse_vlanlist("3", &s, &why);
+	vlan_entries_add(&op->vlans, &op->nvlans, &s,
+			 BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED);
+	struct nlmsghdr *nlh = op_build(ctx, op, buf);
+	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	struct nlattr *a, *v;
+	struct bridge_vlan_info got[4];
+	int n = 0;
+
+	CHECK(nlh->nlmsg_type == RTM_SETLINK && ifm->ifi_family == AF_BRIDGE);
+	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
+		CHECK(mnl_attr_get_type(a) == IFLA_AF_SPEC);
+		mnl_attr_for_each_nested(v, a) {
+			CHECK(mnl_attr_get_type(v) == IFLA_BRIDGE_VLAN_INFO);
+			if (n < 4)
+				memcpy(&got[n], mnl_attr_get_payload(v), sizeof(got[0]));
+			n++;
+		}
+	}
+	CHECK(n == 3);
+	CHECK(got[0].vid == 10 && got[0].flags == BRIDGE_VLAN_INFO_RANGE_BEGIN);
+	CHECK(got[1].vid == 20 && got[1].flags == BRIDGE_VLAN_INFO_RANGE_END);
+	CHECK(got[2].vid == 3 &&
+	      got[2].flags == (BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED));
+
+	/* A bridge change request: only the fields asked for, in IFLA_INFO_DATA. */
+	struct op *set = plan_add(&plan, OP_SET, &kind_bridge, "br0");
+	const struct param *prio = field_of(kind_bridge.params, "priority");
+
+	obj_set_u(&set->obj, prio->field, 4096);
+	obj_set_u(&set->obj, field_of(kind_bridge.params, "stp")->field, 1);
+	set->fields = 1U << prio->field;
+	nlh = op_build(ctx, set, buf);
+	int nattrs = 0, prio_ok = 0;
+
+	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
+		if (mnl_attr_get_type(a) != IFLA_LINKINFO)
+			continue;
+		mnl_attr_for_each_nested(v, a) {
+			struct nlattr *d;
+
+			if (mnl_attr_get_type(v) != IFLA_INFO_DATA)
+				continue;
+			mnl_attr_for_each_nested(d, v) {
+				nattrs++;
+				if (mnl_attr_get_type(d) == IFLA_BR_PRIORITY &&
+				    mnl_attr_get_u16(d) == 4096)
+					prio_ok = 1;
+			}
+		}
+	}
+	CHECK(nattrs == 1 && prio_ok);
+	plan_free(&plan);
+	free(buf);
+	vnet_ctx_free(ctx);
+}
+
+int main(void)
+{
+	test_numbers();
+	test_times();
+	test_mac();
+	test_vlans();
+	test_names();
+	test_params();
+	test_tables();
+	test_diff();
+	test_vlan_request();
+	printf("%d checks passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
