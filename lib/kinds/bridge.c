@@ -404,6 +404,15 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 	}
 	if (!br) {
 		uint32_t m = want->mask & ~(1U << BR_PORTS);
+
+		/*
+		 * A new bridge filters no VLANs and uses 802.1Q: saying so again
+		 * would fail on a kernel built without VLAN filtering.
+		 */
+		if (obj_has(want, BR_VLANF) && !want->v[BR_VLANF].u)
+			m &= ~(1U << BR_VLANF);
+		if (obj_has(want, BR_VPROTO) && want->v[BR_VPROTO].u == ETH_P_8021Q)
+			m &= ~(1U << BR_VPROTO);
 		struct op *op = plan_add(plan, OP_CREATE, &kind_bridge, name);
 
 		obj_copy_fields(&op->obj, want, m);
@@ -784,6 +793,14 @@ static int bridge_run(struct vnet_ctx *ctx, const struct stmt *s)
 	r = param_parse(ctx, tab, what, s->argc, s->argv, s->first_kw + nargs, &want);
 	if (r < 0)
 		goto out_want;
+	/* The kernel raises a forward delay below 2 s to 2 s once STP runs. */
+	if (!port && obj_has(&want, BR_STP) && want.v[BR_STP].u && obj_has(&want, BR_FWD) &&
+	    want.v[BR_FWD].u < 200) {
+		r = vnet_usage(ctx, want.word[BR_FWD] + 1,
+			       "%s: forward-delay: \"%s\": must be 2-30 while stp is on", what,
+			       s->argv[want.word[BR_FWD] + 1]);
+		goto out_want;
+	}
 	if (!strcmp(s->verb, "set") && !want.mask) {
 		r = vnet_usage(ctx, -1, "%s: set needs at least one keyword", what);
 		goto out_want;

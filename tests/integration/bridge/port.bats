@@ -1,0 +1,138 @@
+#!/usr/bin/env bats
+# vnetctl bridge port: port options and VLANs, read back with ip -d and bridge.
+
+bats_require_minimum_version 1.5.0
+load ../../lib/common
+load ../../lib/features
+
+setup() {
+	common_setup
+	veth a; veth b
+	vn bridge add br0 up >/dev/null
+}
+teardown() { common_teardown; }
+
+slave() { lj "$1" ".linkinfo.info_slave_data$2"; }
+
+@test "port add enslaves and sets every port option, read back with ip -d" {
+	run vn bridge port add br0 a cost 100 priority 10 hairpin on guard on learning off \
+		flood off mcast-flood off isolated on
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "bridge br0: add port a" ]
+	[[ "${lines[1]}" == "bridge br0 port a: set cost 100 priority 10 hairpin on"* ]]
+	[ "$(lj a .master)" = br0 ]
+	[ "$(slave a .cost)" = 100 ]
+	[ "$(slave a .priority)" = 10 ]
+	[ "$(slave a .hairpin)" = true ]
+	[ "$(slave a .guard)" = true ]
+	[ "$(slave a .learning)" = false ]
+	[ "$(slave a .flood)" = false ]
+	[ "$(slave a .mcast_flood)" = false ]
+	[ "$(slave a .isolated)" = true ]
+	# The bridge tool agrees.
+	bl=$(bridge -n "$NS" -j -d link show dev a)
+	[ "$(jq -r '.[0].cost' <<<"$bl")" = 100 ]
+	[ "$(jq -r '.[0].hairpin' <<<"$bl")" = true ]
+}
+
+@test "port set changes one option only; identical set sends nothing" {
+	vn bridge port add br0 a cost 100 priority 10
+	before=$(link_json a | jq -S '.linkinfo.info_slave_data | del(.cost, .designated_cost)')
+	run vn bridge port set br0 a cost 50
+	[ "$status" -eq 0 ]
+	[ "$output" = "bridge br0 port a: set cost 100 -> 50" ]
+	[ "$(slave a .cost)" = 50 ]
+	[ "$before" = "$(link_json a | jq -S '.linkinfo.info_slave_data | del(.cost, .designated_cost)')" ]
+	ip -n "$NS" link set dev a up
+	snap=$(snapshot)
+	monitor_start
+	run vn bridge port add br0 a cost 50 priority 10
+	monitor_stop
+	[ "$output" = "bridge br0 port a: no change" ]
+	[ ! -s "$MONITOR_OUT" ]
+	[ "$(snapshot)" = "$snap" ]
+}
+
+@test "every port option changes back" {
+	vn bridge port add br0 a hairpin on guard on learning off flood off mcast-flood off isolated on
+	vn bridge port set br0 a hairpin off guard off learning on flood on mcast-flood on isolated off
+	[ "$(slave a .hairpin)" = false ]
+	[ "$(slave a .guard)" = false ]
+	[ "$(slave a .learning)" = true ]
+	[ "$(slave a .flood)" = true ]
+	[ "$(slave a .mcast_flood)" = true ]
+	[ "$(slave a .isolated)" = false ]
+}
+
+@test "port del releases; a port not in the bridge is no change" {
+	vn bridge port add br0 a
+	run vn bridge port del br0 a
+	[ "$status" -eq 0 ]
+	[ "$output" = "bridge br0: release port a" ]
+	[ "$(lj a .master)" = null ]
+	run vn bridge port del br0 a
+	[ "$status" -eq 0 ]
+	[ "$output" = "bridge br0 port a: no change" ]
+}
+
+@test "a port of another bridge is not moved silently" {
+	vn bridge add br1
+	vn bridge port add br1 a
+	before=$(snapshot)
+	expect_fail 1 "already enslaved to br1" -- bridge port add br0 a cost 5
+	expect_fail 1 "already enslaved to br1" -- bridge add br0 ports a,b
+	[ "$(snapshot)" = "$before" ]
+	[ "$(lj a .master)" = br1 ]
+}
+
+@test "port set of an interface that is not a port fails" {
+	before=$(snapshot)
+	expect_fail 1 "a is not a port of it" -- bridge port set br0 a cost 5
+	expect_fail 1 "no such interface" -- bridge port add br0 nosuch
+	expect_fail 1 "no such bridge" -- bridge port add br9 a
+	[ "$(snapshot)" = "$before" ]
+}
+
+# VLANs need CONFIG_BRIDGE_VLAN_FILTERING: the VM tier runs these.
+
+vlans_of() {
+	bridge -n "$NS" -j vlan show dev "$1" | jq -c '[.[0].vlans[] | {vlan, vlanEnd, flags: ((.flags // []) | sort)}]'
+}
+
+@test "access port: pvid 3 untagged 3 replaces the default VLAN" {
+	require_feature vlan_filtering
+	vn bridge set br0 vlan-filtering on
+	run vn bridge port add br0 a pvid 3 untagged 3
+	[ "$status" -eq 0 ]
+	[ "$(vlans_of a)" = '[{"vlan":3,"vlanEnd":null,"flags":["Egress Untagged","PVID"]}]' ]
+	run vn bridge port set br0 a pvid 3 untagged 3
+	[ "$output" = "bridge br0 port a: no change" ]
+}
+
+@test "trunk port: vlans 10-20 go in one request, tagged" {
+	require_feature vlan_filtering
+	vn bridge set br0 vlan-filtering on default-pvid none
+	run vn bridge port add br0 b vlans 10-20
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "bridge br0 port b: add vlans 10-20" ]
+	[ "$(vlans_of b)" = '[{"vlan":10,"vlanEnd":20,"flags":[]}]' ]
+	# Changing the list removes and adds exactly the difference.
+	run vn bridge port set br0 b vlans 15-25
+	[ "${lines[0]}" = "bridge br0 port b: remove vlans 10-14" ]
+	[ "${lines[1]}" = "bridge br0 port b: add vlans 21-25" ]
+	[ "$(vlans_of b)" = '[{"vlan":15,"vlanEnd":25,"flags":[]}]' ]
+	vn bridge port set br0 b vlans none
+	[ "$(bridge -n "$NS" -j vlan show dev b | jq '.[0].vlans | length // 0')" = 0 ]
+}
+
+@test "trunk with a native VLAN, then pvid none" {
+	require_feature vlan_filtering
+	vn bridge set br0 vlan-filtering on
+	vn bridge port add br0 a pvid 5 untagged 5 vlans 100,200
+	[ "$(vlans_of a)" = '[{"vlan":5,"vlanEnd":null,"flags":["Egress Untagged","PVID"]},{"vlan":100,"vlanEnd":null,"flags":[]},{"vlan":200,"vlanEnd":null,"flags":[]}]' ]
+	vn bridge port set br0 a pvid none untagged none
+	[ "$(vlans_of a)" = '[{"vlan":100,"vlanEnd":null,"flags":[]},{"vlan":200,"vlanEnd":null,"flags":[]}]' ]
+	run vn -j bridge show br0
+	[ "$(jq -r '.[0].ports[0].vlans' <<<"$output")" = "100,200" ]
+	[ "$(jq -r '.[0].ports[0].pvid' <<<"$output")" = null ]
+}

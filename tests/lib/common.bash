@@ -1,0 +1,76 @@
+# Shared by the bats integration tests: each test gets a fresh network
+# namespace of its own, and checks the kernel's state with ip/bridge/jq.
+# Nothing outside that namespace is changed.
+
+: "${VNETCTL:=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)/build/cmd/vnetctl}"
+
+common_setup() {
+	NS="vnt-$$-${BATS_TEST_NUMBER}-$RANDOM"
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+}
+
+common_teardown() {
+	[ -n "${MONITOR_PID:-}" ] && kill "$MONITOR_PID" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null || true
+}
+
+# vnetctl in the test's namespace.
+vn() {
+	"$VNETCTL" -n "$NS" "$@"
+}
+
+# One link's details as JSON (ip -j -d link show).
+link_json() {
+	ip -n "$NS" -j -d link show dev "$1" | jq '.[0]'
+}
+
+# A field of a link: lj DEV JQ-PATH
+lj() {
+	ip -n "$NS" -j -d link show dev "$1" | jq -r ".[0]$2"
+}
+
+# The namespace's whole link and VLAN state, for "nothing changed" checks.
+# ifindex-based fields are stable; counters are not shown without -s.
+snapshot() {
+	{
+		ip -n "$NS" -j -d link show | jq -S 'map(del(.operstate, .linkinfo.info_data.gc_timer, .linkinfo.info_data.hello_timer, .linkinfo.info_data.tcn_timer, .linkinfo.info_data.topology_change_timer, .linkinfo.info_slave_data.hold_timer, .linkinfo.info_slave_data.message_age_timer, .linkinfo.info_slave_data.forward_delay_timer))'
+		bridge -n "$NS" -j vlan show 2>/dev/null || true
+	}
+}
+
+veth() {
+	ip -n "$NS" link add name "$1" type veth peer name "$1p"
+}
+
+# Records link events in the namespace until monitor_stop.
+monitor_start() {
+	MONITOR_OUT="$BATS_TEST_TMPDIR/monitor.out"
+	: > "$MONITOR_OUT"
+	ip -n "$NS" monitor link > "$MONITOR_OUT" 2>&1 &
+	MONITOR_PID=$!
+	sleep 0.3
+}
+
+monitor_stop() {
+	sleep 0.3
+	kill "$MONITOR_PID" 2>/dev/null
+	wait "$MONITOR_PID" 2>/dev/null || true
+	MONITOR_PID=
+}
+
+# run, then check the exit code and that stderr names the word at fault.
+# expect_fail CODE FRAGMENT -- ARGS...
+expect_fail() {
+	local code=$1 frag=$2
+	shift 3
+	run --separate-stderr "$VNETCTL" -n "$NS" "$@"
+	if [ "$status" -ne "$code" ]; then
+		echo "expected exit $code, got $status; stderr: $stderr" >&2
+		return 1
+	fi
+	if [[ "$stderr" != *"$frag"* ]]; then
+		echo "stderr lacks \"$frag\": $stderr" >&2
+		return 1
+	fi
+}
