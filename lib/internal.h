@@ -207,6 +207,7 @@ struct link {
 	uint8_t addr[6];
 	int addrlen;
 	int parent_dev;	     /* has a device (IFLA_PARENT_DEV_NAME) */
+	int topology_change; /* a bridge in an STP topology change */
 	struct obj kobj;     /* kind-specific fields (bridge options) */
 	struct obj pobj;     /* port fields (bridge port options) */
 	struct portvlan vl;

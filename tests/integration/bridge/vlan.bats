@@ -1,0 +1,68 @@
+#!/usr/bin/env bats
+# Bridge VLAN filtering: bridge options, port PVIDs and VLAN lists. These need
+# CONFIG_BRIDGE_VLAN_FILTERING, which the host kernel lacks: the VM tier runs them.
+
+bats_require_minimum_version 1.5.0
+load ../../lib/common
+load ../../lib/features
+
+setup() {
+	common_setup
+	require_feature vlan_filtering
+	veth a; veth b
+}
+teardown() { common_teardown; }
+
+@test "vlan-filtering, vlan-protocol and default-pvid" {
+	vn bridge add br0 vlan-filtering on vlan-protocol 802.1ad default-pvid 7
+	j=$(link_json br0)
+	[ "$(jq -r .linkinfo.info_data.vlan_filtering <<<"$j")" = 1 ]
+	[ "$(jq -r .linkinfo.info_data.vlan_protocol <<<"$j")" = 802.1ad ]
+	[ "$(jq -r .linkinfo.info_data.vlan_default_pvid <<<"$j")" = 7 ]
+	vn bridge set br0 default-pvid none vlan-protocol 802.1q
+	[ "$(lj br0 .linkinfo.info_data.vlan_default_pvid)" = 0 ]
+	[ "$(lj br0 .linkinfo.info_data.vlan_protocol)" = 802.1Q ]
+	run vn bridge add br0 vlan-filtering on vlan-protocol 802.1q default-pvid none
+	[ "$output" = "bridge br0: no change" ]
+}
+
+# VLANs need CONFIG_BRIDGE_VLAN_FILTERING: the VM tier runs these.
+
+vlans_of() {
+	bridge -n "$NS" -j vlan show dev "$1" | jq -c '[.[0].vlans[] | {vlan, vlanEnd, flags: ((.flags // []) | sort)}]'
+}
+
+@test "access port: pvid 3 untagged 3 replaces the default VLAN" {
+	vn bridge add br0 vlan-filtering on up
+	run vn bridge port add br0 a pvid 3 untagged 3
+	[ "$status" -eq 0 ]
+	[ "$(vlans_of a)" = '[{"vlan":3,"vlanEnd":null,"flags":["Egress Untagged","PVID"]}]' ]
+	run vn bridge port set br0 a pvid 3 untagged 3
+	[ "$output" = "bridge br0 port a: no change" ]
+}
+
+@test "trunk port: vlans 10-20 go in one request, tagged" {
+	vn bridge add br0 vlan-filtering on default-pvid none up
+	run vn bridge port add br0 b vlans 10-20
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "bridge br0 port b: add vlans 10-20" ]
+	[ "$(vlans_of b)" = '[{"vlan":10,"vlanEnd":20,"flags":[]}]' ]
+	# Changing the list removes and adds exactly the difference.
+	run vn bridge port set br0 b vlans 15-25
+	[ "${lines[0]}" = "bridge br0 port b: remove vlans 10-14" ]
+	[ "${lines[1]}" = "bridge br0 port b: add vlans 21-25" ]
+	[ "$(vlans_of b)" = '[{"vlan":15,"vlanEnd":25,"flags":[]}]' ]
+	vn bridge port set br0 b vlans none
+	[ "$(bridge -n "$NS" -j vlan show dev b | jq '.[0].vlans | length // 0')" = 0 ]
+}
+
+@test "trunk with a native VLAN, then pvid none" {
+	vn bridge add br0 vlan-filtering on up
+	vn bridge port add br0 a pvid 5 untagged 5 vlans 100,200
+	[ "$(vlans_of a)" = '[{"vlan":5,"vlanEnd":null,"flags":["Egress Untagged","PVID"]},{"vlan":100,"vlanEnd":null,"flags":[]},{"vlan":200,"vlanEnd":null,"flags":[]}]' ]
+	vn bridge port set br0 a pvid none untagged none
+	[ "$(vlans_of a)" = '[{"vlan":100,"vlanEnd":null,"flags":[]},{"vlan":200,"vlanEnd":null,"flags":[]}]' ]
+	run vn -j bridge show br0
+	[ "$(jq -r '.[0].ports[0].vlans' <<<"$output")" = "100,200" ]
+	[ "$(jq -r '.[0].ports[0].pvid' <<<"$output")" = null ]
+}
