@@ -86,7 +86,7 @@ static int set_error(struct vnet_ctx *ctx, int code, int err, int word, const ch
 	size_t l = strlen(ctx->err.msg);
 
 	/* Failures carry the system's words for the errno, once. */
-	if (code == VNET_EXIT_FAIL && err && l && ctx->err.msg[l - 1] != ')')
+	if (code == VNET_EXIT_FAIL && err && l && !strstr(ctx->err.msg, strerror(err)))
 		snprintf(ctx->err.msg + l, sizeof(ctx->err.msg) - l, " (%s)", strerror(err));
 	return -(err ? err : EINVAL);
 }

@@ -97,6 +97,9 @@ enum ptype {
 	PT_MAC,    /* unicast, non-zero MAC address */
 	PT_NAMES,  /* IF[,IF...] */
 	PT_FLAG,   /* bare keyword; stores .min as the value (up/down) */
+	PT_IFREF,  /* IF|none: another link, sent as its ifindex */
+	PT_IPS,    /* IPv4 addresses, comma-separated, at most .max of them */
+	PT_QOSMAP, /* FROM:TO[,...]; .min/.max bound FROM, the value bounds TO */
 };
 
 /* Where a field travels in a request. */
@@ -106,6 +109,14 @@ enum pnest {
 	PN_INFO,     /* IFLA_LINKINFO / IFLA_INFO_DATA */
 	PN_PORT,     /* IFLA_PROTINFO (AF_BRIDGE) port attribute */
 	PN_FLAGS,    /* ifi_flags IFF_UP */
+	PN_VLANFLAG, /* a bit (attr) of IFLA_VLAN_FLAGS in IFLA_INFO_DATA */
+};
+
+/* Rules of the kernel that the plan must respect. */
+enum {
+	PF_IMMUTABLE = 1 << 0, /* cannot change in place (a VLAN's id, link, protocol) */
+	PF_IFDOWN = 1 << 1,    /* the kernel changes it only while the link is down */
+	PF_NOSLAVES = 1 << 2,  /* ... only while the bond has no slaves */
 };
 
 struct param {
@@ -120,17 +131,24 @@ struct param {
 	uint8_t width;		/* 1, 2 or 4 bytes; 0x82 = be16 */
 	const char *value;	/* usage: "on|off", "SECONDS" */
 	const char *help;
+	unsigned int flags;	/* PF_* */
 };
 
 #define W_BE16 0x82
 
 #define MAX_FIELDS 32
 
+struct qosmap {
+	int n;
+	uint32_t (*e)[2]; /* from, to */
+};
+
 struct val {
 	uint64_t u;
 	uint8_t mac[6];
 	struct vlanset *vlans;
-	struct namelist names;
+	struct namelist names; /* PT_NAMES, PT_IPS, PT_IFREF (0 or 1 name) */
+	struct qosmap *qos;
 };
 
 /* A desired or dumped object: which fields are known, and their values. */
@@ -161,6 +179,14 @@ int obj_format(const struct param *tab, const struct obj *o, uint32_t mask, char
 int obj_format_changes(const struct param *tab, const struct obj *want,
 		       const struct obj *cur, uint32_t mask, char *buf, size_t len);
 void obj_copy_field(struct obj *dst, const struct obj *src, int f);
+/* Reads the attributes of nest in data into o, by the table. */
+void obj_decode(const struct param *tab, enum pnest nest, const struct nlattr *data,
+		struct obj *o);
+/* Puts the fields in mask that travel in nest into a request. Returns how many. */
+struct state;
+int obj_put(struct vnet_ctx *ctx, struct nlmsghdr *nlh, const struct param *tab,
+	    const struct obj *o, uint32_t mask, enum pnest nest);
+int qosmap_add(struct qosmap *m, uint32_t from, uint32_t to);
 void obj_copy_fields(struct obj *dst, const struct obj *src, uint32_t mask);
 
 /*
@@ -182,6 +208,8 @@ struct nlmsghdr *nlm_msg_start(char *buf, uint16_t type, uint16_t flags);
 int nlm_request(struct vnet_ctx *ctx, struct nlmsghdr *nlh);
 /* The index of a link by name, asked of the kernel; -ENODEV if absent. */
 int nlm_ifindex(struct vnet_ctx *ctx, const char *name);
+/* The same, 0 when absent or in a dry run (which builds without asking). */
+int nlm_index_or_zero(struct vnet_ctx *ctx, const char *name);
 /* Dump; cb returns MNL_CB_OK to go on. Retries an interrupted dump. */
 typedef int (*nlm_dump_cb)(const struct nlmsghdr *nlh, void *data);
 int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_cb cb,
@@ -264,17 +292,26 @@ struct op {
 struct plan {
 	struct op *ops;
 	int n, cap;
+	char *note; /* informational, e.g. a field that cannot be compared now */
 };
 
 struct op *plan_add(struct plan *p, enum optype type, const struct kind *k, const char *name);
 /* Adds an inverse step to op (copied). */
 struct op *op_add_undo(struct op *op, enum optype type, const struct kind *k, const char *name);
 void op_textf(struct op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A create step for the fields m of want ("bridge br0: create (stp on)"), undone by delete. */
+struct op *plan_create(struct plan *p, const struct kind *k, const char *what, const char *name,
+		       const struct obj *want, uint32_t m);
+/* A change step for the fields m ("bridge br0: set stp off -> on"), undone by the old values. */
+struct op *plan_set(struct plan *p, const struct kind *k, const char *what, const char *name,
+		    const struct obj *want, const struct obj *cur, uint32_t m);
 void plan_free(struct plan *p);
 /* Builds op's request into buf (NLM_REQ_SIZE). Names resolve through the kernel. */
 struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf);
 /* Runs the plan; on failure undoes the steps taken, in reverse. */
 int plan_exec(struct vnet_ctx *ctx, struct plan *p);
+/* Undoes the steps of p that were done, newest first. */
+void plan_undo(struct vnet_ctx *ctx, struct plan *p);
 /* Prints the plan lines (or "no change"), honouring -q and -j. */
 void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what);
 
@@ -283,25 +320,37 @@ void vlan_entries_add(struct vlan_entry **e, int *n, const struct vlanset *s, ui
 
 /* ---- kinds ---- */
 
+enum verb { V_ADD = 1, V_SET = 2, V_DEL = 4, V_SHOW = 8 };
+
 struct stmt {
-	const char *object; /* "bridge", "bridge port" */
-	const char *verb;
+	const struct kind *kind;
+	enum verb verb;
 	int argc;
 	char *const *argv;
+	const char *arg[2]; /* the positional names after the verb */
 	int first_kw;	    /* index of the first keyword word */
+	char what[64];	    /* "bridge br0", "bridge br0 port eth0" for messages */
 };
 
 struct kind {
-	const char *name;	/* statement object: "bridge" */
-	const char *link_kind;	/* IFLA_INFO_KIND */
+	const char *name;	 /* statement object: "bridge", "bridge port" */
+	const char *link_kind;	 /* IFLA_INFO_KIND; NULL for sub-objects */
 	const struct param *params;
-	const struct param *port_params;
+	const struct param *port_params; /* sent as AF_BRIDGE IFLA_PROTINFO */
+	const char *args[2];	 /* positional names in usage ("BRIDGE", "PORT") */
+	unsigned int verbs;	 /* V_* */
+	const char *summary[4];	 /* per verb: add, set, del, show */
 	/* Fills a link's kobj/pobj from IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA. */
 	void (*decode)(struct link *l, const struct nlattr *data, int slave);
-	int (*run)(struct vnet_ctx *ctx, const struct stmt *s);
+	/* Checks across keywords, before the host is read (exit 2). */
+	int (*check)(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *want);
+	unsigned int (*needs)(const struct stmt *s, const struct obj *want); /* ST_* */
+	int (*plan)(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
+		    const struct obj *want, struct plan *plan);
+	int (*show)(struct vnet_ctx *ctx, const struct stmt *s, const char *name, int config);
 };
 
-extern const struct kind kind_bridge;
+extern const struct kind kind_bridge, kind_bridge_port;
 /* The kind whose links carry IFLA_INFO_KIND k, or NULL. */
 const struct kind *kind_by_link_kind(const char *k);
 

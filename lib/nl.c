@@ -229,6 +229,16 @@ int nlm_ifindex(struct vnet_ctx *ctx, const char *name)
 	return idx > 0 ? idx : -ENODEV;
 }
 
+int nlm_index_or_zero(struct vnet_ctx *ctx, const char *name)
+{
+	int r;
+
+	if (!name[0] || (ctx->flags & VNET_F_DRY_RUN))
+		return 0;
+	r = nlm_ifindex(ctx, name);
+	return r > 0 ? r : 0;
+}
+
 struct dump_run {
 	nlm_dump_cb cb;
 	void *data;

@@ -3,9 +3,13 @@
  * The generic keyword parser: one table per kind drives parsing, formatting,
  * usage text and completion words, so they cannot drift apart.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
 
 #include "internal.h"
 
@@ -21,6 +25,9 @@ void obj_free(struct obj *o)
 	for (int i = 0; i < MAX_FIELDS; i++) {
 		free(o->v[i].vlans);
 		namelist_free(&o->v[i].names);
+		if (o->v[i].qos)
+			free(o->v[i].qos->e);
+		free(o->v[i].qos);
 	}
 	obj_init(o);
 }
@@ -57,12 +64,30 @@ int val_equal(const struct param *p, const struct val *a, const struct val *b)
 			return a->vlans == b->vlans;
 		return vlanset_equal(a->vlans, b->vlans);
 	case PT_NAMES:
+	case PT_IPS:
+	case PT_IFREF:
 		if (a->names.n != b->names.n)
 			return 0;
 		for (int i = 0; i < a->names.n; i++)
 			if (!namelist_has(&b->names, a->names.names[i]))
 				return 0;
 		return 1;
+	case PT_QOSMAP: {
+		int na = a->qos ? a->qos->n : 0, nb = b->qos ? b->qos->n : 0;
+
+		if (na != nb)
+			return 0;
+		for (int i = 0; i < na; i++) {
+			int found = 0;
+
+			for (int k = 0; k < nb && !found; k++)
+				found = a->qos->e[i][0] == b->qos->e[k][0] &&
+					a->qos->e[i][1] == b->qos->e[k][1];
+			if (!found)
+				return 0;
+		}
+		return 1;
+	}
 	default:
 		return a->u == b->u;
 	}
@@ -90,11 +115,29 @@ int val_format(const struct param *p, const struct val *v, char *buf, size_t len
 		return vlanset_format(v->vlans, buf, len);
 	case PT_MAC:
 		return format_mac(v->mac, buf, len);
+	case PT_IFREF:
+		if (!v->names.n)
+			return snprintf(buf, len, "none");
+		return snprintf(buf, len, "%s", v->names.names[0]);
+	case PT_QOSMAP: {
+		size_t o = 0;
+
+		if (!v->qos || !v->qos->n)
+			return snprintf(buf, len, "none");
+		buf[0] = 0;
+		for (int i = 0; i < v->qos->n && o < len; i++)
+			o += (size_t)snprintf(buf + o, len - o, "%s%u:%u", i ? "," : "", v->qos->e[i][0],
+					      v->qos->e[i][1]);
+		return (int)o;
+	}
+	case PT_IPS:
 	case PT_NAMES: {
 		size_t o = 0;
 
 		if (len)
 			buf[0] = 0;
+		if (!v->names.n)
+			return snprintf(buf, len, "none");
 		for (int i = 0; i < v->names.n && o < len; i++)
 			o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "",
 					      v->names.names[i]);
@@ -105,6 +148,122 @@ int val_format(const struct param *p, const struct val *v, char *buf, size_t len
 	default:
 		return snprintf(buf, len, "%llu", (unsigned long long)v->u);
 	}
+}
+
+int qosmap_add(struct qosmap *m, uint32_t from, uint32_t to)
+{
+	void *n = realloc(m->e, (size_t)(m->n + 1) * sizeof(*m->e));
+
+	if (!n)
+		return -ENOMEM;
+	m->e = n;
+	m->e[m->n][0] = from;
+	m->e[m->n][1] = to;
+	m->n++;
+	return 0;
+}
+
+/* "FROM:TO[,...]" or "none"; FROM in [min, max], TO in [0, 7] or [0, 2^32-1]. */
+static int parse_qosmap(const struct param *p, const char *s, struct val *v, const char **why)
+{
+	uint64_t tomax = p->max == 7 ? UINT32_MAX : 7; /* ingress: 0-7 -> any; egress: any -> 0-7 */
+	const char *q = s;
+
+	v->qos = calloc(1, sizeof(*v->qos));
+	if (!v->qos) {
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	if (!strcmp(s, "none"))
+		return 0;
+	for (;;) {
+		char item[48], *colon;
+		const char *comma = strchr(q, ',');
+		size_t l = comma ? (size_t)(comma - q) : strlen(q);
+		uint64_t from, to;
+
+		if (l == 0 || l >= sizeof(item)) {
+			*why = "expected FROM:TO[,FROM:TO...]";
+			return -EINVAL;
+		}
+		memcpy(item, q, l);
+		item[l] = 0;
+		colon = strchr(item, ':');
+		if (!colon) {
+			*why = "expected FROM:TO[,FROM:TO...]";
+			return -EINVAL;
+		}
+		*colon = 0;
+		if (parse_u64(item, p->min, p->max, &from, why) < 0) {
+			*why = p->max == 7 ? "a VLAN priority (FROM) is 0-7" : "FROM is not a valid priority";
+			return -EINVAL;
+		}
+		if (parse_u64(colon + 1, 0, tomax, &to, why) < 0) {
+			*why = tomax == 7 ? "a VLAN priority (TO) is 0-7" : "TO is not a valid priority";
+			return -EINVAL;
+		}
+		for (int i = 0; i < v->qos->n; i++)
+			if (v->qos->e[i][0] == from) {
+				*why = "a priority is mapped twice";
+				return -EINVAL;
+			}
+		if (qosmap_add(v->qos, (uint32_t)from, (uint32_t)to) < 0) {
+			*why = "out of memory";
+			return -ENOMEM;
+		}
+		if (!comma)
+			return 0;
+		q = comma + 1;
+	}
+}
+
+/* Comma-separated IPv4 addresses, canonical, none twice, at most max. */
+static int parse_ipv4list(const char *s, int max, struct namelist *out, const char **why)
+{
+	const char *q = s;
+
+	memset(out, 0, sizeof(*out));
+	for (;;) {
+		const char *comma = strchr(q, ',');
+		size_t l = comma ? (size_t)(comma - q) : strlen(q);
+		char item[32], canon[INET_ADDRSTRLEN];
+		struct in_addr a;
+
+		if (l == 0 || l >= sizeof(item) || (memcpy(item, q, l), item[l] = 0,
+						    inet_pton(AF_INET, item, &a) != 1)) {
+			*why = "not an IPv4 address";
+			goto bad;
+		}
+		uint32_t h = ntohl(a.s_addr);
+
+		if (h == 0 || h == 0xffffffff || (h >> 28) == 14) {
+			*why = "not a unicast IPv4 address";
+			goto bad;
+		}
+		inet_ntop(AF_INET, &a, canon, sizeof(canon));
+		if (namelist_has(out, canon)) {
+			*why = "an address appears twice";
+			goto bad;
+		}
+		if (out->n == max) {
+			*why = max == 16 ? "at most 16 addresses" : "too many addresses";
+			goto bad;
+		}
+		void *n = realloc(out->names, (size_t)(out->n + 1) * sizeof(*out->names));
+
+		if (!n) {
+			*why = "out of memory";
+			goto bad;
+		}
+		out->names = n;
+		snprintf(out->names[out->n++], VNET_NAMSIZ, "%s", canon);
+		if (!comma)
+			return 0;
+		q = comma + 1;
+	}
+bad:
+	namelist_free(out);
+	return -EINVAL;
 }
 
 /* Parses one value word for p into v; on failure *why says what is wrong. */
@@ -145,10 +304,31 @@ static int parse_value(const struct param *p, const char *s, struct val *v, cons
 	case PT_MAC:
 		return parse_mac(s, v->mac, why);
 	case PT_NAMES:
+		if (!strcmp(s, "none")) {
+			memset(&v->names, 0, sizeof(v->names));
+			return 0;
+		}
 		return parse_namelist(s, &v->names, why);
 	case PT_FLAG:
 		v->u = p->min;
 		return 0;
+	case PT_IFREF:
+		if (!strcmp(s, "none"))
+			return 0;
+		if (parse_ifname(s, why) < 0)
+			return -EINVAL;
+		v->names.names = calloc(1, sizeof(*v->names.names));
+		if (!v->names.names) {
+			*why = "out of memory";
+			return -ENOMEM;
+		}
+		snprintf(v->names.names[0], VNET_NAMSIZ, "%s", s);
+		v->names.n = 1;
+		return 0;
+	case PT_IPS:
+		return parse_ipv4list(s, (int)p->max, &v->names, why);
+	case PT_QOSMAP:
+		return parse_qosmap(p, s, v, why);
 	}
 	*why = "internal error";
 	return -EINVAL;
@@ -266,7 +446,7 @@ int obj_format_changes(const struct param *tab, const struct obj *want,
 	if (len)
 		buf[0] = 0;
 	for (const struct param *p = tab; p->word; p++) {
-		char a[256] = "?", b[256];
+		char a[256], b[256];
 		int f = p->field;
 
 		if (!(mask & (1U << f)) || param_by_field(tab, f) != p || n + 2 >= len)
@@ -277,9 +457,12 @@ int obj_format_changes(const struct param *tab, const struct obj *want,
 			n += (size_t)snprintf(buf + n, len - n, "%s", b);
 			continue;
 		}
-		if (obj_has(cur, f))
-			val_format(p, &cur->v[f], a, sizeof(a));
 		val_format(p, &want->v[f], b, sizeof(b));
+		if (!obj_has(cur, f)) {
+			n += (size_t)snprintf(buf + n, len - n, "%s %s", p->word, b);
+			continue;
+		}
+		val_format(p, &cur->v[f], a, sizeof(a));
 		n += (size_t)snprintf(buf + n, len - n, "%s %s -> %s", p->word, a, b);
 	}
 	return (int)n;
@@ -309,6 +492,18 @@ void obj_copy_field(struct obj *dst, const struct obj *src, int f)
 		memcpy(d->names.names, s->names.names, (size_t)s->names.n * sizeof(*s->names.names));
 		d->names.n = s->names.n;
 	}
+	if (d->qos)
+		free(d->qos->e);
+	free(d->qos);
+	d->qos = NULL;
+	if (s->qos) {
+		d->qos = calloc(1, sizeof(*d->qos));
+		if (!d->qos)
+			abort();
+		for (int i = 0; i < s->qos->n; i++)
+			if (qosmap_add(d->qos, s->qos->e[i][0], s->qos->e[i][1]) < 0)
+				abort();
+	}
 	dst->mask |= 1U << f;
 	dst->word[f] = src->word[f];
 }
@@ -318,4 +513,164 @@ void obj_copy_fields(struct obj *dst, const struct obj *src, uint32_t mask)
 	for (int f = 0; f < MAX_FIELDS; f++)
 		if ((mask & (1U << f)) && obj_has(src, f))
 			obj_copy_field(dst, src, f);
+}
+
+static uint64_t attr_uint(const struct param *p, const struct nlattr *a)
+{
+	switch (p->width) {
+	case 1:
+		return mnl_attr_get_u8(a);
+	case 2:
+		return mnl_attr_get_u16(a);
+	case W_BE16:
+		return ntohs(mnl_attr_get_u16(a));
+	default:
+		return mnl_attr_get_u32(a);
+	}
+}
+
+void obj_decode(const struct param *tab, enum pnest nest, const struct nlattr *data,
+		struct obj *o)
+{
+	const struct nlattr *a, *e;
+
+	mnl_attr_for_each_nested(a, data) {
+		uint16_t t = mnl_attr_get_type(a);
+
+		if (nest == PN_INFO && t == IFLA_VLAN_FLAGS &&
+		    mnl_attr_get_payload_len(a) >= sizeof(struct ifla_vlan_flags)) {
+			const struct ifla_vlan_flags *fl = mnl_attr_get_payload(a);
+
+			for (const struct param *p = tab; p->word; p++)
+				if (p->nest == PN_VLANFLAG)
+					obj_set_u(o, p->field, !!(fl->flags & p->attr));
+		}
+		for (const struct param *p = tab; p->word; p++) {
+			if (p->nest != nest || p->attr != t || param_by_field(tab, p->field) != p)
+				continue;
+			struct val *v = &o->v[p->field];
+
+			switch (p->type) {
+			case PT_IPS:
+				namelist_free(&v->names);
+				mnl_attr_for_each_nested(e, a) {
+					struct in_addr ia = { mnl_attr_get_u32(e) };
+					void *n = realloc(v->names.names,
+							  (size_t)(v->names.n + 1) * sizeof(*v->names.names));
+
+					if (!n)
+						abort();
+					v->names.names = n;
+					inet_ntop(AF_INET, &ia, v->names.names[v->names.n++], VNET_NAMSIZ);
+				}
+				break;
+			case PT_QOSMAP:
+				if (!v->qos && !(v->qos = calloc(1, sizeof(*v->qos))))
+					abort();
+				mnl_attr_for_each_nested(e, a) {
+					const struct ifla_vlan_qos_mapping *m = mnl_attr_get_payload(e);
+
+					if (mnl_attr_get_type(e) == IFLA_VLAN_QOS_MAPPING &&
+					    mnl_attr_get_payload_len(e) >= sizeof(*m) &&
+					    qosmap_add(v->qos, m->from, m->to) < 0)
+						abort();
+				}
+				break;
+			case PT_MAC:
+				if (mnl_attr_get_payload_len(a) == 6)
+					memcpy(v->mac, mnl_attr_get_payload(a), 6);
+				break;
+			case PT_BOOL:
+				v->u = !!attr_uint(p, a); /* STP state 2 (user space) is still on */
+				break;
+			default:
+				v->u = attr_uint(p, a); /* PT_IFREF: the ifindex, named later */
+				break;
+			}
+			o->mask |= 1U << p->field;
+			break;
+		}
+	}
+}
+
+static void put_uint(struct nlmsghdr *nlh, const struct param *p, uint64_t u)
+{
+	switch (p->width) {
+	case 1:
+		mnl_attr_put_u8(nlh, p->attr, (uint8_t)u);
+		break;
+	case 2:
+		mnl_attr_put_u16(nlh, p->attr, (uint16_t)u);
+		break;
+	case W_BE16:
+		mnl_attr_put_u16(nlh, p->attr, htons((uint16_t)u));
+		break;
+	default:
+		mnl_attr_put_u32(nlh, p->attr, (uint32_t)u);
+		break;
+	}
+}
+
+int obj_put(struct vnet_ctx *ctx, struct nlmsghdr *nlh, const struct param *tab,
+	    const struct obj *o, uint32_t mask, enum pnest nest)
+{
+	struct ifla_vlan_flags vf = { 0, 0 };
+	int n = 0;
+
+	for (const struct param *p = tab; p && p->word; p++) {
+		if (!(mask & (1U << p->field)) || !obj_has(o, p->field))
+			continue;
+		const struct val *v = &o->v[p->field];
+
+		if (nest == PN_INFO && p->nest == PN_VLANFLAG) {
+			vf.mask |= p->attr;
+			if (v->u)
+				vf.flags |= p->attr;
+			continue;
+		}
+		if (p->nest != nest || param_by_field(tab, p->field) != p)
+			continue;
+		n++;
+		switch (p->type) {
+		case PT_MAC:
+			mnl_attr_put(nlh, p->attr, 6, v->mac);
+			break;
+		case PT_IFREF:
+			put_uint(nlh, p, v->names.n ? (uint64_t)nlm_index_or_zero(ctx, v->names.names[0]) : 0);
+			break;
+		case PT_IPS: {
+			struct nlattr *l = mnl_attr_nest_start(nlh, p->attr);
+
+			for (int i = 0; i < v->names.n; i++) {
+				struct in_addr ia;
+
+				inet_pton(AF_INET, v->names.names[i], &ia);
+				mnl_attr_put_u32(nlh, (uint16_t)i, ia.s_addr);
+			}
+			mnl_attr_nest_end(nlh, l);
+			break;
+		}
+		case PT_QOSMAP: {
+			struct nlattr *l = mnl_attr_nest_start(nlh, p->attr);
+
+			for (int i = 0; v->qos && i < v->qos->n; i++) {
+				struct ifla_vlan_qos_mapping m = { v->qos->e[i][0], v->qos->e[i][1] };
+
+				mnl_attr_put(nlh, IFLA_VLAN_QOS_MAPPING, sizeof(m), &m);
+			}
+			mnl_attr_nest_end(nlh, l);
+			break;
+		}
+		case PT_FLAG:
+			break; /* ifi_flags, not an attribute */
+		default:
+			put_uint(nlh, p, v->u);
+			break;
+		}
+	}
+	if (vf.mask) {
+		mnl_attr_put(nlh, IFLA_VLAN_FLAGS, sizeof(vf), &vf);
+		n++;
+	}
+	return n;
 }

@@ -22,6 +22,8 @@
 
 #include "internal.h"
 
+static void undo_steps(struct vnet_ctx *ctx, struct plan *p, int n);
+
 static struct op *op_init(struct op *op, enum optype type, const struct kind *k,
 			  const char *name)
 {
@@ -57,6 +59,37 @@ struct op *op_add_undo(struct op *op, enum optype type, const struct kind *k, co
 	return op_init(&op->undo[op->nundo++], type, k, name);
 }
 
+struct op *plan_create(struct plan *p, const struct kind *k, const char *what, const char *name,
+			const struct obj *want, uint32_t m)
+{
+	struct op *op = plan_add(p, OP_CREATE, k, name);
+	char txt[1024];
+
+	obj_copy_fields(&op->obj, want, m);
+	op->fields = m;
+	obj_format(k->params, want, m, txt, sizeof(txt));
+	op_textf(op, "%s: create%s%s%s", what, txt[0] ? " (" : "", txt, txt[0] ? ")" : "");
+	op_add_undo(op, OP_DELETE, k, name);
+	return op;
+}
+
+struct op *plan_set(struct plan *p, const struct kind *k, const char *what, const char *name,
+		    const struct obj *want, const struct obj *cur, uint32_t m)
+{
+	struct op *op = plan_add(p, OP_SET, k, name);
+	char txt[1024];
+
+	obj_copy_fields(&op->obj, want, m);
+	op->fields = m;
+	obj_format_changes(k->params, want, cur, m, txt, sizeof(txt));
+	op_textf(op, "%s: set %s", what, txt);
+	struct op *u = op_add_undo(op, OP_SET, k, name);
+
+	obj_copy_fields(&u->obj, cur, m);
+	u->fields = m;
+	return op;
+}
+
 void op_textf(struct op *op, const char *fmt, ...)
 {
 	va_list ap;
@@ -83,6 +116,7 @@ void plan_free(struct plan *p)
 	for (int i = 0; i < p->n; i++)
 		op_free(&p->ops[i]);
 	free(p->ops);
+	free(p->note);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -110,47 +144,6 @@ void vlan_entries_add(struct vlan_entry **e, int *n, const struct vlanset *s, ui
 		(*n)++;
 		v = end + 1;
 	}
-}
-
-static void put_field(struct nlmsghdr *nlh, const struct param *p, const struct val *v)
-{
-	switch (p->width) {
-	case 1:
-		mnl_attr_put_u8(nlh, p->attr, (uint8_t)v->u);
-		break;
-	case 2:
-		mnl_attr_put_u16(nlh, p->attr, (uint16_t)v->u);
-		break;
-	case W_BE16:
-		mnl_attr_put_u16(nlh, p->attr, htons((uint16_t)v->u));
-		break;
-	case 6:
-		mnl_attr_put(nlh, p->attr, 6, v->mac);
-		break;
-	default:
-		mnl_attr_put_u32(nlh, p->attr, (uint32_t)v->u);
-		break;
-	}
-}
-
-/* Puts the fields of op->obj that travel in nest. Returns how many. */
-static int put_fields(struct nlmsghdr *nlh, const struct op *op, const struct param *tab,
-		      enum pnest nest)
-{
-	int n = 0;
-
-	if (!tab)
-		return 0;
-	for (const struct param *p = tab; p->word; p++) {
-		if (p->nest != nest || !(op->fields & (1U << p->field)) ||
-		    !obj_has(&op->obj, p->field))
-			continue;
-		if (p->type == PT_FLAG && p->min != op->obj.v[p->field].u)
-			continue; /* "down" and "up" share the field: put it once */
-		put_field(nlh, p, &op->obj.v[p->field]);
-		n++;
-	}
-	return n;
 }
 
 static void put_updown(struct ifinfomsg *ifm, const struct op *op, const struct param *tab)
@@ -185,17 +178,6 @@ static void put_vlans(struct nlmsghdr *nlh, const struct op *op)
 	mnl_attr_nest_end(nlh, spec);
 }
 
-/* The index of a named link, or 0 when it does not exist (dry run, or gone). */
-static int resolve(struct vnet_ctx *ctx, const char *name)
-{
-	int r;
-
-	if (!name[0] || (ctx->flags & VNET_F_DRY_RUN))
-		return 0; /* a dry run builds requests without asking the kernel */
-	r = nlm_ifindex(ctx, name);
-	return r > 0 ? r : 0;
-}
-
 struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 {
 	const struct param *tab = op->kind ? op->kind->params : NULL;
@@ -211,14 +193,14 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 				   op->type == OP_CREATE ? NLM_F_CREATE | NLM_F_EXCL : 0);
 		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
-		put_fields(nlh, op, tab, PN_LINK);
+		obj_put(ctx, nlh, tab, &op->obj, op->fields, PN_LINK);
 		put_updown(ifm, op, tab);
 		if (op->master[0])
-			mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)resolve(ctx, op->master));
+			mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)nlm_index_or_zero(ctx, op->master));
 		li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, op->kind->link_kind);
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-		if (!put_fields(nlh, op, tab, PN_INFO))
+		if (!obj_put(ctx, nlh, tab, &op->obj, op->fields, PN_INFO))
 			mnl_attr_nest_cancel(nlh, data);
 		else
 			mnl_attr_nest_end(nlh, data);
@@ -233,15 +215,15 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 		nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
 		mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
-		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)resolve(ctx, op->master));
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)nlm_index_or_zero(ctx, op->master));
 		return nlh;
 	case OP_PORT:
 		nlh = nlm_msg_start(buf, RTM_SETLINK, 0);
 		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 		ifm->ifi_family = AF_BRIDGE;
-		ifm->ifi_index = resolve(ctx, op->name);
+		ifm->ifi_index = nlm_index_or_zero(ctx, op->name);
 		data = mnl_attr_nest_start(nlh, IFLA_PROTINFO);
-		put_fields(nlh, op, ptab, PN_PORT);
+		obj_put(ctx, nlh, ptab, &op->obj, op->fields, PN_PORT);
 		mnl_attr_nest_end(nlh, data);
 		return nlh;
 	case OP_VLAN_ADD:
@@ -249,7 +231,7 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 		nlh = nlm_msg_start(buf, op->type == OP_VLAN_ADD ? RTM_SETLINK : RTM_DELLINK, 0);
 		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 		ifm->ifi_family = AF_BRIDGE;
-		ifm->ifi_index = resolve(ctx, op->name);
+		ifm->ifi_index = nlm_index_or_zero(ctx, op->name);
 		put_vlans(nlh, op);
 		return nlh;
 	}
@@ -266,6 +248,11 @@ static int op_run(struct vnet_ctx *ctx, const struct op *op)
 	r = nlm_request(ctx, op_build(ctx, op, buf));
 	free(buf);
 	return r;
+}
+
+void plan_undo(struct vnet_ctx *ctx, struct plan *p)
+{
+	undo_steps(ctx, p, p->n);
 }
 
 /* Runs the inverse steps of ops[0..n) that were done, newest first. */
@@ -316,6 +303,7 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 			vnet_fail(ctx, -r, "%s: failed%s (%s)%s",
 				  p->ops[i].text ? p->ops[i].text : p->ops[i].name, ext, strerror(-r),
 				  i ? "; the steps before it were undone" : "");
+			/* One mention of the errno is enough. */
 			snprintf(ctx->err.ext_msg, sizeof(ctx->err.ext_msg), "%s", kmsg);
 			ctx->err.ext_off = off;
 			undo_steps(ctx, p, i);
@@ -343,6 +331,8 @@ void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what)
 	}
 	if ((ctx->flags & VNET_F_QUIET) && !(ctx->flags & VNET_F_DRY_RUN))
 		return;
+	if (p->note)
+		out_line(ctx, "%s: note: %s", what, p->note);
 	if (!p->n)
 		out_line(ctx, "%s: no change", what);
 	for (int i = 0; i < p->n; i++)

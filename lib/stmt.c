@@ -6,39 +6,29 @@
 
 #include "internal.h"
 
-static const struct kind *const kinds[] = { &kind_bridge };
+/* Every statement object, sub-objects ("bridge port") after their parent. */
+static const struct kind *const kinds[] = { &kind_bridge, &kind_bridge_port };
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 const struct kind *kind_by_link_kind(const char *k)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (size_t i = 0; i < NKINDS; i++)
 		if (kinds[i]->link_kind && !strcmp(kinds[i]->link_kind, k))
 			return kinds[i];
 	return NULL;
 }
 
-/* The statement forms, for help, completion and the man-page test. */
-static const struct verbdef {
-	const char *object, *verb, *args, *summary;
-	const struct kind *kind;
-	int port; /* uses the kind's port table */
-} verbdefs[] = {
-	{ "bridge", "add", "NAME", "create a bridge or bring it to these settings", &kind_bridge, 0 },
-	{ "bridge", "set", "NAME", "change an existing bridge", &kind_bridge, 0 },
-	{ "bridge", "del", "NAME", "delete a bridge (its ports are released)", NULL, 0 },
-	{ "bridge", "show", "[NAME] [--config]", "brctl-like view, JSON with -j, statements with --config", NULL, 0 },
-	{ "bridge port", "add", "BRIDGE PORT", "make PORT a port of BRIDGE with these settings", &kind_bridge, 1 },
-	{ "bridge port", "set", "BRIDGE PORT", "change a port of BRIDGE", &kind_bridge, 1 },
-	{ "bridge port", "del", "BRIDGE PORT", "release PORT from BRIDGE", NULL, 1 },
-	{ 0 }
-};
+static const char *const verb_names[] = { "add", "set", "del", "show" };
 
 static struct vnet_verb *verbs;
 
 static void free_verbs(void) __attribute__((destructor));
 static void free_verbs(void)
 {
-	for (struct vnet_verb *v = verbs; v && v->object; v++)
+	for (struct vnet_verb *v = verbs; v && v->object; v++) {
 		free((void *)v->keywords);
+		free((void *)v->args);
+	}
 	free(verbs);
 }
 
@@ -62,48 +52,179 @@ static const struct vnet_keyword *keywords_of(const struct param *tab)
 
 const struct vnet_verb *vnet_verbs(void)
 {
-	size_t n = sizeof(verbdefs) / sizeof(verbdefs[0]);
+	size_t n = 0;
 
 	if (verbs)
 		return verbs;
-	verbs = calloc(n, sizeof(*verbs));
+	verbs = calloc(NKINDS * 4 + 1, sizeof(*verbs));
 	if (!verbs)
 		abort();
-	for (size_t i = 0; i + 1 < n; i++) {
-		const struct verbdef *d = &verbdefs[i];
+	for (size_t i = 0; i < NKINDS; i++) {
+		const struct kind *k = kinds[i];
 
-		verbs[i].object = d->object;
-		verbs[i].verb = d->verb;
-		verbs[i].args = d->args;
-		verbs[i].summary = d->summary;
-		verbs[i].keywords = keywords_of(!d->kind ? NULL
-					       : d->port ? d->kind->port_params : d->kind->params);
+		for (int b = 0; b < 4; b++) {
+			char args[64];
+
+			if (!(k->verbs & (1U << b)))
+				continue;
+			if (b == 3)
+				snprintf(args, sizeof(args), "[%s] [--config]", k->args[0]);
+			else
+				snprintf(args, sizeof(args), "%s%s%s", k->args[0], k->args[1] ? " " : "",
+					 k->args[1] ? k->args[1] : "");
+			verbs[n].object = k->name;
+			verbs[n].verb = verb_names[b];
+			verbs[n].args = strdup(args);
+			verbs[n].summary = k->summary[b];
+			verbs[n].keywords = keywords_of((1U << b) & (V_ADD | V_SET) ? k->params : NULL);
+			n++;
+		}
 	}
 	return verbs;
+}
+
+static int run_show(struct vnet_ctx *ctx, struct stmt *s)
+{
+	const char *name = NULL, *why = NULL;
+	int config = 0;
+
+	for (int i = s->first_kw; i < s->argc; i++) {
+		if (!strcmp(s->argv[i], "--config"))
+			config = 1;
+		else if (name)
+			return vnet_usage(ctx, i, "%s show: unexpected \"%s\"", s->kind->name, s->argv[i]);
+		else if (parse_ifname(s->argv[i], &why) < 0)
+			return vnet_usage(ctx, i, "%s show: \"%s\": %s", s->kind->name, s->argv[i], why);
+		else
+			name = s->argv[i];
+	}
+	return s->kind->show(ctx, s, name, config);
+}
+
+/* Plans the statement against the host; on -EAGAIN-free success fills plan. */
+static int plan_stmt(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *want,
+		     struct plan *plan)
+{
+	struct state st;
+	unsigned int what = s->kind->needs ? s->kind->needs(s, want) : ST_LINKS;
+	int r = state_load(ctx, &st, what);
+
+	if (r == 0)
+		r = s->kind->plan(ctx, &st, s, want, plan);
+	state_free(&st);
+	return r;
+}
+
+/*
+ * Re-reads the host after a plan ran: planning the same statement again must
+ * find nothing to do. A kernel that accepted a field and ignored it (one built
+ * without a feature, say) is caught here, and the plan is undone.
+ */
+static int verify(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *want,
+		  struct plan *done)
+{
+	struct plan again = { 0 };
+	int r = plan_stmt(ctx, s, want, &again);
+
+	if (r == 0 && again.n) {
+		char left[400];
+
+		snprintf(left, sizeof(left), "%s", again.ops[0].text ? again.ops[0].text : s->what);
+		plan_undo(ctx, done);
+		r = vnet_fail(ctx, 0, "%s: the kernel accepted the change but did not apply it (still to do: %s); undone",
+			      s->what, left);
+	}
+	plan_free(&again);
+	return r;
+}
+
+static int run_change(struct vnet_ctx *ctx, struct stmt *s)
+{
+	const struct kind *k = s->kind;
+	const char *why = NULL;
+	struct plan plan = { 0 };
+	struct obj want;
+	int nargs = k->args[1] ? 2 : 1, r;
+
+	for (int i = 0; i < nargs; i++) {
+		int w = s->first_kw + i;
+
+		if (w >= s->argc)
+			return vnet_usage(ctx, w - 1, "%s %s: %s is required", k->name,
+					  verb_names[__builtin_ctz(s->verb)], k->args[i]);
+		if (parse_ifname(s->argv[w], &why) < 0)
+			return vnet_usage(ctx, w, "%s %s: \"%s\": %s", k->name,
+					  verb_names[__builtin_ctz(s->verb)], s->argv[w], why);
+		s->arg[i] = s->argv[w];
+	}
+	if (nargs == 2) {
+		/* "bridge port" -> "bridge br0 port eth0" */
+		const char *sp = strchr(k->name, ' ');
+
+		snprintf(s->what, sizeof(s->what), "%.*s %s%s %s", (int)(sp - k->name), k->name,
+			 s->arg[0], sp, s->arg[1]);
+	} else {
+		snprintf(s->what, sizeof(s->what), "%s %s", k->name, s->arg[0]);
+	}
+	s->first_kw += nargs;
+	if (s->verb == V_DEL && s->first_kw < s->argc)
+		return vnet_usage(ctx, s->first_kw, "%s: del takes no keywords, got \"%s\"", s->what,
+				  s->argv[s->first_kw]);
+	obj_init(&want);
+	r = param_parse(ctx, k->params, s->what, s->argc, s->argv, s->first_kw, &want);
+	if (r == 0 && s->verb == V_SET && !want.mask)
+		r = vnet_usage(ctx, -1, "%s: set needs at least one keyword", s->what);
+	if (r == 0 && k->check)
+		r = k->check(ctx, s, &want);
+	/* The words are right; now the host. */
+	if (r == 0)
+		r = plan_stmt(ctx, s, &want, &plan);
+	if (r == 0 && !(ctx->flags & VNET_F_DRY_RUN) && plan.n) {
+		r = plan_exec(ctx, &plan);
+		if (r == 0)
+			r = verify(ctx, s, &want, &plan);
+	}
+	if (r == 0)
+		plan_print(ctx, &plan, s->what);
+	plan_free(&plan);
+	obj_free(&want);
+	return r;
 }
 
 int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv)
 {
 	struct stmt s = { .argc = argc, .argv = argv };
+	const struct kind *k = NULL;
+	int v = 1;
 
 	vnet_clear_error(ctx);
 	if (argc < 1)
 		return vnet_usage(ctx, -1, "an object is required");
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		if (strcmp(kinds[i]->name, argv[0]))
-			continue;
-		s.object = kinds[i]->name;
-		int v = 1;
+	/* The longest object that matches: "bridge port" before "bridge". */
+	for (size_t i = 0; i < NKINDS; i++) {
+		const char *n = kinds[i]->name, *sp = strchr(n, ' ');
 
-		if (argc > 1 && kinds[i]->port_params && !strcmp(argv[1], "port")) {
-			s.object = "bridge port";
+		if (!sp && !strcmp(n, argv[0]) && !k)
+			k = kinds[i];
+		else if (sp && argc > 1 && !strncmp(n, argv[0], (size_t)(sp - n)) &&
+			 !argv[0][sp - n] && !strcmp(sp + 1, argv[1])) {
+			k = kinds[i];
 			v = 2;
+			break;
 		}
-		if (argc <= v)
-			return vnet_usage(ctx, v - 1, "%s: a verb is required", s.object);
-		s.verb = argv[v];
-		s.first_kw = v + 1;
-		return kinds[i]->run(ctx, &s);
 	}
-	return vnet_usage(ctx, 0, "unknown object \"%s\"", argv[0]);
+	if (!k)
+		return vnet_usage(ctx, 0, "unknown object \"%s\"", argv[0]);
+	if (argc <= v)
+		return vnet_usage(ctx, v - 1, "%s: a verb is required", k->name);
+	s.kind = k;
+	for (int b = 0; b < 4; b++)
+		if ((k->verbs & (1U << b)) && !strcmp(argv[v], verb_names[b]))
+			s.verb = (enum verb)(1U << b);
+	if (!s.verb)
+		return vnet_usage(ctx, v, "%s: unknown verb \"%s\"", k->name, argv[v]);
+	s.first_kw = v + 1;
+	if (s.verb == V_SHOW)
+		return run_show(ctx, &s);
+	return run_change(ctx, &s);
 }

@@ -60,7 +60,7 @@ static const struct param br_params[] = {
 	  "MTU in bytes" },
 	{ "address", BR_ADDR, PT_MAC, 0, 0, NULL, NULL, PN_LINK, IFLA_ADDRESS, 6, "MAC",
 	  "the bridge's MAC address" },
-	{ "ports", BR_PORTS, PT_NAMES, 0, 0, NULL, NULL, PN_NONE, 0, 0, "IF[,IF...]",
+	{ "ports", BR_PORTS, PT_NAMES, 0, 0, NULL, NULL, PN_NONE, 0, 0, "IF[,IF...]|none",
 	  "exactly these ports; others are released" },
 	{ "up", BR_UP, PT_FLAG, 1, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "bring the bridge up" },
 	{ "down", BR_UP, PT_FLAG, 0, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "take the bridge down" },
@@ -98,41 +98,15 @@ static const struct param port_params[] = {
 /* Fills kobj (bridge) or pobj (port) from the kernel's attributes. */
 static void bridge_decode(struct link *l, const struct nlattr *data, int slave)
 {
-	const struct param *tab = slave ? port_params : br_params;
-	struct obj *o = slave ? &l->pobj : &l->kobj;
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, data) {
-		uint16_t t = mnl_attr_get_type(a);
-
-		if (!slave && t == IFLA_BR_TOPOLOGY_CHANGE)
+	obj_decode(slave ? port_params : br_params, slave ? PN_PORT : PN_INFO, data,
+		   slave ? &l->pobj : &l->kobj);
+	if (slave)
+		return;
+	mnl_attr_for_each_nested(a, data)
+		if (mnl_attr_get_type(a) == IFLA_BR_TOPOLOGY_CHANGE)
 			l->topology_change = mnl_attr_get_u8(a);
-
-		for (const struct param *p = tab; p->word; p++) {
-			if (p->nest != (slave ? PN_PORT : PN_INFO) || p->attr != t)
-				continue;
-			uint64_t v;
-
-			switch (p->width) {
-			case 1:
-				v = mnl_attr_get_u8(a);
-				break;
-			case 2:
-				v = mnl_attr_get_u16(a);
-				break;
-			case W_BE16:
-				v = ntohs(mnl_attr_get_u16(a));
-				break;
-			default:
-				v = mnl_attr_get_u32(a);
-				break;
-			}
-			if (p->type == PT_BOOL)
-				v = !!v; /* STP state 2 is user-space STP: still on */
-			obj_set_u(o, p->field, v);
-			break;
-		}
-	}
 }
 
 /* The bridge's current state as an obj: kernel options, link fields, ports. */
@@ -151,7 +125,9 @@ static void bridge_current(struct state *st, const struct link *l, struct obj *o
 	if (l->topology_change)
 		o->mask &= ~(1U << BR_AGEING);
 	obj_set_u(o, BR_MTU, l->mtu);
-	if (l->addrlen == 6) {
+	/* A bridge that lost its last port reads 00:00:00:00:00:00: no address. */
+	if (l->addrlen == 6 && (l->addr[0] | l->addr[1] | l->addr[2] | l->addr[3] | l->addr[4] |
+				l->addr[5])) {
 		memcpy(o->v[BR_ADDR].mac, l->addr, 6);
 		o->mask |= 1U << BR_ADDR;
 	}
@@ -183,7 +159,7 @@ static void vlan_parts_of(const struct portvlan *pv, struct vlan_parts *vp)
 	vp->pvid = pv->pvid;
 	vp->untagged = pv->untagged;
 	for (unsigned int v = 1; v < VLAN_N; v++)
-		if (vlanset_has(&pv->member, v) && !vlanset_has(&pv->untagged, v) && v != pv->pvid)
+		if (vlanset_has(&pv->member, v) && !vlanset_has(&pv->untagged, v))
 			vlanset_add(&vp->tagged, v);
 }
 
@@ -395,7 +371,7 @@ static const struct link *find_bridge(struct vnet_ctx *ctx, struct state *st, co
 static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 		       const struct obj *want, int create, struct plan *plan)
 {
-	char what[64], txt[1024];
+	char what[64];
 	struct obj cur;
 	int r;
 	const struct link *br = find_bridge(ctx, st, name, !create, &r);
@@ -423,13 +399,13 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 			m &= ~(1U << BR_VLANF);
 		if (obj_has(want, BR_VPROTO) && want->v[BR_VPROTO].u == ETH_P_8021Q)
 			m &= ~(1U << BR_VPROTO);
-		struct op *op = plan_add(plan, OP_CREATE, &kind_bridge, name);
-
-		obj_copy_fields(&op->obj, want, m);
-		op->fields = m;
-		obj_format(br_params, want, m, txt, sizeof(txt));
-		op_textf(op, "%s: create%s%s%s", what, txt[0] ? " (" : "", txt, txt[0] ? ")" : "");
-		op_add_undo(op, OP_DELETE, &kind_bridge, name);
+		/*
+		 * An MTU given at creation is not marked as the admin's own
+		 * (BROPT_MTU_SET_BY_USER), and the first port would reset it:
+		 * it is set after the ports instead.
+		 */
+		m &= ~(1U << BR_MTU);
+		plan_create(plan, &kind_bridge, what, name, want, m);
 	} else {
 		bridge_current(st, br, &cur);
 		uint32_t m = obj_diff(br_params, want, &cur, PN_INFO) |
@@ -437,21 +413,27 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 			     obj_diff(br_params, want, &cur, PN_FLAGS);
 
 		/* Unreadable now (see bridge_current): not sent, so nothing bounces. */
-		if (br->topology_change)
+		if (br->topology_change && (m & (1U << BR_AGEING))) {
 			m &= ~(1U << BR_AGEING);
-
-		if (m) {
-			struct op *op = plan_add(plan, OP_SET, &kind_bridge, name);
-
-			obj_copy_fields(&op->obj, want, m);
-			op->fields = m;
-			obj_format_changes(br_params, want, &cur, m, txt, sizeof(txt));
-			op_textf(op, "%s: set %s", what, txt);
-			struct op *u = op_add_undo(op, OP_SET, &kind_bridge, name);
-
-			obj_copy_fields(&u->obj, &cur, m);
-			u->fields = m;
+			free(plan->note);
+			plan->note = strdup("ageing-time not compared or sent: an STP topology change "
+					    "is running and the kernel does not report it; run again "
+					    "later");
 		}
+
+		/*
+		 * The kernel applies the timers before the STP state; while STP
+		 * still runs it refuses a forward delay below 2 s. Stopping STP
+		 * therefore goes first, in a request of its own.
+		 */
+		uint32_t timers = (1U << BR_FWD) | (1U << BR_HELLO) | (1U << BR_MAXAGE);
+
+		if ((m & (1U << BR_STP)) && !want->v[BR_STP].u && (m & timers)) {
+			plan_set(plan, &kind_bridge, what, name, want, &cur, 1U << BR_STP);
+			m &= ~(1U << BR_STP);
+		}
+		if (m)
+			plan_set(plan, &kind_bridge, what, name, want, &cur, m);
 		obj_free(&cur);
 	}
 	if (obj_has(want, BR_PORTS)) {
@@ -467,6 +449,12 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 			if (!br || p->master != br->ifindex)
 				plan_enslave(plan, name, ports->names[i]);
 		}
+	}
+	if (!br && obj_has(want, BR_MTU)) {
+		struct obj none;
+
+		obj_init(&none);
+		plan_set(plan, &kind_bridge, what, name, want, &none, 1U << BR_MTU);
 	}
 	return 0;
 }
@@ -670,8 +658,6 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	struct obj cur;
 
 	bridge_current(st, br, &cur);
-	if (!cur.v[BR_PORTS].names.n)
-		cur.mask &= ~(1U << BR_PORTS);
 	obj_format(br_params, &cur, cur.mask, txt, sizeof(txt));
 	out_line(ctx, "bridge add %s %s", br->name, txt);
 	for (int i = 0; i < st->n; i++) {
@@ -749,100 +735,48 @@ out:
 
 /* ---- statements ---- */
 
-static int bridge_run(struct vnet_ctx *ctx, const struct stmt *s)
+/* The kernel raises a forward delay below 2 s to 2 s once STP runs. */
+static int bridge_check(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *want)
 {
-	const char *why;
-	struct obj want;
-	struct plan plan = { 0 };
-	struct state st;
-	char what[80];
-	int r, port = !strcmp(s->object, "bridge port");
-	int nargs = port ? 2 : 1;
-	const struct param *tab = port ? port_params : br_params;
+	if (obj_has(want, BR_STP) && want->v[BR_STP].u && obj_has(want, BR_FWD) &&
+	    want->v[BR_FWD].u < 200)
+		return vnet_usage(ctx, want->word[BR_FWD] + 1,
+				  "%s: forward-delay: \"%s\": must be 2-30 while stp is on", s->what,
+				  s->argv[want->word[BR_FWD] + 1]);
+	return 0;
+}
 
-	if (!strcmp(s->verb, "show")) {
-		int config = 0, i = s->first_kw;
+static unsigned int bridge_needs(const struct stmt *s, const struct obj *want)
+{
+	/* Deleting records the ports' VLANs so that an undo restores them. */
+	return ST_LINKS | (s->verb == V_DEL ? ST_BRVLANS : 0);
+}
 
-		if (port)
-			return vnet_usage(ctx, 1, "bridge port: unknown verb \"show\"");
-		const char *name = NULL;
+static int bridge_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
+		       const struct obj *want, struct plan *plan)
+{
+	if (s->verb == V_DEL)
+		return plan_bridge_del(ctx, st, s->arg[0], plan);
+	return plan_bridge(ctx, st, s->arg[0], want, s->verb == V_ADD, plan);
+}
 
-		for (; i < s->argc; i++) {
-			if (!strcmp(s->argv[i], "--config"))
-				config = 1;
-			else if (!name && parse_ifname(s->argv[i], &why) == 0)
-				name = s->argv[i];
-			else if (!name)
-				return vnet_usage(ctx, i, "bridge show: \"%s\": %s", s->argv[i], why);
-			else
-				return vnet_usage(ctx, i, "bridge show: unexpected \"%s\"", s->argv[i]);
-		}
-		return bridge_show(ctx, name, config);
-	}
-	int del = !strcmp(s->verb, "del"), create = !strcmp(s->verb, "add");
+static unsigned int port_needs(const struct stmt *s, const struct obj *want)
+{
+	return ST_LINKS | ST_BRVLANS;
+}
 
-	if (!del && !create && strcmp(s->verb, "set"))
-		return vnet_usage(ctx, s->first_kw - 1, "%s: unknown verb \"%s\"", s->object, s->verb);
-	for (int i = 0; i < nargs; i++) {
-		int w = s->first_kw + i;
+static int port_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
+		     const struct obj *want, struct plan *plan)
+{
+	if (s->verb == V_DEL)
+		return plan_port_del(ctx, st, s->arg[0], s->arg[1], plan);
+	return plan_port(ctx, st, s->arg[0], s->arg[1], want, s->verb == V_ADD, plan);
+}
 
-		if (w >= s->argc)
-			return vnet_usage(ctx, w - 1, "%s %s: %s name required", s->object, s->verb,
-					  port && i ? "a port" : "a bridge");
-		if (parse_ifname(s->argv[w], &why) < 0)
-			return vnet_usage(ctx, w, "%s %s: \"%s\": %s", s->object, s->verb, s->argv[w],
-					  why);
-	}
-	const char *name = s->argv[s->first_kw];
-	const char *pname = port ? s->argv[s->first_kw + 1] : NULL;
-
-	if (port)
-		snprintf(what, sizeof(what), "bridge %s port %s", name, pname);
-	else
-		snprintf(what, sizeof(what), "bridge %s", name);
-	obj_init(&want);
-	if (del && s->first_kw + nargs < s->argc)
-		return vnet_usage(ctx, s->first_kw + nargs, "%s: del takes no keywords, got \"%s\"",
-				  what, s->argv[s->first_kw + nargs]);
-	r = param_parse(ctx, tab, what, s->argc, s->argv, s->first_kw + nargs, &want);
-	if (r < 0)
-		goto out_want;
-	/* The kernel raises a forward delay below 2 s to 2 s once STP runs. */
-	if (!port && obj_has(&want, BR_STP) && want.v[BR_STP].u && obj_has(&want, BR_FWD) &&
-	    want.v[BR_FWD].u < 200) {
-		r = vnet_usage(ctx, want.word[BR_FWD] + 1,
-			       "%s: forward-delay: \"%s\": must be 2-30 while stp is on", what,
-			       s->argv[want.word[BR_FWD] + 1]);
-		goto out_want;
-	}
-	if (!strcmp(s->verb, "set") && !want.mask) {
-		r = vnet_usage(ctx, -1, "%s: set needs at least one keyword", what);
-		goto out_want;
-	}
-	/* The words are right; now the host. */
-	r = state_load(ctx, &st, ST_LINKS | ((want.mask & VLAN_FIELDS) || port || del ? ST_BRVLANS : 0));
-	if (r < 0)
-		goto out;
-	if (port && del)
-		r = plan_port_del(ctx, &st, name, pname, &plan);
-	else if (port)
-		r = plan_port(ctx, &st, name, pname, &want, create, &plan);
-	else if (del)
-		r = plan_bridge_del(ctx, &st, name, &plan);
-	else
-		r = plan_bridge(ctx, &st, name, &want, create, &plan);
-	if (r < 0)
-		goto out;
-	if (!(ctx->flags & VNET_F_DRY_RUN) && plan.n)
-		r = plan_exec(ctx, &plan);
-	if (r == 0)
-		plan_print(ctx, &plan, what);
-out:
-	state_free(&st);
-	plan_free(&plan);
-out_want:
-	obj_free(&want);
-	return r;
+static int bridge_show_stmt(struct vnet_ctx *ctx, const struct stmt *s, const char *name,
+			    int config)
+{
+	return bridge_show(ctx, name, config);
 }
 
 const struct kind kind_bridge = {
@@ -850,6 +784,26 @@ const struct kind kind_bridge = {
 	.link_kind = "bridge",
 	.params = br_params,
 	.port_params = port_params,
+	.args = { "NAME" },
+	.verbs = V_ADD | V_SET | V_DEL | V_SHOW,
+	.summary = { "create a bridge or bring it to these settings", "change an existing bridge",
+		     "delete a bridge (its ports are released)",
+		     "brctl-like view, JSON with -j, statements with --config" },
 	.decode = bridge_decode,
-	.run = bridge_run,
+	.check = bridge_check,
+	.needs = bridge_needs,
+	.plan = bridge_plan,
+	.show = bridge_show_stmt,
+};
+
+const struct kind kind_bridge_port = {
+	.name = "bridge port",
+	.params = port_params,
+	.port_params = port_params,
+	.args = { "BRIDGE", "PORT" },
+	.verbs = V_ADD | V_SET | V_DEL,
+	.summary = { "make PORT a port of BRIDGE with these settings", "change a port of BRIDGE",
+		     "release PORT from BRIDGE" },
+	.needs = port_needs,
+	.plan = port_plan,
 };

@@ -250,3 +250,48 @@ teardown() { common_teardown; }
 	expect_fail 2 "forward-delay: \"1.5\": must be 2-30 while stp is on" -- bridge add br0 stp on forward-delay 1.5
 	[ "$(snapshot)" = "$before" ]
 }
+
+@test "stp off with forward-delay 0 on a running STP bridge (STP stops first)" {
+	vn bridge add br0 stp on forward-delay 15 up
+	run vn bridge set br0 stp off forward-delay 0
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "bridge br0: set stp on -> off" ]
+	[ "${lines[1]}" = "bridge br0: set forward-delay 15 -> 0" ]
+	[ "$(lj br0 .linkinfo.info_data.stp_state)" = 0 ]
+	[ "$(lj br0 .linkinfo.info_data.forward_delay)" = 0 ]
+}
+
+@test "ports none releases every port; show --config always says ports" {
+	veth a
+	vn bridge add br0 ports a
+	run vn bridge add br0 ports none
+	[ "$output" = "bridge br0: release port a" ]
+	[ "$(lj a .master)" = null ]
+	run vn bridge show --config br0
+	[[ "$output" == *" ports none"* ]]
+	[[ "$output" != *"address 00:00:00:00:00:00"* ]]
+}
+
+@test "an mtu given at creation survives the ports" {
+	veth a
+	run vn bridge add br0 mtu 1400 ports a
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "bridge br0: set mtu 1400" ]
+	[ "$(lj br0 .mtu)" = 1400 ]
+	run vn bridge add br0 mtu 1400 ports a
+	[ "$output" = "bridge br0: no change" ]
+}
+
+@test "a field the kernel accepts but does not apply is caught and undone" {
+	load ../../lib/features
+	if kernel_has vlan_filtering; then
+		skip "this kernel applies default-pvid (the VM tier checks it applies)"
+	fi
+	vn bridge add br0 priority 4096
+	before=$(snapshot)
+	run --separate-stderr vn bridge set br0 priority 8192 default-pvid 5
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"did not apply"* ]]
+	[[ "$stderr" == *"default-pvid"* ]]
+	[ "$(snapshot)" = "$before" ]
+}
