@@ -38,8 +38,7 @@ void usage_object(FILE *f, const char *object)
 
 static int run_object(struct vnet_ctx *ctx, int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "help") ||
-	    (argc == 3 && !strcmp(argv[1], "port") && !strcmp(argv[2], "help"))) {
+	if (argc < 2 || !strcmp(argv[1], "help") || (argc == 3 && !strcmp(argv[2], "help"))) {
 		usage_object(argc < 2 ? stderr : stdout, argv[0]);
 		return argc < 2 ? VNET_EXIT_USAGE : VNET_EXIT_OK;
 	}
@@ -50,5 +49,6 @@ static int run_object(struct vnet_ctx *ctx, int argc, char **argv)
 
 const struct cmd cmds[] = {
 	{ "bridge", "bridges and their ports (brctl, ip link type bridge)", run_object },
+	{ "bond", "bonds and their slaves (ifenslave, ip link type bond)", run_object },
 	{ 0 }
 };

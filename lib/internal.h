@@ -236,6 +236,12 @@ struct link {
 	int addrlen;
 	int parent_dev;	     /* has a device (IFLA_PARENT_DEV_NAME) */
 	int topology_change; /* a bridge in an STP topology change */
+	int link;	     /* IFLA_LINK: the lower device (a VLAN's) */
+	struct {
+		int have;
+		uint16_t aggregator, ports, actor_key, partner_key;
+		uint8_t partner_mac[6];
+	} ad;		     /* a bond's active 802.3ad aggregator */
 	struct obj kobj;     /* kind-specific fields (bridge options) */
 	struct obj pobj;     /* port fields (bridge port options) */
 	struct portvlan vl;
@@ -351,6 +357,7 @@ struct kind {
 };
 
 extern const struct kind kind_bridge, kind_bridge_port;
+extern const struct kind kind_bond, kind_bond_slave, kind_bond_active;
 /* The kind whose links carry IFLA_INFO_KIND k, or NULL. */
 const struct kind *kind_by_link_kind(const char *k);
 
@@ -358,5 +365,13 @@ const struct kind *kind_by_link_kind(const char *k);
 
 void out_line(struct vnet_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void out_json(struct vnet_ctx *ctx, struct json_object *j);
+/* Adds the known fields of o as JSON: keywords with '-' as '_', command-line units. */
+void json_add_fields(struct json_object *j, const struct param *tab, const struct obj *o);
+typedef void (*show_text_fn)(struct vnet_ctx *ctx, struct state *st, const struct link *l);
+typedef struct json_object *(*show_json_fn)(struct state *st, const struct link *l);
+/* Shows every link of kind k (or the one named): text, JSON (-j) or statements. */
+int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, const char *name,
+	       int config, const char *header, show_text_fn text, show_json_fn json,
+	       show_text_fn conf);
 
 #endif

@@ -200,11 +200,16 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 		li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, op->kind->link_kind);
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-		if (!obj_put(ctx, nlh, tab, &op->obj, op->fields, PN_INFO))
-			mnl_attr_nest_cancel(nlh, data);
-		else
+		if (obj_put(ctx, nlh, tab, &op->obj, op->fields, PN_INFO)) {
 			mnl_attr_nest_end(nlh, data);
-		mnl_attr_nest_end(nlh, li);
+			mnl_attr_nest_end(nlh, li);
+		} else if (op->type == OP_CREATE) {
+			mnl_attr_nest_cancel(nlh, data);
+			mnl_attr_nest_end(nlh, li);
+		} else {
+			/* A change of link fields only (up, mtu) names no kind: it may be a slave's. */
+			mnl_attr_nest_cancel(nlh, li);
+		}
 		return nlh;
 	case OP_DELETE:
 		nlh = nlm_msg_start(buf, RTM_DELLINK, 0);

@@ -124,6 +124,9 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		case IFLA_PARENT_DEV_NAME:
 			l->parent_dev = 1;
 			break;
+		case IFLA_LINK:
+			l->link = (int)mnl_attr_get_u32(a);
+			break;
 		}
 	}
 	return MNL_CB_OK;
@@ -241,6 +244,23 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 	if (r < 0)
 		return ctx->err.msg[0] ? r : vnet_fail(ctx, -r, "cannot read the links");
 	qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index);
+	/* Links named by index (a bond's primary, say) get their names now. */
+	for (int i = 0; i < st->n; i++) {
+		const struct kind *k = kind_by_link_kind(st->links[i].kind);
+		struct obj *o = &st->links[i].kobj;
+
+		for (const struct param *p = k ? k->params : NULL; p && p->word; p++) {
+			struct val *v = &o->v[p->field];
+
+			if (p->type != PT_IFREF || !obj_has(o, p->field) || !v->u || v->names.n)
+				continue;
+			v->names.names = calloc(1, sizeof(*v->names.names));
+			if (!v->names.names)
+				return vnet_fail(ctx, ENOMEM, "out of memory");
+			snprintf(v->names.names[0], VNET_NAMSIZ, "%s", state_name(st, (int)v->u));
+			v->names.n = 1;
+		}
+	}
 	if (what & ST_BRVLANS) {
 		r = nlm_dump(ctx, AF_BRIDGE, RTEXT_FILTER_BRVLAN_COMPRESSED, brvlan_cb,
 			    brvlan_reset, st);

@@ -580,41 +580,6 @@ static void bridge_id(const struct link *l, char *buf, size_t len)
 		 l->addr[2], l->addr[3], l->addr[4], l->addr[5]);
 }
 
-static struct json_object *json_field(const struct param *p, const struct val *v)
-{
-	char buf[1024];
-
-	switch (p->type) {
-	case PT_BOOL:
-		return json_object_new_boolean(v->u != 0);
-	case PT_UINT:
-		return json_object_new_int64((int64_t)v->u);
-	case PT_CSEC:
-		return json_object_new_double((double)v->u / 100.0);
-	case PT_PVID:
-		return v->u ? json_object_new_int64((int64_t)v->u) : NULL;
-	default:
-		val_format(p, v, buf, sizeof(buf));
-		return json_object_new_string(buf);
-	}
-}
-
-static void json_fields(struct json_object *j, const struct param *tab, const struct obj *o)
-{
-	for (const struct param *p = tab; p->word; p++) {
-		char key[64];
-
-		if (!obj_has(o, p->field) || param_by_field(tab, p->field) != p ||
-		    p->type == PT_FLAG || p->type == PT_NAMES)
-			continue;
-		snprintf(key, sizeof(key), "%s", p->word);
-		for (char *c = key; *c; c++)
-			if (*c == '-')
-				*c = '_';
-		json_object_object_add(j, key, json_field(p, &o->v[p->field]));
-	}
-}
-
 static struct json_object *port_json(struct state *st, const struct link *pl)
 {
 	struct json_object *j = json_object_new_object();
@@ -625,7 +590,7 @@ static struct json_object *port_json(struct state *st, const struct link *pl)
 	if (pl->vl.have)
 		port_vlan_fields(&pl->vl, &o);
 	json_object_object_add(j, "name", json_object_new_string(pl->name));
-	json_fields(j, port_params, &o);
+	json_add_fields(j, port_params, &o);
 	json_object_object_add(j, "state",
 			       json_object_new_string(pl->flags & IFF_UP ? "up" : "down"));
 	obj_free(&o);
@@ -642,7 +607,7 @@ static struct json_object *bridge_json(struct state *st, const struct link *br)
 	bridge_id(br, id, sizeof(id));
 	json_object_object_add(j, "name", json_object_new_string(br->name));
 	json_object_object_add(j, "bridge_id", json_object_new_string(id));
-	json_fields(j, br_params, &cur);
+	json_add_fields(j, br_params, &cur);
 	json_object_object_add(j, "state", json_object_new_string(br->flags & IFF_UP ? "up" : "down"));
 	for (int i = 0; i < st->n; i++)
 		if (st->links[i].master == br->ifindex)
@@ -677,60 +642,21 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	obj_free(&cur);
 }
 
-static int bridge_show(struct vnet_ctx *ctx, const char *name, int config)
+static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link *br)
 {
-	struct state st;
-	struct json_object *arr = NULL;
-	int r, found = 0;
+	char id[32];
+	int nports = 0;
 
-	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS);
-	if (r < 0)
-		goto out;
-	if (name) {
-		const struct link *l = find_bridge(ctx, &st, name, 1, &r);
-
-		if (!l)
-			goto out;
+	bridge_id(br, id, sizeof(id));
+	fprintf(ctx->out, "%s\t\t%s\t%s\t\t", br->name, id,
+		obj_has(&br->kobj, BR_STP) && br->kobj.v[BR_STP].u ? "yes" : "no");
+	for (int k = 0; k < st->n; k++) {
+		if (st->links[k].master != br->ifindex)
+			continue;
+		fprintf(ctx->out, "%s%s\n", nports++ ? "\t\t\t\t\t\t\t" : "", st->links[k].name);
 	}
-	if (ctx->flags & VNET_F_JSON)
-		arr = json_object_new_array();
-	else if (!config)
-		out_line(ctx, "bridge name\tbridge id\t\tSTP enabled\tinterfaces");
-	for (int i = 0; i < st.n; i++) {
-		const struct link *br = &st.links[i];
-
-		if (strcmp(br->kind, "bridge") || (name && strcmp(br->name, name)))
-			continue;
-		found++;
-		if (arr) {
-			json_object_array_add(arr, bridge_json(&st, br));
-			continue;
-		}
-		if (config) {
-			show_config(ctx, &st, br);
-			continue;
-		}
-		char id[32];
-		int nports = 0;
-
-		bridge_id(br, id, sizeof(id));
-		fprintf(ctx->out, "%s\t\t%s\t%s\t\t", br->name, id,
-			obj_has(&br->kobj, BR_STP) && br->kobj.v[BR_STP].u ? "yes" : "no");
-		for (int k = 0; k < st.n; k++) {
-			if (st.links[k].master != br->ifindex)
-				continue;
-			fprintf(ctx->out, "%s%s\n", nports++ ? "\t\t\t\t\t\t\t" : "", st.links[k].name);
-		}
-		if (!nports)
-			fputc('\n', ctx->out);
-	}
-	if (arr)
-		out_json(ctx, arr);
-out:
-	if (arr)
-		json_object_put(arr);
-	state_free(&st);
-	return r;
+	if (!nports)
+		fputc('\n', ctx->out);
 }
 
 /* ---- statements ---- */
@@ -773,10 +699,11 @@ static int port_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 	return plan_port(ctx, st, s->arg[0], s->arg[1], want, s->verb == V_ADD, plan);
 }
 
-static int bridge_show_stmt(struct vnet_ctx *ctx, const struct stmt *s, const char *name,
-			    int config)
+static int bridge_show(struct vnet_ctx *ctx, const struct stmt *s, const char *name, int config)
 {
-	return bridge_show(ctx, name, config);
+	return show_links(ctx, &kind_bridge, ST_LINKS | ST_BRVLANS, name, config,
+			  "bridge name\tbridge id\t\tSTP enabled\tinterfaces", show_text, bridge_json,
+			  show_config);
 }
 
 const struct kind kind_bridge = {
@@ -793,7 +720,7 @@ const struct kind kind_bridge = {
 	.check = bridge_check,
 	.needs = bridge_needs,
 	.plan = bridge_plan,
-	.show = bridge_show_stmt,
+	.show = bridge_show,
 };
 
 const struct kind kind_bridge_port = {

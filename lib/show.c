@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What every kind's show has in common: JSON fields from a table, and the walk. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "internal.h"
+
+static struct json_object *json_field(const struct param *p, const struct val *v)
+{
+	char buf[1024];
+
+	switch (p->type) {
+	case PT_BOOL:
+		return json_object_new_boolean(v->u != 0);
+	case PT_UINT:
+		return json_object_new_int64((int64_t)v->u);
+	case PT_CSEC:
+		return json_object_new_double((double)v->u / 100.0);
+	case PT_PVID:
+		return v->u ? json_object_new_int64((int64_t)v->u) : NULL;
+	case PT_IFREF:
+		return v->names.n ? json_object_new_string(v->names.names[0]) : NULL;
+	case PT_IPS:
+	case PT_NAMES: {
+		struct json_object *a = json_object_new_array();
+
+		for (int i = 0; i < v->names.n; i++)
+			json_object_array_add(a, json_object_new_string(v->names.names[i]));
+		return a;
+	}
+	default:
+		val_format(p, v, buf, sizeof(buf));
+		return json_object_new_string(buf);
+	}
+}
+
+void json_add_fields(struct json_object *j, const struct param *tab, const struct obj *o)
+{
+	for (const struct param *p = tab; p->word; p++) {
+		char key[64];
+
+		if (!obj_has(o, p->field) || param_by_field(tab, p->field) != p || p->type == PT_FLAG)
+			continue;
+		snprintf(key, sizeof(key), "%s", p->word);
+		for (char *c = key; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		json_object_object_add(j, key, json_field(p, &o->v[p->field]));
+	}
+}
+
+int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, const char *name,
+	       int config, const char *header, show_text_fn text, show_json_fn json,
+	       show_text_fn conf)
+{
+	struct state st;
+	struct json_object *arr = NULL;
+	int r;
+
+	r = state_load(ctx, &st, what);
+	if (r < 0)
+		goto out;
+	if (name) {
+		const struct link *l = state_by_name(&st, name);
+
+		if (!l)
+			r = vnet_fail(ctx, ENODEV, "%s %s: no such %s", k->name, name, k->name);
+		else if (strcmp(l->kind, k->link_kind))
+			r = vnet_fail(ctx, EINVAL, "%s %s: %s is %s%s, not a %s", k->name, name, name,
+				      l->kind[0] ? "a " : "a device without a kind", l->kind, k->name);
+		if (r < 0)
+			goto out;
+	}
+	if (ctx->flags & VNET_F_JSON)
+		arr = json_object_new_array();
+	else if (!config && header)
+		out_line(ctx, "%s", header);
+	for (int i = 0; i < st.n; i++) {
+		const struct link *l = &st.links[i];
+
+		if (strcmp(l->kind, k->link_kind) || (name && strcmp(l->name, name)))
+			continue;
+		if (arr)
+			json_object_array_add(arr, json(&st, l));
+		else if (config)
+			conf(ctx, &st, l);
+		else
+			text(ctx, &st, l);
+	}
+	if (arr)
+		out_json(ctx, arr);
+out:
+	if (arr)
+		json_object_put(arr);
+	state_free(&st);
+	return r;
+}
