@@ -50,5 +50,6 @@ static int run_object(struct vnet_ctx *ctx, int argc, char **argv)
 const struct cmd cmds[] = {
 	{ "bridge", "bridges and their ports (brctl, ip link type bridge)", run_object },
 	{ "bond", "bonds and their slaves (ifenslave, ip link type bond)", run_object },
+	{ "vlan", "802.1Q and 802.1ad VLAN interfaces (ip link type vlan)", run_object },
 	{ 0 }
 };

@@ -357,7 +357,7 @@ struct kind {
 };
 
 extern const struct kind kind_bridge, kind_bridge_port;
-extern const struct kind kind_bond, kind_bond_slave, kind_bond_active;
+extern const struct kind kind_bond, kind_bond_slave, kind_bond_active, kind_vlan;
 /* The kind whose links carry IFLA_INFO_KIND k, or NULL. */
 const struct kind *kind_by_link_kind(const char *k);
 

@@ -8,7 +8,7 @@
 
 /* Every statement object, sub-objects ("bridge port") after their parent. */
 static const struct kind *const kinds[] = { &kind_bridge, &kind_bridge_port, &kind_bond,
-					    &kind_bond_slave };
+					    &kind_bond_slave, &kind_vlan };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 const struct kind *kind_by_link_kind(const char *k)
