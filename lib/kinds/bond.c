@@ -458,10 +458,9 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 /* updelay and downdelay are multiples of miimon; the kernel rounds down otherwise. */
 static int bond_check(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *want)
 {
-	if (!obj_has(want, B_MIIMON) || !want->v[B_MIIMON].u)
-		return 0;
 	for (int f = B_UPDELAY; f <= B_DOWNDELAY; f++)
-		if (obj_has(want, f) && want->v[f].u % want->v[B_MIIMON].u)
+		if (obj_has(want, B_MIIMON) && want->v[B_MIIMON].u && obj_has(want, f) &&
+		    want->v[f].u % want->v[B_MIIMON].u)
 			return vnet_usage(ctx, want->word[f] + 1,
 					  "%s: %s: \"%s\": must be a multiple of miimon (%llu)", s->what,
 					  param_by_field(bond_params, f)->word, s->argv[want->word[f] + 1],

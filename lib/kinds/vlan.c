@@ -190,7 +190,10 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 	int loose = obj_has(want_in, V_LOOSE) ? (int)want_in->v[V_LOOSE].u
 		  : l && obj_has(&l->kobj, V_LOOSE) ? (int)l->kobj.v[V_LOOSE].u : 0;
 
-	if (obj_has(want_in, V_UP) && want_in->v[V_UP].u && low && !(low->flags & IFF_UP) && !loose)
+	int up = obj_has(want_in, V_UP) ? (int)want_in->v[V_UP].u : l ? !!(l->flags & IFF_UP) : 0;
+
+	if (up && low && !(low->flags & IFF_UP) && !loose &&
+	    (!l || obj_has(want_in, V_UP) || obj_has(want_in, V_LINK)))
 		return vnet_fail(ctx, ENETDOWN, "%s: up: the lower device %s is down; bring it up first",
 				 s->what, lower);
 	obj_init(&want);

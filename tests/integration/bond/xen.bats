@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# The Xen host, end to end: two NICs in an active-backup bond (miimon 100),
+# the bond in xenbr0, a guest on xenbr0. The NICs are veths whose far ends
+# sit bridged in a "switch" namespace; failing either NIC keeps the guest's
+# ping to the switch answering. Needs bonding: VM tier.
+
+bats_require_minimum_version 1.5.0
+load ../../lib/common
+load ../../lib/features
+
+setup() {
+	common_setup
+	require_feature bonding
+	SW=$NS-sw GUEST=$NS-g
+	ip netns add "$SW"
+	ip netns add "$GUEST"
+	for i in 0 1; do
+		ip -n "$NS" link add name nic$i type veth peer name sw$i netns "$SW"
+	done
+	ip -n "$SW" link add name swbr type bridge
+	ip -n "$SW" link set dev sw0 master swbr
+	ip -n "$SW" link set dev sw1 master swbr
+	for d in sw0 sw1 swbr lo; do ip -n "$SW" link set dev $d up; done
+	ip -n "$SW" addr add 10.9.0.1/24 dev swbr
+	ip -n "$NS" link add name vif1.0 type veth peer name eth0 netns "$GUEST"
+	ip -n "$GUEST" link set dev eth0 up
+	ip -n "$GUEST" link set dev lo up
+	ip -n "$GUEST" addr add 10.9.0.2/24 dev eth0
+}
+teardown() {
+	ip netns del "$SW" 2>/dev/null || true
+	ip netns del "$GUEST" 2>/dev/null || true
+	common_teardown
+}
+
+guest_ping() {
+	ip netns exec "$GUEST" ping -q -c 3 -i 0.3 -W 3 10.9.0.1 | grep -qE ' [1-9][0-9]* (packets )?received'
+}
+
+active_slave() {
+	ip netns exec "$NS" cat /proc/net/bonding/bond0 | sed -n 's/^Currently Active Slave: //p'
+}
+
+# Waits (up to 10 s: the VM is slow) until the bond reports $1 active.
+wait_active() {
+	for _ in $(seq 50); do
+		[ "$(active_slave)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	echo "active slave: $(active_slave), wanted $1" >&2
+	return 1
+}
+
+failures_of() {
+	ip netns exec "$NS" cat /proc/net/bonding/bond0 |
+		awk -v s="$1" '/^Slave Interface:/ {cur=$3} cur==s && /^Link Failure Count:/ {print $4}'
+}
+
+@test "Xen host: bond in xenbr0 survives losing either NIC" {
+	run vn bond add bond0 mode active-backup miimon 100 slaves nic0,nic1 primary nic0 up
+	[ "$status" -eq 0 ]
+	run vn bridge add xenbr0 stp off forward-delay 0 ports bond0,vif1.0 up
+	[ "$status" -eq 0 ]
+	ip -n "$NS" link set dev vif1.0 up
+	wait_active nic0
+	guest_ping
+
+	# The active NIC loses its link: the far end goes down.
+	ip -n "$SW" link set dev sw0 down
+	wait_active nic1
+	guest_ping
+	run vn bond show bond0
+	[[ "$output" == *"Currently Active Slave: nic1"* ]]
+	[ "$(failures_of nic0)" = 1 ]
+	run vn -j bond show bond0
+	[ "$(jq -r '.[0].slaves[] | select(.name == "nic0") | .link_failure_count' <<<"$output")" = 1 ]
+	[ "$(jq -r '.[0].slaves[] | select(.name == "nic0") | .mii_status' <<<"$output")" = down ]
+
+	# Back, then the other NIC fails.
+	ip -n "$SW" link set dev sw0 up
+	wait_active nic0 # primary nic0 takes over again (primary-reselect always)
+	ip -n "$SW" link set dev sw1 down
+	sleep 0.5
+	[ "$(active_slave)" = nic0 ]
+	guest_ping
+	[ "$(failures_of nic1)" = 1 ]
+
+	# And the primary once more, with the second back: traffic moves over.
+	ip -n "$SW" link set dev sw1 up
+	ip -n "$SW" link set dev sw0 down
+	wait_active nic1
+	guest_ping
+
+	run vn bridge show xenbr0
+	[[ "${lines[1]}" == xenbr0* ]]
+	[[ "$output" == *bond0* ]]
+	[[ "$output" == *vif1.0* ]]
+}
+
+@test "Xen host with use-carrier off: re-adding the same statements changes nothing" {
+	vn bond add bond0 mode active-backup miimon 100 use-carrier off slaves nic0,nic1 up
+	vn bridge add xenbr0 stp off forward-delay 0 ports bond0,vif1.0 up
+	[ "$(lj bond0 .linkinfo.info_data.use_carrier)" = 0 ]
+	monitor_start
+	run vn bond add bond0 mode active-backup miimon 100 use-carrier off slaves nic0,nic1 up
+	[ "$output" = "bond bond0: no change" ]
+	run vn bridge add xenbr0 stp off forward-delay 0 ports bond0,vif1.0 up
+	[ "$output" = "bridge xenbr0: no change" ]
+	monitor_stop
+	! grep -qE 'bond0|xenbr0|nic[01]' "$MONITOR_OUT"
+}
