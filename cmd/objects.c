@@ -51,5 +51,6 @@ const struct cmd cmds[] = {
 	{ "bridge", "bridges and their ports (brctl, ip link type bridge)", run_object },
 	{ "bond", "bonds and their slaves (ifenslave, ip link type bond)", run_object },
 	{ "vlan", "802.1Q and 802.1ad VLAN interfaces (ip link type vlan)", run_object },
+	{ "vf", "SR-IOV virtual functions (sriov_numvfs, ip link set DEV vf N)", run_object },
 	{ 0 }
 };

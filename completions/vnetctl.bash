@@ -11,6 +11,15 @@ _vnetctl_bridge_kw='stp priority forward-delay hello-time max-age ageing-time
 	up down'
 _vnetctl_port_kw='cost priority hairpin guard learning flood mcast-flood
 	isolated pvid vlans untagged'
+# Keywords of "bond add|set" (lib/kinds/bond.c).
+_vnetctl_bond_kw='mode miimon updelay downdelay use-carrier arp-interval
+	arp-ip-target arp-validate arp-all-targets primary primary-reselect
+	fail-over-mac xmit-hash-policy lacp-rate ad-select min-links
+	all-slaves-active num-grat-arp resend-igmp packets-per-slave lp-interval
+	slaves active-slave mtu up down'
+# Keywords of "vlan add|set" (lib/kinds/vlan.c).
+_vnetctl_vlan_kw='link id proto reorder-hdr gvrp mvrp loose-binding
+	bridge-binding ingress-qos-map egress-qos-map mtu up down'
 # Keywords that stand alone (no value).
 _vnetctl_flag_kw='up down'
 _vnetctl_options='-n --netns -j --json -p --pretty --dry-run -q --quiet
@@ -21,12 +30,31 @@ _vnetctl_values()
 {
 	case $1 in
 	stp | vlan-filtering | mcast-snooping | hairpin | guard | learning | \
-	flood | mcast-flood | isolated)
+	flood | mcast-flood | isolated | use-carrier | all-slaves-active | \
+	reorder-hdr | gvrp | mvrp | loose-binding | bridge-binding)
 		echo 'on off' ;;
-	vlan-protocol)
+	vlan-protocol | proto)
 		echo '802.1q 802.1ad' ;;
-	default-pvid | pvid | vlans | untagged)
+	default-pvid | pvid | vlans | untagged | arp-ip-target | \
+	ingress-qos-map | egress-qos-map)
 		echo 'none' ;;
+	mode)
+		echo 'balance-rr active-backup balance-xor broadcast 802.3ad
+			balance-tlb balance-alb' ;;
+	arp-validate)
+		echo 'none active backup all filter filter_active filter_backup' ;;
+	arp-all-targets)
+		echo 'any all' ;;
+	primary-reselect)
+		echo 'always better failure' ;;
+	fail-over-mac)
+		echo 'none active follow' ;;
+	xmit-hash-policy)
+		echo 'layer2 layer2+3 layer3+4 encap2+3 encap3+4 vlan+srcmac' ;;
+	lacp-rate)
+		echo 'slow fast' ;;
+	ad-select)
+		echo 'stable bandwidth count' ;;
 	esac
 }
 
@@ -72,6 +100,60 @@ _vnetctl_bridges()
 		return
 	fi
 	_vnetctl_ifaces type bridge
+}
+
+_vnetctl_bonds()
+{
+	local b
+	if [[ -z $_vnetctl_ns ]] && ! type ip >/dev/null 2>&1; then
+		[[ -r /sys/class/net/bonding_masters ]] &&
+			for b in $(</sys/class/net/bonding_masters); do
+				printf '%s\n' "$b"
+			done
+		return
+	fi
+	_vnetctl_ifaces type bond
+}
+
+_vnetctl_vlans()
+{
+	local name _
+	if [[ -z $_vnetctl_ns ]] && ! type ip >/dev/null 2>&1; then
+		# "NAME | VID | LOWER" after two header lines.
+		[[ -r /proc/net/vlan/config ]] &&
+			tail -n +3 /proc/net/vlan/config | while read -r name _; do
+				printf '%s\n' "$name"
+			done
+		return
+	fi
+	_vnetctl_ifaces type vlan
+}
+
+# Any interface but the loopback and $1 (the bond or VLAN being completed):
+# slaves, a primary or active slave, the lower device of a VLAN.
+_vnetctl_others()
+{
+	local name
+	while read -r name; do
+		[[ -n $name && $name != lo && $name != "${1-}" ]] &&
+			printf '%s\n' "$name"
+	done < <(_vnetctl_ifaces)
+}
+
+# Completes the comma list $1 (the current word) from the names in $2: the
+# name after the last comma, without the names already in the list.
+_vnetctl_add_list()
+{
+	local head= tail=$1 name
+	if [[ $1 == *,* ]]; then
+		head=${1%,*},
+		tail=${1##*,}
+	fi
+	while read -r name; do
+		[[ -n $name && $name == "$tail"* ]] || continue
+		[[ ,$head == *,"$name",* ]] && continue
+		COMPREPLY+=("$head$name")
+	done <<<"$2"
 }
 
 _vnetctl_netns()
@@ -155,34 +237,47 @@ _vnetctl()
 			_vnetctl_add "$(_vnetctl_netns)" "${cur#--netns=}"
 			;;
 		-*) _vnetctl_add "$_vnetctl_options" "$cur" ;;
-		*) _vnetctl_add 'bridge help' "$cur" ;;
+		*) _vnetctl_add 'bridge bond vlan help' "$cur" ;;
 		esac
 		return
 	fi
 
-	# The statement: OBJECT [port] VERB NAME... KEYWORD VALUE...
-	local object=${words[i]} verb table nargs
+	# The statement: OBJECT [port|slave] VERB NAME... KEYWORD VALUE...
+	local object=${words[i]} verb table nargs sub=
 	((i++))
 	case $object in
-	bridge) ;;
+	bridge) sub=port ;;
+	bond) sub=slave ;;
+	vlan) ;;
 	*) return ;;
 	esac
 	if ((i == cword)); then
-		_vnetctl_add 'add set del show port help' "$cur"
+		_vnetctl_add "add set del show $sub help" "$cur"
 		return
 	fi
-	if [[ ${words[i]} == port ]]; then
-		object='bridge port'
+	if [[ -n $sub && ${words[i]} == "$sub" ]]; then
+		object="$object $sub"
 		((i++))
 		if ((i == cword)); then
-			_vnetctl_add 'add set del help' "$cur"
+			if [[ $sub == port ]]; then
+				_vnetctl_add 'add set del help' "$cur"
+			else
+				_vnetctl_add 'add del help' "$cur"
+			fi
 			return
 		fi
 	fi
 	verb=${words[i]}
 	((i++))
 
-	if [[ $object == bridge && $verb == show ]]; then
+	# Existing objects of the kind: the NAME of add, set, del and show.
+	local names=_vnetctl_bridges
+	case $object in
+	bond*) names=_vnetctl_bonds ;;
+	vlan) names=_vnetctl_vlans ;;
+	esac
+
+	if [[ $object != *' '* && $verb == show ]]; then
 		local named= config=
 		for ((; i < cword; i++)); do
 			case ${words[i]} in
@@ -191,7 +286,7 @@ _vnetctl()
 			esac
 		done
 		[[ -n $config ]] || _vnetctl_add '--config' "$cur"
-		[[ -n $named || $cur == -* ]] || _vnetctl_add "$(_vnetctl_bridges)" "$cur"
+		[[ -n $named || $cur == -* ]] || _vnetctl_add "$($names)" "$cur"
 		return
 	fi
 
@@ -200,18 +295,26 @@ _vnetctl()
 	bridge:del) table= nargs=1 ;;
 	'bridge port:add' | 'bridge port:set') table=$_vnetctl_port_kw nargs=2 ;;
 	'bridge port:del') table= nargs=2 ;;
+	bond:add | bond:set) table=$_vnetctl_bond_kw nargs=1 ;;
+	bond:del) table= nargs=1 ;;
+	'bond slave:add' | 'bond slave:del') table= nargs=2 ;;
+	vlan:add | vlan:set) table=$_vnetctl_vlan_kw nargs=1 ;;
+	vlan:del) table= nargs=1 ;;
 	*) return ;;
 	esac
 
-	# The names: BRIDGE (or NAME), then PORT.
+	# The names: BRIDGE, BOND (or NAME), then PORT or IF.
 	local first=$i
 	if ((cword < first + nargs)); then
 		if ((cword == first)); then
-			_vnetctl_add "$(_vnetctl_bridges)" "$cur"
+			_vnetctl_add "$($names)" "$cur"
+		elif [[ $object == 'bond slave' && $verb == add ]]; then
+			_vnetctl_add "$(_vnetctl_others "${words[first]}")" "$cur"
 		elif [[ $verb == add ]]; then
 			_vnetctl_add "$(_vnetctl_portable)" "$cur"
 		else
-			# The ports of that bridge, or any interface if it has none.
+			# The ports (slaves) of that master, or any interface if it
+			# has none.
 			local ports
 			ports=$(_vnetctl_ifaces master "${words[first]}")
 			[[ -n $ports ]] || ports=$(_vnetctl_ifaces)
@@ -238,22 +341,27 @@ _vnetctl()
 		((i++))
 	done
 	if [[ -n $kw ]]; then
-		if [[ $kw == ports ]]; then
-			# A comma list: complete the name after the last comma.
-			local head= tail=$cur name
-			if [[ $cur == *,* ]]; then
-				head=${cur%,*},
-				tail=${cur##*,}
-			fi
-			while read -r name; do
-				[[ -n $name && $name == "$tail"* ]] || continue
-				[[ ,$head == *,"$name",* ]] && continue
-				COMPREPLY+=("$head$name")
-			done < <(_vnetctl_portable)
-		else
+		# $name: the bond or VLAN itself, which is no slave or link of its own.
+		local name=${words[first]}
+		case $object:$kw in
+		# Comma lists: complete the name after the last comma.
+		bridge:ports)
+			_vnetctl_add_list "$cur" "$(_vnetctl_portable)"
+			[[ $cur == *,* ]] || _vnetctl_add 'none' "$cur"
+			;;
+		bond:slaves)
+			_vnetctl_add_list "$cur" "$(_vnetctl_others "$name")"
+			[[ $cur == *,* ]] || _vnetctl_add 'none' "$cur"
+			;;
+		bond:primary)
+			_vnetctl_add "$(_vnetctl_others "$name") none" "$cur" ;;
+		bond:active-slave | vlan:link)
+			_vnetctl_add "$(_vnetctl_others "$name")" "$cur" ;;
+		*)
 			values=$(_vnetctl_values "$kw")
 			[[ -n $values ]] && _vnetctl_add "$values" "$cur"
-		fi
+			;;
+		esac
 		return
 	fi
 	local avail=

@@ -17,6 +17,7 @@ struct vnet_ctx *vnet_ctx_new(void)
 	ctx->netns_fd = -1;
 	ctx->out = stdout;
 	ctx->err.word = -1;
+	snprintf(ctx->sysfs_root, sizeof(ctx->sysfs_root), "/sys");
 	return ctx;
 }
 

@@ -29,6 +29,7 @@ struct vnet_ctx {
 	unsigned int seq;
 	unsigned long nreq;
 	struct vnet_error err;
+	char sysfs_root[128]; /* "/sys"; a unit test points it at a fixture tree */
 };
 
 /*
@@ -214,6 +215,8 @@ int nlm_index_or_zero(struct vnet_ctx *ctx, const char *name);
 typedef int (*nlm_dump_cb)(const struct nlmsghdr *nlh, void *data);
 int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_cb cb,
 	    nlm_dump_cb reset, void *data);
+/* GETs one link (with VF info); cb sees the RTM_NEWLINK reply. */
+int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *data);
 
 /* ---- state: what the kernel has ---- */
 
@@ -235,6 +238,9 @@ struct link {
 	uint8_t addr[6];
 	int addrlen;
 	int parent_dev;	     /* has a device (IFLA_PARENT_DEV_NAME) */
+	char parent_bus[32]; /* IFLA_PARENT_DEV_BUS_NAME: "pci", "netdevsim" */
+	char parent_name[64]; /* IFLA_PARENT_DEV_NAME: "0000:03:00.0" */
+	int num_vf;	     /* IFLA_NUM_VF */
 	int topology_change; /* a bridge in an STP topology change */
 	int link;	     /* IFLA_LINK: the lower device (a VLAN's) */
 	struct {
@@ -271,6 +277,8 @@ enum optype {
 	OP_PORT,	/* AF_BRIDGE RTM_SETLINK: port fields of obj */
 	OP_VLAN_ADD,	/* AF_BRIDGE RTM_SETLINK: VLAN entries */
 	OP_VLAN_DEL,	/* AF_BRIDGE RTM_DELLINK: VLAN entries */
+	OP_KIND,	/* built by the kind's own build hook */
+	OP_SYSFS,	/* write a value to a sysfs attribute (no netlink) */
 };
 
 struct vlan_entry {
@@ -290,6 +298,10 @@ struct op {
 	struct vlan_entry *vlans;
 	int nvlans;
 	char *text;		  /* the plan line */
+	int index;		  /* OP_KIND: the kind's own (a VF number) */
+	char path[256];		  /* OP_SYSFS: relative to the sysfs root */
+	uint64_t sysval;	  /* OP_SYSFS: the value to write */
+	int wait_vfs;		  /* OP_SYSFS: wait until the PF (name) has sysval VFs */
 	struct op *undo;	  /* inverse steps, run in order on rollback */
 	int nundo;
 	int done;
@@ -326,7 +338,11 @@ void vlan_entries_add(struct vlan_entry **e, int *n, const struct vlanset *s, ui
 
 /* ---- kinds ---- */
 
-enum verb { V_ADD = 1, V_SET = 2, V_DEL = 4, V_SHOW = 8 };
+enum verb { V_ADD = 1, V_SET = 2, V_DEL = 4, V_SHOW = 8, V_COUNT = 16 };
+#define NVERBS 5
+
+/* What a positional word after the verb is. */
+enum argtype { ARG_IFNAME, ARG_VFSPEC, ARG_COUNT };
 
 struct stmt {
 	const struct kind *kind;
@@ -334,6 +350,9 @@ struct stmt {
 	int argc;
 	char *const *argv;
 	const char *arg[2]; /* the positional names after the verb */
+	unsigned int vf_lo, vf_hi; /* ARG_VFSPEC: the VFs named */
+	int vf_all;		   /* ARG_VFSPEC: "all" */
+	uint64_t count;		   /* ARG_COUNT */
 	int first_kw;	    /* index of the first keyword word */
 	char what[64];	    /* "bridge br0", "bridge br0 port eth0" for messages */
 };
@@ -344,8 +363,10 @@ struct kind {
 	const struct param *params;
 	const struct param *port_params; /* sent as AF_BRIDGE IFLA_PROTINFO */
 	const char *args[2];	 /* positional names in usage ("BRIDGE", "PORT") */
+	enum argtype argtype[2];
+	const char *count_args[2]; /* for the count verb ("PF", "N") */
 	unsigned int verbs;	 /* V_* */
-	const char *summary[4];	 /* per verb: add, set, del, show */
+	const char *summary[NVERBS]; /* per verb: add, set, del, show, count */
 	/* Fills a link's kobj/pobj from IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA. */
 	void (*decode)(struct link *l, const struct nlattr *data, int slave);
 	/* Checks across keywords, before the host is read (exit 2). */
@@ -354,12 +375,25 @@ struct kind {
 	int (*plan)(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 		    const struct obj *want, struct plan *plan);
 	int (*show)(struct vnet_ctx *ctx, const struct stmt *s, const char *name, int config);
+	/* Builds an OP_KIND request. */
+	struct nlmsghdr *(*build)(struct vnet_ctx *ctx, const struct op *op, char *buf);
 };
 
 extern const struct kind kind_bridge, kind_bridge_port;
-extern const struct kind kind_bond, kind_bond_slave, kind_bond_active, kind_vlan;
+extern const struct kind kind_bond, kind_bond_slave, kind_bond_active, kind_vlan, kind_vf;
 /* The kind whose links carry IFLA_INFO_KIND k, or NULL. */
 const struct kind *kind_by_link_kind(const char *k);
+
+/* ---- sysfs: every /sys path is built here, from validated names ---- */
+
+/* A path component from the kernel (a bus or device name): no '/', not "." or "..". */
+int sysfs_name_ok(const char *s);
+/* Reads or writes /sys/bus/BUS/devices/DEV/ATTR as an unsigned number. */
+int sysfs_dev_read(struct vnet_ctx *ctx, const char *bus, const char *dev, const char *attr,
+		   uint64_t *val);
+int sysfs_dev_path(struct vnet_ctx *ctx, const char *bus, const char *dev, const char *attr,
+		   char *out, size_t len);
+int sysfs_write(struct vnet_ctx *ctx, const char *rel, uint64_t val);
 
 /* ---- output ---- */
 

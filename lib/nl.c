@@ -210,6 +210,21 @@ static int index_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *data)
+{
+	char buf[256];
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlm_talk(ctx, nlh, cb, data);
+}
+
 int nlm_ifindex(struct vnet_ctx *ctx, const char *name)
 {
 	char buf[256];

@@ -289,7 +289,8 @@ static int parse_value(const struct param *p, const char *s, struct val *v, cons
 			v->u = 0;
 			return 0;
 		}
-		if (parse_u64(s, 1, 4094, &v->u, why) < 0) {
+		/* 0 means none, as in ip. */
+		if (parse_u64(s, 0, 4094, &v->u, why) < 0) {
 			*why = "expected a VLAN id 1-4094 or none";
 			return -EINVAL;
 		}

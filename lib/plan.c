@@ -231,6 +231,10 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 		obj_put(ctx, nlh, ptab, &op->obj, op->fields, PN_PORT);
 		mnl_attr_nest_end(nlh, data);
 		return nlh;
+	case OP_KIND:
+		return op->kind->build(ctx, op, buf);
+	case OP_SYSFS:
+		return NULL;
 	case OP_VLAN_ADD:
 	case OP_VLAN_DEL:
 		nlh = nlm_msg_start(buf, op->type == OP_VLAN_ADD ? RTM_SETLINK : RTM_DELLINK, 0);
@@ -243,11 +247,52 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 	return NULL;
 }
 
+static int num_vf_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
+		if (mnl_attr_get_type(a) == IFLA_NUM_VF)
+			*(int *)data = (int)mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+/*
+ * sriov_numvfs returns once the driver has the VFs, but their netdevs and
+ * the PF's VF table can lag behind (tens of seconds on real NICs): wait for
+ * the PF to report them, saying so when it takes long.
+ */
+static int wait_vfs(struct vnet_ctx *ctx, const struct op *op)
+{
+	for (int i = 0; i < 1200; i++) {
+		int n = -1, r = nlm_getlink(ctx, op->name, num_vf_cb, &n);
+
+		if (r < 0)
+			return r;
+		if (n == (int)op->sysval || (n < 0 && op->sysval == 0))
+			return 0;
+		if (i == 20 && !(ctx->flags & VNET_F_QUIET) && !(ctx->flags & VNET_F_JSON))
+			out_line(ctx, "vf %s: waiting for the kernel to report %llu VFs (%d so far)...",
+				 op->name, (unsigned long long)op->sysval, n < 0 ? 0 : n);
+		usleep(100 * 1000);
+	}
+	return -ETIMEDOUT;
+}
+
 static int op_run(struct vnet_ctx *ctx, const struct op *op)
 {
-	char *buf = malloc(NLM_REQ_SIZE);
+	char *buf;
 	int r;
 
+	if (op->type == OP_SYSFS) {
+		ctx->err.ext_msg[0] = 0;
+		r = sysfs_write(ctx, op->path, op->sysval);
+		ctx->nreq++;
+		if (r == 0 && op->wait_vfs)
+			r = wait_vfs(ctx, op);
+		return r;
+	}
+	buf = malloc(NLM_REQ_SIZE);
 	if (!buf)
 		return -ENOMEM;
 	r = nlm_request(ctx, op_build(ctx, op, buf));
@@ -330,6 +375,8 @@ void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what)
 		json_object_object_add(j, "dry_run",
 				       json_object_new_boolean(!!(ctx->flags & VNET_F_DRY_RUN)));
 		json_object_object_add(j, "operations", a);
+		if (p->note)
+			json_object_object_add(j, "note", json_object_new_string(p->note));
 		out_json(ctx, j);
 		json_object_put(j);
 		return;

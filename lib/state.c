@@ -123,6 +123,13 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		case IFLA_PARENT_DEV_NAME:
 			l->parent_dev = 1;
+			snprintf(l->parent_name, sizeof(l->parent_name), "%s", mnl_attr_get_str(a));
+			break;
+		case IFLA_PARENT_DEV_BUS_NAME:
+			snprintf(l->parent_bus, sizeof(l->parent_bus), "%s", mnl_attr_get_str(a));
+			break;
+		case IFLA_NUM_VF:
+			l->num_vf = (int)mnl_attr_get_u32(a);
 			break;
 		case IFLA_LINK:
 			l->link = (int)mnl_attr_get_u32(a);

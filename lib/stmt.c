@@ -8,7 +8,7 @@
 
 /* Every statement object, sub-objects ("bridge port") after their parent. */
 static const struct kind *const kinds[] = { &kind_bridge, &kind_bridge_port, &kind_bond,
-					    &kind_bond_slave, &kind_vlan };
+					    &kind_bond_slave, &kind_vlan, &kind_vf };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 const struct kind *kind_by_link_kind(const char *k)
@@ -19,7 +19,7 @@ const struct kind *kind_by_link_kind(const char *k)
 	return NULL;
 }
 
-static const char *const verb_names[] = { "add", "set", "del", "show" };
+static const char *const verb_names[NVERBS] = { "add", "set", "del", "show", "count" };
 
 static struct vnet_verb *verbs;
 
@@ -57,19 +57,21 @@ const struct vnet_verb *vnet_verbs(void)
 
 	if (verbs)
 		return verbs;
-	verbs = calloc(NKINDS * 4 + 1, sizeof(*verbs));
+	verbs = calloc(NKINDS * NVERBS + 1, sizeof(*verbs));
 	if (!verbs)
 		abort();
 	for (size_t i = 0; i < NKINDS; i++) {
 		const struct kind *k = kinds[i];
 
-		for (int b = 0; b < 4; b++) {
+		for (int b = 0; b < NVERBS; b++) {
 			char args[64];
 
 			if (!(k->verbs & (1U << b)))
 				continue;
 			if (b == 3)
 				snprintf(args, sizeof(args), "[%s] [--config]", k->args[0]);
+			else if (b == 4)
+				snprintf(args, sizeof(args), "%s %s", k->count_args[0], k->count_args[1]);
 			else
 				snprintf(args, sizeof(args), "%s%s%s", k->args[0], k->args[1] ? " " : "",
 					 k->args[1] ? k->args[1] : "");
@@ -139,26 +141,69 @@ static int verify(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *
 	return r;
 }
 
+/* "3", "0-7" or "all". */
+static int parse_vfspec(struct stmt *s, const char *w, const char **why)
+{
+	char a[16];
+	const char *dash = strchr(w, '-');
+	uint64_t lo, hi;
+
+	if (!strcmp(w, "all")) {
+		s->vf_all = 1;
+		return 0;
+	}
+	if (dash) {
+		if ((size_t)(dash - w) >= sizeof(a)) {
+			*why = "expected a VF number, a range A-B or all";
+			return -EINVAL;
+		}
+		memcpy(a, w, (size_t)(dash - w));
+		a[dash - w] = 0;
+	}
+	if (parse_u64(dash ? a : w, 0, 65535, &lo, why) < 0 ||
+	    parse_u64(dash ? dash + 1 : w, 0, 65535, &hi, why) < 0) {
+		*why = "expected a VF number, a range A-B or all";
+		return -EINVAL;
+	}
+	if (hi < lo) {
+		*why = "a VF range must go upwards";
+		return -EINVAL;
+	}
+	s->vf_lo = (unsigned int)lo;
+	s->vf_hi = (unsigned int)hi;
+	return 0;
+}
+
 static int run_change(struct vnet_ctx *ctx, struct stmt *s)
 {
 	const struct kind *k = s->kind;
 	const char *why = NULL;
 	struct plan plan = { 0 };
 	struct obj want;
-	int nargs = k->args[1] ? 2 : 1, r;
+	int nargs = (s->verb == V_COUNT ? k->count_args[1] : k->args[1]) ? 2 : 1, r;
 
 	for (int i = 0; i < nargs; i++) {
 		int w = s->first_kw + i;
+		const char *vn = verb_names[__builtin_ctz(s->verb)];
+		enum argtype t = s->verb == V_COUNT && i == 1 ? ARG_COUNT : k->argtype[i];
+		const char *an = s->verb == V_COUNT ? k->count_args[i] : k->args[i];
 
 		if (w >= s->argc)
-			return vnet_usage(ctx, w - 1, "%s %s: %s is required", k->name,
-					  verb_names[__builtin_ctz(s->verb)], k->args[i]);
-		if (parse_ifname(s->argv[w], &why) < 0)
-			return vnet_usage(ctx, w, "%s %s: \"%s\": %s", k->name,
-					  verb_names[__builtin_ctz(s->verb)], s->argv[w], why);
+			return vnet_usage(ctx, w - 1, "%s %s: %s is required", k->name, vn, an);
 		s->arg[i] = s->argv[w];
+		if (t == ARG_IFNAME && parse_ifname(s->argv[w], &why) < 0)
+			return vnet_usage(ctx, w, "%s %s: \"%s\": %s", k->name, vn, s->argv[w], why);
+		if (t == ARG_COUNT && parse_u64(s->argv[w], 0, 65535, &s->count, &why) < 0)
+			return vnet_usage(ctx, w, "%s %s: \"%s\": %s (a number of VFs, 0-65535)",
+					  k->name, vn, s->argv[w], why);
+		if (t == ARG_VFSPEC && parse_vfspec(s, s->argv[w], &why) < 0)
+			return vnet_usage(ctx, w, "%s %s: \"%s\": %s", k->name, vn, s->argv[w], why);
 	}
-	if (nargs == 2) {
+	if (k->argtype[1] == ARG_VFSPEC || s->verb == V_COUNT) {
+		/* "vf eth0 3", "vf eth0 0-7", "vf eth0 all", "vf eth0" (count) */
+		snprintf(s->what, sizeof(s->what), "%s %s%s%s", k->name, s->arg[0],
+			 s->verb == V_COUNT ? "" : " ", s->verb == V_COUNT ? "" : s->arg[1]);
+	} else if (nargs == 2) {
 		/* "bridge port" -> "bridge br0 port eth0" */
 		const char *sp = strchr(k->name, ' ');
 
@@ -168,9 +213,9 @@ static int run_change(struct vnet_ctx *ctx, struct stmt *s)
 		snprintf(s->what, sizeof(s->what), "%s %s", k->name, s->arg[0]);
 	}
 	s->first_kw += nargs;
-	if (s->verb == V_DEL && s->first_kw < s->argc)
-		return vnet_usage(ctx, s->first_kw, "%s: del takes no keywords, got \"%s\"", s->what,
-				  s->argv[s->first_kw]);
+	if ((s->verb == V_DEL || s->verb == V_COUNT) && s->first_kw < s->argc)
+		return vnet_usage(ctx, s->first_kw, "%s: %s takes no keywords, got \"%s\"", s->what,
+				  verb_names[__builtin_ctz(s->verb)], s->argv[s->first_kw]);
 	obj_init(&want);
 	r = param_parse(ctx, k->params, s->what, s->argc, s->argv, s->first_kw, &want);
 	if (r == 0 && s->verb == V_SET && !want.mask)
@@ -219,7 +264,7 @@ int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv)
 	if (argc <= v)
 		return vnet_usage(ctx, v - 1, "%s: a verb is required", k->name);
 	s.kind = k;
-	for (int b = 0; b < 4; b++)
+	for (int b = 0; b < NVERBS; b++)
 		if ((k->verbs & (1U << b)) && !strcmp(argv[v], verb_names[b]))
 			s.verb = (enum verb)(1U << b);
 	if (!s.verb)

@@ -60,7 +60,7 @@ static const struct param bond_params[] = {
 	  "bonding policy (default balance-rr); changes only while down and without slaves",
 	  PF_IFDOWN | PF_NOSLAVES },
 	U32P("miimon", B_MIIMON, 0, INTMAX, IFLA_BOND_MIIMON, "MS",
-	     "MII link monitoring interval in ms, 0 off (default 0, or 100 when no ARP monitoring)"),
+	     "MII link monitoring interval in ms, 0 off (default 0)"),
 	U32P("updelay", B_UPDELAY, 0, INTMAX, IFLA_BOND_UPDELAY, "MS",
 	     "wait this long after a link comes up, in ms; a multiple of miimon (default 0)"),
 	U32P("downdelay", B_DOWNDELAY, 0, INTMAX, IFLA_BOND_DOWNDELAY, "MS",
@@ -105,7 +105,7 @@ static const struct param bond_params[] = {
 	U32P("lp-interval", B_LPINT, 1, INTMAX, IFLA_BOND_LP_INTERVAL, "SECONDS",
 	     "learning packet interval in seconds, balance-tlb/alb (default 1)"),
 	{ "slaves", B_SLAVES, PT_NAMES, 0, 0, NULL, NULL, PN_NONE, 0, 0, "IF[,IF...]|none",
-	  "exactly these slaves, in this order; others are released", 0 },
+	  "exactly these slaves; others are released", 0 },
 	{ "active-slave", B_ACTIVE, PT_IFREF, 0, 0, NULL, NULL, PN_NONE, IFLA_BOND_ACTIVE_SLAVE, 4,
 	  "IF", "switch the active slave now, as ifenslave -c (active-backup, tlb, alb)", 0 },
 	{ "mtu", B_MTU, PT_UINT, 68, 65535, NULL, NULL, PN_LINK, IFLA_MTU, 4, "N",
@@ -204,6 +204,11 @@ static void bond_current(struct state *st, const struct link *l, struct obj *o)
 {
 	obj_init(o);
 	obj_copy_fields(o, &l->kobj, ~0U);
+	/* The kernel leaves out a primary or an active slave that is not set. */
+	if (!obj_has(o, B_PRIMARY))
+		obj_set_u(o, B_PRIMARY, 0);
+	if (!obj_has(o, B_ACTIVE))
+		obj_set_u(o, B_ACTIVE, 0);
 	obj_set_u(o, B_MTU, l->mtu);
 	obj_set_u(o, B_UP, !!(l->flags & IFF_UP));
 	slaves_of(st, l, &o->v[B_SLAVES].names);
@@ -458,6 +463,27 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 /* updelay and downdelay are multiples of miimon; the kernel rounds down otherwise. */
 static int bond_check(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *want)
 {
+	int r;
+
+	if (obj_has(want, B_ACTIVE) && !want->v[B_ACTIVE].names.n)
+		return vnet_usage(ctx, want->word[B_ACTIVE] + 1,
+				  "%s: active-slave: a slave is required, not none", s->what);
+	/* The kernel runs one link monitor at a time (EINVAL otherwise). */
+	if (obj_has(want, B_MIIMON) && want->v[B_MIIMON].u && obj_has(want, B_ARPINT) &&
+	    want->v[B_ARPINT].u)
+		return vnet_usage(ctx, want->word[B_ARPINT],
+				  "%s: arp-interval: MII and ARP monitoring exclude each other; set miimon 0 or arp-interval 0",
+				  s->what);
+	for (int f = B_UPDELAY; f <= B_DOWNDELAY; f++)
+		if (obj_has(want, B_MIIMON) && !want->v[B_MIIMON].u && obj_has(want, f) &&
+		    want->v[f].u)
+			return vnet_usage(ctx, want->word[f] + 1,
+					  "%s: %s: \"%s\": needs MII monitoring (miimon above 0)", s->what,
+					  param_by_field(bond_params, f)->word, s->argv[want->word[f] + 1]);
+	/* Options the mode in this statement does not take: before the host is read. */
+	if (obj_has(want, B_MODE) &&
+	    (r = check_modes(ctx, s->what, want->mask, want->v[B_MODE].u, 1)) < 0)
+		return r;
 	for (int f = B_UPDELAY; f <= B_DOWNDELAY; f++)
 		if (obj_has(want, B_MIIMON) && want->v[B_MIIMON].u && obj_has(want, f) &&
 		    want->v[f].u % want->v[B_MIIMON].u)
@@ -626,6 +652,11 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	for (const struct param *p = bond_params; p->word; p++)
 		if (p->field != B_ACTIVE && relevant(cur.v[B_MODE].u, p->field))
 			m |= 1U << p->field;
+	/* The kernel refuses delays without MII monitoring, even 0 (EPERM). */
+	if (!cur.v[B_MIIMON].u)
+		m &= ~((1U << B_UPDELAY) | (1U << B_DOWNDELAY));
+	if (!cur.v[B_ARPINT].u)
+		m &= ~((1U << B_ARPINT) | (1U << B_ARPIP) | (1U << B_ARPVAL) | (1U << B_ARPALL));
 	obj_format(bond_params, &cur, cur.mask & m, txt, sizeof(txt));
 	out_line(ctx, "bond add %s %s", b->name, txt);
 	obj_free(&cur);

@@ -128,6 +128,9 @@ static const char *upper_of(struct state *st, const struct link *l)
 
 static int vlan_check(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *want)
 {
+	if (obj_has(want, V_LINK) && !want->v[V_LINK].names.n)
+		return vnet_usage(ctx, want->word[V_LINK] + 1,
+				  "%s: link: a lower device is required, not none", s->what);
 	if (s->verb != V_ADD)
 		return 0;
 	if (!obj_has(want, V_LINK) || !want->v[V_LINK].names.n)

@@ -81,8 +81,3 @@ expect_fail() {
 		return 1
 	fi
 }
-
-# kernel_has FEATURE: status 0 when the kernel has it (needs lib/features loaded).
-kernel_has() {
-	[[ "$(_vnetctl_feature_states "$1")" == "$1 yes" ]]
-}

@@ -95,6 +95,23 @@ procbond() { ip netns exec "$NS" cat "/proc/net/bonding/$1"; }
 	[ "$(bd bond0 .mode)" = balance-xor ]
 }
 
+@test "primary none clears the primary; --config of an ARP bond replays" {
+	vn bond add bond0 mode active-backup miimon 100 slaves e0,e1 primary e0 up
+	run vn bond set bond0 primary none
+	[ "$status" -eq 0 ]
+	[ "$output" = "bond bond0: set primary e0 -> none" ]
+	[ "$(bd bond0 .primary)" = null ]
+	run vn bond set bond0 primary none
+	[ "$output" = "bond bond0: no change" ]
+	vn bond add bond4 mode balance-rr arp-interval 100 arp-ip-target 10.0.0.1
+	run vn bond show --config bond4
+	config=$output
+	[[ "$config" != *updelay* ]]
+	vn bond del bond4
+	eval "vn $config"
+	[ "$(bd bond4 .arp_interval)" = 100 ]
+}
+
 @test "ARP monitoring, balance-rr and balance-tlb options" {
 	run vn bond add bond1 mode balance-rr arp-interval 200 arp-ip-target 10.0.0.1,10.0.0.2 \
 		arp-validate none arp-all-targets all packets-per-slave 4
@@ -143,6 +160,9 @@ procbond() { ip netns exec "$NS" cat "/proc/net/bonding/$1"; }
 	expect_fail 2 'updelay: "150": must be a multiple of miimon (100)' -- bond set bond0 miimon 100 updelay 150
 	expect_fail 2 'active-slave: "e1": not one of the slaves' -- bond set bond0 slaves e0 active-slave e1
 	expect_fail 2 'lacp-rate: not available in mode active-backup' -- bond add bond1 mode active-backup lacp-rate fast
+	expect_fail 2 'active-slave: a slave is required, not none' -- bond set bond0 active-slave none
+	expect_fail 2 'MII and ARP monitoring exclude each other' -- bond set bond0 miimon 100 arp-interval 100
+	expect_fail 2 'updelay: "200": needs MII monitoring' -- bond set bond0 miimon 0 updelay 200
 	expect_fail 1 'slave e1: already enslaved to br0' -- bond set bond0 slaves e0,e1
 	expect_fail 1 'slave e1: already enslaved to br0' -- bond slave add bond0 e1
 	expect_fail 1 'bond bond0: cannot be a slave of itself' -- bond set bond0 slaves e0,bond0

@@ -105,6 +105,7 @@ vd() { lj "$1" ".linkinfo.info_data$2"; }
 	expect_fail 2 'ingress-qos-map: "8:1": a VLAN priority (FROM) is 0-7' -- vlan add v6 link e0 id 6 ingress-qos-map 8:1
 	expect_fail 2 'egress-qos-map: "1:8": a VLAN priority (TO) is 0-7' -- vlan add v6 link e0 id 6 egress-qos-map 1:8
 	expect_fail 2 'vlan v6: add needs id N' -- vlan add v6 link e0
+	expect_fail 2 'link: a lower device is required, not none' -- vlan set v5 link none
 	expect_fail 2 'vlan v6: add needs link DEV' -- vlan add v6 id 6
 	expect_fail 1 'vlan v6: link nosuch: no such interface' -- vlan add v6 link nosuch id 6
 	expect_fail 1 'not a VLAN' -- vlan set e0 mtu 1400
