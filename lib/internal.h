@@ -157,6 +157,8 @@ struct obj {
 	uint32_t mask; /* bit i: v[i] known */
 	struct val v[MAX_FIELDS];
 	int word[MAX_FIELDS]; /* statement word that set the field, -1 */
+	void *ext;	      /* a kind's own parsed data (a SEA's adapters) */
+	void (*ext_free)(void *ext);
 };
 
 static inline int obj_has(const struct obj *o, int f)
@@ -369,6 +371,8 @@ struct kind {
 	const char *summary[NVERBS]; /* per verb: add, set, del, show, count */
 	/* Fills a link's kobj/pobj from IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA. */
 	void (*decode)(struct link *l, const struct nlattr *data, int slave);
+	/* Parses the keywords itself (repeated groups); NULL: param_parse on params. */
+	int (*parse)(struct vnet_ctx *ctx, const struct stmt *s, struct obj *want);
 	/* Checks across keywords, before the host is read (exit 2). */
 	int (*check)(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *want);
 	unsigned int (*needs)(const struct stmt *s, const struct obj *want); /* ST_* */
@@ -381,6 +385,7 @@ struct kind {
 
 extern const struct kind kind_bridge, kind_bridge_port;
 extern const struct kind kind_bond, kind_bond_slave, kind_bond_active, kind_vlan, kind_vf;
+extern const struct kind kind_sea;
 /* The kind whose links carry IFLA_INFO_KIND k, or NULL. */
 const struct kind *kind_by_link_kind(const char *k);
 

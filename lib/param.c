@@ -29,6 +29,8 @@ void obj_free(struct obj *o)
 			free(o->v[i].qos->e);
 		free(o->v[i].qos);
 	}
+	if (o->ext && o->ext_free)
+		o->ext_free(o->ext);
 	obj_init(o);
 }
 

@@ -8,7 +8,7 @@
 
 /* Every statement object, sub-objects ("bridge port") after their parent. */
 static const struct kind *const kinds[] = { &kind_bridge, &kind_bridge_port, &kind_bond,
-					    &kind_bond_slave, &kind_vlan, &kind_vf };
+					    &kind_bond_slave, &kind_vlan, &kind_vf, &kind_sea };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 const struct kind *kind_by_link_kind(const char *k)
@@ -217,7 +217,8 @@ static int run_change(struct vnet_ctx *ctx, struct stmt *s)
 		return vnet_usage(ctx, s->first_kw, "%s: %s takes no keywords, got \"%s\"", s->what,
 				  verb_names[__builtin_ctz(s->verb)], s->argv[s->first_kw]);
 	obj_init(&want);
-	r = param_parse(ctx, k->params, s->what, s->argc, s->argv, s->first_kw, &want);
+	r = k->parse ? k->parse(ctx, s, &want)
+		     : param_parse(ctx, k->params, s->what, s->argc, s->argv, s->first_kw, &want);
 	if (r == 0 && s->verb == V_SET && !want.mask)
 		r = vnet_usage(ctx, -1, "%s: set needs at least one keyword", s->what);
 	if (r == 0 && k->check)
