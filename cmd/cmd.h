@@ -13,6 +13,7 @@ struct cmd {
 };
 
 extern const struct cmd cmds[];
+extern const struct cmd cmd_apply, cmd_check, cmd_confirm;
 
 /* Prints the library's error record as "vnetctl: ..." and returns its exit code. */
 int report(struct vnet_ctx *ctx);

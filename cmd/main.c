@@ -22,6 +22,9 @@ static void usage(FILE *f)
 		   "Objects:\n");
 	for (const struct cmd *c = cmds; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nFiles:\n");
+	fprintf(f, "  %-10s %s\n  %-10s %s\n  %-10s %s\n", cmd_apply.name, cmd_apply.summary,
+		cmd_check.name, cmd_check.summary, cmd_confirm.name, cmd_confirm.summary);
 	fprintf(f, "\nExit status: 0 success or no change, 1 the operation failed, "
 		   "2 usage or parse error (nothing changed).\n");
 }
@@ -30,6 +33,8 @@ int report(struct vnet_ctx *ctx)
 {
 	const struct vnet_error *e = vnet_ctx_error(ctx);
 
+	if (e->details)
+		fputs(e->details, stderr);
 	fprintf(stderr, "vnetctl: %s\n", e->msg[0] ? e->msg : "failed");
 	return e->exit_code ? e->exit_code : VNET_EXIT_FAIL;
 }
@@ -98,9 +103,16 @@ int main(int argc, char **argv)
 		return VNET_EXIT_USAGE;
 	}
 	vnet_ctx_set_flags(ctx, flags);
-	for (const struct cmd *cm = cmds; cm->name; cm++) {
-		if (strcmp(cm->name, argv[optind]))
-			continue;
+	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_confirm, NULL };
+	const struct cmd *found = NULL;
+
+	for (const struct cmd *cm = cmds; cm->name; cm++)
+		if (!strcmp(cm->name, argv[optind]))
+			found = cm;
+	for (int i = 0; extra[i]; i++)
+		if (!strcmp(extra[i]->name, argv[optind]))
+			found = extra[i];
+	for (const struct cmd *cm = found; cm; cm = NULL) {
 		if (netns && vnet_ctx_set_netns(ctx, netns) < 0)
 			rc = report(ctx);
 		else

@@ -47,11 +47,20 @@ static int run_object(struct vnet_ctx *ctx, int argc, char **argv)
 	return VNET_EXIT_OK;
 }
 
+static int run_show_all(struct vnet_ctx *ctx, int argc, char **argv)
+{
+	if (vnet_run(ctx, argc, argv) < 0)
+		return report(ctx);
+	return VNET_EXIT_OK;
+}
+
 const struct cmd cmds[] = {
 	{ "bridge", "bridges and their ports (brctl, ip link type bridge)", run_object },
 	{ "bond", "bonds and their slaves (ifenslave, ip link type bond)", run_object },
 	{ "vlan", "802.1Q and 802.1ad VLAN interfaces (ip link type vlan)", run_object },
 	{ "vf", "SR-IOV virtual functions (sriov_numvfs, ip link set DEV vf N)", run_object },
 	{ "sea", "shared Ethernet adapters after PowerVM VIOS (mkvdev -sea, lsmap -net)", run_object },
+	{ "show", "everything vnetctl can describe ([--config]: as statements apply accepts)",
+	  run_show_all },
 	{ 0 }
 };

@@ -18,6 +18,7 @@ struct vnet_ctx *vnet_ctx_new(void)
 	ctx->out = stdout;
 	ctx->err.word = -1;
 	snprintf(ctx->sysfs_root, sizeof(ctx->sysfs_root), "/sys");
+	ctx->lock_fd = -1;
 	return ctx;
 }
 
@@ -28,6 +29,9 @@ void vnet_ctx_free(struct vnet_ctx *ctx)
 	nlm_close(ctx);
 	if (ctx->netns_fd >= 0)
 		close(ctx->netns_fd);
+	if (ctx->lock_fd >= 0)
+		close(ctx->lock_fd);
+	free(ctx->err.details);
 	free(ctx);
 }
 
@@ -49,6 +53,11 @@ int vnet_ctx_set_netns(struct vnet_ctx *ctx, const char *name)
 void vnet_ctx_set_flags(struct vnet_ctx *ctx, unsigned int flags)
 {
 	ctx->flags = flags;
+}
+
+unsigned int vnet_ctx_flags(const struct vnet_ctx *ctx)
+{
+	return ctx->flags;
 }
 
 void vnet_ctx_set_output(struct vnet_ctx *ctx, FILE *out)
@@ -73,6 +82,7 @@ const char *vnet_version(void)
 
 void vnet_clear_error(struct vnet_ctx *ctx)
 {
+	free(ctx->err.details);
 	memset(&ctx->err, 0, sizeof(ctx->err));
 	ctx->err.word = -1;
 }
@@ -101,6 +111,18 @@ int vnet_usage(struct vnet_ctx *ctx, int word, const char *fmt, ...)
 	r = set_error(ctx, VNET_EXIT_USAGE, EINVAL, word, fmt, ap);
 	va_end(ap);
 	ctx->err.err = 0; /* a usage error is ours, not an errno */
+	return r;
+}
+
+int vnet_usage_errno(struct vnet_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = set_error(ctx, VNET_EXIT_FAIL, err, -1, fmt, ap);
+	va_end(ap);
+	ctx->err.exit_code = VNET_EXIT_USAGE;
 	return r;
 }
 

@@ -11,6 +11,7 @@
 #include "vnet.h"
 
 struct mnl_socket;
+struct op;
 struct nlmsghdr;
 struct nlattr;
 struct nl_cache;
@@ -30,6 +31,8 @@ struct vnet_ctx {
 	unsigned long nreq;
 	struct vnet_error err;
 	char sysfs_root[128]; /* "/sys"; a unit test points it at a fixture tree */
+	int lock_fd;	      /* the namespace's lock while held, else -1 */
+	int lock_depth;
 };
 
 /*
@@ -243,6 +246,9 @@ struct link {
 	char parent_bus[32]; /* IFLA_PARENT_DEV_BUS_NAME: "pci", "netdevsim" */
 	char parent_name[64]; /* IFLA_PARENT_DEV_NAME: "0000:03:00.0" */
 	int num_vf;	     /* IFLA_NUM_VF */
+	uint32_t group;	     /* IFLA_GROUP */
+	int deleted;	     /* simulated: an earlier statement of the file deletes it */
+	int sim_vfs;	     /* simulated: an earlier statement sets the VF count */
 	int topology_change; /* a bridge in an STP topology change */
 	int link;	     /* IFLA_LINK: the lower device (a VLAN's) */
 	struct {
@@ -260,7 +266,16 @@ struct state {
 	struct link *links;
 	int n, cap;
 	int have_vlans;
+	int next_fake;		/* simulated links get indexes above any real one */
 };
+
+/*
+ * Applies a planned step to the state as the kernel would, so that the
+ * next statement of a file is planned against the host as it will be.
+ */
+void state_simulate(struct state *st, const struct op *op);
+/* The group vnetctl puts the links it creates in (its mark for --prune). */
+#define VNET_GROUP 30318
 
 enum { ST_LINKS = 1, ST_BRVLANS = 2 };
 int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what);
@@ -304,6 +319,8 @@ struct op {
 	char path[256];		  /* OP_SYSFS: relative to the sysfs root */
 	uint64_t sysval;	  /* OP_SYSFS: the value to write */
 	int wait_vfs;		  /* OP_SYSFS: wait until the PF (name) has sysval VFs */
+	uint32_t group;		  /* OP_CREATE: IFLA_GROUP to set, 0 none */
+	int from;		  /* which statement of a file planned it */
 	struct op *undo;	  /* inverse steps, run in order on rollback */
 	int nundo;
 	int done;
@@ -357,7 +374,34 @@ struct stmt {
 	uint64_t count;		   /* ARG_COUNT */
 	int first_kw;	    /* index of the first keyword word */
 	char what[64];	    /* "bridge br0", "bridge br0 port eth0" for messages */
+	int *line, *col;    /* from a file: where each word stands (NULL otherwise) */
+	char **own;	    /* from a file: the argv array, owned */
 };
+
+/* A file of statements, cut into words (lib/file.c). */
+struct stmtfile {
+	const char *path;   /* as given; "<stdin>" for "-" */
+	char *text;	    /* the physical lines, NUL-terminated each */
+	char *words;	    /* a copy cut into words; argv points here */
+	char **lines;	    /* lines[i]: physical line i + 1 */
+	int nlines;
+	struct stmt *st;    /* argc/argv/line/col set; the rest by stmt_parse */
+	int n;
+};
+
+int stmts_read(struct vnet_ctx *ctx, const char *path, struct stmtfile *f);
+void stmts_free(struct stmtfile *f);
+/* The words of a statement to kind, verb, names and wanted fields (no host access). */
+int stmt_parse(struct vnet_ctx *ctx, struct stmt *s, struct obj *want);
+/* Plans a parsed statement against st. */
+int stmt_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
+	      const struct obj *want, struct plan *plan);
+/* A usage error (exit 2) that carries an errno: a file that cannot be read. */
+int vnet_usage_errno(struct vnet_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Takes the per-namespace lock (lib/lock.c); 0 or -errno with the error set. */
+int vnet_lock(struct vnet_ctx *ctx, int wait);
+void vnet_unlock(struct vnet_ctx *ctx);
 
 struct kind {
 	const char *name;	 /* statement object: "bridge", "bridge port" */

@@ -67,6 +67,7 @@ struct op *plan_create(struct plan *p, const struct kind *k, const char *what, c
 
 	obj_copy_fields(&op->obj, want, m);
 	op->fields = m;
+	op->group = VNET_GROUP; /* vnetctl's mark on what it creates, for apply --prune */
 	obj_format(k->params, want, m, txt, sizeof(txt));
 	op_textf(op, "%s: create%s%s%s", what, txt[0] ? " (" : "", txt, txt[0] ? ")" : "");
 	op_add_undo(op, OP_DELETE, k, name);
@@ -197,6 +198,8 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 		put_updown(ifm, op, tab);
 		if (op->master[0])
 			mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)nlm_index_or_zero(ctx, op->master));
+		if (op->type == OP_CREATE && op->group)
+			mnl_attr_put_u32(nlh, IFLA_GROUP, op->group);
 		li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, op->kind->link_kind);
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);

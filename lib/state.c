@@ -66,6 +66,7 @@ static int read_generic(struct state *st, const struct nlmsghdr *nlh, struct lin
 	l->master = rtnl_link_get_master(rl);
 	l->flags = rtnl_link_get_flags(rl);
 	l->mtu = rtnl_link_get_mtu(rl);
+	l->group = rtnl_link_get_group(rl);
 	struct nl_addr *a = rtnl_link_get_addr(rl);
 
 	if (a && nl_addr_get_len(a) == 6) {
@@ -169,9 +170,115 @@ struct link *state_by_index(struct state *st, int ifindex)
 struct link *state_by_name(struct state *st, const char *name)
 {
 	for (int i = 0; i < st->n; i++)
-		if (!strcmp(st->links[i].name, name))
+		if (!st->links[i].deleted && !strcmp(st->links[i].name, name))
 			return &st->links[i];
 	return NULL;
+}
+
+static void sim_link_fields(struct link *l, const struct op *op)
+{
+	const struct param *tab = op->kind ? op->kind->params : NULL;
+
+	for (const struct param *p = tab; p && p->word; p++) {
+		if (!(op->fields & (1U << p->field)) || !obj_has(&op->obj, p->field))
+			continue;
+		const struct val *v = &op->obj.v[p->field];
+
+		if (p->nest == PN_FLAGS)
+			l->flags = v->u ? (l->flags | IFF_UP) : (l->flags & ~IFF_UP);
+		else if (p->nest == PN_LINK && p->attr == IFLA_MTU)
+			l->mtu = (unsigned int)v->u;
+		else if (p->nest == PN_LINK && p->attr == IFLA_ADDRESS)
+			memcpy(l->addr, v->mac, 6), l->addrlen = 6;
+		else if (p->nest == PN_LINK && p->attr == IFLA_LINK)
+			continue; /* a VLAN's lower device: set by the caller, by name */
+		else if (p->nest == PN_INFO || p->nest == PN_VLANFLAG || p->type == PT_IFREF)
+			obj_copy_field(&l->kobj, &op->obj, p->field);
+	}
+}
+
+void state_simulate(struct state *st, const struct op *op)
+{
+	struct link *l = state_by_name(st, op->name);
+
+	switch (op->type) {
+	case OP_CREATE: {
+		struct link *n = new_link(st);
+
+		if (!n)
+			abort();
+		n->ifindex = (1 << 30) + st->next_fake++;
+		snprintf(n->name, sizeof(n->name), "%s", op->name);
+		snprintf(n->kind, sizeof(n->kind), "%s", op->kind && op->kind->link_kind ? op->kind->link_kind : "");
+		n->mtu = 1500;
+		n->group = VNET_GROUP;
+		sim_link_fields(n, op);
+		for (const struct param *p = op->kind ? op->kind->params : NULL; p && p->word; p++)
+			if (p->nest == PN_LINK && p->attr == IFLA_LINK && obj_has(&op->obj, p->field) &&
+			    op->obj.v[p->field].names.n) {
+				struct link *low = state_by_name(st, op->obj.v[p->field].names.names[0]);
+
+				n->link = low ? low->ifindex : 0;
+			}
+		if (op->master[0]) {
+			struct link *m = state_by_name(st, op->master);
+
+			n->master = m ? m->ifindex : 0;
+		}
+		break;
+	}
+	case OP_DELETE:
+		if (!l)
+			break;
+		l->deleted = 1;
+		for (int i = 0; i < st->n; i++)
+			if (st->links[i].master == l->ifindex)
+				st->links[i].master = 0;
+		break;
+	case OP_SET:
+		if (l)
+			sim_link_fields(l, op);
+		break;
+	case OP_MASTER:
+		if (l) {
+			struct link *m = op->master[0] ? state_by_name(st, op->master) : NULL;
+
+			l->master = m ? m->ifindex : 0;
+			obj_free(&l->pobj);
+			memset(&l->vl, 0, sizeof(l->vl));
+		}
+		break;
+	case OP_PORT:
+		if (l)
+			obj_copy_fields(&l->pobj, &op->obj, op->fields);
+		break;
+	case OP_VLAN_ADD:
+	case OP_VLAN_DEL:
+		for (int i = 0; l && i < op->nvlans; i++)
+			for (unsigned int v = op->vlans[i].vid; v <= op->vlans[i].vid_end; v++) {
+				vlanset_del(&l->vl.member, v);
+				vlanset_del(&l->vl.untagged, v);
+				if (l->vl.pvid == v)
+					l->vl.pvid = 0;
+				if (op->type == OP_VLAN_DEL)
+					continue;
+				l->vl.have = 1;
+				vlanset_add(&l->vl.member, v);
+				if (op->vlans[i].flags & BRIDGE_VLAN_INFO_UNTAGGED)
+					vlanset_add(&l->vl.untagged, v);
+				if (op->vlans[i].flags & BRIDGE_VLAN_INFO_PVID)
+					l->vl.pvid = v;
+			}
+		break;
+	case OP_SYSFS:
+		if (l && op->wait_vfs) {
+			l->num_vf = (int)op->sysval;
+			l->sim_vfs = 1;
+		}
+		break;
+	case OP_KIND:
+		break;
+	}
 }
 
 const char *state_name(struct state *st, int ifindex)

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Statements: "OBJECT VERB ARGS" words to the kind that owns the object. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "internal.h"
 
@@ -104,6 +107,60 @@ static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 	return s->kind->show(ctx, s, name, config);
 }
 
+/*
+ * Everything vnetctl can describe, kind by kind in dependency order: VF
+ * counts before bonds, bonds before VLANs, VLANs before bridges, and SEAs
+ * last. -j gives one object keyed by kind.
+ */
+static int show_all(struct vnet_ctx *ctx, int argc, char *const *argv)
+{
+	static const struct kind *const order[] = { &kind_vf, &kind_bond, &kind_vlan, &kind_bridge,
+						    &kind_sea };
+	struct json_object *all = NULL;
+	FILE *out = ctx->out;
+	int config = 0, r = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config"))
+			return vnet_usage(ctx, i, "show: unexpected \"%s\" (show [--config])", argv[i]);
+		config = 1;
+	}
+	if (ctx->flags & VNET_F_JSON)
+		all = json_object_new_object();
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && r == 0; i++) {
+		const struct kind *k = order[i];
+		struct stmt s = { .kind = k, .verb = V_SHOW };
+		char *buf = NULL;
+		size_t len = 0;
+
+		if (!k->show)
+			continue;
+		if (all) {
+			ctx->out = open_memstream(&buf, &len);
+			if (!ctx->out) {
+				ctx->out = out;
+				r = vnet_fail(ctx, ENOMEM, "out of memory");
+				break;
+			}
+		} else if (!config) {
+			out_line(ctx, "%s== %s ==", i ? "\n" : "", k->name);
+		}
+		r = k->show(ctx, &s, NULL, config);
+		if (all) {
+			fclose(ctx->out);
+			ctx->out = out;
+			struct json_object *j = r == 0 ? json_tokener_parse(buf) : NULL;
+
+			json_object_object_add(all, k->name, j ? j : json_object_new_array());
+			free(buf);
+		}
+	}
+	if (all && r == 0)
+		out_json(ctx, all);
+	json_object_put(all);
+	return r;
+}
+
 /* Plans the statement against the host; on -EAGAIN-free success fills plan. */
 static int plan_stmt(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *want,
 		     struct plan *plan)
@@ -174,12 +231,11 @@ static int parse_vfspec(struct stmt *s, const char *w, const char **why)
 	return 0;
 }
 
-static int run_change(struct vnet_ctx *ctx, struct stmt *s)
+/* The positional words, keywords and checks of a change statement. */
+static int parse_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 {
 	const struct kind *k = s->kind;
 	const char *why = NULL;
-	struct plan plan = { 0 };
-	struct obj want;
 	int nargs = (s->verb == V_COUNT ? k->count_args[1] : k->args[1]) ? 2 : 1, r;
 
 	for (int i = 0; i < nargs; i++) {
@@ -216,35 +272,22 @@ static int run_change(struct vnet_ctx *ctx, struct stmt *s)
 	if ((s->verb == V_DEL || s->verb == V_COUNT) && s->first_kw < s->argc)
 		return vnet_usage(ctx, s->first_kw, "%s: %s takes no keywords, got \"%s\"", s->what,
 				  verb_names[__builtin_ctz(s->verb)], s->argv[s->first_kw]);
-	obj_init(&want);
-	r = k->parse ? k->parse(ctx, s, &want)
-		     : param_parse(ctx, k->params, s->what, s->argc, s->argv, s->first_kw, &want);
-	if (r == 0 && s->verb == V_SET && !want.mask)
+	r = k->parse ? k->parse(ctx, s, want)
+		     : param_parse(ctx, k->params, s->what, s->argc, s->argv, s->first_kw, want);
+	if (r == 0 && s->verb == V_SET && !want->mask && !want->ext)
 		r = vnet_usage(ctx, -1, "%s: set needs at least one keyword", s->what);
 	if (r == 0 && k->check)
-		r = k->check(ctx, s, &want);
-	/* The words are right; now the host. */
-	if (r == 0)
-		r = plan_stmt(ctx, s, &want, &plan);
-	if (r == 0 && !(ctx->flags & VNET_F_DRY_RUN) && plan.n) {
-		r = plan_exec(ctx, &plan);
-		if (r == 0)
-			r = verify(ctx, s, &want, &plan);
-	}
-	if (r == 0)
-		plan_print(ctx, &plan, s->what);
-	plan_free(&plan);
-	obj_free(&want);
+		r = k->check(ctx, s, want);
 	return r;
 }
 
-int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv)
+int stmt_parse(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 {
-	struct stmt s = { .argc = argc, .argv = argv };
 	const struct kind *k = NULL;
-	int v = 1;
+	int v = 1, argc = s->argc;
+	char *const *argv = s->argv;
 
-	vnet_clear_error(ctx);
+	obj_init(want);
 	if (argc < 1)
 		return vnet_usage(ctx, -1, "an object is required");
 	/* The longest object that matches: "bridge port" before "bridge". */
@@ -264,14 +307,58 @@ int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv)
 		return vnet_usage(ctx, 0, "unknown object \"%s\"", argv[0]);
 	if (argc <= v)
 		return vnet_usage(ctx, v - 1, "%s: a verb is required", k->name);
-	s.kind = k;
+	s->kind = k;
 	for (int b = 0; b < NVERBS; b++)
 		if ((k->verbs & (1U << b)) && !strcmp(argv[v], verb_names[b]))
-			s.verb = (enum verb)(1U << b);
-	if (!s.verb)
+			s->verb = (enum verb)(1U << b);
+	if (!s->verb)
 		return vnet_usage(ctx, v, "%s: unknown verb \"%s\"", k->name, argv[v]);
-	s.first_kw = v + 1;
-	if (s.verb == V_SHOW)
-		return run_show(ctx, &s);
-	return run_change(ctx, &s);
+	s->first_kw = v + 1;
+	if (s->verb == V_SHOW)
+		return 0;
+	return parse_change(ctx, s, want);
+}
+
+int stmt_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
+	      const struct obj *want, struct plan *plan)
+{
+	return s->kind->plan(ctx, st, s, want, plan);
+}
+
+static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
+{
+	struct plan plan = { 0 };
+	int r = vnet_lock(ctx, 1);
+
+	if (r < 0)
+		return r;
+	r = plan_stmt(ctx, s, want, &plan);
+	if (r == 0 && !(ctx->flags & VNET_F_DRY_RUN) && plan.n) {
+		r = plan_exec(ctx, &plan);
+		if (r == 0)
+			r = verify(ctx, s, want, &plan);
+	}
+	vnet_unlock(ctx);
+	if (r == 0)
+		plan_print(ctx, &plan, s->what);
+	plan_free(&plan);
+	return r;
+}
+
+int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv)
+{
+	struct stmt s = { .argc = argc, .argv = argv };
+	struct obj want;
+	int r;
+
+	vnet_clear_error(ctx);
+	if (argc >= 1 && !strcmp(argv[0], "show"))
+		return show_all(ctx, argc, argv);
+	r = stmt_parse(ctx, &s, &want);
+	if (r == 0 && s.verb == V_SHOW)
+		r = run_show(ctx, &s);
+	else if (r == 0)
+		r = run_change(ctx, &s, &want);
+	obj_free(&want);
+	return r;
 }

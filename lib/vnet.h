@@ -42,6 +42,8 @@ enum vnet_exit {
  * @ext_msg:	the kernel's extended-ack message, "" when it gave none
  * @ext_off:	the extended-ack offset into the request, 0 when none
  * @word:	index of the word at fault in the statement, -1 when none
+ * @details:	for a file, every error found, each as "file:line:col: message"
+ *		with the line and a caret under the word; NULL otherwise
  */
 struct vnet_error {
 	int err;
@@ -50,6 +52,7 @@ struct vnet_error {
 	char ext_msg[256];
 	unsigned int ext_off;
 	int word;
+	char *details;
 };
 
 /**
@@ -91,6 +94,7 @@ void vnet_ctx_free(struct vnet_ctx *ctx);
  */
 int vnet_ctx_set_netns(struct vnet_ctx *ctx, const char *name);
 void vnet_ctx_set_flags(struct vnet_ctx *ctx, unsigned int flags);
+unsigned int vnet_ctx_flags(const struct vnet_ctx *ctx);
 /* Where results (show output, plans, "no change") go; default stdout. */
 void vnet_ctx_set_output(struct vnet_ctx *ctx, FILE *out);
 const struct vnet_error *vnet_ctx_error(const struct vnet_ctx *ctx);
@@ -107,6 +111,35 @@ unsigned long vnet_ctx_requests(const struct vnet_ctx *ctx);
  * its exit_code says whether the words (2) or the host (1) were at fault.
  */
 int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv);
+
+/* vnet_apply() flags. */
+enum {
+	VNET_APPLY_CHECK = 1 << 0,  /* compare only: exit 0 in sync, 1 differences, 2 trouble */
+	VNET_APPLY_PRUNE = 1 << 1,  /* also delete what vnetctl created and the file leaves out */
+	VNET_APPLY_HOLD = 1 << 2,   /* keep the transaction open for a confirmation */
+	VNET_APPLY_NOWAIT = 1 << 3, /* fail instead of waiting for another apply's lock */
+};
+
+struct vnet_txn;
+
+/**
+ * vnet_apply() - apply a file of statements, all or nothing
+ * @path: a file, or "-" for standard input
+ * @flags: VNET_APPLY_*
+ * @txn: with VNET_APPLY_HOLD, the open transaction (NULL when nothing changed)
+ *
+ * Every statement is parsed and checked first; then one plan in dependency
+ * order; on any failure every step taken is undone. Return: 0, 1 (check
+ * found differences), or a negative errno with the error record set.
+ */
+int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags,
+	       struct vnet_txn **txn);
+/* Keeps what an held apply changed, and releases the lock. */
+void vnet_txn_commit(struct vnet_ctx *ctx, struct vnet_txn *txn);
+/* Undoes what an held apply changed, and releases the lock. */
+int vnet_txn_rollback(struct vnet_ctx *ctx, struct vnet_txn *txn);
+/* Where a held apply announces itself to "vnetctl confirm" (per namespace). */
+int vnet_confirm_path(struct vnet_ctx *ctx, char *buf, size_t len);
 
 /* The statement forms vnet_run() accepts, terminated by a NULL object. */
 const struct vnet_verb *vnet_verbs(void);

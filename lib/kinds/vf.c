@@ -228,6 +228,8 @@ static int count_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt 
 	if (!l)
 		return r;
 	r = sysfs_dev_read(ctx, l->parent_bus, l->parent_name, "sriov_numvfs", &cur);
+	if (r == 0 && l->sim_vfs)
+		cur = (uint64_t)l->num_vf; /* an earlier statement of the file sets it */
 	if (r < 0)
 		return vnet_fail(ctx, -r, "%s: %s/%s has no SR-IOV (sriov_numvfs)", s->what,
 				 l->parent_bus, l->parent_name);
@@ -300,7 +302,19 @@ static int vf_set_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt
 
 	if (!l)
 		return vnet_fail(ctx, ENODEV, "%s: no such interface", s->what);
-	r = read_vfs(ctx, s->what, pf, &t);
+	if (l->sim_vfs) {
+		/* A file sets the count first: VFs that do not exist yet, settings unknown. */
+		memset(&t, 0, sizeof(t));
+		t.num_vf = t.listed = l->num_vf;
+		t.vf = calloc((size_t)t.listed + 1, sizeof(*t.vf));
+		if (!t.vf)
+			return vnet_fail(ctx, ENOMEM, "out of memory");
+		for (int i = 0; i < t.listed; i++)
+			obj_init(&t.vf[i]);
+		r = 0;
+	} else {
+		r = read_vfs(ctx, s->what, pf, &t);
+	}
 	if (r < 0)
 		goto out;
 	if (t.num_vf == 0) {

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * One lock per network namespace (flock on /run/vnetctl/lock-INODE, the
+ * inode of the namespace), so that two vnetctl processes changing the same
+ * namespace take turns: each plans against what the other left.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define RUN_DIR "/run/vnetctl"
+
+static int ns_inode(struct vnet_ctx *ctx, unsigned long long *ino)
+{
+	char path[300];
+	struct stat sb;
+
+	if (ctx->netns[0])
+		snprintf(path, sizeof(path), "/run/netns/%s", ctx->netns);
+	else
+		snprintf(path, sizeof(path), "/proc/self/ns/net");
+	if (stat(path, &sb) < 0)
+		return -errno;
+	*ino = (unsigned long long)sb.st_ino;
+	return 0;
+}
+
+int vnet_confirm_path(struct vnet_ctx *ctx, char *buf, size_t len)
+{
+	unsigned long long ino;
+	int r = ns_inode(ctx, &ino);
+
+	if (r < 0)
+		return vnet_fail(ctx, -r, "cannot identify the network namespace");
+	mkdir(RUN_DIR, 0700);
+	snprintf(buf, len, RUN_DIR "/confirm-%llu", ino);
+	return 0;
+}
+
+int vnet_lock(struct vnet_ctx *ctx, int wait)
+{
+	char path[128];
+	unsigned long long ino;
+	int r;
+
+	if (ctx->lock_depth++ > 0)
+		return 0;
+	r = ns_inode(ctx, &ino);
+	if (r < 0) {
+		ctx->lock_depth--;
+		if (ctx->netns[0])
+			return vnet_fail(ctx, -r, "netns %s: cannot open /run/netns/%s", ctx->netns,
+					 ctx->netns);
+		return vnet_fail(ctx, -r, "cannot identify the network namespace");
+	}
+	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)
+		return 0; /* no place for a lock: nobody who could change links either */
+	snprintf(path, sizeof(path), RUN_DIR "/lock-%llu", ino);
+	ctx->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (ctx->lock_fd < 0)
+		return 0;
+	if (flock(ctx->lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (!wait) {
+		close(ctx->lock_fd);
+		ctx->lock_fd = -1;
+		ctx->lock_depth--;
+		return vnet_fail(ctx, EWOULDBLOCK,
+				 "another vnetctl is changing this namespace (lock %s); try again, or leave out --no-wait",
+				 path);
+	}
+	while (flock(ctx->lock_fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			break;
+	return 0;
+}
+
+void vnet_unlock(struct vnet_ctx *ctx)
+{
+	if (ctx->lock_depth == 0 || --ctx->lock_depth > 0)
+		return;
+	if (ctx->lock_fd >= 0)
+		close(ctx->lock_fd);
+	ctx->lock_fd = -1;
+}
