@@ -41,8 +41,12 @@ static void diag(struct vnet_ctx *ctx, const struct stmtfile *f, const struct st
 	int line = s->line ? s->line[w] : 0, col = s->col ? s->col[w] : 1;
 	const char *text = line > 0 && line <= f->nlines ? f->lines[line - 1] : "";
 
-	fprintf(out, "%s:%d:%d: %s\n    %s\n    ", f->path, line, col, ctx->err.msg, text);
-	for (int i = 0; i < col - 1 && text[i]; i++)
+	/* A very long line is shown around the word. */
+	int from = col > 120 ? col - 60 : 0;
+
+	fprintf(out, "%s:%d:%d: %s\n    %s%.200s%s\n    %s", f->path, line, col, ctx->err.msg,
+		from ? "..." : "", text + from, strlen(text + from) > 200 ? "..." : "", from ? "   " : "");
+	for (int i = from; i < col - 1 && text[i]; i++)
 		fputc(text[i] == '\t' ? '\t' : ' ', out);
 	fputs("^\n", out);
 }
@@ -363,11 +367,8 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	}
 	r = plan_exec(ctx, &all);
 	if (r < 0) {
-		for (int i = 0; i < all.n; i++)
-			if (!all.ops[i].done && all.ops[i].from < n && it[all.ops[i].from].s->line) {
-				locate(ctx, &f, it[all.ops[i].from].s);
-				break;
-			}
+		if (all.failed < all.n && all.ops[all.failed].from < n)
+			locate(ctx, &f, it[all.ops[all.failed].from].s);
 		goto out;
 	}
 	/* Read back: planning the file again must find nothing to do. */

@@ -330,6 +330,7 @@ struct plan {
 	struct op *ops;
 	int n, cap;
 	char *note; /* informational, e.g. a field that cannot be compared now */
+	int failed; /* after plan_exec fails: the step that failed */
 };
 
 struct op *plan_add(struct plan *p, enum optype type, const struct kind *k, const char *name);

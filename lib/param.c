@@ -362,7 +362,8 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 		int kw = i;
 
 		if (!p)
-			return vnet_usage(ctx, i, "%s: unknown keyword \"%s\"", what, argv[i]);
+			return vnet_usage(ctx, i, "%s: unknown keyword \"%.*s%s\"", what, 60, argv[i],
+					  strlen(argv[i]) > 60 ? "..." : "");
 		if (obj_has(o, p->field)) {
 			const struct param *first = param_by_field(tab, p->field);
 
@@ -379,8 +380,9 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 			if (!strcmp(why, "out of range") &&
 			    (p->type == PT_UINT || p->type == PT_CSEC))
 				range_text(p, range, sizeof(range));
-			return vnet_usage(ctx, i, "%s: %s: \"%s\": %s%s", what, p->word, argv[i], why,
-					  range);
+			/* A long word is shown by its start: the reason must stay readable. */
+			return vnet_usage(ctx, i, "%s: %s: \"%.*s%s\": %s%s", what, p->word, 60, argv[i],
+					  strlen(argv[i]) > 60 ? "..." : "", why, range);
 		}
 		o->mask |= 1U << p->field;
 		o->word[p->field] = kw;

@@ -346,6 +346,8 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 		if (r < 0) {
 			char ext[300] = "";
 
+			p->failed = i;
+
 			if (ctx->err.ext_msg[0])
 				snprintf(ext, sizeof(ext), ": %s", ctx->err.ext_msg);
 			char kmsg[sizeof(ctx->err.ext_msg)];

@@ -1,0 +1,232 @@
+#!/usr/bin/env bats
+# vnetctl apply/check/confirm on files of bridge statements (any kernel).
+
+bats_require_minimum_version 1.5.0
+load ../../lib/common
+
+setup() {
+	common_setup
+	for v in eth0 eth1 vif1.0 vif2.0; do veth "$v"; done
+	F=$BATS_TEST_TMPDIR/host.conf
+	EX=$(cd "$BATS_TEST_DIRNAME/../../../examples" && pwd)
+}
+teardown() { common_teardown; }
+
+@test "the example applies in dependency order whatever the order of the lines" {
+	tac "$EX/xen-bridge.conf" > "$F"   # port lines first, comments last
+	run vn apply "$F"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "bridge xenbr0: create (stp off forward-delay 0 up)" ]
+	[ "$(lj vif1.0 .master)" = xenbr0 ]
+	[ "$(lj vif1.0 .linkinfo.info_slave_data.isolated)" = true ]
+	[ "$(lj xenbr0 .linkinfo.info_data.forward_delay)" = 0 ]
+}
+
+@test "a second apply sends nothing: ip monitor sees no event" {
+	vn apply "$EX/xen-bridge.conf"
+	ip -n "$NS" link set dev xenbr0 up
+	monitor_start
+	before=$(snapshot)
+	run vn apply "$EX/xen-bridge.conf"
+	monitor_stop
+	[ "$status" -eq 0 ]
+	[ "$output" = "$EX/xen-bridge.conf: no change" ]
+	[ ! -s "$MONITOR_OUT" ]
+	[ "$(snapshot)" = "$before" ]
+	run vn -j apply "$EX/xen-bridge.conf"
+	[ "$(jq -c '{changed, operations}' <<<"$output")" = '{"changed":false,"operations":[]}' ]
+}
+
+@test "a file that changes one field sends one request" {
+	vn apply "$EX/xen-bridge.conf"
+	sed 's/forward-delay 0/forward-delay 2/' "$EX/xen-bridge.conf" > "$F"
+	run vn -j apply "$F"
+	[ "$(jq -c .operations <<<"$output")" = '["bridge xenbr0: set forward-delay 0 -> 2"]' ]
+	[ "$(lj xenbr0 .linkinfo.info_data.forward_delay)" = 200 ]
+}
+
+@test "--dry-run prints the ordered plan and changes nothing" {
+	before=$(snapshot)
+	run vn apply "$EX/xen-bridge.conf" --dry-run
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 6 ]
+	[ "${lines[1]}" = "bridge xenbr0: add port eth0" ]
+	[ "${lines[5]}" = "bridge xenbr0 port vif2.0: set isolated on" ]
+	[ "$(snapshot)" = "$before" ]
+}
+
+@test "parse errors: every error, file:line:column, the line and a caret under the word" {
+	printf '%s\n' 'bridge add br0 \' '    priority 70000 # too big' \
+		'bridge add br1 stp maybe' '' '# fine' 'brige add br2' 'bridge add br3 ports eth0,a/b' > "$F"
+	before=$(snapshot)
+	run --separate-stderr vn apply "$F"
+	[ "$status" -eq 2 ]
+	errs=("${stderr_lines[@]}")
+	[ "${errs[0]}" = "$F:2:14: bridge br0: priority: \"70000\": out of range (0-65535)" ]
+	[ "${errs[1]}" = "        priority 70000 # too big" ]
+	[ "${errs[2]}" = "                 ^" ]
+	[ "${errs[3]}" = "$F:3:20: bridge br1: stp: \"maybe\": expected on or off" ]
+	[ "${errs[5]}" = "                       ^" ]
+	[ "${errs[6]}" = "$F:6:1: unknown object \"brige\"" ]
+	[ "${errs[8]}" = "    ^" ]
+	[[ "${errs[9]}" == "$F:7:22: bridge br3: ports: \"eth0,a/b\": an interface name cannot contain"* ]]
+	[ "${errs[-1]}" = "vnetctl: $F: 4 errors; nothing changed" ]
+	[ "$(snapshot)" = "$before" ]
+}
+
+@test "bad files: missing, a directory, a NUL byte, empty standard input, a 1 MiB line" {
+	expect_fail 2 "nosuch.conf: cannot open (No such file or directory)" -- apply "$BATS_TEST_TMPDIR/nosuch.conf"
+	expect_fail 2 "cannot read (Is a directory)" -- apply "$BATS_TEST_TMPDIR"
+	printf 'bridge add br0\nbridge add\0br1\n' > "$F"
+	expect_fail 2 "$F:2: a NUL byte: not a text file" -- apply "$F"
+	run vn apply - < /dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = "<stdin>: no change" ]
+	{ printf 'bridge add br0 ports '; head -c 1048576 /dev/zero | tr '\0' 'a'; echo; } > "$F"
+	expect_fail 2 "an interface name has at most 15 bytes" -- apply "$F"
+}
+
+@test "a statement the kernel refuses undoes every step before it" {
+	vn bridge add other stp on ports eth1
+	before=$(snapshot)
+	cat > "$F" <<-'EOF'
+	bridge add br0 stp on priority 4096 ports eth0 up
+	bridge port set br0 eth0 cost 7
+	bridge add br1 ports vif1.0,br0
+	EOF
+	run --separate-stderr vn apply "$F"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"$F:3: bridge br1: add port br0: failed: Can not enslave a bridge to a bridge"*"the steps before it were undone"* ]]
+	[ "$(snapshot)" = "$before" ]
+	# A timer the kernel refuses while STP runs on an existing bridge.
+	printf 'bridge add br2 ports vif2.0\nbridge set other forward-delay 1\n' > "$F"
+	run --separate-stderr vn apply "$F"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"$F:2: bridge other: set forward-delay 15 -> 1: failed"* ]]
+	[ "$(snapshot)" = "$before" ]
+}
+
+@test "no silent theft: a port of another bridge, unless the file releases it there" {
+	vn bridge add other ports eth1
+	printf 'bridge add br0 ports eth0,eth1\n' > "$F"
+	before=$(snapshot)
+	expect_fail 1 "$F:1: bridge br0: port eth1: already enslaved to other" -- apply "$F"
+	[ "$(snapshot)" = "$before" ]
+	printf 'bridge add br0 ports eth0,eth1\nbridge set other ports none\n' > "$F"
+	run vn apply "$F"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "bridge other: release port eth1" ]
+	[ "$(lj eth1 .master)" = br0 ]
+	# The same port twice in one file: the second statement would steal it.
+	printf 'bridge add br3 ports vif1.0\nbridge add br4 ports vif1.0\n' > "$F"
+	before=$(snapshot)
+	expect_fail 1 "port vif1.0: already enslaved to br3" -- apply "$F"
+	[ "$(snapshot)" = "$before" ]
+}
+
+@test "a reference to a device that neither exists nor is declared, and a cycle" {
+	before=$(snapshot)
+	printf 'bridge add br0 ports eth0\nbridge port set br0 nosuch cost 5\n' > "$F"
+	expect_fail 1 "$F:2: bridge br0: port nosuch: no such interface" -- apply "$F"
+	printf 'bridge add br0 ports br1\nbridge add br1 ports br0\n' > "$F"
+	expect_fail 2 "the statements on lines 1, 2 depend on each other (a cycle)" -- apply "$F"
+	[ "$(snapshot)" = "$before" ]
+}
+
+@test "check: in sync (0), a drift made with ip (1, listed), trouble (2)" {
+	vn apply "$EX/xen-bridge.conf"
+	run vn check "$EX/xen-bridge.conf"
+	[ "$status" -eq 0 ]
+	ip -n "$NS" link set dev vif2.0 type bridge_slave isolated off
+	ip -n "$NS" link set dev xenbr0 type bridge forward_delay 500
+	run vn check "$EX/xen-bridge.conf"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"bridge xenbr0: set forward-delay 5 -> 0"* ]]
+	[[ "$output" == *"bridge xenbr0 port vif2.0: set isolated off -> on"* ]]
+	printf 'bridge add br0 stp maybe\n' > "$F"
+	run vn check "$F"
+	[ "$status" -eq 2 ]
+	printf 'bridge port set nosuchbr eth0 cost 3\n' > "$F"
+	run vn check "$F"
+	[ "$status" -eq 2 ]
+}
+
+@test "--prune deletes vnetctl's own links the file leaves out, never others" {
+	vn apply "$EX/xen-bridge.conf"
+	vn bridge add extra0
+	ip -n "$NS" link add name byhand type bridge
+	run vn apply --prune "$EX/xen-bridge.conf"
+	[ "$status" -eq 0 ]
+	[ "$output" = "bridge extra0: delete" ]
+	! ip -n "$NS" link show dev extra0 2>/dev/null
+	ip -n "$NS" link show dev byhand
+	ip -n "$NS" link show dev xenbr0
+	run vn apply --prune "$EX/xen-bridge.conf"
+	[ "$output" = "$EX/xen-bridge.conf: no change" ]
+}
+
+@test "show --config round trip: apply it to a fresh namespace, same state" {
+	vn apply "$EX/xen-bridge.conf"
+	vn bridge port set xenbr0 eth0 cost 19 priority 5
+	vn show --config > "$F"
+	want=$(ip -n "$NS" -j -d link show | jq -S '[.[] | select(.master == "xenbr0" or .ifname == "xenbr0") | {ifname, master, mtu, d: .linkinfo.info_data, s: (.linkinfo.info_slave_data // {} | {cost, priority, isolated, hairpin, learning})} | del(.d.gc_timer, .d.hello_timer, .d.tcn_timer, .d.topology_change_timer, .d.bridge_id, .d.root_id)]')
+	old=$NS
+	common_setup
+	for v in eth0 eth1 vif1.0 vif2.0; do veth "$v"; done
+	run vn apply "$F"
+	[ "$status" -eq 0 ]
+	got=$(ip -n "$NS" -j -d link show | jq -S '[.[] | select(.master == "xenbr0" or .ifname == "xenbr0") | {ifname, master, mtu, d: .linkinfo.info_data, s: (.linkinfo.info_slave_data // {} | {cost, priority, isolated, hairpin, learning})} | del(.d.gc_timer, .d.hello_timer, .d.tcn_timer, .d.topology_change_timer, .d.bridge_id, .d.root_id)]')
+	run vn apply "$F"
+	ip netns del "$NS"
+	NS=$old
+	[ "$want" = "$got" ]
+	[[ "$output" == *"no change"* ]]
+}
+
+@test "--confirm: not confirmed rolls back; confirmed stays; a hang-up rolls back" {
+	before=$(snapshot)
+	run vn apply "$EX/xen-bridge.conf" --confirm 1 < /dev/null
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not confirmed; every change was rolled back"* ]]
+	[ "$(snapshot)" = "$before" ]
+	# Confirmed from another shell.
+	vn apply "$EX/xen-bridge.conf" --confirm 20 < /dev/null > "$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	for _ in $(seq 50); do ip -n "$NS" link show dev xenbr0 >/dev/null 2>&1 && break; sleep 0.1; done
+	sleep 0.3
+	run vn confirm
+	[ "$status" -eq 0 ]
+	wait "$pid"
+	ip -n "$NS" link show dev xenbr0
+	grep -q "confirmed" "$BATS_TEST_TMPDIR/out"
+	run vn confirm
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no apply is waiting"* ]]
+	# A dropped session (SIGHUP) rolls back.
+	vn bridge del xenbr0
+	before=$(snapshot)
+	"$VNETCTL" -n "$NS" apply "$EX/xen-bridge.conf" --confirm 20 < /dev/null > /dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 50); do ip -n "$NS" link show dev xenbr0 >/dev/null 2>&1 && break; sleep 0.1; done
+	sleep 0.3
+	kill -HUP "$pid"
+	wait "$pid" || true
+	[ "$(snapshot)" = "$before" ]
+}
+
+@test "two applies at once take turns; --no-wait fails clearly" {
+	vn apply "$EX/xen-bridge.conf" --confirm 20 < /dev/null > /dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 50); do ip -n "$NS" link show dev xenbr0 >/dev/null 2>&1 && break; sleep 0.1; done
+	sleep 0.3
+	printf 'bridge add br9\n' > "$F"
+	expect_fail 1 "another vnetctl is changing this namespace" -- apply "$F" --no-wait
+	vn apply "$F" &
+	second=$!
+	sleep 0.5
+	! ip -n "$NS" link show dev br9 2>/dev/null   # still waiting for the lock
+	vn confirm
+	wait "$pid"
+	wait "$second"
+	ip -n "$NS" link show dev br9
+}
