@@ -20,6 +20,9 @@ _vnetctl_bond_kw='mode miimon updelay downdelay use-carrier arp-interval
 # Keywords of "vlan add|set" (lib/kinds/vlan.c).
 _vnetctl_vlan_kw='link id proto reorder-hdr gvrp mvrp loose-binding
 	bridge-binding ingress-qos-map egress-qos-map mtu up down'
+# Keywords of "vf set" (lib/kinds/vf.c); rate is max-rate under ip's older name.
+_vnetctl_vf_kw='mac vlan qos proto min-rate max-rate rate spoofchk trust state
+	query-rss'
 # Keywords that stand alone (no value).
 _vnetctl_flag_kw='up down'
 _vnetctl_options='-n --netns -j --json -p --pretty --dry-run -q --quiet
@@ -31,13 +34,16 @@ _vnetctl_values()
 	case $1 in
 	stp | vlan-filtering | mcast-snooping | hairpin | guard | learning | \
 	flood | mcast-flood | isolated | use-carrier | all-slaves-active | \
-	reorder-hdr | gvrp | mvrp | loose-binding | bridge-binding)
+	reorder-hdr | gvrp | mvrp | loose-binding | bridge-binding | \
+	spoofchk | trust | query-rss)
 		echo 'on off' ;;
 	vlan-protocol | proto)
 		echo '802.1q 802.1ad' ;;
 	default-pvid | pvid | vlans | untagged | arp-ip-target | \
-	ingress-qos-map | egress-qos-map)
+	ingress-qos-map | egress-qos-map | vlan)
 		echo 'none' ;;
+	state)
+		echo 'auto enable disable' ;;
 	mode)
 		echo 'balance-rr active-backup balance-xor broadcast 802.3ad
 			balance-tlb balance-alb' ;;
@@ -127,6 +133,63 @@ _vnetctl_vlans()
 		return
 	fi
 	_vnetctl_ifaces type vlan
+}
+
+# Interfaces with a device behind them, the possible PFs of "vf". In the
+# caller's namespace those with a "device" link in sysfs; in another one (or
+# without sysfs) those that "ip -d" shows with a parentbus.
+_vnetctl_pfs()
+{
+	local name rest
+	if [[ -z $_vnetctl_ns && -d /sys/class/net ]]; then
+		for name in /sys/class/net/*/device; do
+			[[ -e $name ]] || continue
+			name=${name%/device}
+			printf '%s\n' "${name##*/}"
+		done
+		return
+	fi
+	_vnetctl_ip -d -o link show | while read -r _ name rest; do
+		[[ " $rest " == *" parentbus "* ]] || continue
+		name=${name%:}
+		printf '%s\n' "${name%%@*}"
+	done
+}
+
+# The VF indices of PF $1: the "vf N ..." lines of "ip -d link show", or,
+# when ip lists none in the caller's namespace, sriov_numvfs of its device.
+_vnetctl_vfs()
+{
+	local a b out n i
+	out=$(_vnetctl_ip -d link show dev "$1" | while read -r a b _; do
+		[[ $a == vf && $b =~ ^[0-9]+$ ]] && printf '%s\n' "$b"
+	done)
+	if [[ -z $out && -z $_vnetctl_ns && -n $1 && $1 != */* && $1 != . && $1 != .. &&
+		-r /sys/class/net/$1/device/sriov_numvfs ]]; then
+		n=$(</sys/class/net/"$1"/device/sriov_numvfs)
+		if [[ $n =~ ^[0-9]+$ ]]; then
+			for ((i = 0; i < n; i++)); do
+				out+=$i$'\n'
+			done
+		fi
+	fi
+	printf '%s' "$out"
+}
+
+# Completes the VF argument of "vf set": all, an index, or the end of a
+# range A-B once "A-" is typed. $1: the PF, $2: the current word.
+_vnetctl_add_vfspec()
+{
+	local vfs v
+	vfs=$(_vnetctl_vfs "$1")
+	if [[ $2 =~ ^([0-9]+)-[0-9]*$ ]]; then
+		local lo=${BASH_REMATCH[1]}
+		for v in $vfs; do
+			((10#$v >= 10#$lo)) && [[ $lo-$v == "$2"* ]] && COMPREPLY+=("$lo-$v")
+		done
+		return
+	fi
+	_vnetctl_add "all $vfs" "$2"
 }
 
 # Any interface but the loopback and $1 (the bond or VLAN being completed):
@@ -237,7 +300,7 @@ _vnetctl()
 			_vnetctl_add "$(_vnetctl_netns)" "${cur#--netns=}"
 			;;
 		-*) _vnetctl_add "$_vnetctl_options" "$cur" ;;
-		*) _vnetctl_add 'bridge bond vlan help' "$cur" ;;
+		*) _vnetctl_add 'bridge bond vlan vf help' "$cur" ;;
 		esac
 		return
 	fi
@@ -248,11 +311,15 @@ _vnetctl()
 	case $object in
 	bridge) sub=port ;;
 	bond) sub=slave ;;
-	vlan) ;;
+	vlan | vf) ;;
 	*) return ;;
 	esac
 	if ((i == cword)); then
-		_vnetctl_add "add set del show $sub help" "$cur"
+		if [[ $object == vf ]]; then
+			_vnetctl_add 'count set show help' "$cur"
+		else
+			_vnetctl_add "add set del show $sub help" "$cur"
+		fi
 		return
 	fi
 	if [[ -n $sub && ${words[i]} == "$sub" ]]; then
@@ -275,6 +342,7 @@ _vnetctl()
 	case $object in
 	bond*) names=_vnetctl_bonds ;;
 	vlan) names=_vnetctl_vlans ;;
+	vf) names=_vnetctl_pfs ;;
 	esac
 
 	if [[ $object != *' '* && $verb == show ]]; then
@@ -300,6 +368,8 @@ _vnetctl()
 	'bond slave:add' | 'bond slave:del') table= nargs=2 ;;
 	vlan:add | vlan:set) table=$_vnetctl_vlan_kw nargs=1 ;;
 	vlan:del) table= nargs=1 ;;
+	vf:set) table=$_vnetctl_vf_kw nargs=2 ;;
+	vf:count) table= nargs=2 ;;
 	*) return ;;
 	esac
 
@@ -308,6 +378,9 @@ _vnetctl()
 	if ((cword < first + nargs)); then
 		if ((cword == first)); then
 			_vnetctl_add "$($names)" "$cur"
+		elif [[ $object == vf ]]; then
+			# The VFs of "vf set"; the count N has no list to offer.
+			[[ $verb == set ]] && _vnetctl_add_vfspec "${words[first]}" "$cur"
 		elif [[ $object == 'bond slave' && $verb == add ]]; then
 			_vnetctl_add "$(_vnetctl_others "${words[first]}")" "$cur"
 		elif [[ $verb == add ]]; then
@@ -363,6 +436,10 @@ _vnetctl()
 			;;
 		esac
 		return
+	fi
+	# rate and max-rate are one setting: offer neither once one is given.
+	if [[ -n ${used[rate]-} || -n ${used[max-rate]-} ]]; then
+		used[rate]=1 used[max-rate]=1
 	fi
 	local avail=
 	for w in $table; do

@@ -251,6 +251,7 @@ struct link {
 	int sim_vfs;	     /* simulated: an earlier statement sets the VF count */
 	int topology_change; /* a bridge in an STP topology change */
 	int link;	     /* IFLA_LINK: the lower device (a VLAN's) */
+	char alias[256];     /* IFLA_IFALIAS, "" for none (a SEA's mark) */
 	struct {
 		int have;
 		uint16_t aggregator, ports, actor_key, partner_key;
@@ -320,6 +321,7 @@ struct op {
 	uint64_t sysval;	  /* OP_SYSFS: the value to write */
 	int wait_vfs;		  /* OP_SYSFS: wait until the PF (name) has sysval VFs */
 	uint32_t group;		  /* OP_CREATE: IFLA_GROUP to set, 0 none */
+	int ifindex;		  /* OP_CREATE: the index to ask for (an undone delete), 0 any */
 	int from;		  /* which statement of a file planned it */
 	struct op *undo;	  /* inverse steps, run in order on rollback */
 	int nundo;
@@ -355,6 +357,13 @@ void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what);
 
 /* Appends the VLAN entries that turn the set s with flags into ranges. */
 void vlan_entries_add(struct vlan_entry **e, int *n, const struct vlanset *s, uint16_t flags);
+
+/* Bridge helpers shared with the sea kind (lib/kinds/bridge.c). */
+/* The VLAN steps that turn port's entries cur into want ("what: add vlans ..."). */
+void plan_port_vlans(struct plan *plan, const char *what, const char *port,
+		     const struct portvlan *cur, const struct portvlan *want);
+/* Inverse steps of releasing port from bridge: master, port options, VLANs. */
+void undo_release(struct op *op, const char *bridge, const struct link *port);
 
 /* ---- kinds ---- */
 
@@ -431,6 +440,10 @@ struct kind {
 extern const struct kind kind_bridge, kind_bridge_port;
 extern const struct kind kind_bond, kind_bond_slave, kind_bond_active, kind_vlan, kind_vf;
 extern const struct kind kind_sea;
+/* " (and with it the VLANs v1,v2)" for a device whose VLANs the kernel deletes with it. */
+const char *vlan_uppers_text(struct state *st, const struct link *lower);
+/* Adds to op's undo the VLANs on lower, made again as they are now. */
+void vlan_undo_uppers(struct op *op, struct state *st, const struct link *lower);
 /* The kind whose links carry IFLA_INFO_KIND k, or NULL. */
 const struct kind *kind_by_link_kind(const char *k);
 

@@ -193,6 +193,9 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 		nlh = nlm_msg_start(buf, RTM_NEWLINK,
 				   op->type == OP_CREATE ? NLM_F_CREATE | NLM_F_EXCL : 0);
 		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+		/* A link deleted and made again asks for its old index: the kernel takes it if free. */
+		if (op->type == OP_CREATE)
+			ifm->ifi_index = op->ifindex;
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
 		obj_put(ctx, nlh, tab, &op->obj, op->fields, PN_LINK);
 		put_updown(ifm, op, tab);
@@ -312,16 +315,32 @@ void plan_undo(struct vnet_ctx *ctx, struct plan *p)
 static void undo_steps(struct vnet_ctx *ctx, struct plan *p, int n)
 {
 	struct vnet_error saved = ctx->err;
+	char failed[300] = "";
+	int nfailed = 0;
 
 	for (int i = n - 1; i >= 0; i--) {
 		if (!p->ops[i].done)
 			continue;
 		/* Best effort: a failing inverse must not stop the others. */
-		for (int u = 0; u < p->ops[i].nundo; u++)
-			op_run(ctx, &p->ops[i].undo[u]);
+		for (int u = 0; u < p->ops[i].nundo; u++) {
+			int r = op_run(ctx, &p->ops[i].undo[u]);
+
+			if (r < 0 && !nfailed++)
+				snprintf(failed, sizeof(failed), "%s%s%s (%s)",
+					 p->ops[i].text ? p->ops[i].text : p->ops[i].name,
+					 ctx->err.ext_msg[0] ? ": " : "", ctx->err.ext_msg, strerror(-r));
+		}
 		p->ops[i].done = 0;
 	}
 	ctx->err = saved;
+	/* Say so when the host could not be put back whole. */
+	if (nfailed) {
+		size_t l = strlen(ctx->err.msg);
+
+		snprintf(ctx->err.msg + l, sizeof(ctx->err.msg) - l,
+			 "; WARNING: %d undo step%s failed, first undoing \"%s\"", nfailed,
+			 nfailed == 1 ? "" : "s", failed);
+	}
 }
 
 /* True when the effective capabilities hold CAP_NET_ADMIN. */

@@ -135,6 +135,9 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		case IFLA_LINK:
 			l->link = (int)mnl_attr_get_u32(a);
 			break;
+		case IFLA_IFALIAS:
+			snprintf(l->alias, sizeof(l->alias), "%s", mnl_attr_get_str(a));
+			break;
 		}
 	}
 	return MNL_CB_OK;
@@ -197,6 +200,20 @@ static void sim_link_fields(struct link *l, const struct op *op)
 	}
 }
 
+/* A deleted link frees its ports, and takes the devices stacked on it along. */
+static void sim_delete(struct state *st, struct link *l)
+{
+	l->deleted = 1;
+	for (int i = 0; i < st->n; i++) {
+		struct link *o = &st->links[i];
+
+		if (o->master == l->ifindex)
+			o->master = 0;
+		if (!o->deleted && o->link == l->ifindex && o != l && strcmp(o->kind, "veth"))
+			sim_delete(st, o);
+	}
+}
+
 void state_simulate(struct state *st, const struct op *op)
 {
 	struct link *l = state_by_name(st, op->name);
@@ -228,12 +245,8 @@ void state_simulate(struct state *st, const struct op *op)
 		break;
 	}
 	case OP_DELETE:
-		if (!l)
-			break;
-		l->deleted = 1;
-		for (int i = 0; i < st->n; i++)
-			if (st->links[i].master == l->ifindex)
-				st->links[i].master = 0;
+		if (l)
+			sim_delete(st, l);
 		break;
 	case OP_SET:
 		if (l)

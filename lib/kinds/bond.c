@@ -325,6 +325,8 @@ static int check_modes(struct vnet_ctx *ctx, const char *what, uint32_t m, uint6
 	return 0;
 }
 
+static uint32_t config_mask(const struct obj *cur);
+
 static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 		     const struct obj *want, struct plan *plan)
 {
@@ -341,12 +343,16 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 			return 0;
 		struct op *op = plan_add(plan, OP_DELETE, &kind_bond, name);
 
-		op_textf(op, "bond %s: delete", name);
+		op_textf(op, "bond %s: delete%s", name, vlan_uppers_text(st, b));
 		struct op *u = op_add_undo(op, OP_CREATE, &kind_bond, name);
 
+		u->ifindex = b->ifindex;
+		u->group = b->group;
 		bond_current(st, b, &cur);
-		obj_copy_fields(&u->obj, &cur, cur.mask & ~((1U << B_SLAVES) | (1U << B_ACTIVE)));
-		u->fields = cur.mask & ~((1U << B_SLAVES) | (1U << B_ACTIVE));
+		uint32_t m = cur.mask & ~(1U << B_SLAVES) & config_mask(&cur);
+
+		obj_copy_fields(&u->obj, &cur, m);
+		u->fields = m;
 		obj_free(&cur);
 		for (int i = 0; i < st->n; i++)
 			if (st->links[i].master == b->ifindex) {
@@ -356,6 +362,7 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 				u = op_add_undo(op, OP_MASTER, &kind_bond, st->links[i].name);
 				snprintf(u->master, sizeof(u->master), "%s", name);
 			}
+		vlan_undo_uppers(op, st, b);
 		return 0;
 	}
 	for (int i = 0; slaves && i < slaves->n; i++)
@@ -549,6 +556,25 @@ static int relevant(uint64_t mode, int field)
 	return 1;
 }
 
+/*
+ * The options that describe a bond: what its mode uses, without the run-time
+ * active slave, and nothing the kernel would refuse to take back (delays
+ * without MII monitoring, even 0, are EPERM; options of other modes EACCES).
+ */
+static uint32_t config_mask(const struct obj *cur)
+{
+	uint32_t m = 0;
+
+	for (const struct param *p = bond_params; p->word; p++)
+		if (p->field != B_ACTIVE && relevant(cur->v[B_MODE].u, p->field))
+			m |= 1U << p->field;
+	if (!cur->v[B_MIIMON].u)
+		m &= ~((1U << B_UPDELAY) | (1U << B_DOWNDELAY));
+	if (!cur->v[B_ARPINT].u)
+		m &= ~((1U << B_ARPINT) | (1U << B_ARPIP) | (1U << B_ARPVAL) | (1U << B_ARPALL));
+	return m;
+}
+
 static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link *b)
 {
 	const struct obj *o = &b->kobj;
@@ -645,18 +671,10 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 {
 	struct obj cur;
 	char txt[4096];
-	uint32_t m = 0;
+	uint32_t m;
 
 	bond_current(st, b, &cur);
-	/* What the mode uses; the active slave is run-time state, not config. */
-	for (const struct param *p = bond_params; p->word; p++)
-		if (p->field != B_ACTIVE && relevant(cur.v[B_MODE].u, p->field))
-			m |= 1U << p->field;
-	/* The kernel refuses delays without MII monitoring, even 0 (EPERM). */
-	if (!cur.v[B_MIIMON].u)
-		m &= ~((1U << B_UPDELAY) | (1U << B_DOWNDELAY));
-	if (!cur.v[B_ARPINT].u)
-		m &= ~((1U << B_ARPINT) | (1U << B_ARPIP) | (1U << B_ARPVAL) | (1U << B_ARPALL));
+	m = config_mask(&cur);
 	obj_format(bond_params, &cur, cur.mask & m, txt, sizeof(txt));
 	out_line(ctx, "bond add %s %s", b->name, txt);
 	obj_free(&cur);

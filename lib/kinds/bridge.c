@@ -201,8 +201,8 @@ static uint16_t vflags(const struct portvlan *pv, unsigned int v)
  * Adds the VLAN steps that turn port's entries cur into want: one request
  * that removes, one that adds or re-flags (ranges grouped by flags).
  */
-static void plan_port_vlans(struct plan *plan, const char *what, const char *port,
-			    const struct portvlan *cur, const struct portvlan *want)
+void plan_port_vlans(struct plan *plan, const char *what, const char *port,
+		     const struct portvlan *cur, const struct portvlan *want)
 {
 	struct vlanset del = { 0 }, add[8] = { 0 }, touched = { 0 };
 	char txt[1024], set[512];
@@ -296,7 +296,7 @@ static void new_port_vlans(const struct link *br, struct portvlan *pv)
 }
 
 /* Steps that restore a released or deleted port: master, port fields. */
-static void undo_release(struct op *op, const char *bridge, const struct link *port)
+void undo_release(struct op *op, const char *bridge, const struct link *port)
 {
 	struct op *u = op_add_undo(op, OP_MASTER, &kind_bridge, port->name);
 
@@ -305,7 +305,19 @@ static void undo_release(struct op *op, const char *bridge, const struct link *p
 	obj_copy_fields(&u->obj, &port->pobj, ~VLAN_FIELDS);
 	u->fields = port->pobj.mask & ~VLAN_FIELDS;
 	if (port->vl.have) {
-		/* The kernel gave the port the default PVID again: reset to the old set. */
+		/*
+		 * The kernel gave the port the bridge's default PVID again: drop
+		 * every VLAN the port did not have (a delete of a VLAN the port
+		 * lacks is no error, br_vlan_info), then add back the old ones.
+		 */
+		struct vlanset gone;
+
+		for (size_t i = 0; i < VLAN_N / 64; i++)
+			gone.bits[i] = ~port->vl.member.bits[i];
+		vlanset_del(&gone, 0);
+		vlanset_del(&gone, 4095);
+		u = op_add_undo(op, OP_VLAN_DEL, &kind_bridge, port->name);
+		vlan_entries_add(&u->vlans, &u->nvlans, &gone, 0);
 		u = op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port->name);
 		for (unsigned int v = 1; v < 4095; v++)
 			if (vlanset_has(&port->vl.member, v)) {
@@ -470,10 +482,12 @@ static int plan_bridge_del(struct vnet_ctx *ctx, struct state *st, const char *n
 		return r;
 	struct op *op = plan_add(plan, OP_DELETE, &kind_bridge, name);
 
-	op_textf(op, "bridge %s: delete", name);
+	op_textf(op, "bridge %s: delete%s", name, vlan_uppers_text(st, br));
 	/* Undo: the bridge as it was, then its ports with their settings. */
 	struct op *u = op_add_undo(op, OP_CREATE, &kind_bridge, name);
 
+	u->ifindex = br->ifindex;
+	u->group = br->group;
 	bridge_current(st, br, &cur);
 	/* Only what the kernel reported: it may lack VLAN filtering altogether. */
 	uint32_t m = (cur.mask & ~(1U << BR_PORTS) & ~(1U << BR_VLANF) & ~(1U << BR_VPROTO)) |
@@ -485,6 +499,7 @@ static int plan_bridge_del(struct vnet_ctx *ctx, struct state *st, const char *n
 	for (int i = 0; i < st->n; i++)
 		if (st->links[i].master == br->ifindex)
 			undo_release(op, name, &st->links[i]);
+	vlan_undo_uppers(op, st, br);
 	return 0;
 }
 

@@ -171,13 +171,17 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 			return 0;
 		struct op *op = plan_add(plan, OP_DELETE, &kind_vlan, name);
 
-		op_textf(op, "%s: delete", s->what);
+		op_textf(op, "%s: delete%s", s->what, vlan_uppers_text(st, l));
 		vlan_current(st, l, &cur);
 		struct op *u = op_add_undo(op, OP_CREATE, &kind_vlan, name);
+
+		u->ifindex = l->ifindex;
+		u->group = l->group;
 
 		obj_copy_fields(&u->obj, &cur, cur.mask);
 		u->fields = cur.mask;
 		obj_free(&cur);
+		vlan_undo_uppers(op, st, l);
 		return 0;
 	}
 	if (!l && s->verb == V_SET)
@@ -237,6 +241,9 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		op_textf(op, "%s: recreate, as %s cannot change in place: delete", s->what, txt);
 		struct op *u = op_add_undo(op, OP_CREATE, &kind_vlan, name);
 
+		u->ifindex = l->ifindex;
+		u->group = l->group;
+
 		obj_copy_fields(&u->obj, &cur, cur.mask);
 		u->fields = cur.mask;
 		obj_copy_fields(&cur, &want, want.mask);
@@ -275,6 +282,50 @@ out:
 	obj_free(&cur);
 	obj_free(&want);
 	return r;
+}
+
+/*
+ * The kernel deletes the VLANs on a device with it: the delete step says
+ * so, and its undo makes them again, as they were, once the device is back.
+ */
+const char *vlan_uppers_text(struct state *st, const struct link *lower)
+{
+	static char txt[200];
+	size_t n = 0;
+
+	txt[0] = 0;
+	for (int i = 0; i < st->n; i++) {
+		const struct link *l = &st->links[i];
+
+		if (l->deleted || l->link != lower->ifindex || strcmp(l->kind, "vlan") ||
+		    n >= sizeof(txt) - 20)
+			continue;
+		n += (size_t)snprintf(txt + n, sizeof(txt) - n, "%s%s", n ? "," : " (and with it the VLANs ",
+				      l->name);
+	}
+	if (n)
+		snprintf(txt + n, sizeof(txt) - n, ")");
+	return txt;
+}
+
+void vlan_undo_uppers(struct op *op, struct state *st, const struct link *lower)
+{
+	for (int i = 0; i < st->n; i++) {
+		const struct link *l = &st->links[i];
+		struct obj cur;
+
+		if (l->deleted || l->link != lower->ifindex || strcmp(l->kind, "vlan"))
+			continue;
+		struct op *u = op_add_undo(op, OP_CREATE, &kind_vlan, l->name);
+
+		u->ifindex = l->ifindex;
+		u->group = l->group;
+		vlan_current(st, l, &cur);
+		obj_copy_fields(&u->obj, &cur, cur.mask);
+		u->fields = cur.mask;
+		obj_free(&cur);
+		vlan_undo_uppers(u, st, l); /* not reached: undo steps hold no undo */
+	}
 }
 
 /* ---- show ---- */

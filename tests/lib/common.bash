@@ -31,12 +31,20 @@ lj() {
 }
 
 # The namespace's whole link and VLAN state, for "nothing changed" checks.
-# ifindex-based fields are stable; counters are not shown without -s.
+# ifindex-based fields are stable; counters are not shown without -s. Left
+# out: operstate and the carrier flags (they follow the far end and settle
+# on their own after a link goes up), STP timers, and the qdisc, which the kernel attaches the
+# first time a link goes up and keeps when it goes down again (an undone
+# "up" cannot take it back; vnetctl does not manage qdiscs).
 snapshot() {
-	{
-		ip -n "$NS" -j -d link show | jq -S 'map(del(.operstate, .linkinfo.info_data.gc_timer, .linkinfo.info_data.hello_timer, .linkinfo.info_data.tcn_timer, .linkinfo.info_data.topology_change_timer, .linkinfo.info_slave_data.hold_timer, .linkinfo.info_slave_data.message_age_timer, .linkinfo.info_slave_data.forward_delay_timer))'
-		bridge -n "$NS" -j vlan show 2>/dev/null || true
+	local links
+	links=$(ip -n "$NS" -j -d link show | jq -S 'map((.flags |= ((. // []) - ["NO-CARRIER", "LOWER_UP", "M-DOWN"])) | del(.operstate, .qdisc, .linkinfo.info_data.gc_timer, .linkinfo.info_data.hello_timer, .linkinfo.info_data.tcn_timer, .linkinfo.info_data.topology_change_timer, .linkinfo.info_slave_data.hold_timer, .linkinfo.info_slave_data.message_age_timer, .linkinfo.info_slave_data.forward_delay_timer))') || {
+		echo "snapshot: cannot read the links" >&2
+		return 1
 	}
+	[ -n "$links" ] || return 1
+	printf '%s\n' "$links"
+	bridge -n "$NS" -j vlan show 2>/dev/null || true
 }
 
 veth() {
