@@ -156,8 +156,10 @@ static int run_apply(struct vnet_ctx *ctx, int argc, char **argv)
 		unlink(pending);
 		if (r) {
 			vnet_txn_commit(ctx, txn);
+			/* -j output stays one JSON document: the word goes to stderr then. */
 			if (!(vnet_ctx_flags(ctx) & VNET_F_QUIET))
-				printf("%s: confirmed\n", path);
+				fprintf(vnet_ctx_flags(ctx) & VNET_F_JSON ? stderr : stdout,
+					"%s: confirmed\n", path);
 			return VNET_EXIT_OK;
 		}
 		vnet_txn_rollback(ctx, txn);

@@ -23,6 +23,9 @@ _vnetctl_vlan_kw='link id proto reorder-hdr gvrp mvrp loose-binding
 # Keywords of "vf set" (lib/kinds/vf.c); rate is max-rate under ip's older name.
 _vnetctl_vf_kw='mac vlan qos proto min-rate max-rate rate spoofchk trust state
 	query-rss'
+# Keywords of "sea add|set" (lib/kinds/sea.c); adapter, and the pvid and
+# vlans that follow it, come once per adapter.
+_vnetctl_sea_kw='backing ha-mode adapter pvid vlans default mtu'
 # Keywords that stand alone (no value).
 _vnetctl_flag_kw='up down'
 _vnetctl_options='-n --netns -j --json -p --pretty --dry-run -q --quiet
@@ -44,6 +47,8 @@ _vnetctl_values()
 		echo 'none' ;;
 	state)
 		echo 'auto enable disable' ;;
+	ha-mode)
+		echo 'disabled auto standby' ;;
 	mode)
 		echo 'balance-rr active-backup balance-xor broadcast 802.3ad
 			balance-tlb balance-alb' ;;
@@ -192,6 +197,71 @@ _vnetctl_add_vfspec()
 	_vnetctl_add "all $vfs" "$2"
 }
 
+# The SEAs: bridges whose alias carries vnetctl's mark "vnetctl-sea:NAME".
+_vnetctl_seas()
+{
+	local line name
+	_vnetctl_ip -o link show type bridge | while read -r line; do
+		[[ $line == *"alias vnetctl-sea:"* ]] || continue
+		name=${line#*: }
+		name=${name%%:*}
+		printf '%s\n' "${name%%@*}"
+	done
+}
+
+# The words after "sea add|set NAME" (from index $1 of words): backing,
+# ha-mode, default and mtu once each; "adapter IF pvid N [vlans LIST]" once
+# per adapter, pvid and vlans only right after their adapter.
+_vnetctl_sea_args()
+{
+	local i w kw= group= adapters= avail= values
+	local -A used=() gused=()
+	for ((i = $1; i < cword; i += 2)); do
+		w=${words[i]}
+		if ((i + 1 == cword)); then
+			kw=$w
+			break
+		fi
+		case $w in
+		adapter)
+			group=1
+			gused=()
+			adapters+=" ${words[i + 1]}"
+			;;
+		pvid | vlans) gused[$w]=1 ;;
+		*)
+			group=
+			used[$w]=1
+			;;
+		esac
+	done
+	if [[ -n $kw ]]; then
+		case $kw in
+		backing)
+			_vnetctl_add_list "$cur" "$(_vnetctl_portable)" ;;
+		adapter)
+			_vnetctl_add "$(_vnetctl_portable)" "$cur" ;;
+		default)
+			_vnetctl_add "$adapters none" "$cur" ;;
+		*)
+			values=$(_vnetctl_values "$kw")
+			[[ -n $values ]] && _vnetctl_add "$values" "$cur"
+			;;
+		esac
+		return
+	fi
+	for w in backing ha-mode default mtu; do
+		[[ -n ${used[$w]-} ]] || avail+=" $w"
+	done
+	avail+=" adapter"
+	if [[ -n $group ]]; then
+		for w in pvid vlans; do
+			[[ -n ${gused[$w]-} ]] || avail+=" $w"
+		done
+	fi
+	_vnetctl_add "$avail" "$cur"
+}
+
 # Any interface but the loopback and $1 (the bond or VLAN being completed):
 # slaves, a primary or active slave, the lower device of a VLAN.
 _vnetctl_others()
@@ -235,6 +305,46 @@ _vnetctl_add()
 	for w in $1; do
 		[[ $w == "$2"* ]] && COMPREPLY+=("$w")
 	done
+}
+
+# The commands on files of statements and on the whole host:
+#   apply FILE|- [--dry-run] [--prune] [--confirm SECONDS] [--no-wait]
+#   check FILE|-    confirm    show [--config]
+# $1: the current word, $2: the command, then the words between them.
+_vnetctl_filecmd()
+{
+	local cur=$1 cmd=$2 file= opts=
+	shift 2
+	case $cmd in
+	show)
+		[[ " $* " == *' --config '* ]] || _vnetctl_add '--config' "$cur"
+		return
+		;;
+	apply) opts='--dry-run --prune --confirm --no-wait' ;;
+	check) ;;
+	*) return ;;
+	esac
+	while (($#)); do
+		case $1 in
+		--confirm)
+			# The cursor is on SECONDS: no list to offer.
+			(($# == 1)) && return
+			opts=${opts/--confirm/}
+			shift
+			;;
+		--dry-run | --prune | --no-wait) opts=${opts/"$1"/} ;;
+		- | [!-]*) file=1 ;;
+		esac
+		shift
+	done
+	[[ $cur == -* || -n $file ]] && _vnetctl_add "$opts" "$cur"
+	[[ -n $file ]] && return
+	# FILE, or - for standard input.
+	[[ $cur == '' || $cur == - ]] && COMPREPLY+=(-)
+	if [[ $cur != -* ]]; then
+		mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -- "$cur")
+		compopt -o filenames 2>/dev/null
+	fi
 }
 
 _vnetctl()
@@ -292,6 +402,10 @@ _vnetctl()
 		_vnetctl_add "$(_vnetctl_netns)" "$cur"
 		return
 	fi
+	# The commands on files and on the whole host share the object's place.
+	if ((i >= cword)) && [[ $cur != -* ]]; then
+		_vnetctl_add 'apply check confirm show' "$cur"
+	fi
 	if ((i >= cword)); then
 		# The cursor is on an option or on the object.
 		case $cur in
@@ -300,10 +414,17 @@ _vnetctl()
 			_vnetctl_add "$(_vnetctl_netns)" "${cur#--netns=}"
 			;;
 		-*) _vnetctl_add "$_vnetctl_options" "$cur" ;;
-		*) _vnetctl_add 'bridge bond vlan vf help' "$cur" ;;
+		*) _vnetctl_add 'bridge bond vlan vf sea help' "$cur" ;;
 		esac
 		return
 	fi
+
+	case ${words[i]} in
+	apply | check | confirm | show)
+		_vnetctl_filecmd "$cur" "${words[@]:i:cword-i}"
+		return
+		;;
+	esac
 
 	# The statement: OBJECT [port|slave] VERB NAME... KEYWORD VALUE...
 	local object=${words[i]} verb table nargs sub=
@@ -311,7 +432,7 @@ _vnetctl()
 	case $object in
 	bridge) sub=port ;;
 	bond) sub=slave ;;
-	vlan | vf) ;;
+	vlan | vf | sea) ;;
 	*) return ;;
 	esac
 	if ((i == cword)); then
@@ -343,6 +464,7 @@ _vnetctl()
 	bond*) names=_vnetctl_bonds ;;
 	vlan) names=_vnetctl_vlans ;;
 	vf) names=_vnetctl_pfs ;;
+	sea) names=_vnetctl_seas ;;
 	esac
 
 	if [[ $object != *' '* && $verb == show ]]; then
@@ -370,6 +492,8 @@ _vnetctl()
 	vlan:del) table= nargs=1 ;;
 	vf:set) table=$_vnetctl_vf_kw nargs=2 ;;
 	vf:count) table= nargs=2 ;;
+	sea:add | sea:set) table=$_vnetctl_sea_kw nargs=1 ;;
+	sea:del) table= nargs=1 ;;
 	*) return ;;
 	esac
 
@@ -396,6 +520,10 @@ _vnetctl()
 		return
 	fi
 	[[ -n $table ]] || return
+	if [[ $object == sea ]]; then
+		_vnetctl_sea_args $((first + nargs))
+		return
+	fi
 
 	# Keyword/value pairs: find whether the cursor is on a value.
 	local -A used=()

@@ -32,6 +32,11 @@ struct vnet_ctx {
 	struct vnet_error err;
 	char sysfs_root[128]; /* "/sys"; a unit test points it at a fixture tree */
 	int lock_fd;	      /* the namespace's lock while held, else -1 */
+	struct {
+		char name[VNET_NAMSIZ];
+		int ifindex;
+	} idx[16];	      /* names resolved while a plan runs (masters, mostly) */
+	int nidx;
 	int lock_depth;
 };
 
@@ -216,6 +221,8 @@ int nlm_request(struct vnet_ctx *ctx, struct nlmsghdr *nlh);
 int nlm_ifindex(struct vnet_ctx *ctx, const char *name);
 /* The same, 0 when absent or in a dry run (which builds without asking). */
 int nlm_index_or_zero(struct vnet_ctx *ctx, const char *name);
+/* Forgets what nlm_index_or_zero learnt of name (it was deleted or made); NULL: all. */
+void nlm_forget(struct vnet_ctx *ctx, const char *name);
 /* Dump; cb returns MNL_CB_OK to go on. Retries an interrupted dump. */
 typedef int (*nlm_dump_cb)(const struct nlmsghdr *nlh, void *data);
 int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_cb cb,

@@ -250,8 +250,25 @@ int nlm_index_or_zero(struct vnet_ctx *ctx, const char *name)
 
 	if (!name[0] || (ctx->flags & VNET_F_DRY_RUN))
 		return 0;
+	/* A plan names the same master again and again: ask the kernel once. */
+	for (int i = 0; i < ctx->nidx; i++)
+		if (!strcmp(ctx->idx[i].name, name))
+			return ctx->idx[i].ifindex;
 	r = nlm_ifindex(ctx, name);
-	return r > 0 ? r : 0;
+	if (r <= 0)
+		return 0;
+	int slot = ctx->nidx < (int)(sizeof(ctx->idx) / sizeof(ctx->idx[0])) ? ctx->nidx++ : 0;
+
+	snprintf(ctx->idx[slot].name, sizeof(ctx->idx[slot].name), "%s", name);
+	ctx->idx[slot].ifindex = r;
+	return r;
+}
+
+void nlm_forget(struct vnet_ctx *ctx, const char *name)
+{
+	for (int i = 0; i < ctx->nidx; i++)
+		if (!name || !strcmp(ctx->idx[i].name, name))
+			ctx->idx[i--] = ctx->idx[--ctx->nidx];
 }
 
 struct dump_run {

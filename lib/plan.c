@@ -301,6 +301,9 @@ static int op_run(struct vnet_ctx *ctx, const struct op *op)
 	buf = malloc(NLM_REQ_SIZE);
 	if (!buf)
 		return -ENOMEM;
+	/* A name made or deleted now may stand for another index than before. */
+	if (op->type == OP_CREATE || op->type == OP_DELETE)
+		nlm_forget(ctx, op->name);
 	r = nlm_request(ctx, op_build(ctx, op, buf));
 	free(buf);
 	return r;
@@ -399,6 +402,8 @@ void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what)
 		json_object_object_add(j, "dry_run",
 				       json_object_new_boolean(!!(ctx->flags & VNET_F_DRY_RUN)));
 		json_object_object_add(j, "operations", a);
+		/* Change requests sent (0 on a dry run or no change): for scripts and bench/. */
+		json_object_object_add(j, "requests", json_object_new_int64((int64_t)ctx->nreq));
 		if (p->note)
 			json_object_object_add(j, "note", json_object_new_string(p->note));
 		out_json(ctx, j);

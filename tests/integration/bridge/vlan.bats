@@ -28,15 +28,17 @@ teardown() { common_teardown; }
 
 # VLANs need CONFIG_BRIDGE_VLAN_FILTERING: the VM tier runs these.
 
+# A port's VLANs as "VID[:FLAGS]" words, ranges spelt out (bridge prints
+# ranges only with -c, and only as the kernel happens to pack them).
 vlans_of() {
-	bridge -n "$NS" -j vlan show dev "$1" | jq -c '[.[0].vlans[] | {vlan, vlanEnd, flags: ((.flags // []) | sort)}]'
+	bridge -n "$NS" -j vlan show dev "$1" | jq -r '[.[0].vlans[] | range(.vlan; (.vlanEnd // .vlan) + 1) as $v | "\($v)" + (if (.flags // []) | length > 0 then ":" + ((.flags | sort) | join(",")) else "" end)] | join(" ")'
 }
 
 @test "access port: pvid 3 untagged 3 replaces the default VLAN" {
 	vn bridge add br0 vlan-filtering on up
 	run vn bridge port add br0 a pvid 3 untagged 3
 	[ "$status" -eq 0 ]
-	[ "$(vlans_of a)" = '[{"vlan":3,"vlanEnd":null,"flags":["Egress Untagged","PVID"]}]' ]
+	[ "$(vlans_of a)" = "3:Egress Untagged,PVID" ]
 	run vn bridge port set br0 a pvid 3 untagged 3
 	[ "$output" = "bridge br0 port a: no change" ]
 }
@@ -46,12 +48,12 @@ vlans_of() {
 	run vn bridge port add br0 b vlans 10-20
 	[ "$status" -eq 0 ]
 	[ "${lines[1]}" = "bridge br0 port b: add vlans 10-20" ]
-	[ "$(vlans_of b)" = '[{"vlan":10,"vlanEnd":20,"flags":[]}]' ]
+	[ "$(vlans_of b)" = "$(seq -s ' ' 10 20)" ]
 	# Changing the list removes and adds exactly the difference.
 	run vn bridge port set br0 b vlans 15-25
 	[ "${lines[0]}" = "bridge br0 port b: remove vlans 10-14" ]
 	[ "${lines[1]}" = "bridge br0 port b: add vlans 21-25" ]
-	[ "$(vlans_of b)" = '[{"vlan":15,"vlanEnd":25,"flags":[]}]' ]
+	[ "$(vlans_of b)" = "$(seq -s ' ' 15 25)" ]
 	vn bridge port set br0 b vlans none
 	[ "$(bridge -n "$NS" -j vlan show dev b | jq '.[0].vlans | length // 0')" = 0 ]
 }
@@ -59,9 +61,9 @@ vlans_of() {
 @test "trunk with a native VLAN, then pvid none" {
 	vn bridge add br0 vlan-filtering on up
 	vn bridge port add br0 a pvid 5 untagged 5 vlans 100,200
-	[ "$(vlans_of a)" = '[{"vlan":5,"vlanEnd":null,"flags":["Egress Untagged","PVID"]},{"vlan":100,"vlanEnd":null,"flags":[]},{"vlan":200,"vlanEnd":null,"flags":[]}]' ]
+	[ "$(vlans_of a)" = "5:Egress Untagged,PVID 100 200" ]
 	vn bridge port set br0 a pvid none untagged none
-	[ "$(vlans_of a)" = '[{"vlan":100,"vlanEnd":null,"flags":[]},{"vlan":200,"vlanEnd":null,"flags":[]}]' ]
+	[ "$(vlans_of a)" = "100 200" ]
 	run vn -j bridge show br0
 	[ "$(jq -r '.[0].ports[0].vlans' <<<"$output")" = "100,200" ]
 	[ "$(jq -r '.[0].ports[0].pvid' <<<"$output")" = null ]
