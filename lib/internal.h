@@ -32,6 +32,7 @@ struct vnet_ctx {
 	struct vnet_error err;
 	char sysfs_root[128]; /* "/sys"; a unit test points it at a fixture tree */
 	int lock_fd;	      /* the namespace's lock while held, else -1 */
+	struct state *shared; /* one reading lent to every kind (vnetctl show) */
 	struct {
 		char name[VNET_NAMSIZ];
 		int ifindex;
@@ -164,7 +165,7 @@ struct val {
 struct obj {
 	uint32_t mask; /* bit i: v[i] known */
 	struct val v[MAX_FIELDS];
-	int word[MAX_FIELDS]; /* statement word that set the field, -1 */
+	int16_t word[MAX_FIELDS]; /* statement word that set the field, -1 */
 	void *ext;	      /* a kind's own parsed data (a SEA's adapters) */
 	void (*ext_free)(void *ext);
 };
@@ -275,7 +276,17 @@ struct state {
 	int n, cap;
 	int have_vlans;
 	int next_fake;		/* simulated links get indexes above any real one */
+	int *first_port, *next_port; /* by position: ports of each master, built on demand */
+	int dirty;		/* simulated changes: the port lists no longer hold */
+	int borrowed;		/* a copy of ctx->shared: state_free leaves it alone */
+	unsigned int what;	/* ST_* read */
 };
+
+/*
+ * The ports (or slaves) of master, in index order: prev NULL for the first.
+ * A show over many links must not scan them all for each master.
+ */
+struct link *state_port(struct state *st, const struct link *master, const struct link *prev);
 
 /*
  * Applies a planned step to the state as the kernel would, so that the

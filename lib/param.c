@@ -355,6 +355,8 @@ static void range_text(const struct param *p, char *buf, size_t len)
 int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 		int argc, char *const *argv, int i, struct obj *o)
 {
+	if (argc > INT16_MAX)
+		return vnet_usage(ctx, -1, "%s: more than %d words in one statement", what, INT16_MAX);
 	for (; i < argc; i++) {
 		const struct param *p = param_by_word(tab, argv[i]);
 		const char *why = NULL;

@@ -57,7 +57,6 @@ int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, co
 	       show_text_fn conf)
 {
 	struct state st;
-	struct json_object *arr = NULL;
 	int r;
 
 	r = state_load(ctx, &st, what);
@@ -74,8 +73,12 @@ int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, co
 		if (r < 0)
 			goto out;
 	}
-	if (ctx->flags & VNET_F_JSON)
-		arr = json_object_new_array();
+	int as_json = !!(ctx->flags & VNET_F_JSON), n = 0;
+	int fl = (ctx->flags & VNET_F_PRETTY) ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+					      : JSON_C_TO_STRING_PLAIN;
+
+	if (as_json)
+		fputc('[', ctx->out);
 	else if (!config && header)
 		out_line(ctx, "%s", header);
 	for (int i = 0; i < st.n; i++) {
@@ -83,18 +86,23 @@ int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, co
 
 		if (strcmp(l->kind, k->link_kind) || (name && strcmp(l->name, name)))
 			continue;
-		if (arr)
-			json_object_array_add(arr, json(&st, l));
-		else if (config)
+		if (as_json) {
+			/* One object at a time: the array is never whole in memory. */
+			struct json_object *j = json(&st, l);
+
+			fprintf(ctx->out, "%s%s", n++ ? "," : "", (ctx->flags & VNET_F_PRETTY) ? "\n" : "");
+			fputs(json_object_to_json_string_ext(j, fl | JSON_C_TO_STRING_NOSLASHESCAPE),
+			      ctx->out);
+			json_object_put(j);
+		} else if (config) {
 			conf(ctx, &st, l);
-		else
+		} else {
 			text(ctx, &st, l);
+		}
 	}
-	if (arr)
-		out_json(ctx, arr);
+	if (as_json)
+		fprintf(ctx->out, "%s]\n", n && (ctx->flags & VNET_F_PRETTY) ? "\n" : "");
 out:
-	if (arr)
-		json_object_put(arr);
 	state_free(&st);
 	return r;
 }

@@ -73,6 +73,11 @@ static int read_generic(struct state *st, const struct nlmsghdr *nlh, struct lin
 		memcpy(l->addr, nl_addr_get_binary_addr(a), 6);
 		l->addrlen = 6;
 	}
+	/*
+	 * The fields are ours now: the cached object goes, so that memory stays
+	 * flat over 10,000 links (and libnl's duplicate checks stay cheap).
+	 */
+	nl_cache_remove((struct nl_object *)rl);
 	rtnl_link_put(rl);
 	return 0;
 }
@@ -214,10 +219,42 @@ static void sim_delete(struct state *st, struct link *l)
 	}
 }
 
+struct link *state_port(struct state *st, const struct link *master, const struct link *prev)
+{
+	int i;
+
+	if (st->dirty) {
+		/* A simulated state changes masters as it goes: scan. */
+		for (i = prev ? (int)(prev - st->links) + 1 : 0; i < st->n; i++)
+			if (st->links[i].master == master->ifindex && !st->links[i].deleted)
+				return &st->links[i];
+		return NULL;
+	}
+	if (!st->first_port) {
+		st->first_port = malloc((size_t)(st->n + 1) * sizeof(int));
+		st->next_port = malloc((size_t)(st->n + 1) * sizeof(int));
+		if (!st->first_port || !st->next_port)
+			abort();
+		for (i = 0; i < st->n; i++)
+			st->first_port[i] = st->next_port[i] = -1;
+		for (i = st->n - 1; i >= 0; i--) {
+			struct link *m = state_by_index(st, st->links[i].master);
+
+			if (!m)
+				continue;
+			st->next_port[i] = st->first_port[m - st->links];
+			st->first_port[m - st->links] = i;
+		}
+	}
+	i = prev ? st->next_port[prev - st->links] : st->first_port[master - st->links];
+	return i >= 0 ? &st->links[i] : NULL;
+}
+
 void state_simulate(struct state *st, const struct op *op)
 {
 	struct link *l = state_by_name(st, op->name);
 
+	st->dirty = 1;
 	switch (op->type) {
 	case OP_CREATE: {
 		struct link *n = new_link(st);
@@ -363,7 +400,14 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 {
 	int r;
 
+	/* A reading lent for a read-only pass over every kind. */
+	if (ctx->shared && (ctx->shared->what & what) == what) {
+		*st = *ctx->shared;
+		st->borrowed = 1;
+		return 0;
+	}
 	memset(st, 0, sizeof(*st));
+	st->what = what;
 	if (rtnl_link_alloc_cache(NULL, AF_UNSPEC, &st->cache) < 0)
 		return vnet_fail(ctx, ENOMEM, "cannot allocate a link cache");
 	r = nlm_dump(ctx, AF_UNSPEC, RTEXT_FILTER_VF | RTEXT_FILTER_BRVLAN | RTEXT_FILTER_SKIP_STATS, link_cb, link_reset,
@@ -400,11 +444,17 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 
 void state_free(struct state *st)
 {
+	if (st->borrowed) {
+		memset(st, 0, sizeof(*st));
+		return;
+	}
 	for (int i = 0; i < st->n; i++) {
 		obj_free(&st->links[i].kobj);
 		obj_free(&st->links[i].pobj);
 	}
 	free(st->links);
+	free(st->first_port);
+	free(st->next_port);
 	if (st->cache)
 		nl_cache_free(st->cache);
 	memset(st, 0, sizeof(*st));

@@ -116,8 +116,6 @@ static int show_all(struct vnet_ctx *ctx, int argc, char *const *argv)
 {
 	static const struct kind *const order[] = { &kind_vf, &kind_bond, &kind_vlan, &kind_bridge,
 						    &kind_sea };
-	struct json_object *all = NULL;
-	FILE *out = ctx->out;
 	int config = 0, r = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -125,39 +123,34 @@ static int show_all(struct vnet_ctx *ctx, int argc, char *const *argv)
 			return vnet_usage(ctx, i, "show: unexpected \"%s\" (show [--config])", argv[i]);
 		config = 1;
 	}
-	if (ctx->flags & VNET_F_JSON)
-		all = json_object_new_object();
+	struct state st;
+
+	/* One reading of the host, lent to every kind in turn. */
+	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS);
+	if (r < 0)
+		return r;
+	ctx->shared = &st;
+	int json = !!(ctx->flags & VNET_F_JSON);
+
+	/* -j: one object keyed by kind, each kind's array written as it comes. */
+	if (json)
+		fputc('{', ctx->out);
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && r == 0; i++) {
 		const struct kind *k = order[i];
 		struct stmt s = { .kind = k, .verb = V_SHOW };
-		char *buf = NULL;
-		size_t len = 0;
 
 		if (!k->show)
 			continue;
-		if (all) {
-			ctx->out = open_memstream(&buf, &len);
-			if (!ctx->out) {
-				ctx->out = out;
-				r = vnet_fail(ctx, ENOMEM, "out of memory");
-				break;
-			}
-		} else if (!config) {
+		if (json)
+			fprintf(ctx->out, "%s\"%s\":", i ? "," : "", k->name);
+		else if (!config)
 			out_line(ctx, "%s== %s ==", i ? "\n" : "", k->name);
-		}
 		r = k->show(ctx, &s, NULL, config);
-		if (all) {
-			fclose(ctx->out);
-			ctx->out = out;
-			struct json_object *j = r == 0 ? json_tokener_parse(buf) : NULL;
-
-			json_object_object_add(all, k->name, j ? j : json_object_new_array());
-			free(buf);
-		}
 	}
-	if (all && r == 0)
-		out_json(ctx, all);
-	json_object_put(all);
+	if (json)
+		fputs("}\n", ctx->out);
+	ctx->shared = NULL;
+	state_free(&st);
 	return r;
 }
 

@@ -188,15 +188,13 @@ static void bond_decode(struct link *l, const struct nlattr *data, int slave)
 static void slaves_of(struct state *st, const struct link *bond, struct namelist *nl)
 {
 	namelist_free(nl);
-	for (int i = 0; i < st->n; i++) {
-		if (st->links[i].master != bond->ifindex)
-			continue;
+	for (const struct link *p = state_port(st, bond, NULL); p; p = state_port(st, bond, p)) {
 		void *nn = realloc(nl->names, (size_t)(nl->n + 1) * sizeof(*nl->names));
 
 		if (!nn)
 			abort();
 		nl->names = nn;
-		memcpy(nl->names[nl->n++], st->links[i].name, VNET_NAMSIZ);
+		memcpy(nl->names[nl->n++], p->name, VNET_NAMSIZ);
 	}
 }
 
@@ -612,12 +610,9 @@ static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link 
 			"\tActor Key: %u\n\tPartner Key: %u\n\tPartner Mac Address: %s\n",
 			b->ad.aggregator, b->ad.ports, b->ad.actor_key, b->ad.partner_key, mac);
 	}
-	for (int i = 0; i < st->n; i++) {
-		const struct link *l = &st->links[i];
+	for (const struct link *l = state_port(st, b, NULL); l; l = state_port(st, b, l)) {
 		char mac[32];
 
-		if (l->master != b->ifindex)
-			continue;
 		format_mac(l->pobj.v[S_PERM].mac, mac, sizeof(mac));
 		fprintf(ctx->out, "\nSlave Interface: %s\nState: %s\nMII Status: %s\n"
 			"Link Failure Count: %llu\nPermanent HW addr: %s\nSlave queue ID: %llu\n",
@@ -640,13 +635,10 @@ static struct json_object *show_json(struct state *st, const struct link *b)
 	json_object_object_add(j, "mii_status",
 			       json_object_new_string((b->flags & IFF_LOWER_UP) ? "up" : "down"));
 	json_object_object_add(j, "state", json_object_new_string(b->flags & IFF_UP ? "up" : "down"));
-	for (int i = 0; i < st->n; i++) {
-		const struct link *l = &st->links[i];
+	for (const struct link *l = state_port(st, b, NULL); l; l = state_port(st, b, l)) {
 		struct json_object *s;
 		char mac[32];
 
-		if (l->master != b->ifindex)
-			continue;
 		s = json_object_new_object();
 		format_mac(l->pobj.v[S_PERM].mac, mac, sizeof(mac));
 		json_object_object_add(s, "name", json_object_new_string(l->name));

@@ -134,15 +134,13 @@ static void bridge_current(struct state *st, const struct link *l, struct obj *o
 	obj_set_u(o, BR_UP, !!(l->flags & IFF_UP));
 	struct namelist *nl = &o->v[BR_PORTS].names;
 
-	for (int i = 0; i < st->n; i++) {
-		if (st->links[i].master != l->ifindex)
-			continue;
+	for (const struct link *p = state_port(st, l, NULL); p; p = state_port(st, l, p)) {
 		void *nn = realloc(nl->names, (size_t)(nl->n + 1) * sizeof(*nl->names));
 
 		if (!nn)
 			abort();
 		nl->names = nn;
-		memcpy(nl->names[nl->n++], st->links[i].name, VNET_NAMSIZ);
+		memcpy(nl->names[nl->n++], p->name, VNET_NAMSIZ);
 	}
 	o->mask |= 1U << BR_PORTS;
 }
@@ -624,9 +622,8 @@ static struct json_object *bridge_json(struct state *st, const struct link *br)
 	json_object_object_add(j, "bridge_id", json_object_new_string(id));
 	json_add_fields(j, br_params, &cur);
 	json_object_object_add(j, "state", json_object_new_string(br->flags & IFF_UP ? "up" : "down"));
-	for (int i = 0; i < st->n; i++)
-		if (st->links[i].master == br->ifindex)
-			json_object_array_add(ports, port_json(st, &st->links[i]));
+	for (const struct link *p = state_port(st, br, NULL); p; p = state_port(st, br, p))
+		json_object_array_add(ports, port_json(st, p));
 	json_object_object_add(j, "ports", ports);
 	obj_free(&cur);
 	return j;
@@ -640,12 +637,9 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	bridge_current(st, br, &cur);
 	obj_format(br_params, &cur, cur.mask, txt, sizeof(txt));
 	out_line(ctx, "bridge add %s %s", br->name, txt);
-	for (int i = 0; i < st->n; i++) {
-		const struct link *pl = &st->links[i];
+	for (const struct link *pl = state_port(st, br, NULL); pl; pl = state_port(st, br, pl)) {
 		struct obj o;
 
-		if (pl->master != br->ifindex)
-			continue;
 		obj_init(&o);
 		obj_copy_fields(&o, &pl->pobj, ~0U);
 		if (pl->vl.have)
@@ -665,11 +659,8 @@ static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link 
 	bridge_id(br, id, sizeof(id));
 	fprintf(ctx->out, "%s\t\t%s\t%s\t\t", br->name, id,
 		obj_has(&br->kobj, BR_STP) && br->kobj.v[BR_STP].u ? "yes" : "no");
-	for (int k = 0; k < st->n; k++) {
-		if (st->links[k].master != br->ifindex)
-			continue;
-		fprintf(ctx->out, "%s%s\n", nports++ ? "\t\t\t\t\t\t\t" : "", st->links[k].name);
-	}
+	for (const struct link *p = state_port(st, br, NULL); p; p = state_port(st, br, p))
+		fprintf(ctx->out, "%s%s\n", nports++ ? "\t\t\t\t\t\t\t" : "", p->name);
 	if (!nports)
 		fputc('\n', ctx->out);
 }
