@@ -299,6 +299,9 @@ void state_simulate(struct state *st, const struct op *op);
 enum { ST_LINKS = 1, ST_BRVLANS = 2 };
 int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what);
 void state_free(struct state *st);
+/* An empty state, and one dumped message decoded into it (for tests and fuzzing). */
+int state_init(struct state *st);
+int state_decode_msg(struct state *st, const struct nlmsghdr *nlh, int family);
 struct link *state_by_name(struct state *st, const char *name);
 struct link *state_by_index(struct state *st, int ifindex);
 const char *state_name(struct state *st, int ifindex);

@@ -396,6 +396,21 @@ static int brvlan_reset(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+int state_init(struct state *st)
+{
+	memset(st, 0, sizeof(*st));
+	return rtnl_link_alloc_cache(NULL, AF_UNSPEC, &st->cache) < 0 ? -ENOMEM : 0;
+}
+
+int state_decode_msg(struct state *st, const struct nlmsghdr *nlh, int family)
+{
+	int r = family == AF_BRIDGE ? brvlan_cb(nlh, st) : link_cb(nlh, st);
+
+	if (family != AF_BRIDGE)
+		qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index);
+	return r == MNL_CB_ERROR ? -EINVAL : 0;
+}
+
 int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 {
 	int r;
