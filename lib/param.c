@@ -12,6 +12,7 @@
 #include <linux/if_link.h>
 
 #include "internal.h"
+#include "attr.h"
 
 void obj_init(struct obj *o)
 {
@@ -526,13 +527,13 @@ static uint64_t attr_uint(const struct param *p, const struct nlattr *a)
 {
 	switch (p->width) {
 	case 1:
-		return mnl_attr_get_u8(a);
+		return attr_u8(a);
 	case 2:
-		return mnl_attr_get_u16(a);
+		return attr_u16(a);
 	case W_BE16:
-		return ntohs(mnl_attr_get_u16(a));
+		return ntohs(attr_u16(a));
 	default:
-		return mnl_attr_get_u32(a);
+		return attr_u32(a);
 	}
 }
 
@@ -561,7 +562,7 @@ void obj_decode(const struct param *tab, enum pnest nest, const struct nlattr *d
 			case PT_IPS:
 				namelist_free(&v->names);
 				mnl_attr_for_each_nested(e, a) {
-					struct in_addr ia = { mnl_attr_get_u32(e) };
+					struct in_addr ia = { attr_u32(e) };
 					void *n = realloc(v->names.names,
 							  (size_t)(v->names.n + 1) * sizeof(*v->names.names));
 

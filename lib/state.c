@@ -18,6 +18,7 @@
 #include <netlink/route/link.h>
 
 #include "internal.h"
+#include "attr.h"
 
 static struct link *new_link(struct state *st)
 {
@@ -89,10 +90,10 @@ static void read_linkinfo(struct link *l, const struct nlattr *li)
 	mnl_attr_for_each_nested(a, li) {
 		switch (mnl_attr_get_type(a)) {
 		case IFLA_INFO_KIND:
-			snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(a));
+			attr_str(a, l->kind, sizeof(l->kind));
 			break;
 		case IFLA_INFO_SLAVE_KIND:
-			snprintf(l->slave_kind, sizeof(l->slave_kind), "%s", mnl_attr_get_str(a));
+			attr_str(a, l->slave_kind, sizeof(l->slave_kind));
 			break;
 		case IFLA_INFO_DATA:
 			data = a;
@@ -117,7 +118,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *a;
 	struct link *l;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK)
+	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
 		return MNL_CB_OK;
 	l = new_link(st);
 	if (!l || read_generic(st, nlh, l) < 0)
@@ -129,19 +130,19 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		case IFLA_PARENT_DEV_NAME:
 			l->parent_dev = 1;
-			snprintf(l->parent_name, sizeof(l->parent_name), "%s", mnl_attr_get_str(a));
+			attr_str(a, l->parent_name, sizeof(l->parent_name));
 			break;
 		case IFLA_PARENT_DEV_BUS_NAME:
-			snprintf(l->parent_bus, sizeof(l->parent_bus), "%s", mnl_attr_get_str(a));
+			attr_str(a, l->parent_bus, sizeof(l->parent_bus));
 			break;
 		case IFLA_NUM_VF:
-			l->num_vf = (int)mnl_attr_get_u32(a);
+			l->num_vf = (int)attr_u32(a);
 			break;
 		case IFLA_LINK:
-			l->link = (int)mnl_attr_get_u32(a);
+			l->link = (int)attr_u32(a);
 			break;
 		case IFLA_IFALIAS:
-			snprintf(l->alias, sizeof(l->alias), "%s", mnl_attr_get_str(a));
+			attr_str(a, l->alias, sizeof(l->alias));
 			break;
 		}
 	}
@@ -347,7 +348,7 @@ static int brvlan_cb(const struct nlmsghdr *nlh, void *data)
 	struct link *l;
 	unsigned int range_start = 0;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK)
+	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifm)))
 		return MNL_CB_OK;
 	l = state_by_index(st, ifm->ifi_index);
 	if (!l || l->ifindex == 0)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../internal.h" /* net/if.h before linux/if.h */
+#include "../attr.h"
 
 #include <json-c/json.h>
 #include <libmnl/libmnl.h>
@@ -163,16 +164,16 @@ static void bond_decode(struct link *l, const struct nlattr *data, int slave)
 		mnl_attr_for_each_nested(b, a) {
 			switch (mnl_attr_get_type(b)) {
 			case IFLA_BOND_AD_INFO_AGGREGATOR:
-				l->ad.aggregator = mnl_attr_get_u16(b);
+				l->ad.aggregator = attr_u16(b);
 				break;
 			case IFLA_BOND_AD_INFO_NUM_PORTS:
-				l->ad.ports = mnl_attr_get_u16(b);
+				l->ad.ports = attr_u16(b);
 				break;
 			case IFLA_BOND_AD_INFO_ACTOR_KEY:
-				l->ad.actor_key = mnl_attr_get_u16(b);
+				l->ad.actor_key = attr_u16(b);
 				break;
 			case IFLA_BOND_AD_INFO_PARTNER_KEY:
-				l->ad.partner_key = mnl_attr_get_u16(b);
+				l->ad.partner_key = attr_u16(b);
 				break;
 			case IFLA_BOND_AD_INFO_PARTNER_MAC:
 				if (mnl_attr_get_payload_len(b) == 6)

@@ -17,6 +17,7 @@
 #include <linux/if_link.h>
 
 #include "../internal.h"
+#include "../attr.h"
 
 enum {
 	BR_STP, BR_PRIO, BR_FWD, BR_HELLO, BR_MAXAGE, BR_AGEING, BR_VLANF, BR_VPROTO,
@@ -106,7 +107,7 @@ static void bridge_decode(struct link *l, const struct nlattr *data, int slave)
 		return;
 	mnl_attr_for_each_nested(a, data)
 		if (mnl_attr_get_type(a) == IFLA_BR_TOPOLOGY_CHANGE)
-			l->topology_change = mnl_attr_get_u8(a);
+			l->topology_change = attr_u8(a);
 }
 
 /* The bridge's current state as an obj: kernel options, link fields, ports. */

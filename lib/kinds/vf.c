@@ -8,6 +8,7 @@
  * than taken for the truth.
  */
 #include "../internal.h" /* net/if.h before linux/if.h */
+#include "../attr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -159,7 +160,7 @@ static int vftab_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
 		if (mnl_attr_get_type(a) == IFLA_NUM_VF)
-			t->num_vf = (int)mnl_attr_get_u32(a);
+			t->num_vf = (int)attr_u32(a);
 		if (mnl_attr_get_type(a) != IFLA_VFINFO_LIST)
 			continue;
 		mnl_attr_for_each_nested(i, a) {
