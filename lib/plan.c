@@ -305,6 +305,13 @@ static int op_run(struct vnet_ctx *ctx, const struct op *op)
 	if (op->type == OP_CREATE || op->type == OP_DELETE)
 		nlm_forget(ctx, op->name);
 	r = nlm_request(ctx, op_build(ctx, op, buf));
+	if (r == -EOPNOTSUPP && op->type == OP_CREATE && op->ifindex) {
+		/* Some kernels refuse a chosen index for a new link: any index then. */
+		struct op any = *op;
+
+		any.ifindex = 0;
+		r = nlm_request(ctx, op_build(ctx, &any, buf));
+	}
 	free(buf);
 	return r;
 }
@@ -357,12 +364,119 @@ static int may_change_links(void)
 	return !!(d[CAP_NET_ADMIN / 32].effective & (1U << (CAP_NET_ADMIN % 32)));
 }
 
+static int group_used_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
+		if (mnl_attr_get_type(a) == IFLA_GROUP && mnl_attr_get_payload_len(a) >= 4 &&
+		    mnl_attr_get_u32(a) == *(uint32_t *)data)
+			*(uint32_t *)data = 0; /* taken */
+	return MNL_CB_OK;
+}
+
+/* A group no link in the namespace is in: for deleting several links at once. */
+static uint32_t free_group(struct vnet_ctx *ctx)
+{
+	for (uint32_t g = 0x76000000u | ((uint32_t)getpid() & 0xffff); g < 0x77000000u; g += 0x10000) {
+		uint32_t probe = g;
+
+		if (nlm_dump(ctx, AF_UNSPEC, RTEXT_FILTER_SKIP_STATS, group_used_cb, NULL, &probe) < 0)
+			return 0;
+		if (probe)
+			return g;
+	}
+	return 0;
+}
+
+/*
+ * Deletes ops[i..i+n) at once: each link is put in a group of its own (a
+ * cheap change), then one RTM_DELLINK for the group (what ip link del group
+ * sends) unregisters them together, paying the RCU grace period once
+ * instead of once per link. In chunks, as the request holds the rtnl lock
+ * throughout. Only links the plan deletes are ever in the group (vnetctl
+ * holds the namespace's lock). Returns 0 when done, 1 when the caller
+ * should go one by one instead.
+ */
+#define GROUP_CHUNK 256
+static int delete_together(struct vnet_ctx *ctx, struct plan *p, int i, int n)
+{
+	uint32_t g = free_group(ctx);
+	char *buf;
+
+	if (!g || !(buf = malloc(NLM_REQ_SIZE)))
+		return 1;
+	for (int c = i; c < i + n; c += GROUP_CHUNK) {
+		int end = c + GROUP_CHUNK < i + n ? c + GROUP_CHUNK : i + n, k, r = 0;
+		struct nlmsghdr *nlh;
+
+		for (k = c; k < end && r == 0; k++) {
+			nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
+			mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+			mnl_attr_put_strz(nlh, IFLA_IFNAME, p->ops[k].name);
+			mnl_attr_put_u32(nlh, IFLA_GROUP, g);
+			r = nlm_request(ctx, nlh);
+		}
+		if (r == 0) {
+			nlh = nlm_msg_start(buf, RTM_DELLINK, 0);
+			mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+			mnl_attr_put_u32(nlh, IFLA_GROUP, g);
+			r = nlm_request(ctx, nlh);
+		}
+		if (r < 0) {
+			/* Back to their groups; the caller deletes them one by one. */
+			for (int u = c; u < k; u++) {
+				nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
+				mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+				mnl_attr_put_strz(nlh, IFLA_IFNAME, p->ops[u].name);
+				mnl_attr_put_u32(nlh, IFLA_GROUP,
+						 p->ops[u].nundo ? p->ops[u].undo[0].group : 0);
+				nlm_request(ctx, nlh);
+			}
+			free(buf);
+			return c == i ? 1 : -c; /* -c: the ops before c are done */
+		}
+		for (k = c; k < end; k++) {
+			p->ops[k].done = 1;
+			nlm_forget(ctx, p->ops[k].name);
+		}
+	}
+	free(buf);
+	return 0;
+}
+
+/* A run of deletions of links with nothing stacked on them, from i. */
+static int deletion_run(const struct plan *p, int i)
+{
+	int n = 0;
+
+	while (i + n < p->n && p->ops[i + n].type == OP_DELETE && p->ops[i + n].nundo == 1 &&
+	       p->ops[i + n].undo[0].type == OP_CREATE)
+		n++;
+	return n;
+}
+
 int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 {
 	if (p->n && !may_change_links())
 		return vnet_fail(ctx, EPERM, "%s: changing links needs CAP_NET_ADMIN (run as root)",
 				 p->ops[0].text ? p->ops[0].text : p->ops[0].name);
 	for (int i = 0; i < p->n; i++) {
+		int run = deletion_run(p, i);
+
+		if (run >= 8) {
+			int d = delete_together(ctx, p, i, run);
+
+			if (d == 0) {
+				i += run - 1;
+				continue;
+			}
+			if (d < 0)
+				i = -d; /* the chunks before went; the rest one by one */
+		}
 		int r = op_run(ctx, &p->ops[i]);
 
 		if (r < 0) {
