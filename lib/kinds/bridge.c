@@ -379,6 +379,20 @@ static const struct link *find_bridge(struct vnet_ctx *ctx, struct state *st, co
 	return l;
 }
 
+/*
+ * The fields of a create request: a new bridge filters no VLANs and uses
+ * 802.1Q, and saying so again fails (EOPNOTSUPP) on a kernel built without
+ * VLAN filtering, even one that reports vlan_filtering 0.
+ */
+static uint32_t creation_mask(const struct obj *o, uint32_t m)
+{
+	if (obj_has(o, BR_VLANF) && !o->v[BR_VLANF].u)
+		m &= ~(1U << BR_VLANF);
+	if (obj_has(o, BR_VPROTO) && o->v[BR_VPROTO].u == ETH_P_8021Q)
+		m &= ~(1U << BR_VPROTO);
+	return m;
+}
+
 static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 		       const struct obj *want, int create, struct plan *plan)
 {
@@ -402,14 +416,7 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 	if (!br) {
 		uint32_t m = want->mask & ~(1U << BR_PORTS);
 
-		/*
-		 * A new bridge filters no VLANs and uses 802.1Q: saying so again
-		 * would fail on a kernel built without VLAN filtering.
-		 */
-		if (obj_has(want, BR_VLANF) && !want->v[BR_VLANF].u)
-			m &= ~(1U << BR_VLANF);
-		if (obj_has(want, BR_VPROTO) && want->v[BR_VPROTO].u == ETH_P_8021Q)
-			m &= ~(1U << BR_VPROTO);
+		m = creation_mask(want, m);
 		/*
 		 * An MTU given at creation is not marked as the admin's own
 		 * (BROPT_MTU_SET_BY_USER), and the first port would reset it:
@@ -491,6 +498,8 @@ static int plan_bridge_del(struct vnet_ctx *ctx, struct state *st, const char *n
 	/* Only what the kernel reported: it may lack VLAN filtering altogether. */
 	uint32_t m = (cur.mask & ~(1U << BR_PORTS) & ~(1U << BR_VLANF) & ~(1U << BR_VPROTO)) |
 		     (br->kobj.mask & ((1U << BR_VLANF) | (1U << BR_VPROTO)));
+
+	m = creation_mask(&cur, m);
 
 	obj_copy_fields(&u->obj, &cur, m);
 	u->fields = m;
