@@ -104,6 +104,8 @@ static void refs_of(struct item *it)
 		for (int i = 0; i < v->names.n; i++)
 			names_add(p->type == PT_NAMES ? &it->takes : &it->uses, v->names.names[i]);
 	}
+	if (k->refs)
+		k->refs(s, &it->want, &it->decl, &it->uses, &it->takes);
 	for (int i = 0; i < it->takes.n; i++)
 		names_add(&it->uses, it->takes.names[i]);
 }

@@ -454,6 +454,13 @@ struct kind {
 	int (*plan)(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 		    const struct obj *want, struct plan *plan);
 	int (*show)(struct vnet_ctx *ctx, const struct stmt *s, const char *name, int config);
+	/*
+	 * For files: the names a statement creates or owns beyond its NAME,
+	 * refers to, and takes as ports, when its keywords are its own (a SEA's
+	 * bond and veths). Adds to the lists; NULL: the generic reading.
+	 */
+	void (*refs)(const struct stmt *s, const struct obj *want, struct namelist *decl,
+		     struct namelist *uses, struct namelist *takes);
 	/* Builds an OP_KIND request. */
 	struct nlmsghdr *(*build)(struct vnet_ctx *ctx, const struct op *op, char *buf);
 };
