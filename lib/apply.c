@@ -51,18 +51,7 @@ static void diag(struct vnet_ctx *ctx, const struct stmtfile *f, const struct st
 	fputs("^\n", out);
 }
 
-static void names_add(struct namelist *l, const char *name)
-{
-	void *n;
-
-	if (!name || !name[0] || namelist_has(l, name))
-		return;
-	n = realloc(l->names, (size_t)(l->n + 1) * sizeof(*l->names));
-	if (!n)
-		abort();
-	l->names = n;
-	snprintf(l->names[l->n++], VNET_NAMSIZ, "%s", name);
-}
+#define names_add namelist_add
 
 static int rank_of(const struct stmt *s)
 {

@@ -82,6 +82,8 @@ struct namelist {
 };
 void namelist_free(struct namelist *l);
 int namelist_has(const struct namelist *l, const char *name);
+/* Adds name unless it is there already (or empty). */
+void namelist_add(struct namelist *l, const char *name);
 
 /* Value parsers: 0 on success, else -EINVAL and a reason in *why. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **why);

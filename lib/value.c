@@ -275,6 +275,19 @@ void namelist_free(struct namelist *l)
 	l->n = 0;
 }
 
+void namelist_add(struct namelist *l, const char *name)
+{
+	void *n;
+
+	if (!name || !name[0] || namelist_has(l, name))
+		return;
+	n = realloc(l->names, (size_t)(l->n + 1) * sizeof(*l->names));
+	if (!n)
+		abort();
+	l->names = n;
+	snprintf(l->names[l->n++], VNET_NAMSIZ, "%s", name);
+}
+
 int namelist_has(const struct namelist *l, const char *name)
 {
 	for (int i = 0; i < l->n; i++)
