@@ -218,6 +218,12 @@ void nlm_close(struct vnet_ctx *ctx);
 /* A request buffer big enough for any single change request. */
 #define NLM_REQ_SIZE 16384
 struct nlmsghdr *nlm_msg_start(char *buf, uint16_t type, uint16_t flags);
+/*
+ * Sends n requests in one datagram and reads their acks: err[i] is 0 or a
+ * negative errno for each (the first failure's extack goes to ctx->err).
+ * Returns 0, or a negative errno when the batch itself failed.
+ */
+int nlm_batch(struct vnet_ctx *ctx, struct nlmsghdr **msgs, int n, int *err);
 /* Sends one request and waits for its ack; fills ctx->err on failure. */
 int nlm_request(struct vnet_ctx *ctx, struct nlmsghdr *nlh);
 /* The index of a link by name, asked of the kernel; -ENODEV if absent. */

@@ -198,6 +198,69 @@ static int nlm_talk(struct vnet_ctx *ctx, struct nlmsghdr *nlh, nlm_dump_cb cb, 
 	return r;
 }
 
+int nlm_batch(struct vnet_ctx *ctx, struct nlmsghdr **msgs, int n, int *err)
+{
+	size_t total = 0, o = 0;
+	char *out, *buf;
+	unsigned int first;
+	int r, left = n, failed = 0;
+
+	r = nlm_open(ctx);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < n; i++)
+		total += MNL_ALIGN(msgs[i]->nlmsg_len);
+	out = malloc(total);
+	buf = malloc(NL_RECV_SIZE);
+	if (!out || !buf) {
+		free(out);
+		free(buf);
+		return -ENOMEM;
+	}
+	first = ctx->seq + 1;
+	for (int i = 0; i < n; i++) {
+		msgs[i]->nlmsg_flags |= NLM_F_ACK;
+		msgs[i]->nlmsg_seq = ++ctx->seq;
+		memcpy(out + o, msgs[i], msgs[i]->nlmsg_len);
+		o += MNL_ALIGN(msgs[i]->nlmsg_len);
+		err[i] = 1; /* no answer yet */
+	}
+	/* One datagram: the kernel runs the requests in order and acks each. */
+	if (mnl_socket_sendto(ctx->nl, out, total) < 0) {
+		r = -errno;
+		goto out;
+	}
+	ctx->nreq += (unsigned long)n;
+	while (left > 0) {
+		int got = recv_some(ctx, buf, NL_RECV_SIZE);
+
+		if (got < 0) {
+			r = got; /* ENOBUFS: acks were lost; the caller must not guess */
+			goto out;
+		}
+		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+
+		for (; mnl_nlmsg_ok(h, got); h = mnl_nlmsg_next(h, &got)) {
+			unsigned int k = h->nlmsg_seq - first;
+
+			if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_pid != ctx->portid ||
+			    k >= (unsigned int)n || err[k] != 1)
+				continue;
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
+
+			err[k] = e->error;
+			if (e->error < 0 && !failed++)
+				read_extack(ctx, h);
+			left--;
+		}
+	}
+	r = 0;
+out:
+	free(out);
+	free(buf);
+	return r;
+}
+
 int nlm_request(struct vnet_ctx *ctx, struct nlmsghdr *nlh)
 {
 	return nlm_talk(ctx, nlh, NULL, NULL);

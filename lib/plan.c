@@ -459,6 +459,82 @@ static int deletion_run(const struct plan *p, int i)
 	return n;
 }
 
+/* The names an op needs turned into indexes when it is built. */
+static void op_refs(const struct op *op, const char **a, const char **b)
+{
+	*a = *b = NULL;
+	if ((op->type == OP_CREATE || op->type == OP_MASTER) && op->master[0])
+		*a = op->master;
+	if (op->type == OP_PORT || op->type == OP_VLAN_ADD || op->type == OP_VLAN_DEL)
+		*b = op->name;
+}
+
+#define BATCH_MAX 256
+
+/*
+ * The ops from i that can go to the kernel in one datagram: netlink ops
+ * whose requests name no link made or deleted earlier in the same batch
+ * (its index is not known until then). Returns how many.
+ */
+static int batch_len(const struct plan *p, int i)
+{
+	const char *touched[BATCH_MAX];
+	int nt = 0, n = 0;
+
+	while (i + n < p->n && n < BATCH_MAX) {
+		const struct op *op = &p->ops[i + n];
+		const char *a, *b;
+
+		if (op->type == OP_SYSFS || (op->type == OP_CREATE && op->ifindex))
+			break;
+		op_refs(op, &a, &b);
+		for (int t = 0; t < nt; t++)
+			if ((a && !strcmp(a, touched[t])) || (b && !strcmp(b, touched[t])))
+				return n;
+		/* A kind's own step may make its link (the SEA's veth pairs). */
+		if (op->type == OP_CREATE || op->type == OP_DELETE || op->type == OP_KIND)
+			touched[nt++] = op->name;
+		n++;
+	}
+	return n;
+}
+
+/* Runs ops[i..i+n) as one batch. Returns the first failing op's index, or -1. */
+static int run_batch(struct vnet_ctx *ctx, struct plan *p, int i, int n, int *rc)
+{
+	struct nlmsghdr *msgs[BATCH_MAX];
+	char *bufs = malloc((size_t)n * NLM_REQ_SIZE);
+	int err[BATCH_MAX], failed = -1;
+
+	*rc = 0;
+	if (!bufs) {
+		*rc = -ENOMEM;
+		return i;
+	}
+	for (int k = 0; k < n; k++) {
+		const struct op *op = &p->ops[i + k];
+
+		msgs[k] = op_build(ctx, op, bufs + (size_t)k * NLM_REQ_SIZE);
+		if (op->type == OP_CREATE || op->type == OP_DELETE)
+			nlm_forget(ctx, op->name);
+	}
+	*rc = nlm_batch(ctx, msgs, n, err);
+	if (*rc < 0) {
+		free(bufs);
+		return i; /* unknown which ran: the caller undoes none of them */
+	}
+	for (int k = 0; k < n; k++) {
+		if (err[k] == 0)
+			p->ops[i + k].done = 1;
+		else if (failed < 0) {
+			failed = i + k;
+			*rc = err[k];
+		}
+	}
+	free(bufs);
+	return failed;
+}
+
 int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 {
 	if (p->n && !may_change_links())
@@ -477,8 +553,20 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 			if (d < 0)
 				i = -d; /* the chunks before went; the rest one by one */
 		}
-		int r = op_run(ctx, &p->ops[i]);
+		int r = 0, nb = batch_len(p, i), last = i;
 
+		if (nb >= 2) {
+			/* Many requests, one send: the kernel's work, not round trips. */
+			int f = run_batch(ctx, p, i, nb, &r);
+
+			last = i + nb - 1;
+			if (f >= 0)
+				i = f;
+			else
+				i = last;
+		} else {
+			r = op_run(ctx, &p->ops[i]);
+		}
 		if (r < 0) {
 			char ext[300] = "";
 
@@ -497,7 +585,8 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 			/* One mention of the errno is enough. */
 			snprintf(ctx->err.ext_msg, sizeof(ctx->err.ext_msg), "%s", kmsg);
 			ctx->err.ext_off = off;
-			undo_steps(ctx, p, i);
+			/* Later ops of the batch ran too: undo whatever succeeded. */
+			undo_steps(ctx, p, last + 1);
 			return r;
 		}
 		p->ops[i].done = 1;
