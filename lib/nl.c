@@ -340,13 +340,35 @@ struct dump_run {
 	int intr;
 };
 
-static int dump_msg(const struct nlmsghdr *nlh, void *data)
+/*
+ * One read's worth of a dump: 1 to go on, 0 at its end, or -errno. Unlike
+ * mnl_cb_run, a message flagged NLM_F_DUMP_INTR (the links changed while the
+ * kernel walked them) does not stop the reading: the dump is read to its
+ * end, so the socket stays in step, and then done again.
+ */
+static int dump_part(const char *buf, int len, unsigned int seq, unsigned int portid,
+		     struct dump_run *d)
 {
-	struct dump_run *d = data;
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		d->intr = 1;
-	return d->cb(nlh, d->data);
+	for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+		if (h->nlmsg_seq != seq || h->nlmsg_pid != portid)
+			continue; /* not ours */
+		if (h->nlmsg_flags & NLM_F_DUMP_INTR)
+			d->intr = 1;
+		if (h->nlmsg_type == NLMSG_DONE)
+			return 0;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
+
+			return e->error < 0 ? e->error : 0;
+		}
+		if (h->nlmsg_type < NLMSG_MIN_TYPE)
+			continue;
+		if (!d->intr && d->cb(h, d->data) == MNL_CB_ERROR)
+			return -EINVAL;
+	}
+	return 1;
 }
 
 int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_cb cb,
@@ -386,9 +408,7 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 				r = n;
 				break;
 			}
-			r = mnl_cb_run(buf, n, nlh->nlmsg_seq, ctx->portid, dump_msg, &d);
-			if (r < 0)
-				r = -errno;
+			r = dump_part(buf, n, nlh->nlmsg_seq, ctx->portid, &d);
 		} while (r > 0);
 		/* Links changed while the kernel walked them: read again. */
 		if (r == 0 && d.intr && reset) {
@@ -397,6 +417,9 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 		}
 		break;
 	}
+	/* Still interrupted after five readings: say so rather than use a part. */
+	if (r == 0 && d.intr && reset)
+		r = -EAGAIN;
 	free(buf);
 	return r;
 }
