@@ -408,7 +408,8 @@ int state_decode_msg(struct state *st, const struct nlmsghdr *nlh, int family)
 	int r = family == AF_BRIDGE ? brvlan_cb(nlh, st) : link_cb(nlh, st);
 
 	if (family != AF_BRIDGE)
-		qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index);
+		if (st->n)
+			qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index);
 	return r == MNL_CB_ERROR ? -EINVAL : 0;
 }
 
@@ -430,7 +431,8 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 		    st);
 	if (r < 0)
 		return ctx->err.msg[0] ? r : vnet_fail(ctx, -r, "cannot read the links");
-	qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index);
+	if (st->n)
+		qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index);
 	/* Links named by index (a bond's primary, say) get their names now. */
 	for (int i = 0; i < st->n; i++) {
 		const struct kind *k = kind_by_link_kind(st->links[i].kind);
