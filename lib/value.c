@@ -243,7 +243,7 @@ static int utf8_ok(const unsigned char *s)
 }
 
 /*
- * An interface name: 1-15 bytes, no '/', ':' or white space, not "." or "..".
+ * An interface name: 1-15 bytes, no '/', ':', '%' or white space, not "." or "..".
  * The kernel's dev_valid_name() rules, checked here so that no bad name
  * reaches a request or a /sys path.
  */
@@ -260,6 +260,9 @@ int parse_ifname(const char *s, const char **why)
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '/' || *p == ':')
 			return bad(why, "an interface name cannot contain '/' or ':'");
+		/* The kernel takes "br%d" as a template and picks a name itself. */
+		if (*p == '%')
+			return bad(why, "an interface name cannot contain '%' (the kernel reads it as a template)");
 		if (*p <= ' ' || *p == 0x7f)
 			return bad(why, "an interface name cannot contain white space or control characters");
 	}

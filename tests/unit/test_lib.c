@@ -140,6 +140,7 @@ static void test_names(void)
 	CHECK(parse_ifname("a b", &why) < 0);
 	CHECK(parse_ifname("a\nb", &why) < 0);
 	CHECK(parse_ifname("a:b", &why) < 0);
+	CHECK(parse_ifname("br%d", &why) < 0 && strstr(why, "template"));
 	CHECK(parse_ifname("a\xff", &why) < 0);
 	CHECK(parse_ifname("caf\xc3\xa9", &why) == 0);
 	CHECK(parse_namelist("eth0,eth1", &l, &why) == 0 && l.n == 2 &&
