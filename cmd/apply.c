@@ -16,13 +16,20 @@
 
 #include "cmd.h"
 
+/* 1-86400, plain decimal digits only (strtol would take " 5" and "+5"). */
 static int parse_seconds(const char *s, long *out)
 {
-	char *end;
+	long v = 0;
 
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return errno || *end || end == s || *out < 1 || *out > 86400 || s[0] == '+' ? -1 : 0;
+	if (!*s || strlen(s) > 5)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	*out = v;
+	return v < 1 || v > 86400 ? -1 : 0;
 }
 
 /*

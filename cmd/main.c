@@ -29,13 +29,27 @@ static void usage(FILE *f)
 		   "2 usage or parse error (nothing changed).\n");
 }
 
+/* Writes s with control bytes escaped: a message is one line, and words from
+ * the command line or a file must not reach the terminal raw. */
+static void put_escaped(const char *s, FILE *f, int keep_newlines)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p < 0x20 && !(keep_newlines && *p == '\n') && *p != '\t') || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+}
+
 int report(struct vnet_ctx *ctx)
 {
 	const struct vnet_error *e = vnet_ctx_error(ctx);
 
 	if (e->details)
-		fputs(e->details, stderr);
-	fprintf(stderr, "vnetctl: %s\n", e->msg[0] ? e->msg : "failed");
+		put_escaped(e->details, stderr, 1);
+	fputs("vnetctl: ", stderr);
+	put_escaped(e->msg[0] ? e->msg : "failed", stderr, 0);
+	fputc('\n', stderr);
 	return e->exit_code ? e->exit_code : VNET_EXIT_FAIL;
 }
 
@@ -87,12 +101,17 @@ int main(int argc, char **argv)
 			vnet_ctx_free(ctx);
 			return VNET_EXIT_OK;
 		default:
-			if (optopt)
-				fprintf(stderr, "vnetctl: option -%c: %s\n", optopt,
-					optopt == 'n' ? "a namespace name is required" : "unknown option");
+			/*
+			 * Name the option as it was given: "--dry-run=1" for a long
+			 * one (getopt reports an inner letter), "-z" for a short one.
+			 */
+			if (!strncmp(argv[optind - 1], "--", 2))
+				fprintf(stderr, "vnetctl: option \"%s\": %s\n", argv[optind - 1],
+					optopt == 'n' ? "a namespace name is required"
+						      : "unknown, or takes no value");
 			else
-				fprintf(stderr, "vnetctl: option \"%s\": unknown or missing its value\n",
-					argv[optind - 1]);
+				fprintf(stderr, "vnetctl: option \"-%c\": %s\n", optopt,
+					optopt == 'n' ? "a namespace name is required" : "unknown option");
 			vnet_ctx_free(ctx);
 			return VNET_EXIT_USAGE;
 		}

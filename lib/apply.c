@@ -401,6 +401,39 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		it[i].ok = 1;
 		refs_of(&it[i]);
 	}
+	/* One statement per object: two would contradict each other, or repeat. */
+	if (!errors) {
+		struct namemap seen = { 16 };
+		char (*key)[80] = calloc((size_t)n + 1, sizeof(*key));
+
+		while (seen.cap < 4 * n + 16)
+			seen.cap *= 2;
+		seen.key = calloc((size_t)seen.cap, sizeof(*seen.key));
+		seen.val = calloc((size_t)seen.cap, sizeof(*seen.val));
+		if (!key || !seen.key || !seen.val)
+			abort();
+		for (int i = 0; i < n; i++) {
+			const struct stmt *sm = it[i].s;
+			int prev;
+
+			snprintf(key[i], sizeof(key[i]), "%s%s\t%s\t%s", sm->kind->name,
+				 sm->verb == V_COUNT ? " count" : "", sm->arg[0] ? sm->arg[0] : "",
+				 sm->arg[1] ? sm->arg[1] : "");
+			prev = map_get(&seen, key[i]);
+			if (prev < 0) {
+				map_put(&seen, key[i], i);
+				continue;
+			}
+			vnet_clear_error(ctx);
+			vnet_usage(ctx, 0, "%s: also on line %d: a file holds one statement per object",
+				   sm->what, it[prev].s->line ? it[prev].s->line[0] : 0);
+			diag(ctx, &f, sm, dout);
+			errors++;
+		}
+		free(key);
+		free(seen.key);
+		free(seen.val);
+	}
 	fclose(dout);
 	dout = NULL;
 	if (errors) {

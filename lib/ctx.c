@@ -40,7 +40,8 @@ int vnet_ctx_set_netns(struct vnet_ctx *ctx, const char *name)
 	/* ip(8) keeps namespaces as files under /run/netns: the name is a path part. */
 	if (!name[0] || strlen(name) >= sizeof(ctx->netns) || strchr(name, '/') ||
 	    !strcmp(name, ".") || !strcmp(name, ".."))
-		return vnet_usage(ctx, -1, "netns \"%s\": not a valid namespace name", name);
+		return vnet_usage(ctx, -1, "netns \"%.64s%s\": not a valid namespace name", name,
+				  strlen(name) > 64 ? "..." : "");
 	/* Opened with the first socket, after every word has been checked. */
 	nlm_close(ctx);
 	if (ctx->netns_fd >= 0)

@@ -33,6 +33,9 @@ void stmts_free(struct stmtfile *f)
 static int read_all(struct vnet_ctx *ctx, const char *path, char **out, size_t *len)
 {
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+
+	if (!strcmp(path, "-"))
+		path = "<stdin>";
 	size_t cap = 65536, n = 0;
 	char *buf;
 	struct stat sb;

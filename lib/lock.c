@@ -54,8 +54,9 @@ int vnet_lock(struct vnet_ctx *ctx, int wait)
 	if (r < 0) {
 		ctx->lock_depth--;
 		if (ctx->netns[0])
-			return vnet_fail(ctx, -r, "netns %s: cannot open /run/netns/%s", ctx->netns,
-					 ctx->netns);
+			return vnet_fail(ctx, -r, "netns %.64s%s: cannot open /run/netns/%.64s%s",
+					 ctx->netns, strlen(ctx->netns) > 64 ? "..." : "", ctx->netns,
+					 strlen(ctx->netns) > 64 ? "..." : "");
 		return vnet_fail(ctx, -r, "cannot identify the network namespace");
 	}
 	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)

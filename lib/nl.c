@@ -62,7 +62,9 @@ int nlm_open(struct vnet_ctx *ctx)
 		snprintf(path, sizeof(path), "/run/netns/%s", ctx->netns);
 		ctx->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (ctx->netns_fd < 0)
-			return vnet_fail(ctx, errno, "netns %s: cannot open %s", ctx->netns, path);
+			return vnet_fail(ctx, errno, "netns %.64s%s: cannot open /run/netns/%.64s%s",
+					 ctx->netns, strlen(ctx->netns) > 64 ? "..." : "", ctx->netns,
+					 strlen(ctx->netns) > 64 ? "..." : "");
 	}
 	if (ctx->netns_fd >= 0) {
 		/* A socket stays in the namespace it was created in. */

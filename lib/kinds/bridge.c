@@ -351,10 +351,10 @@ static int check_port(struct vnet_ctx *ctx, struct state *st, const char *bridge
 {
 	struct link *l = state_by_name(st, port);
 
-	if (!l)
-		return vnet_fail(ctx, ENODEV, "bridge %s: port %s: no such interface", bridge, port);
 	if (!strcmp(port, bridge))
 		return vnet_fail(ctx, ELOOP, "bridge %s: cannot be a port of itself", bridge);
+	if (!l)
+		return vnet_fail(ctx, ENODEV, "bridge %s: port %s: no such interface", bridge, port);
 	if (l->master && (!br || l->master != br->ifindex))
 		return vnet_fail(ctx, EBUSY,
 				 "bridge %s: port %s: already enslaved to %s; release it there first",

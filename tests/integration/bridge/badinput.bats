@@ -114,5 +114,5 @@ teardown() {
 	[[ "$stderr" == *'"--frobnicate"'* ]]
 	run --separate-stderr "$VNETCTL" -n
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"-n: a namespace name is required"* ]]
+	[[ "$stderr" == *'"-n": a namespace name is required'* ]]
 }
