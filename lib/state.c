@@ -164,7 +164,9 @@ static int link_reset(const struct nlmsghdr *nlh, void *data)
 
 static int cmp_index(const void *a, const void *b)
 {
-	return ((const struct link *)a)->ifindex - ((const struct link *)b)->ifindex;
+	int x = ((const struct link *)a)->ifindex, y = ((const struct link *)b)->ifindex;
+
+	return (x > y) - (x < y); /* no subtraction: indexes span the whole int */
 }
 
 struct link *state_by_index(struct state *st, int ifindex)
