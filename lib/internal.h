@@ -301,6 +301,8 @@ struct link *state_port(struct state *st, const struct link *master, const struc
  * next statement of a file is planned against the host as it will be.
  */
 void state_simulate(struct state *st, const struct op *op);
+/* A new simulated link named name of kind (for simulate hooks). */
+struct link *state_sim_link(struct state *st, const char *name, const char *kind);
 /* The group vnetctl puts the links it creates in (its mark for --prune). */
 #define VNET_GROUP 30318
 
@@ -469,6 +471,8 @@ struct kind {
 	 */
 	void (*refs)(const struct stmt *s, const struct obj *want, struct namelist *decl,
 		     struct namelist *uses, struct namelist *takes);
+	/* What an OP_KIND step does to a simulated state (a file's later statements see it). */
+	void (*simulate)(struct state *st, const struct op *op);
 	/* Builds an OP_KIND request. */
 	struct nlmsghdr *(*build)(struct vnet_ctx *ctx, const struct op *op, char *buf);
 };
@@ -476,6 +480,8 @@ struct kind {
 extern const struct kind kind_bridge, kind_bridge_port;
 extern const struct kind kind_bond, kind_bond_slave, kind_bond_active, kind_vlan, kind_vf;
 extern const struct kind kind_sea;
+/* The link carries a SEA's mark (its bridge, bond or a veth it made): sea describes it. */
+int sea_marked(const struct link *l);
 /* " (and with it the VLANs v1,v2)" for a device whose VLANs the kernel deletes with it. */
 const char *vlan_uppers_text(struct state *st, const struct link *lower);
 /* Adds to op's undo the VLANs on lower, made again as they are now. */

@@ -485,8 +485,19 @@ static int batch_len(const struct plan *p, int i)
 		const struct op *op = &p->ops[i + n];
 		const char *a, *b;
 
-		if (op->type == OP_SYSFS || (op->type == OP_CREATE && op->ifindex))
+		/*
+		 * The kernel runs every request of a datagram, also after one
+		 * fails; so a batch holds only steps of one type on different
+		 * links, none of which depends on another having worked (each
+		 * one that ran is undone on its own). Deletions go together
+		 * through a group instead.
+		 */
+		if (op->type == OP_SYSFS || op->type == OP_DELETE || (op->type == OP_CREATE && op->ifindex) ||
+		    (n && op->type != p->ops[i].type))
 			break;
+		for (int k = i; k < i + n; k++)
+			if (!strcmp(p->ops[k].name, op->name))
+				return n;
 		op_refs(op, &a, &b);
 		for (int t = 0; t < nt; t++)
 			if ((a && !strcmp(a, touched[t])) || (b && !strcmp(b, touched[t])))

@@ -330,8 +330,25 @@ void state_simulate(struct state *st, const struct op *op)
 		}
 		break;
 	case OP_KIND:
+		if (op->kind && op->kind->simulate)
+			op->kind->simulate(st, op);
 		break;
 	}
+}
+
+struct link *state_sim_link(struct state *st, const char *name, const char *kind)
+{
+	struct link *n = new_link(st);
+
+	if (!n)
+		abort();
+	st->dirty = 1;
+	n->ifindex = (1 << 30) + st->next_fake++;
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	snprintf(n->kind, sizeof(n->kind), "%s", kind);
+	n->mtu = 1500;
+	n->group = VNET_GROUP;
+	return n;
 }
 
 const char *state_name(struct state *st, int ifindex)
