@@ -86,6 +86,30 @@ fails() {
 	[ "$want" = "$got" ]
 }
 
+@test "the VIOS SEA example: applied, idempotent, round trip; prune keeps what it made" {
+	run vn apply "$EX/vios-sea.conf"
+	[ "$status" -eq 0 ]
+	[ "$(lj vadapt3 .master)" = sea0 ]
+	[ "$(lj eth1 .master)" = sea0 ]
+	run vn apply "$EX/vios-sea.conf"
+	[ "$output" = "$EX/vios-sea.conf: no change" ]
+	run vn apply --prune "$EX/vios-sea.conf"
+	[ "$output" = "$EX/vios-sea.conf: no change" ]
+	vn show --config > "$F"
+	[ "$(grep -c '^sea add sea0 ' "$F")" = 1 ]
+	! grep -q '^bridge add sea0' "$F"
+	vlans() { bridge -n "$NS" -j vlan show | jq -cS '[.[] | {ifname, vlans: [.vlans[] | {vlan, vlanEnd, flags: ((.flags // []) | sort)}]}] | sort_by(.ifname)'; }
+	want=$(vlans)
+	old=$NS
+	common_setup
+	for v in eth0 eth1 vif1.0 vif2.0; do veth "$v"; done
+	run vn apply "$F"
+	got=$(vlans)
+	ip netns del "$NS"
+	NS=$old
+	[ "$want" = "$got" ]
+}
+
 @test "the SR-IOV example: count before settings whatever the order; idempotent" {
 	netdevsim_pf
 	tac "$EX/sriov-host.conf" > "$F"
