@@ -261,6 +261,24 @@ static void sim_delete(struct state *st, struct link *l)
 	}
 }
 
+static void index_ports(struct state *st)
+{
+	st->first_port = malloc((size_t)(st->n + 1) * sizeof(int));
+	st->next_port = malloc((size_t)(st->n + 1) * sizeof(int));
+	if (!st->first_port || !st->next_port)
+		abort();
+	for (int i = 0; i < st->n; i++)
+		st->first_port[i] = st->next_port[i] = -1;
+	for (int i = st->n - 1; i >= 0; i--) {
+		struct link *m = state_by_index(st, st->links[i].master);
+
+		if (!m)
+			continue;
+		st->next_port[i] = st->first_port[m - st->links];
+		st->first_port[m - st->links] = i;
+	}
+}
+
 struct link *state_port(struct state *st, const struct link *master, const struct link *prev)
 {
 	int i;
@@ -272,22 +290,8 @@ struct link *state_port(struct state *st, const struct link *master, const struc
 				return &st->links[i];
 		return NULL;
 	}
-	if (!st->first_port) {
-		st->first_port = malloc((size_t)(st->n + 1) * sizeof(int));
-		st->next_port = malloc((size_t)(st->n + 1) * sizeof(int));
-		if (!st->first_port || !st->next_port)
-			abort();
-		for (i = 0; i < st->n; i++)
-			st->first_port[i] = st->next_port[i] = -1;
-		for (i = st->n - 1; i >= 0; i--) {
-			struct link *m = state_by_index(st, st->links[i].master);
-
-			if (!m)
-				continue;
-			st->next_port[i] = st->first_port[m - st->links];
-			st->first_port[m - st->links] = i;
-		}
-	}
+	if (!st->first_port)
+		index_ports(st);
 	i = prev ? st->next_port[prev - st->links] : st->first_port[master - st->links];
 	return i >= 0 ? &st->links[i] : NULL;
 }
@@ -477,6 +481,9 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 
 	/* A reading lent for a read-only pass over every kind. */
 	if (ctx->shared && (ctx->shared->what & what) == what) {
+		/* The index lives with the lender, which frees it. */
+		if (!ctx->shared->first_port && !ctx->shared->dirty)
+			index_ports(ctx->shared);
 		*st = *ctx->shared;
 		st->borrowed = 1;
 		return 0;
