@@ -196,6 +196,18 @@ static uint16_t vflags(const struct portvlan *pv, unsigned int v)
 			  (pv->pvid == v ? BRIDGE_VLAN_INFO_PVID : 0));
 }
 
+/* Puts each VLAN of s into u's request with the flags it has in pv (to restore them). */
+static void add_with_flags(struct op *u, const struct vlanset *s, const struct portvlan *pv)
+{
+	for (unsigned int v = 1; v < 4095; v++)
+		if (vlanset_has(s, v)) {
+			struct vlanset one = { 0 };
+
+			vlanset_add(&one, v);
+			vlan_entries_add(&u->vlans, &u->nvlans, &one, vflags(pv, v));
+		}
+}
+
 /*
  * Adds the VLAN steps that turn port's entries cur into want: one request
  * that removes, one that adds or re-flags (ranges grouped by flags).
@@ -227,15 +239,7 @@ void plan_port_vlans(struct plan *plan, const char *what, const char *port,
 		vlan_entries_add(&op->vlans, &op->nvlans, &del, 0);
 		vlanset_format(&del, set, sizeof(set));
 		op_textf(op, "%s: remove vlans %s", what, set);
-		struct op *u = op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port);
-
-		for (unsigned int v = 1; v < 4095; v++)
-			if (vlanset_has(&del, v)) {
-				struct vlanset one = { 0 };
-
-				vlanset_add(&one, v);
-				vlan_entries_add(&u->vlans, &u->nvlans, &one, vflags(cur, v));
-			}
+		add_with_flags(op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port), &del, cur);
 	}
 	if (any_add) {
 		struct op *op = plan_add(plan, OP_VLAN_ADD, &kind_bridge, port);
@@ -267,17 +271,8 @@ void plan_port_vlans(struct plan *plan, const char *what, const char *port,
 
 			vlan_entries_add(&u->vlans, &u->nvlans, &wasnt, 0);
 		}
-		if (!vlanset_empty(&was)) {
-			struct op *u = op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port);
-
-			for (unsigned int v = 1; v < 4095; v++)
-				if (vlanset_has(&was, v)) {
-					struct vlanset one = { 0 };
-
-					vlanset_add(&one, v);
-					vlan_entries_add(&u->vlans, &u->nvlans, &one, vflags(cur, v));
-				}
-		}
+		if (!vlanset_empty(&was))
+			add_with_flags(op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port), &was, cur);
 	}
 }
 
@@ -317,14 +312,8 @@ void undo_release(struct op *op, const char *bridge, const struct link *port)
 		vlanset_del(&gone, 4095);
 		u = op_add_undo(op, OP_VLAN_DEL, &kind_bridge, port->name);
 		vlan_entries_add(&u->vlans, &u->nvlans, &gone, 0);
-		u = op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port->name);
-		for (unsigned int v = 1; v < 4095; v++)
-			if (vlanset_has(&port->vl.member, v)) {
-				struct vlanset one = { 0 };
-
-				vlanset_add(&one, v);
-				vlan_entries_add(&u->vlans, &u->nvlans, &one, vflags(&port->vl, v));
-			}
+		add_with_flags(op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port->name), &port->vl.member,
+			       &port->vl);
 	}
 }
 
