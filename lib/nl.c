@@ -389,7 +389,14 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 	buf = malloc(NL_RECV_SIZE);
 	if (!buf)
 		return -ENOMEM;
-	for (tries = 0; tries < 5; tries++) {
+	/*
+	 * A dump that changes under the kernel's walk is read again; while
+	 * another process creates links fast, that can take a while: retry for
+	 * up to ten seconds, backing off a little each time.
+	 */
+	for (tries = 0; tries < 200; tries++) {
+		if (tries)
+			usleep((useconds_t)(tries < 20 ? tries : 20) * 2500);
 		memset(req, 0, sizeof(req));
 		nlh = mnl_nlmsg_put_header(req);
 		nlh->nlmsg_type = RTM_GETLINK;
@@ -419,7 +426,7 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 		}
 		break;
 	}
-	/* Still interrupted after five readings: say so rather than use a part. */
+	/* Still interrupted after all those readings: say so rather than use a part. */
 	if (r == 0 && d.intr && reset)
 		r = -EAGAIN;
 	free(buf);
