@@ -163,13 +163,19 @@ struct val {
 	struct qosmap *qos;
 };
 
-/* A desired or dumped object: which fields are known, and their values. */
+/*
+ * A desired or dumped object: which fields are known, and their values.
+ * A dumped link's objects are short (obj_new): v[] holds only the fields
+ * below nv, the first nv of MAX_FIELDS, which its kind's table numbers.
+ * v stays last so that a short object is a prefix of a whole one.
+ */
 struct obj {
 	uint32_t mask; /* bit i: v[i] known */
-	struct val v[MAX_FIELDS];
+	uint8_t nv;    /* v[0..nv-1] exist */
 	int16_t word[MAX_FIELDS]; /* statement word that set the field, -1 */
 	void *ext;	      /* a kind's own parsed data (a SEA's adapters) */
 	void (*ext_free)(void *ext);
+	struct val v[MAX_FIELDS];
 };
 
 static inline int obj_has(const struct obj *o, int f)
@@ -178,6 +184,13 @@ static inline int obj_has(const struct obj *o, int f)
 }
 void obj_init(struct obj *o);
 void obj_free(struct obj *o);
+/* A short object on the heap, with fields 0..nv-1 (free with obj_delete). */
+struct obj *obj_new(int nv);
+void obj_delete(struct obj *o);
+/* 1 + the highest field a table names: the nv of objects it fills. */
+int param_fields(const struct param *tab);
+/* An object with no field, for a link that has none of that sort. */
+extern const struct obj obj_empty;
 void obj_set_u(struct obj *o, int field, uint64_t u);
 int val_equal(const struct param *p, const struct val *a, const struct val *b);
 /* Formats a field the way the command line writes it. */
@@ -267,16 +280,40 @@ struct link {
 	int sim_vfs;	     /* simulated: an earlier statement sets the VF count */
 	int topology_change; /* a bridge in an STP topology change */
 	int link;	     /* IFLA_LINK: the lower device (a VLAN's) */
-	char alias[256];     /* IFLA_IFALIAS, "" for none (a SEA's mark) */
+	char *alias;	     /* IFLA_IFALIAS, never NULL: "" for none (a SEA's mark) */
 	struct {
 		int have;
 		uint16_t aggregator, ports, actor_key, partner_key;
 		uint8_t partner_mac[6];
 	} ad;		     /* a bond's active 802.3ad aggregator */
-	struct obj kobj;     /* kind-specific fields (bridge options) */
-	struct obj pobj;     /* port fields (bridge port options) */
-	struct portvlan vl;
+	/*
+	 * Kept apart and only when there is something, so that a link is small
+	 * (a show over 10,000 links): NULL for none. link_kobj(), link_pobj()
+	 * and link_vl() read them as empty; the _w forms make them to write.
+	 */
+	struct obj *kobj;    /* kind-specific fields (bridge options) */
+	struct obj *pobj;    /* port fields (bridge port options) */
+	struct portvlan *vl; /* a port's VLAN entries */
 };
+
+static inline const struct obj *link_kobj(const struct link *l)
+{
+	return l->kobj ? l->kobj : &obj_empty;
+}
+static inline const struct obj *link_pobj(const struct link *l)
+{
+	return l->pobj ? l->pobj : &obj_empty;
+}
+extern const struct portvlan portvlan_empty;
+static inline const struct portvlan *link_vl(const struct link *l)
+{
+	return l->vl ? l->vl : &portvlan_empty;
+}
+struct obj *link_kobj_w(struct link *l);
+struct obj *link_pobj_w(struct link *l);
+struct portvlan *link_vl_w(struct link *l);
+void link_pobj_clear(struct link *l);
+void link_set_alias(struct link *l, const char *alias);
 
 struct state {
 	struct nl_cache *cache; /* libnl link cache: the generic fields */

@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,16 +15,63 @@
 #include "internal.h"
 #include "attr.h"
 
-void obj_init(struct obj *o)
+const struct obj obj_empty;
+
+static void obj_init_n(struct obj *o, int nv)
 {
-	memset(o, 0, sizeof(*o));
+	memset(o, 0, offsetof(struct obj, v) + (size_t)nv * sizeof(o->v[0]));
+	o->nv = (uint8_t)nv;
 	for (int i = 0; i < MAX_FIELDS; i++)
 		o->word[i] = -1;
 }
 
+void obj_init(struct obj *o)
+{
+	obj_init_n(o, MAX_FIELDS);
+}
+
+struct obj *obj_new(int nv)
+{
+	struct obj *o;
+
+	if (nv < 0 || nv > MAX_FIELDS)
+		abort();
+	o = malloc(offsetof(struct obj, v) + (size_t)nv * sizeof(o->v[0]));
+	if (!o)
+		abort();
+	obj_init_n(o, nv);
+	return o;
+}
+
+void obj_delete(struct obj *o)
+{
+	if (o) {
+		obj_free(o);
+		free(o);
+	}
+}
+
+int param_fields(const struct param *tab)
+{
+	int n = 0;
+
+	for (; tab && tab->word; tab++)
+		if (tab->field >= n)
+			n = tab->field + 1;
+	return n;
+}
+
+/* A field beyond a short object's end is a programming error: stop. */
+static struct val *obj_slot(struct obj *o, int f)
+{
+	if (f < 0 || f >= o->nv)
+		abort();
+	return &o->v[f];
+}
+
 void obj_free(struct obj *o)
 {
-	for (int i = 0; i < MAX_FIELDS; i++) {
+	for (int i = 0; i < o->nv; i++) {
 		free(o->v[i].vlans);
 		namelist_free(&o->v[i].names);
 		if (o->v[i].qos)
@@ -32,12 +80,12 @@ void obj_free(struct obj *o)
 	}
 	if (o->ext && o->ext_free)
 		o->ext_free(o->ext);
-	obj_init(o);
+	obj_init_n(o, o->nv);
 }
 
 void obj_set_u(struct obj *o, int field, uint64_t u)
 {
-	o->v[field].u = u;
+	obj_slot(o, field)->u = u;
 	o->mask |= 1U << field;
 }
 
@@ -479,8 +527,9 @@ int obj_format_changes(const struct param *tab, const struct obj *want,
 /* Copies field f (deep) from src into dst. */
 void obj_copy_field(struct obj *dst, const struct obj *src, int f)
 {
-	struct val *d = &dst->v[f];
-	const struct val *s = &src->v[f];
+	static const struct val none;
+	struct val *d = obj_slot(dst, f);
+	const struct val *s = f >= 0 && f < src->nv ? &src->v[f] : &none;
 
 	free(d->vlans);
 	namelist_free(&d->names);
@@ -550,11 +599,12 @@ void obj_decode(const struct param *tab, enum pnest nest, const struct nlattr *d
 			const struct ifla_vlan_flags *fl = mnl_attr_get_payload(a);
 
 			for (const struct param *p = tab; p->word; p++)
-				if (p->nest == PN_VLANFLAG)
+				if (p->nest == PN_VLANFLAG && p->field < o->nv)
 					obj_set_u(o, p->field, !!(fl->flags & p->attr));
 		}
 		for (const struct param *p = tab; p->word; p++) {
-			if (p->nest != nest || p->attr != t || param_by_field(tab, p->field) != p)
+			if (p->nest != nest || p->attr != t || param_by_field(tab, p->field) != p ||
+			    p->field >= o->nv)
 				continue;
 			struct val *v = &o->v[p->field];
 

@@ -35,9 +35,56 @@ static struct link *new_link(struct state *st)
 	}
 	l = &st->links[st->n++];
 	memset(l, 0, sizeof(*l));
-	obj_init(&l->kobj);
-	obj_init(&l->pobj);
+	l->alias = (char *)"";
 	return l;
+}
+
+const struct portvlan portvlan_empty;
+
+struct obj *link_kobj_w(struct link *l)
+{
+	if (!l->kobj)
+		l->kobj = obj_new(MAX_FIELDS);
+	return l->kobj;
+}
+
+struct obj *link_pobj_w(struct link *l)
+{
+	if (!l->pobj)
+		l->pobj = obj_new(MAX_FIELDS);
+	return l->pobj;
+}
+
+void link_pobj_clear(struct link *l)
+{
+	obj_delete(l->pobj);
+	l->pobj = NULL;
+	free(l->vl);
+	l->vl = NULL;
+}
+
+struct portvlan *link_vl_w(struct link *l)
+{
+	if (!l->vl && !(l->vl = calloc(1, sizeof(*l->vl))))
+		abort();
+	return l->vl;
+}
+
+void link_set_alias(struct link *l, const char *alias)
+{
+	if (l->alias[0])
+		free(l->alias);
+	l->alias = (char *)"";
+	if (alias && alias[0] && !(l->alias = strdup(alias)))
+		abort();
+}
+
+static void link_free(struct link *l)
+{
+	obj_delete(l->kobj);
+	link_pobj_clear(l);
+	link_set_alias(l, NULL);
+	l->kobj = NULL;
 }
 
 /* The generic fields, through libnl's parser and getters. */
@@ -144,11 +191,18 @@ static void read_linkinfo(struct link *l, const struct nlattr *li)
 	}
 	const struct kind *k = kind_by_link_kind(l->kind);
 
-	if (k && k->decode && data)
+	/* Each object as long as its kind's table: a link stays small. */
+	if (k && k->decode && data) {
+		if (!l->kobj)
+			l->kobj = obj_new(param_fields(k->params));
 		k->decode(l, data, 0);
+	}
 	k = kind_by_link_kind(l->slave_kind);
-	if (k && k->decode && sdata)
+	if (k && k->decode && sdata) {
+		if (!l->pobj)
+			l->pobj = obj_new(param_fields(k->port_params));
 		k->decode(l, sdata, 1);
+	}
 }
 
 static int link_cb(const struct nlmsghdr *nlh, void *data)
@@ -180,9 +234,13 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		case IFLA_LINK:
 			l->link = (int)attr_u32(a);
 			break;
-		case IFLA_IFALIAS:
-			attr_str(a, l->alias, sizeof(l->alias));
+		case IFLA_IFALIAS: {
+			char alias[256];
+
+			attr_str(a, alias, sizeof(alias));
+			link_set_alias(l, alias);
 			break;
+		}
 		}
 	}
 	return MNL_CB_OK;
@@ -192,10 +250,8 @@ static int link_reset(const struct nlmsghdr *nlh, void *data)
 {
 	struct state *st = data;
 
-	for (int i = 0; i < st->n; i++) {
-		obj_free(&st->links[i].kobj);
-		obj_free(&st->links[i].pobj);
-	}
+	for (int i = 0; i < st->n; i++)
+		link_free(&st->links[i]);
 	st->n = 0;
 	nl_cache_clear(st->cache);
 	return MNL_CB_OK;
@@ -243,7 +299,7 @@ static void sim_link_fields(struct link *l, const struct op *op)
 		else if (p->nest == PN_LINK && p->attr == IFLA_LINK)
 			continue; /* a VLAN's lower device: set by the caller, by name */
 		else if (p->nest == PN_INFO || p->nest == PN_VLANFLAG || p->type == PT_IFREF)
-			obj_copy_field(&l->kobj, &op->obj, p->field);
+			obj_copy_field(link_kobj_w(l), &op->obj, p->field);
 	}
 }
 
@@ -340,30 +396,31 @@ void state_simulate(struct state *st, const struct op *op)
 			struct link *m = op->master[0] ? state_by_name(st, op->master) : NULL;
 
 			l->master = m ? m->ifindex : 0;
-			obj_free(&l->pobj);
-			memset(&l->vl, 0, sizeof(l->vl));
+			link_pobj_clear(l);
 		}
 		break;
 	case OP_PORT:
 		if (l)
-			obj_copy_fields(&l->pobj, &op->obj, op->fields);
+			obj_copy_fields(link_pobj_w(l), &op->obj, op->fields);
 		break;
 	case OP_VLAN_ADD:
 	case OP_VLAN_DEL:
 		for (int i = 0; l && i < op->nvlans; i++)
 			for (unsigned int v = op->vlans[i].vid; v <= op->vlans[i].vid_end; v++) {
-				vlanset_del(&l->vl.member, v);
-				vlanset_del(&l->vl.untagged, v);
-				if (l->vl.pvid == v)
-					l->vl.pvid = 0;
+				struct portvlan *pv = link_vl_w(l);
+
+				vlanset_del(&pv->member, v);
+				vlanset_del(&pv->untagged, v);
+				if (pv->pvid == v)
+					pv->pvid = 0;
 				if (op->type == OP_VLAN_DEL)
 					continue;
-				l->vl.have = 1;
-				vlanset_add(&l->vl.member, v);
+				pv->have = 1;
+				vlanset_add(&pv->member, v);
 				if (op->vlans[i].flags & BRIDGE_VLAN_INFO_UNTAGGED)
-					vlanset_add(&l->vl.untagged, v);
+					vlanset_add(&pv->untagged, v);
 				if (op->vlans[i].flags & BRIDGE_VLAN_INFO_PVID)
-					l->vl.pvid = v;
+					pv->pvid = v;
 			}
 		break;
 	case OP_SYSFS:
@@ -437,13 +494,15 @@ static int brvlan_cb(const struct nlmsghdr *nlh, void *data)
 			/* The bridge device's own entries come with the master flag set. */
 			if (l->kind[0] && !strcmp(l->kind, "bridge"))
 				continue;
-			l->vl.have = 1;
+			struct portvlan *pv = link_vl_w(l);
+
+			pv->have = 1;
 			for (unsigned int id = from; id <= to; id++) {
-				vlanset_add(&l->vl.member, id);
+				vlanset_add(&pv->member, id);
 				if (vi->flags & BRIDGE_VLAN_INFO_UNTAGGED)
-					vlanset_add(&l->vl.untagged, id);
+					vlanset_add(&pv->untagged, id);
 				if (vi->flags & BRIDGE_VLAN_INFO_PVID)
-					l->vl.pvid = id;
+					pv->pvid = id;
 			}
 		}
 	}
@@ -454,8 +513,10 @@ static int brvlan_reset(const struct nlmsghdr *nlh, void *data)
 {
 	struct state *st = data;
 
-	for (int i = 0; i < st->n; i++)
-		memset(&st->links[i].vl, 0, sizeof(st->links[i].vl));
+	for (int i = 0; i < st->n; i++) {
+		free(st->links[i].vl);
+		st->links[i].vl = NULL;
+	}
 	return MNL_CB_OK;
 }
 
@@ -501,9 +562,9 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 	/* Links named by index (a bond's primary, say) get their names now. */
 	for (int i = 0; i < st->n; i++) {
 		const struct kind *k = kind_by_link_kind(st->links[i].kind);
-		struct obj *o = &st->links[i].kobj;
+		struct obj *o = st->links[i].kobj;
 
-		for (const struct param *p = k ? k->params : NULL; p && p->word; p++) {
+		for (const struct param *p = k && o ? k->params : NULL; p && p->word; p++) {
 			struct val *v = &o->v[p->field];
 
 			if (p->type != PT_IFREF || !obj_has(o, p->field) || !v->u || v->names.n)
@@ -515,7 +576,17 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 			v->names.n = 1;
 		}
 	}
-	if (what & ST_BRVLANS) {
+	/*
+	 * VLAN entries matter on bridge ports only (a bridge's own are not
+	 * kept): with no port there is nothing to ask the kernel for.
+	 */
+	int ports = 0;
+
+	for (int i = 0; i < st->n && !ports; i++)
+		ports = !strcmp(st->links[i].slave_kind, "bridge");
+	if ((what & ST_BRVLANS) && !ports)
+		st->have_vlans = 1;
+	else if (what & ST_BRVLANS) {
 		r = nlm_dump(ctx, AF_BRIDGE, RTEXT_FILTER_BRVLAN_COMPRESSED, brvlan_cb,
 			    brvlan_reset, st);
 		if (r < 0)
@@ -531,10 +602,8 @@ void state_free(struct state *st)
 		memset(st, 0, sizeof(*st));
 		return;
 	}
-	for (int i = 0; i < st->n; i++) {
-		obj_free(&st->links[i].kobj);
-		obj_free(&st->links[i].pobj);
-	}
+	for (int i = 0; i < st->n; i++)
+		link_free(&st->links[i]);
 	free(st->links);
 	free(st->first_port);
 	free(st->next_port);

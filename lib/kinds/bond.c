@@ -153,11 +153,11 @@ static void bond_decode(struct link *l, const struct nlattr *data, int slave)
 	const struct nlattr *a, *b;
 
 	if (slave) {
-		obj_decode(slave_params, PN_PORT, data, &l->pobj);
+		obj_decode(slave_params, PN_PORT, data, l->pobj);
 		return;
 	}
-	obj_decode(bond_params, PN_INFO, data, &l->kobj);
-	obj_decode(active_param, PN_INFO, data, &l->kobj);
+	obj_decode(bond_params, PN_INFO, data, l->kobj);
+	obj_decode(active_param, PN_INFO, data, l->kobj);
 	mnl_attr_for_each_nested(a, data) {
 		if (mnl_attr_get_type(a) != IFLA_BOND_AD_INFO)
 			continue;
@@ -202,7 +202,7 @@ static void slaves_of(struct state *st, const struct link *bond, struct namelist
 static void bond_current(struct state *st, const struct link *l, struct obj *o)
 {
 	obj_init(o);
-	obj_copy_fields(o, &l->kobj, ~0U);
+	obj_copy_fields(o, link_kobj(l), ~0U);
 	/* The kernel leaves out a primary or an active slave that is not set. */
 	if (!obj_has(o, B_PRIMARY))
 		obj_set_u(o, B_PRIMARY, 0);
@@ -382,7 +382,7 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 					 a, name);
 	}
 	uint64_t mode = obj_has(want, B_MODE) ? want->v[B_MODE].u
-		      : b && obj_has(&b->kobj, B_MODE) ? b->kobj.v[B_MODE].u : 0;
+		      : b && obj_has(link_kobj(b), B_MODE) ? link_kobj(b)->v[B_MODE].u : 0;
 	uint32_t opts = want->mask & ~((1U << B_SLAVES) | (1U << B_ACTIVE));
 
 	if (!b) {
@@ -444,7 +444,7 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 	/* Last, once the slaves are in: the active slave, if it is another. */
 	if (obj_has(want, B_ACTIVE)) {
 		const char *a = want->v[B_ACTIVE].names.names[0];
-		const char *now = b && obj_has(&b->kobj, B_ACTIVE) ? state_name(st, (int)b->kobj.v[B_ACTIVE].u) : "";
+		const char *now = b && obj_has(link_kobj(b), B_ACTIVE) ? state_name(st, (int)link_kobj(b)->v[B_ACTIVE].u) : "";
 
 		if (strcmp(a, now) || !b) {
 			if ((r = check_modes(ctx, s->what, 1U << B_ACTIVE, mode, obj_has(want, B_MODE))) < 0)
@@ -458,7 +458,7 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 			if (now[0]) {
 				struct op *u = op_add_undo(op, OP_SET, &kind_bond_active, name);
 
-				obj_copy_field(&u->obj, &b->kobj, B_ACTIVE);
+				obj_copy_field(&u->obj, link_kobj(b), B_ACTIVE);
 				u->fields = 1U << B_ACTIVE;
 			}
 		}
@@ -576,7 +576,7 @@ static uint32_t config_mask(const struct obj *cur)
 
 static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link *b)
 {
-	const struct obj *o = &b->kobj;
+	const struct obj *o = link_kobj(b);
 	uint64_t mode = o->v[B_MODE].u;
 	char buf[256];
 
@@ -614,14 +614,14 @@ static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link 
 	for (const struct link *l = state_port(st, b, NULL); l; l = state_port(st, b, l)) {
 		char mac[32];
 
-		format_mac(l->pobj.v[S_PERM].mac, mac, sizeof(mac));
+		format_mac(link_pobj(l)->v[S_PERM].mac, mac, sizeof(mac));
 		fprintf(ctx->out, "\nSlave Interface: %s\nState: %s\nMII Status: %s\n"
 			"Link Failure Count: %llu\nPermanent HW addr: %s\nSlave queue ID: %llu\n",
-			l->name, l->pobj.v[S_STATE].u == BOND_STATE_ACTIVE ? "active" : "backup",
-			mii_word(l->pobj.v[S_MII].u), (unsigned long long)l->pobj.v[S_FAILURES].u, mac,
-			(unsigned long long)l->pobj.v[S_QUEUE].u);
+			l->name, link_pobj(l)->v[S_STATE].u == BOND_STATE_ACTIVE ? "active" : "backup",
+			mii_word(link_pobj(l)->v[S_MII].u), (unsigned long long)link_pobj(l)->v[S_FAILURES].u, mac,
+			(unsigned long long)link_pobj(l)->v[S_QUEUE].u);
 		if (mode == BOND_MODE_8023AD)
-			fprintf(ctx->out, "Aggregator ID: %llu\n", (unsigned long long)l->pobj.v[S_AGG].u);
+			fprintf(ctx->out, "Aggregator ID: %llu\n", (unsigned long long)link_pobj(l)->v[S_AGG].u);
 	}
 }
 
@@ -641,18 +641,18 @@ static struct json_object *show_json(struct state *st, const struct link *b)
 		char mac[32];
 
 		s = json_object_new_object();
-		format_mac(l->pobj.v[S_PERM].mac, mac, sizeof(mac));
+		format_mac(link_pobj(l)->v[S_PERM].mac, mac, sizeof(mac));
 		json_object_object_add(s, "name", json_object_new_string(l->name));
 		json_object_object_add(s, "state", json_object_new_string(
-			l->pobj.v[S_STATE].u == BOND_STATE_ACTIVE ? "active" : "backup"));
-		json_object_object_add(s, "mii_status", json_object_new_string(mii_word(l->pobj.v[S_MII].u)));
+			link_pobj(l)->v[S_STATE].u == BOND_STATE_ACTIVE ? "active" : "backup"));
+		json_object_object_add(s, "mii_status", json_object_new_string(mii_word(link_pobj(l)->v[S_MII].u)));
 		json_object_object_add(s, "link_failure_count",
-				       json_object_new_int64((int64_t)l->pobj.v[S_FAILURES].u));
+				       json_object_new_int64((int64_t)link_pobj(l)->v[S_FAILURES].u));
 		json_object_object_add(s, "permanent_address", json_object_new_string(mac));
-		json_object_object_add(s, "queue_id", json_object_new_int64((int64_t)l->pobj.v[S_QUEUE].u));
-		if (b->kobj.v[B_MODE].u == BOND_MODE_8023AD)
+		json_object_object_add(s, "queue_id", json_object_new_int64((int64_t)link_pobj(l)->v[S_QUEUE].u));
+		if (obj_has(link_kobj(b), B_MODE) && link_kobj(b)->v[B_MODE].u == BOND_MODE_8023AD)
 			json_object_object_add(s, "aggregator_id",
-					       json_object_new_int64((int64_t)l->pobj.v[S_AGG].u));
+					       json_object_new_int64((int64_t)link_pobj(l)->v[S_AGG].u));
 		json_object_array_add(sl, s);
 	}
 	json_object_object_add(j, "slaves", sl);

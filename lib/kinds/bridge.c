@@ -102,7 +102,7 @@ static void bridge_decode(struct link *l, const struct nlattr *data, int slave)
 	const struct nlattr *a;
 
 	obj_decode(slave ? port_params : br_params, slave ? PN_PORT : PN_INFO, data,
-		   slave ? &l->pobj : &l->kobj);
+		   slave ? l->pobj : l->kobj);
 	if (slave)
 		return;
 	mnl_attr_for_each_nested(a, data)
@@ -117,7 +117,7 @@ static void bridge_current(struct state *st, const struct link *l, struct obj *o
 	/* A kernel without VLAN filtering reports neither: it behaves as off. */
 	obj_set_u(o, BR_VLANF, 0);
 	obj_set_u(o, BR_VPROTO, ETH_P_8021Q);
-	obj_copy_fields(o, &l->kobj, ~0U);
+	obj_copy_fields(o, link_kobj(l), ~0U);
 	/*
 	 * During an STP topology change the kernel reports 2 x forward-delay as
 	 * the ageing time (br_topology_change_detection); the configured value
@@ -280,8 +280,8 @@ void plan_port_vlans(struct plan *plan, const char *what, const char *port,
 static void new_port_vlans(const struct link *br, struct portvlan *pv)
 {
 	memset(pv, 0, sizeof(*pv));
-	if (obj_has(&br->kobj, BR_DPVID) && br->kobj.v[BR_DPVID].u) {
-		unsigned int d = (unsigned int)br->kobj.v[BR_DPVID].u;
+	if (obj_has(link_kobj(br), BR_DPVID) && link_kobj(br)->v[BR_DPVID].u) {
+		unsigned int d = (unsigned int)link_kobj(br)->v[BR_DPVID].u;
 
 		pv->pvid = d;
 		vlanset_add(&pv->member, d);
@@ -296,9 +296,9 @@ void undo_release(struct op *op, const char *bridge, const struct link *port)
 
 	snprintf(u->master, sizeof(u->master), "%s", bridge);
 	u = op_add_undo(op, OP_PORT, &kind_bridge, port->name);
-	obj_copy_fields(&u->obj, &port->pobj, ~VLAN_FIELDS);
-	u->fields = port->pobj.mask & ~VLAN_FIELDS;
-	if (port->vl.have) {
+	obj_copy_fields(&u->obj, link_pobj(port), ~VLAN_FIELDS);
+	u->fields = link_pobj(port)->mask & ~VLAN_FIELDS;
+	if (link_vl(port)->have) {
 		/*
 		 * The kernel gave the port the bridge's default PVID again: drop
 		 * every VLAN the port did not have (a delete of a VLAN the port
@@ -307,13 +307,13 @@ void undo_release(struct op *op, const char *bridge, const struct link *port)
 		struct vlanset gone;
 
 		for (size_t i = 0; i < VLAN_N / 64; i++)
-			gone.bits[i] = ~port->vl.member.bits[i];
+			gone.bits[i] = ~link_vl(port)->member.bits[i];
 		vlanset_del(&gone, 0);
 		vlanset_del(&gone, 4095);
 		u = op_add_undo(op, OP_VLAN_DEL, &kind_bridge, port->name);
 		vlan_entries_add(&u->vlans, &u->nvlans, &gone, 0);
-		add_with_flags(op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port->name), &port->vl.member,
-			       &port->vl);
+		add_with_flags(op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port->name), &link_vl(port)->member,
+			       link_vl(port));
 	}
 }
 
@@ -486,7 +486,7 @@ static int plan_bridge_del(struct vnet_ctx *ctx, struct state *st, const char *n
 	bridge_current(st, br, &cur);
 	/* Only what the kernel reported: it may lack VLAN filtering altogether. */
 	uint32_t m = (cur.mask & ~(1U << BR_PORTS) & ~(1U << BR_VLANF) & ~(1U << BR_VPROTO)) |
-		     (br->kobj.mask & ((1U << BR_VLANF) | (1U << BR_VPROTO)));
+		     (link_kobj(br)->mask & ((1U << BR_VLANF) | (1U << BR_VPROTO)));
 
 	m = creation_mask(&cur, m);
 
@@ -526,7 +526,7 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 
 	obj_init(&cur);
 	if (enslaved)
-		obj_copy_fields(&cur, &pl->pobj, ~0U);
+		obj_copy_fields(&cur, link_pobj(pl), ~0U);
 	uint32_t m = obj_diff(port_params, want, &cur, PN_PORT);
 
 	if (m) {
@@ -552,7 +552,7 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 		return 0;
 	/* Each VLAN keyword replaces its part; the parts not given stay. */
 	if (enslaved)
-		curv = pl->vl;
+		curv = *link_vl(pl);
 	else
 		new_port_vlans(br, &curv);
 	struct vlan_parts vp;
@@ -586,7 +586,7 @@ static int plan_port_del(struct vnet_ctx *ctx, struct state *st, const char *bri
 
 static void bridge_id(const struct link *l, char *buf, size_t len)
 {
-	unsigned int prio = obj_has(&l->kobj, BR_PRIO) ? (unsigned int)l->kobj.v[BR_PRIO].u : 0;
+	unsigned int prio = obj_has(link_kobj(l), BR_PRIO) ? (unsigned int)link_kobj(l)->v[BR_PRIO].u : 0;
 
 	snprintf(buf, len, "%04x.%02x%02x%02x%02x%02x%02x", prio, l->addr[0], l->addr[1],
 		 l->addr[2], l->addr[3], l->addr[4], l->addr[5]);
@@ -598,9 +598,9 @@ static struct json_object *port_json(struct state *st, const struct link *pl)
 	struct obj o;
 
 	obj_init(&o);
-	obj_copy_fields(&o, &pl->pobj, ~0U);
-	if (pl->vl.have)
-		port_vlan_fields(&pl->vl, &o);
+	obj_copy_fields(&o, link_pobj(pl), ~0U);
+	if (link_vl(pl)->have)
+		port_vlan_fields(link_vl(pl), &o);
 	json_object_object_add(j, "name", json_object_new_string(pl->name));
 	json_add_fields(j, port_params, &o);
 	json_object_object_add(j, "state",
@@ -643,9 +643,9 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 		struct obj o;
 
 		obj_init(&o);
-		obj_copy_fields(&o, &pl->pobj, ~0U);
-		if (pl->vl.have)
-			port_vlan_fields(&pl->vl, &o);
+		obj_copy_fields(&o, link_pobj(pl), ~0U);
+		if (link_vl(pl)->have)
+			port_vlan_fields(link_vl(pl), &o);
 		obj_format(port_params, &o, o.mask, txt, sizeof(txt));
 		out_line(ctx, "bridge port set %s %s %s", br->name, pl->name, txt);
 		obj_free(&o);
@@ -660,7 +660,7 @@ static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link 
 
 	bridge_id(br, id, sizeof(id));
 	fprintf(ctx->out, "%s\t\t%s\t%s\t\t", br->name, id,
-		obj_has(&br->kobj, BR_STP) && br->kobj.v[BR_STP].u ? "yes" : "no");
+		obj_has(link_kobj(br), BR_STP) && link_kobj(br)->v[BR_STP].u ? "yes" : "no");
 	for (const struct link *p = state_port(st, br, NULL); p; p = state_port(st, br, p))
 		fprintf(ctx->out, "%s%s\n", nports++ ? "\t\t\t\t\t\t\t" : "", p->name);
 	if (!nports)

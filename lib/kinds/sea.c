@@ -415,7 +415,7 @@ static void sea_read(struct state *st, const char *name, struct sea_cur *c)
 				namelist_add(&c->backing, s->name);
 		if (c->br && c->bond->master == c->br->ifindex)
 			c->trunk = c->bond;
-		const char *prim = obj_name(&c->bond->kobj, fw(&kind_bond, "primary"));
+		const char *prim = obj_name(link_kobj(c->bond), fw(&kind_bond, "primary"));
 
 		c->ha = c->backing.n > 1 && !strcmp(prim, c->backing.names[1]) ? HA_STANDBY : HA_AUTO;
 	} else if (c->br && c->rec.backing.n) {
@@ -432,8 +432,8 @@ static void sea_read(struct state *st, const char *name, struct sea_cur *c)
 			continue;
 		struct adapter *a = adapters_add(&c->ad, p->name);
 
-		a->pvid = p->vl.pvid;
-		a->vlans = p->vl.member;
+		a->pvid = link_vl(p)->pvid;
+		a->vlans = link_vl(p)->member;
 		if (a->pvid)
 			vlanset_del(&a->vlans, a->pvid);
 	}
@@ -746,8 +746,8 @@ static void sp_delete_bond(struct sp *s)
 	u = op_add_undo(op, OP_CREATE, &kind_bond, b->name);
 	u->ifindex = b->ifindex;
 	u->group = b->group;
-	bond_obj(&u->obj, b->kobj.v[fw(&kind_bond, "mode")].u, b->kobj.v[fw(&kind_bond, "miimon")].u,
-		 obj_name(&b->kobj, fw(&kind_bond, "primary")), is_up(b), b->mtu);
+	bond_obj(&u->obj, link_kobj(b)->v[fw(&kind_bond, "mode")].u, link_kobj(b)->v[fw(&kind_bond, "miimon")].u,
+		 obj_name(link_kobj(b), fw(&kind_bond, "primary")), is_up(b), b->mtu);
 	u->fields = u->obj.mask;
 	undo_alias(op, b->name, b->alias);
 	for (const struct link *sl = state_port(s->st, b, NULL); sl; sl = state_port(s->st, b, sl)) {
@@ -788,8 +788,8 @@ static void bridge_cur_obj(const struct link *br, struct obj *o)
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		int f = fw(&kind_bridge, words[i]);
 
-		if (obj_has(&br->kobj, f))
-			obj_copy_field(o, &br->kobj, f);
+		if (obj_has(link_kobj(br), f))
+			obj_copy_field(o, link_kobj(br), f);
 	}
 	obj_set_u(o, fw(&kind_bridge, "up"), (uint64_t)is_up(br));
 }
@@ -1011,7 +1011,7 @@ static void sp_port_vlans(struct sp *s, const char *role, const char *dev,
 	char what[96];
 
 	snprintf(what, sizeof(what), "%s %s %s", s->what, role, dev);
-	plan_port_vlans(s->plan, what, dev, pr(s, dev)->fresh || !l ? &none : &l->vl, want);
+	plan_port_vlans(s->plan, what, dev, pr(s, dev)->fresh || !l ? &none : link_vl(l), want);
 }
 
 static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
@@ -1039,7 +1039,7 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 		r = vnet_fail(ctx, E2BIG, "%s: too many devices to record in the bridge's alias (at most %d bytes)",
 			      s->what, ALIAS_MAX);
 	if (r == 0 && c.bond) {
-		uint64_t mode = c.bond->kobj.v[fw(&kind_bond, "mode")].u;
+		uint64_t mode = link_kobj(c.bond)->v[fw(&kind_bond, "mode")].u;
 
 		if (w.ha != HA_DISABLED && mode != BOND_MODE_ACTIVEBACKUP)
 			r = vnet_fail(ctx, EINVAL, "%s: bond %s is no longer active-backup; delete the SEA and add it again",
@@ -1129,8 +1129,8 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 			obj_init(&o);
 			bond_obj(&o, BOND_MODE_ACTIVEBACKUP, 100, NULL, 1, w.mtu);
 			obj_init(&cur);
-			bond_obj(&cur, b->kobj.v[fw(&kind_bond, "mode")].u,
-				 b->kobj.v[fw(&kind_bond, "miimon")].u, NULL, is_up(b), b->mtu);
+			bond_obj(&cur, link_kobj(b)->v[fw(&kind_bond, "mode")].u,
+				 link_kobj(b)->v[fw(&kind_bond, "miimon")].u, NULL, is_up(b), b->mtu);
 			uint32_t m = obj_diff(kind_bond.params, &o, &cur, PN_INFO) |
 				     obj_diff(kind_bond.params, &o, &cur, PN_LINK) |
 				     obj_diff(kind_bond.params, &o, &cur, PN_FLAGS);
@@ -1161,7 +1161,7 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 			sp_up(&sp, d, 1, "");
 		}
 		if (c.bond) {
-			const char *now = obj_name(&c.bond->kobj, fw(&kind_bond, "primary"));
+			const char *now = obj_name(link_kobj(c.bond), fw(&kind_bond, "primary"));
 
 			if (strcmp(now, w.primary)) {
 				struct obj o, cur;
@@ -1304,7 +1304,7 @@ static void sea_simulate(struct state *st, const struct op *op)
 		struct link *l = state_by_name(st, op->name);
 
 		if (l)
-			snprintf(l->alias, sizeof(l->alias), "%s", op->obj.ext ? (const char *)op->obj.ext : "");
+			link_set_alias(l, op->obj.ext ? (const char *)op->obj.ext : "");
 		return;
 	}
 	char pname[VNET_NAMSIZ + 8];
@@ -1542,7 +1542,7 @@ static void sea_refs(const struct stmt *s, const struct obj *want, struct nameli
 static const char *active_backing(const struct sea_cur *c)
 {
 	if (c->bond)
-		return obj_name(&c->bond->kobj, fw(&kind_bond, "active-slave"));
+		return obj_name(link_kobj(c->bond), fw(&kind_bond, "active-slave"));
 	if (c->trunk && (c->trunk->flags & IFF_UP) && (c->trunk->flags & IFF_LOWER_UP))
 		return c->trunk->name;
 	return "";

@@ -60,13 +60,13 @@ static const struct param vlan_params[] = {
 static void vlan_decode(struct link *l, const struct nlattr *data, int slave)
 {
 	if (!slave)
-		obj_decode(vlan_params, PN_INFO, data, &l->kobj);
+		obj_decode(vlan_params, PN_INFO, data, l->kobj);
 }
 
 static void vlan_current(struct state *st, const struct link *l, struct obj *o)
 {
 	obj_init(o);
-	obj_copy_fields(o, &l->kobj, ~0U);
+	obj_copy_fields(o, link_kobj(l), ~0U);
 	/* The kernel lists only the mappings to a non-zero priority. */
 	for (int f = V_INGRESS; f <= V_EGRESS; f++)
 		if (!o->v[f].qos && !(o->v[f].qos = calloc(1, sizeof(*o->v[f].qos))))
@@ -195,7 +195,7 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 			  : l ? state_name(st, l->link) : "";
 	const struct link *low = state_by_name(st, lower);
 	int loose = obj_has(want_in, V_LOOSE) ? (int)want_in->v[V_LOOSE].u
-		  : l && obj_has(&l->kobj, V_LOOSE) ? (int)l->kobj.v[V_LOOSE].u : 0;
+		  : l && obj_has(link_kobj(l), V_LOOSE) ? (int)link_kobj(l)->v[V_LOOSE].u : 0;
 
 	int up = obj_has(want_in, V_UP) ? (int)want_in->v[V_UP].u : l ? !!(l->flags & IFF_UP) : 0;
 

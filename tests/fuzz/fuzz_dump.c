@@ -59,17 +59,17 @@ static void use_state(struct state *st)
 		const struct kind *k = kind_by_link_kind(l->kind);
 
 		if (l->kind[sizeof(l->kind) - 1] || l->slave_kind[sizeof(l->slave_kind) - 1] ||
-		    l->name[sizeof(l->name) - 1] || l->alias[sizeof(l->alias) - 1] ||
+		    l->name[sizeof(l->name) - 1] || !l->alias || strlen(l->alias) > 255 ||
 		    l->parent_bus[sizeof(l->parent_bus) - 1] ||
 		    l->parent_name[sizeof(l->parent_name) - 1])
 			abort(); /* an unterminated string in a decoded link */
 		if (k)
-			use_obj(k->params, &l->kobj);
+			use_obj(k->params, link_kobj(l));
 		if (!strcmp(l->slave_kind, "bridge"))
-			use_obj(kind_bridge.port_params, &l->pobj);
-		if (l->vl.have) {
-			vlanset_format(&l->vl.member, buf, sizeof(buf));
-			vlanset_format(&l->vl.untagged, buf, sizeof(buf));
+			use_obj(kind_bridge.port_params, link_pobj(l));
+		if (link_vl(l)->have) {
+			vlanset_format(&link_vl(l)->member, buf, sizeof(buf));
+			vlanset_format(&link_vl(l)->untagged, buf, sizeof(buf));
 		}
 		/* Names and indexes lead back to a link. */
 		if (state_by_index(st, l->ifindex) == NULL && l->ifindex > 0)
