@@ -589,7 +589,18 @@ static uint64_t attr_uint(const struct param *p, const struct nlattr *a)
 void obj_decode(const struct param *tab, enum pnest nest, const struct nlattr *data,
 		struct obj *o)
 {
+	/*
+	 * Where the table's scan for an attribute type starts: its first
+	 * entry of that type (NULL: none), so that a message of 50 attributes
+	 * is not 50 walks of the whole table.
+	 */
+	enum { NBY = 128 };
+	const struct param *by_attr[NBY] = { NULL };
 	const struct nlattr *a, *e;
+
+	for (const struct param *p = tab; p->word; p++)
+		if (p->nest == nest && p->attr < NBY && !by_attr[p->attr])
+			by_attr[p->attr] = p;
 
 	mnl_attr_for_each_nested(a, data) {
 		uint16_t t = mnl_attr_get_type(a);
@@ -602,7 +613,7 @@ void obj_decode(const struct param *tab, enum pnest nest, const struct nlattr *d
 				if (p->nest == PN_VLANFLAG && p->field < o->nv)
 					obj_set_u(o, p->field, !!(fl->flags & p->attr));
 		}
-		for (const struct param *p = tab; p->word; p++) {
+		for (const struct param *p = t < NBY ? by_attr[t] : tab; p && p->word; p++) {
 			if (p->nest != nest || p->attr != t || param_by_field(tab, p->field) != p ||
 			    p->field >= o->nv)
 				continue;

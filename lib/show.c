@@ -17,8 +17,20 @@ static struct json_object *json_field(const struct param *p, const struct val *v
 		return json_object_new_boolean(v->u != 0);
 	case PT_UINT:
 		return json_object_new_int64((int64_t)v->u);
-	case PT_CSEC:
-		return json_object_new_double((double)v->u / 100.0);
+	case PT_CSEC: {
+		/* The statement's own digits ("1.5", "15.0"), not a binary fraction's. */
+		int n = format_centisecs(v->u, buf, sizeof(buf) - 2);
+
+		if (!strchr(buf, '.'))
+			memcpy(buf + n, ".0", 3);
+		return json_object_new_double_s((double)v->u / 100.0, buf);
+	}
+	case PT_ENUM:
+		for (int i = 0; p->names[i]; i++)
+			if ((p->values ? p->values[i] : (uint64_t)i) == v->u)
+				return json_object_new_string(p->names[i]);
+		val_format(p, v, buf, sizeof(buf));
+		return json_object_new_string(buf);
 	case PT_PVID:
 		return v->u ? json_object_new_int64((int64_t)v->u) : NULL;
 	case PT_IFREF:
@@ -41,13 +53,13 @@ void json_add_fields(struct json_object *j, const struct param *tab, const struc
 {
 	for (const struct param *p = tab; p->word; p++) {
 		char key[64];
+		size_t i;
 
 		if (!obj_has(o, p->field) || param_by_field(tab, p->field) != p || p->type == PT_FLAG)
 			continue;
-		snprintf(key, sizeof(key), "%s", p->word);
-		for (char *c = key; *c; c++)
-			if (*c == '-')
-				*c = '_';
+		for (i = 0; p->word[i] && i < sizeof(key) - 1; i++)
+			key[i] = p->word[i] == '-' ? '_' : p->word[i];
+		key[i] = 0;
 		json_object_object_add(j, key, json_field(p, &o->v[p->field]));
 	}
 }

@@ -20,6 +20,8 @@
 #include "internal.h"
 #include "attr.h"
 
+static void names_stale(struct state *st);
+
 static struct link *new_link(struct state *st)
 {
 	struct link *l;
@@ -104,7 +106,7 @@ static struct nl_msg *generic_part(const struct nlmsghdr *nlh)
 	struct nlmsghdr *out;
 	const struct nlattr *a;
 
-	memset(buf, 0, sizeof(buf));
+	/* libmnl zeroes each header and each attribute's padding as it puts them. */
 	out = mnl_nlmsg_put_header(buf);
 	out->nlmsg_type = nlh->nlmsg_type;
 	out->nlmsg_flags = nlh->nlmsg_flags;
@@ -253,6 +255,7 @@ static int link_reset(const struct nlmsghdr *nlh, void *data)
 	for (int i = 0; i < st->n; i++)
 		link_free(&st->links[i]);
 	st->n = 0;
+	names_stale(st);
 	nl_cache_clear(st->cache);
 	return MNL_CB_OK;
 }
@@ -273,12 +276,70 @@ struct link *state_by_index(struct state *st, int ifindex)
 	return bsearch(&key, st->links, (size_t)st->n, sizeof(key), cmp_index);
 }
 
+static unsigned int name_hash(const char *name)
+{
+	unsigned int h = 2166136261u; /* FNV-1a */
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
+/* Positions changed (a sort, a dump begun again): the name index goes. */
+static void names_stale(struct state *st)
+{
+	free(st->by_name);
+	st->by_name = NULL;
+	st->by_name_size = st->by_name_n = 0;
+}
+
+/* Hashes every link so far: a file of 1000 statements asks 1000 times. */
+static void index_names(struct state *st)
+{
+	int size = 64;
+
+	while (size < 2 * st->n)
+		size *= 2;
+	names_stale(st);
+	st->by_name = calloc((size_t)size, sizeof(int));
+	if (!st->by_name)
+		abort();
+	st->by_name_size = size;
+	for (int i = 0; i < st->n; i++) {
+		unsigned int h = name_hash(st->links[i].name) & (unsigned int)(size - 1);
+
+		while (st->by_name[h])
+			h = (h + 1) & (unsigned int)(size - 1);
+		st->by_name[h] = i + 1;
+	}
+	st->by_name_n = st->n;
+}
+
 struct link *state_by_name(struct state *st, const char *name)
 {
-	for (int i = 0; i < st->n; i++)
+	/* Links added since the index was made (simulated ones) are few: scanned. */
+	for (int i = st->by_name_n; i < st->n; i++)
 		if (!st->links[i].deleted && !strcmp(st->links[i].name, name))
 			return &st->links[i];
-	return NULL;
+	if (st->n - st->by_name_n > 64 || (!st->by_name && st->n > 64)) {
+		index_names(st);
+	} else if (!st->by_name) {
+		for (int i = 0; i < st->by_name_n; i++)
+			if (!st->links[i].deleted && !strcmp(st->links[i].name, name))
+				return &st->links[i];
+		return NULL;
+	}
+	/* The first live link of that name, in position order, as a scan finds it. */
+	struct link *best = NULL;
+	unsigned int m = (unsigned int)st->by_name_size - 1;
+
+	for (unsigned int h = name_hash(name) & m; st->by_name[h]; h = (h + 1) & m) {
+		struct link *l = &st->links[st->by_name[h] - 1];
+
+		if (!l->deleted && !strcmp(l->name, name) && (!best || l < best))
+			best = l;
+	}
+	return best;
 }
 
 static void sim_link_fields(struct link *l, const struct op *op)
@@ -532,7 +593,7 @@ int state_decode_msg(struct state *st, const struct nlmsghdr *nlh, int family)
 
 	if (family != AF_BRIDGE)
 		if (st->n)
-			qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index);
+			qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index), names_stale(st);
 	return r == MNL_CB_ERROR ? -EINVAL : 0;
 }
 
@@ -545,6 +606,8 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 		/* The index lives with the lender, which frees it. */
 		if (!ctx->shared->first_port && !ctx->shared->dirty)
 			index_ports(ctx->shared);
+		if (!ctx->shared->by_name && ctx->shared->n > 64)
+			index_names(ctx->shared);
 		*st = *ctx->shared;
 		st->borrowed = 1;
 		return 0;
@@ -558,7 +621,7 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 	if (r < 0)
 		return ctx->err.msg[0] ? r : vnet_fail(ctx, -r, "cannot read the links");
 	if (st->n)
-		qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index);
+		qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index), names_stale(st);
 	/* Links named by index (a bond's primary, say) get their names now. */
 	for (int i = 0; i < st->n; i++) {
 		const struct kind *k = kind_by_link_kind(st->links[i].kind);
@@ -607,6 +670,7 @@ void state_free(struct state *st)
 	free(st->links);
 	free(st->first_port);
 	free(st->next_port);
+	free(st->by_name);
 	if (st->cache)
 		nl_cache_free(st->cache);
 	memset(st, 0, sizeof(*st));
