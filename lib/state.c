@@ -201,8 +201,9 @@ static void read_linkinfo(struct link *l, const struct nlattr *li)
 	}
 	k = kind_by_link_kind(l->slave_kind);
 	if (k && k->decode && sdata) {
+		/* A bond's slave fields are in a table of the bond module's own: all of them. */
 		if (!l->pobj)
-			l->pobj = obj_new(param_fields(k->port_params));
+			l->pobj = obj_new(k->port_params ? param_fields(k->port_params) : MAX_FIELDS);
 		k->decode(l, sdata, 1);
 	}
 }
