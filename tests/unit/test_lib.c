@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests of the parsers, the keyword tables, the diff and request building. No root, no kernel. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -336,6 +337,81 @@ static void test_vlan_request(void)
 	vnet_ctx_free(ctx);
 }
 
+/* One RTM_NEWLINK as a dump brings it: index, name, master, kind and the kind's data. */
+static struct nlmsghdr *dumped_link(char *buf, int index, const char *name, int master,
+				    const char *kind, const char *slave_kind, uint16_t attr,
+				    uint32_t value)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	struct nlattr *li, *d;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifm->ifi_index = index;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_MTU, 1500);
+	if (master)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	if (kind)
+		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
+	if (slave_kind)
+		mnl_attr_put_strz(nlh, IFLA_INFO_SLAVE_KIND, slave_kind);
+	d = mnl_attr_nest_start(nlh, slave_kind ? IFLA_INFO_SLAVE_DATA : IFLA_INFO_DATA);
+	if (attr == IFLA_BR_PRIORITY && !slave_kind)
+		mnl_attr_put_u16(nlh, attr, (uint16_t)value);
+	else if (attr == IFLA_BOND_MODE && !slave_kind)
+		mnl_attr_put_u8(nlh, attr, (uint8_t)value);
+	else
+		mnl_attr_put_u32(nlh, attr, value);
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, li);
+	return nlh;
+}
+
+/* Dumped links keep each kind's fields in an object sized by the table that fills it. */
+static void test_decode(void)
+{
+	struct state st;
+	char buf[1024], name[16], line[512];
+
+	CHECK(state_init(&st) == 0);
+	state_decode_msg(&st, dumped_link(buf, 2, "br0", 0, "bridge", NULL, IFLA_BR_PRIORITY, 4096),
+			 AF_UNSPEC);
+	state_decode_msg(&st, dumped_link(buf, 3, "bond0", 0, "bond", NULL, IFLA_BOND_MODE, 1),
+			 AF_UNSPEC);
+	state_decode_msg(&st, dumped_link(buf, 4, "e0", 3, NULL, "bond",
+					  IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, 7), AF_UNSPEC);
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "v%d", i);
+		state_decode_msg(&st, dumped_link(buf, 10 + i, name, 0, "veth", NULL, 1, 0), AF_UNSPEC);
+	}
+	const struct link *br = state_by_name(&st, "br0"), *bond = state_by_name(&st, "bond0");
+	const struct link *e0 = state_by_name(&st, "e0");
+
+	CHECK(br && bond && e0 && !state_by_name(&st, "v100"));
+	if (!br || !bond || !e0)
+		goto out;
+	CHECK(link_kobj(br)->nv == param_fields(kind_bridge.params) && link_kobj(br)->nv < MAX_FIELDS);
+	obj_format(kind_bridge.params, link_kobj(br), link_kobj(br)->mask, line, sizeof(line));
+	CHECK(!strcmp(line, "priority 4096"));
+	obj_format(kind_bond.params, link_kobj(bond), link_kobj(bond)->mask, line, sizeof(line));
+	CHECK(!strcmp(line, "mode active-backup"));
+	/* A bond slave's fields come from the bond's own table, not the bridge port's. */
+	CHECK(link_pobj(e0)->mask != 0 && !br->pobj && !br->vl && !br->alias[0]);
+	int found = 0;
+
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "v%d", i);
+		const struct link *l = state_by_name(&st, name);
+
+		found += l && l->ifindex == 10 + i;
+	}
+	CHECK(found == 100);
+out:
+	state_free(&st);
+}
+
 int main(void)
 {
 	test_numbers();
@@ -347,6 +423,7 @@ int main(void)
 	test_tables();
 	test_diff();
 	test_vlan_request();
+	test_decode();
 	printf("%d checks passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
