@@ -193,6 +193,8 @@ int param_fields(const struct param *tab);
 extern const struct obj obj_empty;
 void obj_set_u(struct obj *o, int field, uint64_t u);
 int val_equal(const struct param *p, const struct val *a, const struct val *b);
+/* An enum field's word for value u, NULL when the table has none. */
+const char *enum_word(const struct param *p, uint64_t u);
 /* Formats a field the way the command line writes it. */
 int val_format(const struct param *p, const struct val *v, char *buf, size_t len);
 const struct param *param_by_field(const struct param *tab, int field);

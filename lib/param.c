@@ -144,6 +144,14 @@ int val_equal(const struct param *p, const struct val *a, const struct val *b)
 	}
 }
 
+const char *enum_word(const struct param *p, uint64_t u)
+{
+	for (int i = 0; p->names[i]; i++)
+		if ((p->values ? p->values[i] : (uint64_t)i) == u)
+			return p->names[i];
+	return NULL;
+}
+
 int val_format(const struct param *p, const struct val *v, char *buf, size_t len)
 {
 	switch (p->type) {
@@ -151,11 +159,13 @@ int val_format(const struct param *p, const struct val *v, char *buf, size_t len
 		return snprintf(buf, len, "%s", v->u ? "on" : "off");
 	case PT_CSEC:
 		return format_centisecs(v->u, buf, len);
-	case PT_ENUM:
-		for (int i = 0; p->names[i]; i++)
-			if ((p->values ? p->values[i] : (uint64_t)i) == v->u)
-				return snprintf(buf, len, "%s", p->names[i]);
+	case PT_ENUM: {
+		const char *w = enum_word(p, v->u);
+
+		if (w)
+			return snprintf(buf, len, "%s", w);
 		return snprintf(buf, len, "%llu", (unsigned long long)v->u);
+	}
 	case PT_PVID:
 		if (!v->u)
 			return snprintf(buf, len, "none");

@@ -25,12 +25,14 @@ static struct json_object *json_field(const struct param *p, const struct val *v
 			memcpy(buf + n, ".0", 3);
 		return json_object_new_double_s((double)v->u / 100.0, buf);
 	}
-	case PT_ENUM:
-		for (int i = 0; p->names[i]; i++)
-			if ((p->values ? p->values[i] : (uint64_t)i) == v->u)
-				return json_object_new_string(p->names[i]);
+	case PT_ENUM: {
+		const char *w = enum_word(p, v->u);
+
+		if (w)
+			return json_object_new_string(w);
 		val_format(p, v, buf, sizeof(buf));
 		return json_object_new_string(buf);
+	}
 	case PT_PVID:
 		return v->u ? json_object_new_int64((int64_t)v->u) : NULL;
 	case PT_IFREF:

@@ -318,18 +318,15 @@ static void index_names(struct state *st)
 
 struct link *state_by_name(struct state *st, const char *name)
 {
-	/* Links added since the index was made (simulated ones) are few: scanned. */
+	/* Many links not in the index yet (none made, or many simulated): index them all. */
+	if (st->n - st->by_name_n > 64)
+		index_names(st);
+	/* The few added since (simulated ones), and a small state without index: scanned. */
 	for (int i = st->by_name_n; i < st->n; i++)
 		if (!st->links[i].deleted && !strcmp(st->links[i].name, name))
 			return &st->links[i];
-	if (st->n - st->by_name_n > 64 || (!st->by_name && st->n > 64)) {
-		index_names(st);
-	} else if (!st->by_name) {
-		for (int i = 0; i < st->by_name_n; i++)
-			if (!st->links[i].deleted && !strcmp(st->links[i].name, name))
-				return &st->links[i];
+	if (!st->by_name)
 		return NULL;
-	}
 	/* The first live link of that name, in position order, as a scan finds it. */
 	struct link *best = NULL;
 	unsigned int m = (unsigned int)st->by_name_size - 1;
