@@ -51,6 +51,13 @@ veth() {
 	ip -n "$NS" link add name "$1" type veth peer name "$1p"
 }
 
+# eq GOT WANT: equal, or both shown.
+eq() {
+	[ "$1" = "$2" ] && return 0
+	printf 'got:  %s\nwant: %s\n' "$1" "$2" >&2
+	return 1
+}
+
 # Records link events in the namespace until monitor_stop. Links that were
 # just created or brought up send events of their own for a moment (carrier,
 # addrconf): those are let through before recording starts.

@@ -9,13 +9,6 @@ bats_require_minimum_version 1.5.0
 load ../../lib/common
 load ../../lib/features
 
-# eq GOT WANT: equal, or both shown.
-eq() {
-	[ "$1" = "$2" ] && return 0
-	printf 'got:  %s\nwant: %s\n' "$1" "$2" >&2
-	return 1
-}
-
 setup() {
 	common_setup
 	require_feature bonding vlan_filtering 8021q

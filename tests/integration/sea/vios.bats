@@ -13,13 +13,6 @@ bats_require_minimum_version 1.5.0
 load ../../lib/common
 load ../../lib/features
 
-# eq GOT WANT: equal, or both shown.
-eq() {
-	[ "$1" = "$2" ] && return 0
-	printf 'got:  %s\nwant: %s\n' "$1" "$2" >&2
-	return 1
-}
-
 SEA_ADD=(sea add sea0 backing ent1 adapter vif1 pvid 1 adapter vif3 pvid 3
 	adapter vif4 pvid 4 vlans 100,200 default vif1)
 
