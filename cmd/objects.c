@@ -59,6 +59,7 @@ const struct cmd cmds[] = {
 	{ "bond", "bonds and their slaves (ifenslave, ip link type bond)", run_object },
 	{ "vlan", "802.1Q and 802.1ad VLAN interfaces (ip link type vlan)", run_object },
 	{ "vf", "SR-IOV virtual functions (sriov_numvfs, ip link set DEV vf N)", run_object },
+	{ "veth", "veth pairs (ip link type veth peer name)", run_object },
 	{ "sea", "shared Ethernet adapters after PowerVM VIOS (mkvdev -sea, lsmap -net)", run_object },
 	{ "show", "everything vnetctl can describe ([--config]: as statements apply accepts)",
 	  run_show_all },

@@ -23,6 +23,8 @@ _vnetctl_vlan_kw='link id proto reorder-hdr gvrp mvrp loose-binding
 # Keywords of "vf set" (lib/kinds/vf.c); rate is max-rate under ip's older name.
 _vnetctl_vf_kw='mac vlan qos proto min-rate max-rate rate spoofchk trust state
 	query-rss'
+# Keywords of "veth add|set" (lib/kinds/veth.c).
+_vnetctl_veth_kw='peer mtu address peer-address up down peer-mtu peer-state'
 # Keywords of "sea add|set" (lib/kinds/sea.c); adapter, and the pvid and
 # vlans that follow it, come once per adapter.
 _vnetctl_sea_kw='backing ha-mode adapter pvid vlans default mtu'
@@ -47,6 +49,8 @@ _vnetctl_values()
 		echo 'none' ;;
 	state)
 		echo 'auto enable disable' ;;
+	peer-state)
+		echo 'up down' ;;
 	ha-mode)
 		echo 'disabled auto standby' ;;
 	mode)
@@ -138,6 +142,24 @@ _vnetctl_vlans()
 		return
 	fi
 	_vnetctl_ifaces type vlan
+}
+
+_vnetctl_veths()
+{
+	_vnetctl_ifaces type veth
+}
+
+# The peer of veth $1 ("NAME@PEER:" in "ip -o link show"), unless it is in
+# another namespace (ip then shows "@ifN" and a link-netns).
+_vnetctl_veth_peer()
+{
+	local name rest
+	[[ -n $1 ]] || return
+	_vnetctl_ip -o link show dev "$1" type veth | while read -r _ name rest; do
+		[[ $name == *@* && " $rest " != *" link-netns"* ]] || continue
+		name=${name%:}
+		printf '%s\n' "${name#*@}"
+	done
 }
 
 # Interfaces with a device behind them, the possible PFs of "vf". In the
@@ -414,7 +436,7 @@ _vnetctl()
 			_vnetctl_add "$(_vnetctl_netns)" "${cur#--netns=}"
 			;;
 		-*) _vnetctl_add "$_vnetctl_options" "$cur" ;;
-		*) _vnetctl_add 'bridge bond vlan vf sea help' "$cur" ;;
+		*) _vnetctl_add 'bridge bond vlan vf veth sea help' "$cur" ;;
 		esac
 		return
 	fi
@@ -432,7 +454,7 @@ _vnetctl()
 	case $object in
 	bridge) sub=port ;;
 	bond) sub=slave ;;
-	vlan | vf | sea) ;;
+	vlan | vf | veth | sea) ;;
 	*) return ;;
 	esac
 	if ((i == cword)); then
@@ -464,6 +486,7 @@ _vnetctl()
 	bond*) names=_vnetctl_bonds ;;
 	vlan) names=_vnetctl_vlans ;;
 	vf) names=_vnetctl_pfs ;;
+	veth) names=_vnetctl_veths ;;
 	sea) names=_vnetctl_seas ;;
 	esac
 
@@ -490,6 +513,8 @@ _vnetctl()
 	'bond slave:add' | 'bond slave:del') table= nargs=2 ;;
 	vlan:add | vlan:set) table=$_vnetctl_vlan_kw nargs=1 ;;
 	vlan:del) table= nargs=1 ;;
+	veth:add | veth:set) table=$_vnetctl_veth_kw nargs=1 ;;
+	veth:del) table= nargs=1 ;;
 	vf:set) table=$_vnetctl_vf_kw nargs=2 ;;
 	vf:count) table= nargs=2 ;;
 	sea:add | sea:set) table=$_vnetctl_sea_kw nargs=1 ;;
@@ -558,6 +583,9 @@ _vnetctl()
 			_vnetctl_add "$(_vnetctl_others "$name") none" "$cur" ;;
 		bond:active-slave | vlan:link)
 			_vnetctl_add "$(_vnetctl_others "$name")" "$cur" ;;
+		veth:peer)
+			# $name: the veth; its peer is fixed, and a new one is a new name.
+			_vnetctl_add "$(_vnetctl_veth_peer "$name")" "$cur" ;;
 		*)
 			values=$(_vnetctl_values "$kw")
 			[[ -n $values ]] && _vnetctl_add "$values" "$cur"

@@ -55,8 +55,8 @@ static void diag(struct vnet_ctx *ctx, const struct stmtfile *f, const struct st
 
 static int rank_of(const struct stmt *s)
 {
-	static const char *const order[] = { "vf count", "bond", "bond slave", "vlan", "bridge",
-					     "bridge port", "sea", "vf" };
+	static const char *const order[] = { "vf count", "veth", "bond", "bond slave", "vlan",
+					     "bridge", "bridge port", "sea", "vf" };
 	char key[32];
 
 	if (s->verb == V_DEL)
@@ -65,7 +65,7 @@ static int rank_of(const struct stmt *s)
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (!strcmp(order[i], key))
 			return (int)i + 1;
-	return 9;
+	return (int)(sizeof(order) / sizeof(order[0])) + 1;
 }
 
 /* What a statement creates, refers to and takes as ports, from its words. */
@@ -91,7 +91,10 @@ static void refs_of(struct item *it)
 		if (!obj_has(&it->want, p->field) || (p->type != PT_NAMES && p->type != PT_IFREF))
 			continue;
 		for (int i = 0; i < v->names.n; i++)
-			names_add(p->type == PT_NAMES ? &it->takes : &it->uses, v->names.names[i]);
+			names_add(p->flags & PF_DECLARES ? &it->decl
+				  : p->type == PT_NAMES	   ? &it->takes
+							   : &it->uses,
+				  v->names.names[i]);
 	}
 	if (k->refs)
 		k->refs(s, &it->want, &it->decl, &it->uses, &it->takes);
@@ -297,23 +300,35 @@ static void locate(struct vnet_ctx *ctx, const struct stmtfile *f, const struct 
 	snprintf(ctx->err.msg, sizeof(ctx->err.msg), "%.*s", (int)sizeof(ctx->err.msg) - 1, m);
 }
 
+/* The statement makes, uses or takes the link name. */
+static int item_names(const struct item *it, const char *name)
+{
+	return namelist_has(&it->decl, name) || namelist_has(&it->takes, name) ||
+	       namelist_has(&it->uses, name);
+}
+
 /* The made-up deletions of --prune: vnetctl's own links the file leaves out. */
 static int prune_items(struct vnet_ctx *ctx, struct state *st, struct item **items, int *n)
 {
-	static const char *const kinds[] = { "vlan", "bridge", "bond" }; /* uppers first */
+	static const char *const kinds[] = { "vlan", "bridge", "bond", "veth" }; /* uppers first */
 	int n0 = *n;
 
-	for (size_t k = 0; k < 3; k++)
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		for (int i = 0; i < st->n; i++) {
 			const struct link *l = &st->links[i];
+			/* A veth goes with its peer: kept when the file names either end. */
+			const struct link *peer = !strcmp(l->kind, "veth") && !l->link_netns
+							  ? state_by_index(st, l->link)
+							  : NULL;
 			int declared = 0;
 
-			if (l->deleted || l->group != VNET_GROUP || strcmp(l->kind, kinds[k]))
+			/* A veth whose peer went to another namespace is left alone (no undo there). */
+			if (l->deleted || l->group != VNET_GROUP || strcmp(l->kind, kinds[k]) ||
+			    (!strcmp(l->kind, "veth") && (l->link_netns || !peer)))
 				continue;
 			for (int j = 0; j < n0 && !declared; j++)
-				declared = namelist_has(&(*items)[j].decl, l->name) ||
-					   namelist_has(&(*items)[j].takes, l->name) ||
-					   namelist_has(&(*items)[j].uses, l->name);
+				declared = item_names(&(*items)[j], l->name) ||
+					   (peer && item_names(&(*items)[j], peer->name));
 			if (declared)
 				continue;
 			struct item *ni = realloc(*items, (size_t)(*n + 1) * sizeof(**items));

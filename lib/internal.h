@@ -129,6 +129,7 @@ enum {
 	PF_IMMUTABLE = 1 << 0, /* cannot change in place (a VLAN's id, link, protocol) */
 	PF_IFDOWN = 1 << 1,    /* the kernel changes it only while the link is down */
 	PF_NOSLAVES = 1 << 2,  /* ... only while the bond has no slaves */
+	PF_DECLARES = 1 << 3,  /* names a link the statement makes too (a veth's peer) */
 };
 
 struct param {
@@ -281,7 +282,8 @@ struct link {
 	int deleted;	     /* simulated: an earlier statement of the file deletes it */
 	int sim_vfs;	     /* simulated: an earlier statement sets the VF count */
 	int topology_change; /* a bridge in an STP topology change */
-	int link;	     /* IFLA_LINK: the lower device (a VLAN's) */
+	int link;	     /* IFLA_LINK: the lower device (a VLAN's), a veth's peer */
+	int link_netns;	     /* IFLA_LINK_NETNSID came too: link is another namespace's index */
 	char *alias;	     /* IFLA_IFALIAS, never NULL: "" for none (a SEA's mark) */
 	struct {
 		int have;
@@ -388,7 +390,7 @@ struct op {
 	struct vlan_entry *vlans;
 	int nvlans;
 	char *text;		  /* the plan line */
-	int index;		  /* OP_KIND: the kind's own (a VF number) */
+	int index;		  /* OP_KIND: the kind's own (a VF number); a veth's create: the peer's index */
 	char path[256];		  /* OP_SYSFS: relative to the sysfs root */
 	uint64_t sysval;	  /* OP_SYSFS: the value to write */
 	int wait_vfs;		  /* OP_SYSFS: wait until the PF (name) has sysval VFs */
@@ -512,21 +514,32 @@ struct kind {
 	 */
 	void (*refs)(const struct stmt *s, const struct obj *want, struct namelist *decl,
 		     struct namelist *uses, struct namelist *takes);
-	/* What an OP_KIND step does to a simulated state (a file's later statements see it). */
+	/*
+	 * What an OP_KIND step, or a create beyond its one link, does to a
+	 * simulated state (a file's later statements see it).
+	 */
 	void (*simulate)(struct state *st, const struct op *op);
+	/* Adds its own attributes inside IFLA_INFO_DATA of a create (a veth's peer); how many. */
+	int (*put_data)(struct vnet_ctx *ctx, struct nlmsghdr *nlh, const struct op *op);
 	/* Builds an OP_KIND request. */
 	struct nlmsghdr *(*build)(struct vnet_ctx *ctx, const struct op *op, char *buf);
 };
 
 extern const struct kind kind_bridge, kind_bridge_port;
 extern const struct kind kind_bond, kind_bond_slave, kind_bond_active, kind_vlan, kind_vf;
-extern const struct kind kind_sea;
+extern const struct kind kind_sea, kind_veth;
 /* The link carries a SEA's mark (its bridge, bond or a veth it made): sea describes it. */
 int sea_marked(const struct link *l);
 /* " (and with it the VLANs v1,v2)" for a device whose VLANs the kernel deletes with it. */
 const char *vlan_uppers_text(struct state *st, const struct link *lower);
 /* Adds to op's undo the VLANs on lower, made again as they are now. */
 void vlan_undo_uppers(struct op *op, struct state *st, const struct link *lower);
+/*
+ * A veth create's VETH_INFO_PEER: the peer's name and, when not 0 or NULL,
+ * its index, MTU, address and group (lib/kinds/veth.c; the SEA's too).
+ */
+void veth_put_peer(struct nlmsghdr *nlh, const char *name, int ifindex, uint32_t mtu,
+		   const uint8_t *mac, uint32_t group);
 /* The kind whose links carry IFLA_INFO_KIND k, or NULL. */
 const struct kind *kind_by_link_kind(const char *k);
 

@@ -206,7 +206,8 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 		li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, op->kind->link_kind);
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-		if (obj_put(ctx, nlh, tab, &op->obj, op->fields, PN_INFO)) {
+		if (obj_put(ctx, nlh, tab, &op->obj, op->fields, PN_INFO) +
+		    (op->type == OP_CREATE && op->kind->put_data ? op->kind->put_data(ctx, nlh, op) : 0)) {
 			mnl_attr_nest_end(nlh, data);
 			mnl_attr_nest_end(nlh, li);
 		} else if (op->type == OP_CREATE) {
@@ -285,6 +286,18 @@ static int wait_vfs(struct vnet_ctx *ctx, const struct op *op)
 	return -ETIMEDOUT;
 }
 
+/*
+ * A name made now may stand for another index than before; a deletion may
+ * take more links with it (a veth's peer, the VLANs on it): all are forgotten.
+ */
+static void forget_names(struct vnet_ctx *ctx, const struct op *op)
+{
+	if (op->type == OP_DELETE)
+		nlm_forget(ctx, NULL);
+	else if (op->type == OP_CREATE)
+		nlm_forget(ctx, op->name);
+}
+
 static int op_run(struct vnet_ctx *ctx, const struct op *op)
 {
 	char *buf;
@@ -301,9 +314,7 @@ static int op_run(struct vnet_ctx *ctx, const struct op *op)
 	buf = malloc(NLM_REQ_SIZE);
 	if (!buf)
 		return -ENOMEM;
-	/* A name made or deleted now may stand for another index than before. */
-	if (op->type == OP_CREATE || op->type == OP_DELETE)
-		nlm_forget(ctx, op->name);
+	forget_names(ctx, op);
 	r = nlm_request(ctx, op_build(ctx, op, buf));
 	if (r == -EOPNOTSUPP && op->type == OP_CREATE && op->ifindex) {
 		/* Some kernels refuse a chosen index for a new link: any index then. */
@@ -393,8 +404,8 @@ static uint32_t free_group(struct vnet_ctx *ctx)
 }
 
 /*
- * Deletes ops[i..i+n) at once: each link is put in a group of its own (a
- * cheap change), then one RTM_DELLINK for the group (what ip link del group
+ * Deletes ops[i..i+n) at once: the links move into a group no link uses
+ * (cheap changes, sent in one datagram), then one RTM_DELLINK for the group (what ip link del group
  * sends) unregisters them together, paying the RCU grace period once
  * instead of once per link. In chunks, as the request holds the rtnl lock
  * throughout. Only links the plan deletes are ever in the group (vnetctl
@@ -402,24 +413,41 @@ static uint32_t free_group(struct vnet_ctx *ctx)
  * should go one by one instead.
  */
 #define GROUP_CHUNK 256
+#define GROUP_MSG 128 /* a group move: header, ifinfomsg, name and group */
+
+/* Puts the links ops[from..to) in group g (or, g == 0, back in their own): one datagram. */
+static int move_to_group(struct vnet_ctx *ctx, struct plan *p, int from, int to, uint32_t g,
+			 char *buf, int *err)
+{
+	struct nlmsghdr *msgs[GROUP_CHUNK];
+
+	for (int k = from; k < to; k++) {
+		const struct op *op = &p->ops[k];
+
+		msgs[k - from] = nlm_msg_start(buf + (size_t)(k - from) * GROUP_MSG, RTM_NEWLINK, 0);
+		mnl_nlmsg_put_extra_header(msgs[k - from], sizeof(struct ifinfomsg));
+		mnl_attr_put_strz(msgs[k - from], IFLA_IFNAME, op->name);
+		mnl_attr_put_u32(msgs[k - from], IFLA_GROUP,
+				 g ? g : op->nundo ? op->undo[0].group : 0);
+	}
+	return nlm_batch(ctx, msgs, to - from, err);
+}
+
 static int delete_together(struct vnet_ctx *ctx, struct plan *p, int i, int n)
 {
 	uint32_t g = free_group(ctx);
 	char *buf;
+	int err[GROUP_CHUNK];
 
-	if (!g || !(buf = malloc(NLM_REQ_SIZE)))
+	if (!g || !(buf = malloc((size_t)GROUP_CHUNK * GROUP_MSG)))
 		return 1;
 	for (int c = i; c < i + n; c += GROUP_CHUNK) {
-		int end = c + GROUP_CHUNK < i + n ? c + GROUP_CHUNK : i + n, k, r = 0;
+		int end = c + GROUP_CHUNK < i + n ? c + GROUP_CHUNK : i + n, r;
 		struct nlmsghdr *nlh;
 
-		for (k = c; k < end && r == 0; k++) {
-			nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
-			mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
-			mnl_attr_put_strz(nlh, IFLA_IFNAME, p->ops[k].name);
-			mnl_attr_put_u32(nlh, IFLA_GROUP, g);
-			r = nlm_request(ctx, nlh);
-		}
+		r = move_to_group(ctx, p, c, end, g, buf, err);
+		for (int k = c; r == 0 && k < end; k++)
+			r = err[k - c];
 		if (r == 0) {
 			nlh = nlm_msg_start(buf, RTM_DELLINK, 0);
 			mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
@@ -427,34 +455,39 @@ static int delete_together(struct vnet_ctx *ctx, struct plan *p, int i, int n)
 			r = nlm_request(ctx, nlh);
 		}
 		if (r < 0) {
-			/* Back to their groups; the caller deletes them one by one. */
-			for (int u = c; u < k; u++) {
-				nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
-				mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
-				mnl_attr_put_strz(nlh, IFLA_IFNAME, p->ops[u].name);
-				mnl_attr_put_u32(nlh, IFLA_GROUP,
-						 p->ops[u].nundo ? p->ops[u].undo[0].group : 0);
-				nlm_request(ctx, nlh);
-			}
+			/* Back to their groups (those that moved); the caller deletes them one by one. */
+			move_to_group(ctx, p, c, end, 0, buf, err);
 			free(buf);
 			return c == i ? 1 : -c; /* -c: the ops before c are done */
 		}
-		for (k = c; k < end; k++) {
+		for (int k = c; k < end; k++)
 			p->ops[k].done = 1;
-			nlm_forget(ctx, p->ops[k].name);
-		}
+		nlm_forget(ctx, NULL);
 	}
 	free(buf);
 	return 0;
 }
 
-/* A run of deletions of links with nothing stacked on them, from i. */
+/*
+ * A deletion of a link with nothing stacked on it: its undo makes it again
+ * and then only sets things on it (a veth's peer up, its master back).
+ */
+static int lone_deletion(const struct op *op)
+{
+	if (op->type != OP_DELETE || op->nundo < 1 || op->undo[0].type != OP_CREATE)
+		return 0;
+	for (int u = 1; u < op->nundo; u++)
+		if (op->undo[u].type == OP_CREATE || op->undo[u].type == OP_KIND)
+			return 0;
+	return 1;
+}
+
+/* A run of such deletions, from i. */
 static int deletion_run(const struct plan *p, int i)
 {
 	int n = 0;
 
-	while (i + n < p->n && p->ops[i + n].type == OP_DELETE && p->ops[i + n].nundo == 1 &&
-	       p->ops[i + n].undo[0].type == OP_CREATE)
+	while (i + n < p->n && lone_deletion(&p->ops[i + n]))
 		n++;
 	return n;
 }
@@ -526,8 +559,7 @@ static int run_batch(struct vnet_ctx *ctx, struct plan *p, int i, int n, int *rc
 		const struct op *op = &p->ops[i + k];
 
 		msgs[k] = op_build(ctx, op, bufs + (size_t)k * NLM_REQ_SIZE);
-		if (op->type == OP_CREATE || op->type == OP_DELETE)
-			nlm_forget(ctx, op->name);
+		forget_names(ctx, op);
 	}
 	*rc = nlm_batch(ctx, msgs, n, err);
 	if (*rc < 0) {

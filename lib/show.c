@@ -104,6 +104,8 @@ int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, co
 			/* One object at a time: the array is never whole in memory. */
 			struct json_object *j = json(&st, l);
 
+			if (!j)
+				continue; /* described along with another link (a veth's peer) */
 			fprintf(ctx->out, "%s%s", n++ ? "," : "", (ctx->flags & VNET_F_PRETTY) ? "\n" : "");
 			fputs(json_object_to_json_string_ext(j, fl | JSON_C_TO_STRING_NOSLASHESCAPE),
 			      ctx->out);

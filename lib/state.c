@@ -237,6 +237,9 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		case IFLA_LINK:
 			l->link = (int)attr_u32(a);
 			break;
+		case IFLA_LINK_NETNSID:
+			l->link_netns = 1;
+			break;
 		case IFLA_IFALIAS: {
 			char alias[256];
 
@@ -362,10 +365,14 @@ static void sim_link_fields(struct link *l, const struct op *op)
 	}
 }
 
-/* A deleted link frees its ports, and takes the devices stacked on it along. */
+/* A deleted link frees its ports, and takes the devices stacked on it (and a veth's peer) along. */
 static void sim_delete(struct state *st, struct link *l)
 {
+	struct link *peer = !strcmp(l->kind, "veth") && !l->link_netns ? state_by_index(st, l->link) : NULL;
+
 	l->deleted = 1;
+	if (peer && !peer->deleted && peer->link == l->ifindex && !strcmp(peer->kind, "veth"))
+		sim_delete(st, peer);
 	for (int i = 0; i < st->n; i++) {
 		struct link *o = &st->links[i];
 
@@ -440,6 +447,8 @@ void state_simulate(struct state *st, const struct op *op)
 
 			n->master = m ? m->ifindex : 0;
 		}
+		if (op->kind && op->kind->simulate)
+			op->kind->simulate(st, op);
 		break;
 	}
 	case OP_DELETE:

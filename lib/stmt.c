@@ -11,7 +11,8 @@
 
 /* Every statement object, sub-objects ("bridge port") after their parent. */
 static const struct kind *const kinds[] = { &kind_bridge, &kind_bridge_port, &kind_bond,
-					    &kind_bond_slave, &kind_vlan, &kind_vf, &kind_sea };
+					    &kind_bond_slave, &kind_vlan, &kind_vf, &kind_sea,
+					    &kind_veth };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 const struct kind *kind_by_link_kind(const char *k)
@@ -109,13 +110,13 @@ static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 
 /*
  * Everything vnetctl can describe, kind by kind in dependency order: VF
- * counts before bonds, bonds before VLANs, VLANs before bridges, and SEAs
- * last. -j gives one object keyed by kind.
+ * counts and veths before bonds, bonds before VLANs, VLANs before bridges,
+ * and SEAs last. -j gives one object keyed by kind.
  */
 static int show_all(struct vnet_ctx *ctx, int argc, char *const *argv)
 {
-	static const struct kind *const order[] = { &kind_vf, &kind_bond, &kind_vlan, &kind_bridge,
-						    &kind_sea };
+	static const struct kind *const order[] = { &kind_vf, &kind_veth, &kind_bond, &kind_vlan,
+						    &kind_bridge, &kind_sea };
 	int config = 0, r = 0;
 
 	for (int i = 1; i < argc; i++) {

@@ -1300,6 +1300,8 @@ static unsigned int sea_needs(const struct stmt *s, const struct obj *want)
 /* What a SEA's own steps do to a simulated state: veths appear, aliases change. */
 static void sea_simulate(struct state *st, const struct op *op)
 {
+	if (op->type != OP_KIND)
+		return;
 	if (op->index == SK_ALIAS) {
 		struct link *l = state_by_name(st, op->name);
 
@@ -1325,7 +1327,7 @@ static struct nlmsghdr *sea_build(struct vnet_ctx *ctx, const struct op *op, cha
 {
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
-	struct nlattr *li, *data, *peer;
+	struct nlattr *li, *data;
 	char pname[VNET_NAMSIZ + 8];
 
 	if (op->index == SK_ALIAS) {
@@ -1358,22 +1360,11 @@ static struct nlmsghdr *sea_build(struct vnet_ctx *ctx, const struct op *op, cha
 	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	/*
-	 * The peer cannot come up in this request: veth_open() refuses
-	 * (ENOTCONN) until veth_newlink() has paired the two, after it
-	 * configured the peer. A step of its own brings it up.
-	 */
-	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	/* veth_newlink() takes the peer's index only along with the device's. */
-	if (op->ifindex && obj_has(&op->obj, VF_PEER_INDEX))
-		ifm->ifi_index = (int)op->obj.v[VF_PEER_INDEX].u;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, pname);
-	if (obj_has(&op->obj, VF_MTU))
-		mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)op->obj.v[VF_MTU].u);
-	if (obj_has(&op->obj, VF_PEER_MAC))
-		mnl_attr_put(nlh, IFLA_ADDRESS, 6, op->obj.v[VF_PEER_MAC].mac);
-	mnl_attr_nest_end(nlh, peer);
+	/* The peer comes up in a step of its own; it takes its old index only with IF's. */
+	veth_put_peer(nlh, pname,
+		      op->ifindex && obj_has(&op->obj, VF_PEER_INDEX) ? (int)op->obj.v[VF_PEER_INDEX].u : 0,
+		      obj_has(&op->obj, VF_MTU) ? (uint32_t)op->obj.v[VF_MTU].u : 0,
+		      obj_has(&op->obj, VF_PEER_MAC) ? op->obj.v[VF_PEER_MAC].mac : NULL, 0);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, li);
 	return nlh;

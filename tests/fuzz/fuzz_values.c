@@ -269,6 +269,7 @@ static const struct {
 	{ "bond", &kind_bond },	    { "bond slave", &kind_bond_slave },
 	{ "bond active", &kind_bond_active }, { "vlan", &kind_vlan },
 	{ "vf", &kind_vf },	    { "sea", &kind_sea },
+	{ "veth", &kind_veth },
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -295,7 +296,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/*
 	 * Selector (low 5 bits): 0 parse_u64, 1 parse_bool, 2 parse_centisecs,
 	 * 3 parse_mac, 4 parse_vlanlist, 5 parse_ifname, 6 parse_namelist,
-	 * 7-14 param_parse on a kind's table (tables[] order), 15 and above
+	 * 7-15 param_parse on a kind's table (tables[] order), 16 and above
 	 * every parser and table in turn. Bits 5-7 pick the bounds for 0 and 2.
 	 */
 	unsigned int which = sel & 31, b = (sel >> 5) % NBOUNDS;
