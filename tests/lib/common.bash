@@ -44,7 +44,9 @@ snapshot() {
 	}
 	[ -n "$links" ] || return 1
 	printf '%s\n' "$links"
-	bridge -n "$NS" -j vlan show 2>/dev/null || true
+	# By name: 6.1 lists ports in the order they were registered (a link
+	# made again comes last), newer kernels by index.
+	bridge -n "$NS" -j vlan show 2>/dev/null | jq -c 'sort_by(.ifname)' 2>/dev/null || true
 }
 
 veth() {

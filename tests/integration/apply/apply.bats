@@ -257,3 +257,18 @@ teardown() { common_teardown; }
 	[[ "$stderr" != *"WARNING"* ]]
 	[ "$(snapshot | sed -E '/"(ifindex|bridge_id|root_id)"/d')" = "$before" ]
 }
+
+@test "a refusal in the middle of a batch: the requests after it ran too, and are undone" {
+	# Only the last request of a batch asks for an ack; a failed one is answered anyway.
+	ip -n "$NS" link add name brA type bridge
+	before=$(snapshot)
+	echo "bridge add br1 ports eth0,brA,eth1,vif1.0" > "$F"
+	run --separate-stderr vn apply "$F"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"bridge br1: add port brA: failed: Can not enslave a bridge to a bridge"*"undone"* ]]
+	eq "$(snapshot)" "$before"
+	# And a batch that succeeds reports every port made.
+	echo "bridge add br1 ports eth0,eth1,vif1.0" > "$F"
+	vn apply "$F"
+	eq "$(ip -n "$NS" -j link show master br1 | jq -r 'map(.ifname) | sort | join(",")')" "eth0,eth1,vif1.0"
+}
