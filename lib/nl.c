@@ -101,7 +101,9 @@ struct nlmsghdr *nlm_msg_start(char *buf, uint16_t type, uint16_t flags)
 
 	/*
 	 * No memset of the whole buffer (16 KiB, 256 of them to a batch): libmnl
-	 * zeroes the header, each extra header and each attribute's padding.
+	 * zeroes the header and each extra header, and the callers' buffers
+	 * start zeroed (calloc), since libmnl 1.0.4 leaves an attribute's
+	 * padding as it finds it.
 	 */
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
@@ -291,7 +293,7 @@ static int index_cb(const struct nlmsghdr *nlh, void *data)
 
 int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *data)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct nlmsghdr *nlh;
 
 	memset(buf, 0, sizeof(buf));
@@ -306,7 +308,7 @@ int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *da
 
 int nlm_ifindex(struct vnet_ctx *ctx, const char *name)
 {
-	char buf[256];
+	char buf[256] = { 0 };
 	struct nlmsghdr *nlh;
 	int idx = 0, r;
 
@@ -390,7 +392,7 @@ static int dump_part(const char *buf, int len, unsigned int seq, unsigned int po
 int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_cb cb,
 	    nlm_dump_cb reset, void *data)
 {
-	char req[256];
+	char req[256] = { 0 };
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 	struct dump_run d = { cb, data, 0 };

@@ -311,7 +311,7 @@ static int op_run(struct vnet_ctx *ctx, const struct op *op)
 			r = wait_vfs(ctx, op);
 		return r;
 	}
-	buf = malloc(NLM_REQ_SIZE);
+	buf = calloc(1, NLM_REQ_SIZE);
 	if (!buf)
 		return -ENOMEM;
 	forget_names(ctx, op);
@@ -439,7 +439,7 @@ static int delete_together(struct vnet_ctx *ctx, struct plan *p, int i, int n)
 	char *buf;
 	int err[GROUP_CHUNK];
 
-	if (!g || !(buf = malloc((size_t)GROUP_CHUNK * GROUP_MSG)))
+	if (!g || !(buf = calloc(GROUP_CHUNK, GROUP_MSG)))
 		return 1;
 	for (int c = i; c < i + n; c += GROUP_CHUNK) {
 		int end = c + GROUP_CHUNK < i + n ? c + GROUP_CHUNK : i + n, r;
@@ -547,7 +547,7 @@ static int batch_len(const struct plan *p, int i)
 static int run_batch(struct vnet_ctx *ctx, struct plan *p, int i, int n, int *rc)
 {
 	struct nlmsghdr *msgs[BATCH_MAX];
-	char *bufs = malloc((size_t)n * NLM_REQ_SIZE);
+	char *bufs = calloc((size_t)n, NLM_REQ_SIZE);
 	int err[BATCH_MAX], failed = -1;
 
 	*rc = 0;
