@@ -96,6 +96,8 @@ int parse_ifname(const char *s, const char **why);
 int parse_namelist(const char *s, struct namelist *out, const char **why);
 int format_centisecs(uint64_t cs, char *buf, size_t len);
 int format_mac(const uint8_t mac[6], char *buf, size_t len);
+/* n bytes as lower-case hex, sep between them unless 0; out holds 3n; returns the NUL's place. */
+char *format_hex(const uint8_t *b, int n, char sep, char *out);
 
 /* ---- parameter tables ---- */
 

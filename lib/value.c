@@ -123,10 +123,31 @@ int parse_mac(const char *s, uint8_t mac[6], const char **why)
 	return 0;
 }
 
+char *format_hex(const uint8_t *b, int n, char sep, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < n; i++) {
+		if (i && sep)
+			*out++ = sep;
+		*out++ = digits[b[i] >> 4];
+		*out++ = digits[b[i] & 15];
+	}
+	*out = 0;
+	return out;
+}
+
+/* By hand, not snprintf: a show of 10,000 links formats as many addresses. */
 int format_mac(const uint8_t mac[6], char *buf, size_t len)
 {
-	return snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
-			mac[3], mac[4], mac[5]);
+	char t[18];
+
+	if (len >= sizeof(t)) {
+		format_hex(mac, 6, ':', buf);
+		return 17;
+	}
+	format_hex(mac, 6, ':', t);
+	return snprintf(buf, len, "%s", t); /* cut short, as snprintf would */
 }
 
 /* "3", "10-20", "3,10-20,100" or "none"; ranges ascending and disjoint. */
