@@ -51,7 +51,11 @@ static void diag(struct vnet_ctx *ctx, const struct stmtfile *f, const struct st
 	fputs("^\n", out);
 }
 
-#define names_add namelist_add
+/*
+ * A statement's names go in as they come (no search for each: a bridge may
+ * take thousands of ports); a name twice only repeats an ordering edge.
+ */
+#define names_add namelist_append
 
 static int rank_of(const struct stmt *s)
 {
@@ -300,61 +304,87 @@ static void locate(struct vnet_ctx *ctx, const struct stmtfile *f, const struct 
 	snprintf(ctx->err.msg, sizeof(ctx->err.msg), "%.*s", (int)sizeof(ctx->err.msg) - 1, m);
 }
 
-/* The statement makes, uses or takes the link name. */
-static int item_names(const struct item *it, const char *name)
+/* The --prune deletions of one kind: its links in vnetctl's group that no statement names. */
+static int prune_kind(struct vnet_ctx *ctx, struct state *st, struct item **items, int *n,
+		      const char *kind, const struct namemap *named)
 {
-	return namelist_has(&it->decl, name) || namelist_has(&it->takes, name) ||
-	       namelist_has(&it->uses, name);
+	for (int i = 0; i < st->n; i++) {
+		const struct link *l = &st->links[i];
+		/* A veth goes with its peer: kept when the file names either end. */
+		const struct link *peer = !strcmp(l->kind, "veth") && !l->link_netns
+						  ? state_by_index(st, l->link)
+						  : NULL;
+
+		/* A veth whose peer went to another namespace is left alone (no undo there). */
+		if (l->deleted || l->group != VNET_GROUP || strcmp(l->kind, kind) ||
+		    (!strcmp(l->kind, "veth") && (l->link_netns || !peer)))
+			continue;
+		if (map_get(named, l->name) >= 0 || (peer && map_get(named, peer->name) >= 0))
+			continue;
+		struct item *ni = realloc(*items, (size_t)(*n + 1) * sizeof(**items));
+
+		if (!ni)
+			return vnet_fail(ctx, ENOMEM, "out of memory");
+		*items = ni;
+		struct item *it = &ni[(*n)++];
+
+		memset(it, 0, sizeof(*it));
+		it->s = calloc(1, sizeof(*it->s));
+		if (!it->s)
+			return vnet_fail(ctx, ENOMEM, "out of memory");
+		snprintf(it->synth[0], VNET_NAMSIZ, "%s", kind);
+		snprintf(it->synth[1], VNET_NAMSIZ, "del");
+		snprintf(it->synth[2], VNET_NAMSIZ, "%s", l->name);
+		for (int w = 0; w < 3; w++)
+			it->synth_argv[w] = it->synth[w];
+		it->s->argc = 3;
+		it->s->argv = it->synth_argv;
+		if (stmt_parse(ctx, it->s, &it->want) < 0)
+			return -EINVAL;
+		it->ok = 1;
+	}
+	return 0;
+}
+
+/* Every name the statements make, use or take (the keys point into the items). */
+static void map_all_names(struct namemap *m, const struct item *it, int n)
+{
+	int total = 0;
+
+	for (int i = 0; i < n; i++)
+		total += it[i].decl.n + it[i].uses.n + it[i].takes.n;
+	m->cap = 16;
+	while (m->cap < 2 * total + 16)
+		m->cap *= 2;
+	m->key = calloc((size_t)m->cap, sizeof(*m->key));
+	m->val = calloc((size_t)m->cap, sizeof(*m->val));
+	if (!m->key || !m->val)
+		abort();
+	for (int i = 0; i < n; i++) {
+		const struct namelist *l[3] = { &it[i].decl, &it[i].uses, &it[i].takes };
+
+		for (int k = 0; k < 3; k++)
+			for (int j = 0; j < l[k]->n; j++)
+				map_put(m, l[k]->names[j], i);
+	}
 }
 
 /* The made-up deletions of --prune: vnetctl's own links the file leaves out. */
 static int prune_items(struct vnet_ctx *ctx, struct state *st, struct item **items, int *n)
 {
 	static const char *const kinds[] = { "vlan", "bridge", "bond", "veth" }; /* uppers first */
-	int n0 = *n;
+	struct namemap named;
+	int r = 0;
 
-	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-		for (int i = 0; i < st->n; i++) {
-			const struct link *l = &st->links[i];
-			/* A veth goes with its peer: kept when the file names either end. */
-			const struct link *peer = !strcmp(l->kind, "veth") && !l->link_netns
-							  ? state_by_index(st, l->link)
-							  : NULL;
-			int declared = 0;
-
-			/* A veth whose peer went to another namespace is left alone (no undo there). */
-			if (l->deleted || l->group != VNET_GROUP || strcmp(l->kind, kinds[k]) ||
-			    (!strcmp(l->kind, "veth") && (l->link_netns || !peer)))
-				continue;
-			for (int j = 0; j < n0 && !declared; j++)
-				declared = item_names(&(*items)[j], l->name) ||
-					   (peer && item_names(&(*items)[j], peer->name));
-			if (declared)
-				continue;
-			struct item *ni = realloc(*items, (size_t)(*n + 1) * sizeof(**items));
-
-			if (!ni)
-				return vnet_fail(ctx, ENOMEM, "out of memory");
-			*items = ni;
-			struct item *it = &ni[(*n)++];
-
-			memset(it, 0, sizeof(*it));
-			it->s = calloc(1, sizeof(*it->s));
-			if (!it->s)
-				return vnet_fail(ctx, ENOMEM, "out of memory");
-			snprintf(it->synth[0], VNET_NAMSIZ, "%s", kinds[k]);
-			snprintf(it->synth[1], VNET_NAMSIZ, "del");
-			snprintf(it->synth[2], VNET_NAMSIZ, "%s", l->name);
-			for (int w = 0; w < 3; w++)
-				it->synth_argv[w] = it->synth[w];
-			it->s->argc = 3;
-			it->s->argv = it->synth_argv;
-			if (stmt_parse(ctx, it->s, &it->want) < 0)
-				return -EINVAL;
-			it->ok = 1;
-		}
-	return 0;
+	map_all_names(&named, *items, *n);
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && r == 0; k++)
+		r = prune_kind(ctx, st, items, n, kinds[k], &named);
+	free(named.key);
+	free(named.val);
+	return r;
 }
+
+
 
 /* Plans every statement in order against st, simulating as it goes. */
 static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it, int n,

@@ -84,6 +84,8 @@ void namelist_free(struct namelist *l);
 int namelist_has(const struct namelist *l, const char *name);
 /* Adds name unless it is there already (or empty). */
 void namelist_add(struct namelist *l, const char *name);
+/* Adds name (unless empty) without looking for it: for long lists known to be unique. */
+void namelist_append(struct namelist *l, const char *name);
 
 /* Value parsers: 0 on success, else -EINVAL and a reason in *why. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **why);

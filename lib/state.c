@@ -297,23 +297,33 @@ static void names_stale(struct state *st)
 	st->by_name_size = st->by_name_n = 0;
 }
 
-/* Hashes every link so far: a file of 1000 statements asks 1000 times. */
+/*
+ * Hashes the links not in the index yet: a file of 1000 statements asks
+ * 1000 times, and a plan's simulated links come in one by one. The table
+ * grows (and is filled anew) only when it would be over half full.
+ */
 static void index_names(struct state *st)
 {
-	int size = 64;
+	int from = st->by_name_n;
 
-	while (size < 2 * st->n)
-		size *= 2;
-	names_stale(st);
-	st->by_name = calloc((size_t)size, sizeof(int));
-	if (!st->by_name)
-		abort();
-	st->by_name_size = size;
-	for (int i = 0; i < st->n; i++) {
-		unsigned int h = name_hash(st->links[i].name) & (unsigned int)(size - 1);
+	if (!st->by_name || 2 * st->n > st->by_name_size) {
+		int size = 64;
+
+		while (size < 4 * st->n)
+			size *= 2;
+		names_stale(st);
+		st->by_name = calloc((size_t)size, sizeof(int));
+		if (!st->by_name)
+			abort();
+		st->by_name_size = size;
+		from = 0;
+	}
+	for (int i = from; i < st->n; i++) {
+		unsigned int m = (unsigned int)st->by_name_size - 1;
+		unsigned int h = name_hash(st->links[i].name) & m;
 
 		while (st->by_name[h])
-			h = (h + 1) & (unsigned int)(size - 1);
+			h = (h + 1) & m;
 		st->by_name[h] = i + 1;
 	}
 	st->by_name_n = st->n;
@@ -321,7 +331,7 @@ static void index_names(struct state *st)
 
 struct link *state_by_name(struct state *st, const char *name)
 {
-	/* Many links not in the index yet (none made, or many simulated): index them all. */
+	/* Many links not in the index yet (none made, or many simulated): index them. */
 	if (st->n - st->by_name_n > 64)
 		index_names(st);
 	/* The few added since (simulated ones), and a small state without index: scanned. */

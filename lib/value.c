@@ -301,9 +301,15 @@ void namelist_free(struct namelist *l)
 
 void namelist_add(struct namelist *l, const char *name)
 {
+	if (name && !namelist_has(l, name))
+		namelist_append(l, name);
+}
+
+void namelist_append(struct namelist *l, const char *name)
+{
 	void *n;
 
-	if (!name || !name[0] || namelist_has(l, name))
+	if (!name || !name[0])
 		return;
 	n = realloc(l->names, (size_t)(l->n + 1) * sizeof(*l->names));
 	if (!n)
@@ -318,6 +324,11 @@ int namelist_has(const struct namelist *l, const char *name)
 		if (!strcmp(l->names[i], name))
 			return 1;
 	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
 }
 
 /* "eth0,eth1": each a valid name, none twice. */
@@ -338,9 +349,7 @@ int parse_namelist(const char *s, struct namelist *out, const char **why)
 			l = VNET_NAMSIZ; /* long enough to be refused below */
 		memcpy(name, p, l);
 		name[l] = 0;
-		if (parse_ifname(name, why) < 0 || namelist_has(out, name)) {
-			if (namelist_has(out, name))
-				*why = "an interface appears twice in the list";
+		if (parse_ifname(name, why) < 0) {
 			namelist_free(out);
 			return -EINVAL;
 		}
@@ -358,6 +367,25 @@ int parse_namelist(const char *s, struct namelist *out, const char **why)
 		if (!comma)
 			break;
 		p = comma + 1;
+	}
+	/* Twice in the list: sorted neighbours (a bridge may list thousands of ports). */
+	if (out->n > 1) {
+		char (*sorted)[VNET_NAMSIZ] = malloc((size_t)out->n * sizeof(*sorted));
+		int twice = 0;
+
+		if (!sorted) {
+			namelist_free(out);
+			return bad(why, "out of memory");
+		}
+		memcpy(sorted, out->names, (size_t)out->n * sizeof(*sorted));
+		qsort(sorted, (size_t)out->n, sizeof(*sorted), cmp_name);
+		for (int i = 1; i < out->n && !twice; i++)
+			twice = !strcmp(sorted[i - 1], sorted[i]);
+		free(sorted);
+		if (twice) {
+			namelist_free(out);
+			return bad(why, "an interface appears twice in the list");
+		}
 	}
 	return 0;
 }
