@@ -315,9 +315,12 @@ static int prune_kind(struct vnet_ctx *ctx, struct state *st, struct item **item
 						  ? state_by_index(st, l->link)
 						  : NULL;
 
-		/* A veth whose peer went to another namespace is left alone (no undo there). */
+		/*
+		 * Left alone: a veth whose peer went to another namespace (no
+		 * undo there), and a SEA's adapters (its sea statement's).
+		 */
 		if (l->deleted || l->group != VNET_GROUP || strcmp(l->kind, kind) ||
-		    (!strcmp(l->kind, "veth") && (l->link_netns || !peer)))
+		    (!strcmp(l->kind, "veth") && (l->link_netns || !peer || sea_marked(l) || sea_marked(peer))))
 			continue;
 		if (map_get(named, l->name) >= 0 || (peer && map_get(named, peer->name) >= 0))
 			continue;
@@ -449,9 +452,16 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	/* One statement per object: two would contradict each other, or repeat. */
 	if (!errors) {
 		struct namemap seen = { 16 };
-		char (*key)[80] = calloc((size_t)n + 1, sizeof(*key));
+		int nkeys = n;
 
-		while (seen.cap < 4 * n + 16)
+		/* A link a statement makes beside its NAME (a veth's peer) counts as its object too. */
+		for (int i = 0; i < n; i++)
+			if (it[i].s->kind->link_kind && it[i].decl.n > 1)
+				nkeys += it[i].decl.n - 1;
+		char (*key)[80] = calloc((size_t)nkeys + 1, sizeof(*key));
+		int k2 = n;
+
+		while (seen.cap < 4 * nkeys + 16)
 			seen.cap *= 2;
 		seen.key = calloc((size_t)seen.cap, sizeof(*seen.key));
 		seen.val = calloc((size_t)seen.cap, sizeof(*seen.val));
@@ -465,6 +475,14 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 				 sm->verb == V_COUNT ? " count" : "", sm->arg[0] ? sm->arg[0] : "",
 				 sm->arg[1] ? sm->arg[1] : "");
 			prev = map_get(&seen, key[i]);
+			/* "veth add a peer b" holds b too: a "veth set b" or "veth del b" elsewhere contradicts it. */
+			for (int d = 1; prev < 0 && sm->kind->link_kind && d < it[i].decl.n; d++, k2++) {
+				snprintf(key[k2], sizeof(key[k2]), "%s\t%s\t", sm->kind->name,
+					 it[i].decl.names[d]);
+				prev = map_get(&seen, key[k2]);
+				if (prev < 0)
+					map_put(&seen, key[k2], i);
+			}
 			if (prev < 0) {
 				map_put(&seen, key[i], i);
 				continue;

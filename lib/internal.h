@@ -399,6 +399,7 @@ struct op {
 	uint64_t sysval;	  /* OP_SYSFS: the value to write */
 	int wait_vfs;		  /* OP_SYSFS: wait until the PF (name) has sysval VFs */
 	uint32_t group;		  /* OP_CREATE: IFLA_GROUP to set, 0 none */
+	uint32_t peer_group;	  /* OP_CREATE of a veth: the peer's IFLA_GROUP, 0 none */
 	int ifindex;		  /* OP_CREATE: the index to ask for (an undone delete), 0 any */
 	int from;		  /* which statement of a file planned it */
 	struct op *undo;	  /* inverse steps, run in order on rollback */

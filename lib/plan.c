@@ -456,7 +456,20 @@ static int delete_together(struct vnet_ctx *ctx, struct plan *p, int i, int n)
 		}
 		if (r < 0) {
 			/* Back to their groups (those that moved); the caller deletes them one by one. */
-			move_to_group(ctx, p, c, end, 0, buf, err);
+			if (move_to_group(ctx, p, c, end, 0, buf, err) < 0)
+				for (int k = c; k < end; k++)
+					err[k - c] = -EIO;
+			/* Once more one by one; a link that still cannot go back is named in the plan's note. */
+			for (int k = c; k < end; k++) {
+				int e1 = 0;
+
+				if (err[k - c] >= 0 ||
+				    (move_to_group(ctx, p, k, k + 1, 0, buf, &e1) == 0 && e1 == 0) || p->note)
+					continue;
+				if (asprintf(&p->note, "%s stays in interface group %u (it could not be put back)",
+					     p->ops[k].name, g) < 0)
+					p->note = NULL;
+			}
 			free(buf);
 			return c == i ? 1 : -c; /* -c: the ops before c are done */
 		}
@@ -492,14 +505,44 @@ static int deletion_run(const struct plan *p, int i)
 	return n;
 }
 
-/* The names an op needs turned into indexes when it is built. */
-static void op_refs(const struct op *op, const char **a, const char **b)
+/* The PT_IFREF field of op that travels as a link's index (a VLAN's lower device), or NULL. */
+static const char *ifref_sent(const struct op *op)
 {
-	*a = *b = NULL;
+	for (const struct param *p = op->kind ? op->kind->params : NULL; p && p->word; p++)
+		if (p->type == PT_IFREF && p->nest == PN_LINK && (op->fields & (1U << p->field)) &&
+		    obj_has(&op->obj, p->field) && op->obj.v[p->field].names.n)
+			return op->obj.v[p->field].names.names[0];
+	return NULL;
+}
+
+/* The names an op needs turned into indexes when it is built (up to 3). */
+static int op_refs(const struct op *op, const char **r)
+{
+	int n = 0;
+
 	if ((op->type == OP_CREATE || op->type == OP_MASTER) && op->master[0])
-		*a = op->master;
+		r[n++] = op->master;
 	if (op->type == OP_PORT || op->type == OP_VLAN_ADD || op->type == OP_VLAN_DEL)
-		*b = op->name;
+		r[n++] = op->name;
+	if ((op->type == OP_CREATE || op->type == OP_SET) && ifref_sent(op))
+		r[n++] = ifref_sent(op);
+	return n;
+}
+
+/* The names an op makes: its own, and for a create those its kind makes along (a veth's peer). */
+static int op_made(const struct op *op, const char **m)
+{
+	int n = 0;
+
+	if (op->type != OP_CREATE && op->type != OP_DELETE && op->type != OP_KIND)
+		return 0;
+	m[n++] = op->name;
+	for (const struct param *p = op->kind ? op->kind->params : NULL;
+	     op->type == OP_CREATE && p && p->word && n < 2; p++)
+		if ((p->flags & PF_DECLARES) && obj_has(&op->obj, p->field) &&
+		    op->obj.v[p->field].names.n)
+			m[n++] = op->obj.v[p->field].names.names[0];
+	return n;
 }
 
 #define BATCH_MAX 256
@@ -511,12 +554,13 @@ static void op_refs(const struct op *op, const char **a, const char **b)
  */
 static int batch_len(const struct plan *p, int i)
 {
-	const char *touched[BATCH_MAX];
+	const char *touched[2 * BATCH_MAX];
 	int nt = 0, n = 0;
 
 	while (i + n < p->n && n < BATCH_MAX) {
 		const struct op *op = &p->ops[i + n];
-		const char *a, *b;
+		const char *r[3];
+		int nr;
 
 		/*
 		 * The kernel runs every request of a datagram, also after one
@@ -531,13 +575,13 @@ static int batch_len(const struct plan *p, int i)
 		for (int k = i; k < i + n; k++)
 			if (!strcmp(p->ops[k].name, op->name))
 				return n;
-		op_refs(op, &a, &b);
+		nr = op_refs(op, r);
 		for (int t = 0; t < nt; t++)
-			if ((a && !strcmp(a, touched[t])) || (b && !strcmp(b, touched[t])))
-				return n;
+			for (int k = 0; k < nr; k++)
+				if (!strcmp(r[k], touched[t]))
+					return n;
 		/* A kind's own step may make its link (the SEA's veth pairs). */
-		if (op->type == OP_CREATE || op->type == OP_DELETE || op->type == OP_KIND)
-			touched[nt++] = op->name;
+		nt += op_made(op, touched + nt);
 		n++;
 	}
 	return n;

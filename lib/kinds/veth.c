@@ -145,37 +145,45 @@ static struct op *peer_updown(struct plan *plan, const char *what, const char *p
 	return op;
 }
 
-/* Deletes the pair l and pl; the undo makes both again as they are. */
+/* An undo step that brings name up. */
+static void undo_up(struct op *op, const char *name)
+{
+	struct op *u = op_add_undo(op, OP_SET, &kind_veth, name);
+
+	obj_set_u(&u->obj, E_UP, 1);
+	u->fields = 1U << E_UP;
+}
+
+/*
+ * Deletes the pair l and pl. The undo makes both again as they are
+ * (indexes, addresses, MTUs, groups), down; gives them back to their
+ * masters (a bond takes only a slave that is down), then brings up the
+ * ends that were up, and last makes the VLANs on them again (a VLAN opens
+ * only over an open lower device).
+ */
 static void plan_delete(struct state *st, const struct stmt *s, const struct link *l,
 			const struct link *pl, struct plan *plan)
 {
 	struct op *op = plan_add(plan, OP_DELETE, &kind_veth, l->name);
+	const struct link *ends[2] = { l, pl };
 	struct obj cur;
 	char up1[200];
 
 	snprintf(up1, sizeof(up1), "%s", vlan_uppers_text(st, l));
 	op_textf(op, "%s: delete (and with it its peer %s)%s%s", s->what, pl->name, up1,
 		 vlan_uppers_text(st, pl));
-	/* The undo makes the pair again as it is: indexes, addresses, MTUs, states, masters. */
 	veth_current(l, pl, &cur);
 	struct op *u = op_add_undo(op, OP_CREATE, &kind_veth, l->name);
 
 	u->ifindex = l->ifindex;
 	u->index = pl->ifindex;
 	u->group = l->group;
-	uint32_t m = cur.mask & ~(1U << E_PSTATE);
+	u->peer_group = pl->group;
+	uint32_t m = cur.mask & ~((1U << E_PSTATE) | (1U << E_UP));
 
 	obj_copy_fields(&u->obj, &cur, m);
 	u->fields = m;
-	if (pl->flags & IFF_UP) {
-		struct op *pu = op_add_undo(op, OP_SET, &kind_veth, pl->name);
-
-		obj_set_u(&pu->obj, E_UP, 1);
-		pu->fields = 1U << E_UP;
-	}
 	obj_free(&cur);
-	const struct link *ends[2] = { l, pl };
-
 	for (int e = 0; e < 2; e++) {
 		const struct link *m2 = ends[e]->master ? state_by_index(st, ends[e]->master) : NULL;
 
@@ -186,8 +194,12 @@ static void plan_delete(struct state *st, const struct stmt *s, const struct lin
 
 			snprintf(mu->master, sizeof(mu->master), "%s", m2->name);
 		}
-		vlan_undo_uppers(op, st, ends[e]);
 	}
+	for (int e = 0; e < 2; e++)
+		if (ends[e]->flags & IFF_UP)
+			undo_up(op, ends[e]->name);
+	for (int e = 0; e < 2; e++)
+		vlan_undo_uppers(op, st, ends[e]);
 }
 
 static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
@@ -200,6 +212,10 @@ static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 	if (l && strcmp(l->kind, "veth"))
 		return vnet_fail(ctx, EEXIST, "%s: %s exists and is %s%s, not a veth", s->what, name,
 				 l->kind[0] ? "a " : "", kind_text(l));
+	if (l && (sea_marked(l) || (peer_of(st, l) && sea_marked(peer_of(st, l)))) &&
+	    s->verb != V_SHOW)
+		return vnet_fail(ctx, EBUSY, "%s: an adapter a SEA made (its alias: %s); sea set and sea del manage it",
+				 s->what, sea_marked(l) ? l->alias : peer_of(st, l)->alias);
 	if (s->verb == V_DEL) {
 		const struct link *pl = l ? peer_of(st, l) : NULL;
 
@@ -220,7 +236,7 @@ static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		if (pl)
 			return vnet_fail(ctx, EEXIST, "%s: peer %s exists already (%s%s)", s->what, peer,
 					 pl->kind[0] ? "a " : "", kind_text(pl));
-		plan_create(plan, &kind_veth, s->what, name, want, want->mask);
+		plan_create(plan, &kind_veth, s->what, name, want, want->mask)->peer_group = VNET_GROUP;
 		peer_side(want, &p);
 		if (obj_has(&p, E_UP) && p.v[E_UP].u)
 			peer_updown(plan, s->what, peer, 1);
@@ -292,7 +308,7 @@ static int veth_put_data(struct vnet_ctx *ctx, struct nlmsghdr *nlh, const struc
 	/* veth_newlink() takes the peer's index only along with the device's. */
 	veth_put_peer(nlh, o->v[E_PEER].names.names[0], op->ifindex ? op->index : 0,
 		      obj_has(&p, E_MTU) ? (uint32_t)p.v[E_MTU].u : 0,
-		      obj_has(&p, E_ADDR) ? p.v[E_ADDR].mac : NULL, op->group);
+		      obj_has(&p, E_ADDR) ? p.v[E_ADDR].mac : NULL, op->peer_group);
 	obj_free(&p);
 	return 1;
 }
@@ -315,7 +331,7 @@ static void veth_simulate(struct state *st, const struct op *op)
 		memcpy(b->addr, p.v[E_ADDR].mac, 6);
 		b->addrlen = 6;
 	}
-	b->group = op->group;
+	b->group = op->peer_group;
 	obj_free(&p);
 	a->link = b->ifindex;
 	b->link = a->ifindex;

@@ -4,6 +4,7 @@
 
 bats_require_minimum_version 1.5.0
 load ../../lib/common
+load ../../lib/features
 
 setup() {
 	common_setup
@@ -14,11 +15,18 @@ teardown() {
 	common_teardown
 }
 
-# The snapshot without what a remade link cannot keep: its index (newer
-# kernels refuse a chosen one; 6.1 grants it) and its bridge port number,
-# which the kernel gives in the order the ports come (re)attached.
+# The snapshot without what a remade link cannot keep: its bridge port
+# number, which the kernel gives in the order the ports come (re)attached.
 remade() {
-	sed -E '/"(ifindex|no|id|designated_port)"/d'
+	sed -E '/"(no|id|designated_port)"/d'
+}
+
+# The file $F fails (exit 1) and says every step before was undone, with no undo failing.
+fails_undone() {
+	run --separate-stderr vn apply "$F"
+	[ "$status" -eq 1 ] || { echo "exit $status: $stderr" >&2; return 1; }
+	[[ "$stderr" == *"${1:-}"*"the steps before it were undone"* ]] || { echo "$stderr" >&2; return 1; }
+	[[ "$stderr" != *"WARNING"* ]] || { echo "$stderr" >&2; return 1; }
 }
 
 # up DEV: 1 when the link is administratively up.
@@ -156,11 +164,11 @@ up() {
 	vn apply "$F"
 	ip -n "$NS" link add name brx type bridge
 	ip -n "$NS" link set v2 address 02:00:00:00:00:42
+	# Each end's own group comes back (not NAME's for both).
+	ip -n "$NS" link set p3 group 7
 	before=$(snapshot | remade)
 	{ for i in $(seq 0 9); do echo "veth del v$i"; done; echo "bridge add br1 ports brx"; } > "$F"
-	run --separate-stderr vn apply "$F"
-	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"bridge br1: add port brx: failed"*"the steps before it were undone"* ]]
+	fails_undone "bridge br1: add port brx: failed"
 	eq "$(snapshot | remade)" "$before"
 	# Without the failing statement: ten deletions, eleven requests (ten group moves, one delete).
 	sed -i '$d' "$F"
@@ -198,4 +206,53 @@ up() {
 	ip -n "$NS2" link show dev y0 >/dev/null
 	vn veth set x0 mtu 2000
 	eq "$(lj x0 .mtu)" 2000
+}
+
+@test "one pair deleted and made again: each end's group, master and state as before" {
+	vn veth add v0 peer p0 up
+	vn bridge add br0 ports v0 up
+	ip -n "$NS" link set p0 group 0
+	ip -n "$NS" link set p0 down
+	ip -n "$NS" link add name brx type bridge
+	before=$(snapshot | remade)
+	printf 'veth del p0\nbridge add br1 ports brx\n' > "$F"
+	fails_undone
+	eq "$(snapshot | remade)" "$before"
+}
+
+@test "a file names a pair once: a second statement on either end is an error" {
+	printf 'veth add a peer b mtu 9000\nveth set b mtu 1500\n' > "$F"
+	expect_fail 2 "$F:2:1: veth b: also on line 1: a file holds one statement per object" -- apply "$F"
+	printf 'veth del b\nveth add a peer b\n' > "$F"
+	expect_fail 2 "$F:2:1: veth a: also on line 1" -- apply "$F"
+	run ip -n "$NS" -o link show type veth
+	eq "$output" ""
+}
+
+@test "a SEA's adapter is the SEA's: veth set and del refuse it, --prune leaves it" {
+	vn veth add v0 peer p0
+	ip -n "$NS" link set v0 alias "vnetctl-sea:sea0"
+	before=$(snapshot)
+	expect_fail 1 'veth v0: an adapter a SEA made (its alias: vnetctl-sea:sea0)' -- veth del v0
+	expect_fail 1 'veth p0: an adapter a SEA made' -- veth set p0 mtu 2000
+	echo "bridge add br9" > "$F"
+	vn apply --prune "$F"
+	ip -n "$NS" link del br9
+	eq "$(snapshot)" "$before"
+}
+
+@test "VM tier: a VLAN on a veth made in the same file; a bond's veth slave comes back to its bond" {
+	require_feature 8021q bonding
+	printf 'veth add a peer b up\nvlan add a.10 link a id 10 up\n' > "$F"
+	vn apply "$F"
+	eq "$(lj a.10 .link)/$(lj a.10 .linkinfo.info_data.id)" a/10
+	# A slave veth deleted and made again: down, enslaved, then up (a bond takes no slave that is up).
+	vn veth add s0 peer s0p up
+	vn bond add bond0 mode active-backup slaves s0 up
+	ip -n "$NS" link add name brx type bridge
+	before=$(snapshot | remade)
+	printf 'veth del s0\nbridge add br1 ports brx\n' > "$F"
+	fails_undone
+	eq "$(lj s0 .master)" bond0
+	eq "$(snapshot | remade)" "$before"
 }
