@@ -26,8 +26,16 @@ struct item {
 	struct namelist uses;	/* names it refers to */
 	struct namelist takes;	/* names it makes its ports or slaves */
 	int ndeps, placed;
-	char synth[3][VNET_NAMSIZ]; /* --prune: the words of a made-up "KIND del NAME" */
-	char *synth_argv[4];
+};
+
+/*
+ * A made-up "KIND del NAME" of --prune, with its words, in one block of its
+ * own (freed as its stmt): the items array moves as it grows, this does not.
+ */
+struct synth_stmt {
+	struct stmt s; /* first: the block is freed through it */
+	char words[3][VNET_NAMSIZ];
+	char *argv[4];
 };
 
 struct vnet_txn {
@@ -332,16 +340,18 @@ static int prune_kind(struct vnet_ctx *ctx, struct state *st, struct item **item
 		struct item *it = &ni[(*n)++];
 
 		memset(it, 0, sizeof(*it));
-		it->s = calloc(1, sizeof(*it->s));
-		if (!it->s)
+		struct synth_stmt *ss = calloc(1, sizeof(*ss));
+
+		if (!ss)
 			return vnet_fail(ctx, ENOMEM, "out of memory");
-		snprintf(it->synth[0], VNET_NAMSIZ, "%s", kind);
-		snprintf(it->synth[1], VNET_NAMSIZ, "del");
-		snprintf(it->synth[2], VNET_NAMSIZ, "%s", l->name);
+		it->s = &ss->s;
+		snprintf(ss->words[0], VNET_NAMSIZ, "%s", kind);
+		snprintf(ss->words[1], VNET_NAMSIZ, "del");
+		snprintf(ss->words[2], VNET_NAMSIZ, "%s", l->name);
 		for (int w = 0; w < 3; w++)
-			it->synth_argv[w] = it->synth[w];
-		it->s->argc = 3;
-		it->s->argv = it->synth_argv;
+			ss->argv[w] = ss->words[w];
+		ss->s.argc = 3;
+		ss->s.argv = ss->argv;
 		if (stmt_parse(ctx, it->s, &it->want) < 0)
 			return -EINVAL;
 		it->ok = 1;
