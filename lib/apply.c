@@ -319,16 +319,14 @@ static int prune_kind(struct vnet_ctx *ctx, struct state *st, struct item **item
 	for (int i = 0; i < st->n; i++) {
 		const struct link *l = &st->links[i];
 		/* A veth goes with its peer: kept when the file names either end. */
-		const struct link *peer = !strcmp(l->kind, "veth") && !l->link_netns
-						  ? state_by_index(st, l->link)
-						  : NULL;
+		const struct link *peer = state_veth_peer(st, l);
 
 		/*
 		 * Left alone: a veth whose peer went to another namespace (no
 		 * undo there), and a SEA's adapters (its sea statement's).
 		 */
 		if (l->deleted || l->group != VNET_GROUP || strcmp(l->kind, kind) ||
-		    (!strcmp(l->kind, "veth") && (l->link_netns || !peer || sea_marked(l) || sea_marked(peer))))
+		    (!strcmp(l->kind, "veth") && (!peer || sea_marked(l) || sea_marked(peer))))
 			continue;
 		if (map_get(named, l->name) >= 0 || (peer && map_get(named, peer->name) >= 0))
 			continue;
@@ -396,8 +394,6 @@ static int prune_items(struct vnet_ctx *ctx, struct state *st, struct item **ite
 	free(named.val);
 	return r;
 }
-
-
 
 /* Plans every statement in order against st, simulating as it goes. */
 static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it, int n,

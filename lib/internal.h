@@ -362,6 +362,8 @@ int state_decode_msg(struct state *st, const struct nlmsghdr *nlh, int family);
 struct link *state_by_name(struct state *st, const char *name);
 struct link *state_by_index(struct state *st, int ifindex);
 const char *state_name(struct state *st, int ifindex);
+/* The other end of the veth l, when it is in this namespace and paired with l; else NULL. */
+struct link *state_veth_peer(struct state *st, const struct link *l);
 
 /* ---- plan ---- */
 

@@ -291,35 +291,35 @@ static int index_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *data)
+/* An RTM_GETLINK request for one link by name, built in buf (256 bytes). */
+static struct nlmsghdr *getlink_req(char *buf, const char *name, uint32_t ext_mask)
 {
-	char buf[256] = { 0 };
 	struct nlmsghdr *nlh;
 
-	memset(buf, 0, sizeof(buf));
+	memset(buf, 0, 256);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETLINK;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, ext_mask);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	return nlm_talk(ctx, nlh, cb, data);
+	return nlh;
+}
+
+int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *data)
+{
+	char buf[256];
+
+	return nlm_talk(ctx, getlink_req(buf, name, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS), cb,
+			data);
 }
 
 int nlm_ifindex(struct vnet_ctx *ctx, const char *name)
 {
-	char buf[256] = { 0 };
-	struct nlmsghdr *nlh;
+	char buf[256];
 	int idx = 0, r;
 
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	r = nlm_talk(ctx, nlh, index_cb, &idx);
+	r = nlm_talk(ctx, getlink_req(buf, name, RTEXT_FILTER_SKIP_STATS), index_cb, &idx);
 	if (r < 0)
 		return r;
 	return idx > 0 ? idx : -ENODEV;
@@ -392,7 +392,7 @@ static int dump_part(const char *buf, int len, unsigned int seq, unsigned int po
 int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_cb cb,
 	    nlm_dump_cb reset, void *data)
 {
-	char req[256] = { 0 };
+	char req[256];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 	struct dump_run d = { cb, data, 0 };

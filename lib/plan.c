@@ -405,10 +405,10 @@ static uint32_t free_group(struct vnet_ctx *ctx)
 
 /*
  * Deletes ops[i..i+n) at once: the links move into a group no link uses
- * (cheap changes, sent in one datagram), then one RTM_DELLINK for the group (what ip link del group
- * sends) unregisters them together, paying the RCU grace period once
- * instead of once per link. In chunks, as the request holds the rtnl lock
- * throughout. Only links the plan deletes are ever in the group (vnetctl
+ * (cheap changes, sent in one datagram), then one RTM_DELLINK for the
+ * group (what ip link del group sends) unregisters them together, paying
+ * the RCU grace period once instead of once per link. In chunks, as the
+ * request holds the rtnl lock throughout. Only links the plan deletes are ever in the group (vnetctl
  * holds the namespace's lock). Returns 0 when done, 1 when the caller
  * should go one by one instead.
  */
@@ -524,8 +524,8 @@ static int op_refs(const struct op *op, const char **r)
 		r[n++] = op->master;
 	if (op->type == OP_PORT || op->type == OP_VLAN_ADD || op->type == OP_VLAN_DEL)
 		r[n++] = op->name;
-	if ((op->type == OP_CREATE || op->type == OP_SET) && ifref_sent(op))
-		r[n++] = ifref_sent(op);
+	if ((op->type == OP_CREATE || op->type == OP_SET) && (r[n] = ifref_sent(op)))
+		n++;
 	return n;
 }
 

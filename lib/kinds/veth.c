@@ -46,20 +46,6 @@ static const struct param veth_params[] = {
 	{ 0 }
 };
 
-/* The other end of a veth, when it is in this namespace and paired with l. */
-static struct link *peer_of(struct state *st, const struct link *l)
-{
-	struct link *p;
-
-	if (l->link_netns || !l->link || strcmp(l->kind, "veth"))
-		return NULL;
-	p = state_by_index(st, l->link);
-	return p && !p->deleted && !strcmp(p->kind, "veth") && p->link == l->ifindex &&
-			       !p->link_netns
-		       ? p
-		       : NULL;
-}
-
 static void set_mac(struct obj *o, int f, const struct link *l)
 {
 	if (l->addrlen == 6) {
@@ -212,13 +198,12 @@ static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 	if (l && strcmp(l->kind, "veth"))
 		return vnet_fail(ctx, EEXIST, "%s: %s exists and is %s%s, not a veth", s->what, name,
 				 l->kind[0] ? "a " : "", kind_text(l));
-	if (l && (sea_marked(l) || (peer_of(st, l) && sea_marked(peer_of(st, l)))) &&
-	    s->verb != V_SHOW)
-		return vnet_fail(ctx, EBUSY, "%s: an adapter a SEA made (its alias: %s); sea set and sea del manage it",
-				 s->what, sea_marked(l) ? l->alias : peer_of(st, l)->alias);
-	if (s->verb == V_DEL) {
-		const struct link *pl = l ? peer_of(st, l) : NULL;
+	struct link *pl = l ? state_veth_peer(st, l) : NULL;
 
+	if (l && (sea_marked(l) || (pl && sea_marked(pl))))
+		return vnet_fail(ctx, EBUSY, "%s: an adapter a SEA made (its alias: %s); sea set and sea del manage it",
+				 s->what, sea_marked(l) ? l->alias : pl->alias);
+	if (s->verb == V_DEL) {
 		/* Its peer elsewhere could not be made again there if a later step failed. */
 		if (l && !pl)
 			return vnet_fail(ctx, EXDEV, "%s: its peer is in another namespace, where an undo could not make it again; delete it with ip link del %s",
@@ -230,12 +215,12 @@ static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 	if (!l && s->verb == V_SET)
 		return vnet_fail(ctx, ENODEV, "%s: no such veth", s->what);
 	if (!l) {
-		const struct link *pl = state_by_name(st, peer);
+		const struct link *taken = state_by_name(st, peer);
 		struct obj p;
 
-		if (pl)
+		if (taken)
 			return vnet_fail(ctx, EEXIST, "%s: peer %s exists already (%s%s)", s->what, peer,
-					 pl->kind[0] ? "a " : "", kind_text(pl));
+					 taken->kind[0] ? "a " : "", kind_text(taken));
 		plan_create(plan, &kind_veth, s->what, name, want, want->mask)->peer_group = VNET_GROUP;
 		peer_side(want, &p);
 		if (obj_has(&p, E_UP) && p.v[E_UP].u)
@@ -243,8 +228,6 @@ static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		obj_free(&p);
 		return 0;
 	}
-	struct link *pl = peer_of(st, l);
-
 	if (!pl && (peer || obj_has(want, E_PADDR) || obj_has(want, E_PMTU) || obj_has(want, E_PSTATE)))
 		return vnet_fail(ctx, EXDEV, "%s: its peer is not in this namespace, so its peer fields cannot be set here",
 				 s->what);
@@ -262,10 +245,7 @@ static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		char what[96];
 
 		peer_side(want, &pw);
-		obj_init(&pc);
-		obj_set_u(&pc, E_MTU, pl->mtu);
-		set_mac(&pc, E_ADDR, pl);
-		obj_set_u(&pc, E_UP, !!(pl->flags & IFF_UP));
+		veth_current(pl, NULL, &pc); /* the peer's own mtu, address and state */
 		m = obj_diff(veth_params, &pw, &pc, PN_LINK) | obj_diff(veth_params, &pw, &pc, PN_FLAGS);
 		snprintf(what, sizeof(what), "%s peer %s", s->what, pl->name);
 		if (m)
@@ -345,14 +325,14 @@ static void veth_simulate(struct state *st, const struct op *op)
  */
 static int shown_from_here(struct state *st, const struct link *l)
 {
-	const struct link *pl = peer_of(st, l);
+	const struct link *pl = state_veth_peer(st, l);
 
 	return !pl || l->ifindex > pl->ifindex;
 }
 
 static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link *l)
 {
-	const struct link *pl = peer_of(st, l);
+	const struct link *pl = state_veth_peer(st, l);
 	char a[24] = "-", b[24] = "-", mtu[16];
 
 	if (l->addrlen == 6)
@@ -373,7 +353,7 @@ static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link 
 static struct json_object *show_json(struct state *st, const struct link *l)
 {
 	struct json_object *j = json_object_new_object();
-	const struct link *pl = peer_of(st, l);
+	const struct link *pl = state_veth_peer(st, l);
 	struct obj o;
 
 	veth_current(l, pl, &o);
@@ -394,7 +374,7 @@ static struct json_object *show_json(struct state *st, const struct link *l)
 
 static void show_config(struct vnet_ctx *ctx, struct state *st, const struct link *l)
 {
-	const struct link *pl = peer_of(st, l);
+	const struct link *pl = state_veth_peer(st, l);
 	struct obj o;
 	char txt[512];
 
