@@ -391,13 +391,13 @@ struct op {
 	const struct kind *kind;
 	char name[VNET_NAMSIZ];
 	char master[VNET_NAMSIZ]; /* OP_MASTER: "" releases */
-	struct obj obj;		  /* the values to send */
+	struct obj *obj;	  /* the values to send: NULL for none (op_obj, op_obj_w) */
 	uint32_t fields;	  /* which fields of obj */
 	struct vlan_entry *vlans;
 	int nvlans;
 	char *text;		  /* the plan line */
 	int index;		  /* OP_KIND: the kind's own (a VF number); a veth's create: the peer's index */
-	char path[256];		  /* OP_SYSFS: relative to the sysfs root */
+	char *path;		  /* OP_SYSFS: relative to the sysfs root (op_set_path) */
 	uint64_t sysval;	  /* OP_SYSFS: the value to write */
 	int wait_vfs;		  /* OP_SYSFS: wait until the PF (name) has sysval VFs */
 	uint32_t group;		  /* OP_CREATE: IFLA_GROUP to set, 0 none */
@@ -416,6 +416,18 @@ struct plan {
 	int failed; /* after plan_exec fails: the step that failed */
 };
 
+/*
+ * A step's values live apart and only when it has some (a plan of 16,000
+ * creates is not 16,000 whole objects): op_obj reads a step without them as
+ * empty, op_obj_w makes them to write.
+ */
+static inline const struct obj *op_obj(const struct op *op)
+{
+	return op->obj ? op->obj : &obj_empty;
+}
+struct obj *op_obj_w(struct op *op);
+/* Sets an OP_SYSFS step's path (copied). */
+void op_set_path(struct op *op, const char *rel);
 struct op *plan_add(struct plan *p, enum optype type, const struct kind *k, const char *name);
 /* Adds an inverse step to op (copied). */
 struct op *op_add_undo(struct op *op, enum optype type, const struct kind *k, const char *name);

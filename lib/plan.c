@@ -31,8 +31,22 @@ static struct op *op_init(struct op *op, enum optype type, const struct kind *k,
 	op->type = type;
 	op->kind = k;
 	snprintf(op->name, sizeof(op->name), "%s", name);
-	obj_init(&op->obj);
 	return op;
+}
+
+struct obj *op_obj_w(struct op *op)
+{
+	if (!op->obj)
+		op->obj = obj_new(MAX_FIELDS);
+	return op->obj;
+}
+
+void op_set_path(struct op *op, const char *rel)
+{
+	free(op->path);
+	op->path = strdup(rel);
+	if (!op->path)
+		abort(); /* as plan_add: out of memory while planning is fatal */
 }
 
 struct op *plan_add(struct plan *p, enum optype type, const struct kind *k, const char *name)
@@ -65,7 +79,8 @@ struct op *plan_create(struct plan *p, const struct kind *k, const char *what, c
 	struct op *op = plan_add(p, OP_CREATE, k, name);
 	char txt[1024];
 
-	obj_copy_fields(&op->obj, want, m);
+	if (m)
+		obj_copy_fields(op_obj_w(op), want, m);
 	op->fields = m;
 	op->group = VNET_GROUP; /* vnetctl's mark on what it creates, for apply --prune */
 	obj_format(k->params, want, m, txt, sizeof(txt));
@@ -80,13 +95,13 @@ struct op *plan_set(struct plan *p, const struct kind *k, const char *what, cons
 	struct op *op = plan_add(p, OP_SET, k, name);
 	char txt[1024];
 
-	obj_copy_fields(&op->obj, want, m);
+	obj_copy_fields(op_obj_w(op), want, m);
 	op->fields = m;
 	obj_format_changes(k->params, want, cur, m, txt, sizeof(txt));
 	op_textf(op, "%s: set %s", what, txt);
 	struct op *u = op_add_undo(op, OP_SET, k, name);
 
-	obj_copy_fields(&u->obj, cur, m);
+	obj_copy_fields(op_obj_w(u), cur, m);
 	u->fields = m;
 	return op;
 }
@@ -109,7 +124,8 @@ static void op_free(struct op *op)
 	free(op->undo);
 	free(op->vlans);
 	free(op->text);
-	obj_free(&op->obj);
+	free(op->path);
+	obj_delete(op->obj);
 }
 
 void plan_free(struct plan *p)
@@ -151,10 +167,10 @@ static void put_updown(struct ifinfomsg *ifm, const struct op *op, const struct 
 {
 	for (const struct param *p = tab; p && p->word; p++) {
 		if (p->nest != PN_FLAGS || !(op->fields & (1U << p->field)) ||
-		    !obj_has(&op->obj, p->field))
+		    !obj_has(op_obj(op), p->field))
 			continue;
 		ifm->ifi_change |= IFF_UP;
-		if (op->obj.v[p->field].u)
+		if (op_obj(op)->v[p->field].u)
 			ifm->ifi_flags |= IFF_UP;
 		return;
 	}
@@ -197,7 +213,7 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 		if (op->type == OP_CREATE)
 			ifm->ifi_index = op->ifindex;
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
-		obj_put(ctx, nlh, tab, &op->obj, op->fields, PN_LINK);
+		obj_put(ctx, nlh, tab, op_obj(op), op->fields, PN_LINK);
 		put_updown(ifm, op, tab);
 		if (op->master[0])
 			mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)nlm_index_or_zero(ctx, op->master));
@@ -206,7 +222,7 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 		li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, op->kind->link_kind);
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-		if (obj_put(ctx, nlh, tab, &op->obj, op->fields, PN_INFO) +
+		if (obj_put(ctx, nlh, tab, op_obj(op), op->fields, PN_INFO) +
 		    (op->type == OP_CREATE && op->kind->put_data ? op->kind->put_data(ctx, nlh, op) : 0)) {
 			mnl_attr_nest_end(nlh, data);
 			mnl_attr_nest_end(nlh, li);
@@ -235,7 +251,7 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 		ifm->ifi_family = AF_BRIDGE;
 		ifm->ifi_index = nlm_index_or_zero(ctx, op->name);
 		data = mnl_attr_nest_start(nlh, IFLA_PROTINFO);
-		obj_put(ctx, nlh, ptab, &op->obj, op->fields, PN_PORT);
+		obj_put(ctx, nlh, ptab, op_obj(op), op->fields, PN_PORT);
 		mnl_attr_nest_end(nlh, data);
 		return nlh;
 	case OP_KIND:
@@ -510,8 +526,8 @@ static const char *ifref_sent(const struct op *op)
 {
 	for (const struct param *p = op->kind ? op->kind->params : NULL; p && p->word; p++)
 		if (p->type == PT_IFREF && p->nest == PN_LINK && (op->fields & (1U << p->field)) &&
-		    obj_has(&op->obj, p->field) && op->obj.v[p->field].names.n)
-			return op->obj.v[p->field].names.names[0];
+		    obj_has(op_obj(op), p->field) && op_obj(op)->v[p->field].names.n)
+			return op_obj(op)->v[p->field].names.names[0];
 	return NULL;
 }
 
@@ -539,9 +555,9 @@ static int op_made(const struct op *op, const char **m)
 	m[n++] = op->name;
 	for (const struct param *p = op->kind ? op->kind->params : NULL;
 	     op->type == OP_CREATE && p && p->word && n < 2; p++)
-		if ((p->flags & PF_DECLARES) && obj_has(&op->obj, p->field) &&
-		    op->obj.v[p->field].names.n)
-			m[n++] = op->obj.v[p->field].names.names[0];
+		if ((p->flags & PF_DECLARES) && obj_has(op_obj(op), p->field) &&
+		    op_obj(op)->v[p->field].names.n)
+			m[n++] = op_obj(op)->v[p->field].names.names[0];
 	return n;
 }
 

@@ -362,9 +362,9 @@ static void sim_link_fields(struct link *l, const struct op *op)
 	const struct param *tab = op->kind ? op->kind->params : NULL;
 
 	for (const struct param *p = tab; p && p->word; p++) {
-		if (!(op->fields & (1U << p->field)) || !obj_has(&op->obj, p->field))
+		if (!(op->fields & (1U << p->field)) || !obj_has(op_obj(op), p->field))
 			continue;
-		const struct val *v = &op->obj.v[p->field];
+		const struct val *v = &op_obj(op)->v[p->field];
 
 		if (p->nest == PN_FLAGS)
 			l->flags = v->u ? (l->flags | IFF_UP) : (l->flags & ~IFF_UP);
@@ -375,7 +375,7 @@ static void sim_link_fields(struct link *l, const struct op *op)
 		else if (p->nest == PN_LINK && p->attr == IFLA_LINK)
 			continue; /* a VLAN's lower device: set by the caller, by name */
 		else if (p->nest == PN_INFO || p->nest == PN_VLANFLAG || p->type == PT_IFREF)
-			obj_copy_field(link_kobj_w(l), &op->obj, p->field);
+			obj_copy_field(link_kobj_w(l), op_obj(op), p->field);
 	}
 }
 
@@ -462,9 +462,9 @@ void state_simulate(struct state *st, const struct op *op)
 		n->group = VNET_GROUP;
 		sim_link_fields(n, op);
 		for (const struct param *p = op->kind ? op->kind->params : NULL; p && p->word; p++)
-			if (p->nest == PN_LINK && p->attr == IFLA_LINK && obj_has(&op->obj, p->field) &&
-			    op->obj.v[p->field].names.n) {
-				struct link *low = state_by_name(st, op->obj.v[p->field].names.names[0]);
+			if (p->nest == PN_LINK && p->attr == IFLA_LINK && obj_has(op_obj(op), p->field) &&
+			    op_obj(op)->v[p->field].names.n) {
+				struct link *low = state_by_name(st, op_obj(op)->v[p->field].names.names[0]);
 
 				n->link = low ? low->ifindex : 0;
 			}
@@ -495,7 +495,7 @@ void state_simulate(struct state *st, const struct op *op)
 		break;
 	case OP_PORT:
 		if (l)
-			obj_copy_fields(link_pobj_w(l), &op->obj, op->fields);
+			obj_copy_fields(link_pobj_w(l), op_obj(op), op->fields);
 		break;
 	case OP_VLAN_ADD:
 	case OP_VLAN_DEL:

@@ -251,12 +251,12 @@ static struct op *updown(struct plan *plan, const char *name, int up, const char
 {
 	struct op *op = plan_add(plan, OP_SET, &kind_bond, name);
 
-	obj_set_u(&op->obj, B_UP, (uint64_t)up);
+	obj_set_u(op_obj_w(op), B_UP, (uint64_t)up);
 	op->fields = 1U << B_UP;
 	op_textf(op, "%s: %s%s", name, up ? "up" : "down", why);
 	struct op *u = op_add_undo(op, OP_SET, &kind_bond, name);
 
-	obj_set_u(&u->obj, B_UP, (uint64_t)!up);
+	obj_set_u(op_obj_w(u), B_UP, (uint64_t)!up);
 	u->fields = 1U << B_UP;
 	return op;
 }
@@ -286,12 +286,12 @@ static void plan_release(struct plan *plan, const char *bond, const struct link 
 	/* Undo: down, back into the bond, then its old up/down state. */
 	struct op *u = op_add_undo(op, OP_SET, &kind_bond, slave->name);
 
-	obj_set_u(&u->obj, B_UP, 0);
+	obj_set_u(op_obj_w(u), B_UP, 0);
 	u->fields = 1U << B_UP;
 	u = op_add_undo(op, OP_MASTER, &kind_bond, slave->name);
 	snprintf(u->master, sizeof(u->master), "%s", bond);
 	u = op_add_undo(op, OP_SET, &kind_bond, slave->name);
-	obj_set_u(&u->obj, B_UP, !!(slave->flags & IFF_UP));
+	obj_set_u(op_obj_w(u), B_UP, !!(slave->flags & IFF_UP));
 	u->fields = 1U << B_UP;
 }
 
@@ -350,13 +350,13 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		bond_current(st, b, &cur);
 		uint32_t m = cur.mask & ~(1U << B_SLAVES) & config_mask(&cur);
 
-		obj_copy_fields(&u->obj, &cur, m);
+		obj_copy_fields(op_obj_w(u), &cur, m);
 		u->fields = m;
 		obj_free(&cur);
 		for (int i = 0; i < st->n; i++)
 			if (st->links[i].master == b->ifindex) {
 				u = op_add_undo(op, OP_SET, &kind_bond, st->links[i].name);
-				obj_set_u(&u->obj, B_UP, 0);
+				obj_set_u(op_obj_w(u), B_UP, 0);
 				u->fields = 1U << B_UP;
 				u = op_add_undo(op, OP_MASTER, &kind_bond, st->links[i].name);
 				snprintf(u->master, sizeof(u->master), "%s", name);
@@ -451,14 +451,14 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 				return r;
 			struct op *op = plan_add(plan, OP_SET, &kind_bond_active, name);
 
-			obj_copy_field(&op->obj, want, B_ACTIVE);
+			obj_copy_field(op_obj_w(op), want, B_ACTIVE);
 			op->fields = 1U << B_ACTIVE;
 			op_textf(op, "%s: set active-slave %s%s%s", s->what, now[0] ? now : "",
 				 now[0] ? " -> " : "", a);
 			if (now[0]) {
 				struct op *u = op_add_undo(op, OP_SET, &kind_bond_active, name);
 
-				obj_copy_field(&u->obj, link_kobj(b), B_ACTIVE);
+				obj_copy_field(op_obj_w(u), link_kobj(b), B_ACTIVE);
 				u->fields = 1U << B_ACTIVE;
 			}
 		}

@@ -296,7 +296,7 @@ void undo_release(struct op *op, const char *bridge, const struct link *port)
 
 	snprintf(u->master, sizeof(u->master), "%s", bridge);
 	u = op_add_undo(op, OP_PORT, &kind_bridge, port->name);
-	obj_copy_fields(&u->obj, link_pobj(port), ~VLAN_FIELDS);
+	obj_copy_fields(op_obj_w(u), link_pobj(port), ~VLAN_FIELDS);
 	u->fields = link_pobj(port)->mask & ~VLAN_FIELDS;
 	if (link_vl(port)->have) {
 		/*
@@ -490,7 +490,7 @@ static int plan_bridge_del(struct vnet_ctx *ctx, struct state *st, const char *n
 
 	m = creation_mask(&cur, m);
 
-	obj_copy_fields(&u->obj, &cur, m);
+	obj_copy_fields(op_obj_w(u), &cur, m);
 	u->fields = m;
 	obj_free(&cur);
 	for (int i = 0; i < st->n; i++)
@@ -532,7 +532,7 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 	if (m) {
 		struct op *op = plan_add(plan, OP_PORT, &kind_bridge, port);
 
-		obj_copy_fields(&op->obj, want, m);
+		obj_copy_fields(op_obj_w(op), want, m);
 		op->fields = m;
 		if (enslaved)
 			obj_format_changes(port_params, want, &cur, m, txt, sizeof(txt));
@@ -542,7 +542,7 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 		if (enslaved) {
 			struct op *u = op_add_undo(op, OP_PORT, &kind_bridge, port);
 
-			obj_copy_fields(&u->obj, &cur, m);
+			obj_copy_fields(op_obj_w(u), &cur, m);
 			u->fields = m;
 		}
 	}

@@ -503,7 +503,7 @@ static struct op *link_op(struct plan *plan, const char *dev, const char *word, 
 	struct op *op = plan_add(plan, OP_SET, &kind_bridge, dev);
 	int f = fw(&kind_bridge, word);
 
-	obj_set_u(&op->obj, f, v);
+	obj_set_u(op_obj_w(op), f, v);
 	op->fields = 1U << f;
 	return op;
 }
@@ -513,7 +513,7 @@ static void link_undo(struct op *op, const char *dev, const char *word, uint64_t
 	struct op *u = op_add_undo(op, OP_SET, &kind_bridge, dev);
 	int f = fw(&kind_bridge, word);
 
-	obj_set_u(&u->obj, f, v);
+	obj_set_u(op_obj_w(u), f, v);
 	u->fields = 1U << f;
 }
 
@@ -553,18 +553,18 @@ static void sp_alias(struct sp *s, const char *dev, const char *alias, const cha
 	struct op *op = plan_add(s->plan, OP_KIND, &kind_sea, dev);
 
 	op->index = SK_ALIAS;
-	op->obj.ext = strdup(alias);
-	op->obj.ext_free = free;
-	if (!op->obj.ext)
+	op_obj_w(op)->ext = strdup(alias);
+	op_obj_w(op)->ext_free = free;
+	if (!op_obj(op)->ext)
 		abort();
 	if (old) {
 		op_textf(op, "%s: %s alias \"%s\" -> \"%s\"", s->what, dev, old, alias);
 		struct op *u = op_add_undo(op, OP_KIND, &kind_sea, dev);
 
 		u->index = SK_ALIAS;
-		u->obj.ext = strdup(old);
-		u->obj.ext_free = free;
-		if (!u->obj.ext)
+		op_obj_w(u)->ext = strdup(old);
+		op_obj_w(u)->ext_free = free;
+		if (!op_obj(u)->ext)
 			abort();
 	} else {
 		op_textf(op, "%s: %s alias \"%s\"", s->what, dev, alias);
@@ -585,9 +585,9 @@ static void undo_alias(struct op *op, const char *dev, const char *alias)
 	struct op *u = op_add_undo(op, OP_KIND, &kind_sea, dev);
 
 	u->index = SK_ALIAS;
-	u->obj.ext = strdup(alias);
-	u->obj.ext_free = free;
-	if (!u->obj.ext)
+	op_obj_w(u)->ext = strdup(alias);
+	op_obj_w(u)->ext_free = free;
+	if (!op_obj(u)->ext)
 		abort();
 }
 
@@ -666,7 +666,7 @@ static struct op *veth_op(struct op *op, unsigned int mtu)
 	op->index = SK_VETH;
 	op->group = VNET_GROUP;
 	if (mtu)
-		obj_set_u(&op->obj, VF_MTU, mtu);
+		obj_set_u(op_obj_w(op), VF_MTU, mtu);
 	return op;
 }
 
@@ -704,15 +704,15 @@ static void sp_delete_veth(struct sp *s, const struct link *l)
 	/* The same addresses again: the bridge's own follows its ports'. */
 	snprintf(peer, sizeof(peer), "%s" PEER_SUFFIX, l->name);
 	if (l->addrlen == 6) {
-		memcpy(u->obj.v[VF_MAC].mac, l->addr, 6);
-		u->obj.mask |= 1U << VF_MAC;
+		memcpy(op_obj_w(u)->v[VF_MAC].mac, l->addr, 6);
+		op_obj_w(u)->mask |= 1U << VF_MAC;
 	}
 	const struct link *pl = state_by_name(s->st, peer);
 
 	if (pl && pl->addrlen == 6 && pl->link == l->ifindex) {
-		memcpy(u->obj.v[VF_PEER_MAC].mac, pl->addr, 6);
-		u->obj.mask |= 1U << VF_PEER_MAC;
-		obj_set_u(&u->obj, VF_PEER_INDEX, (uint64_t)pl->ifindex);
+		memcpy(op_obj_w(u)->v[VF_PEER_MAC].mac, pl->addr, 6);
+		op_obj_w(u)->mask |= 1U << VF_PEER_MAC;
+		obj_set_u(op_obj_w(u), VF_PEER_INDEX, (uint64_t)pl->ifindex);
 	}
 	link_undo(op, peer, "up", 1);
 	undo_alias(op, l->name, l->alias);
@@ -746,9 +746,9 @@ static void sp_delete_bond(struct sp *s)
 	u = op_add_undo(op, OP_CREATE, &kind_bond, b->name);
 	u->ifindex = b->ifindex;
 	u->group = b->group;
-	bond_obj(&u->obj, link_kobj(b)->v[fw(&kind_bond, "mode")].u, link_kobj(b)->v[fw(&kind_bond, "miimon")].u,
+	bond_obj(op_obj_w(u), link_kobj(b)->v[fw(&kind_bond, "mode")].u, link_kobj(b)->v[fw(&kind_bond, "miimon")].u,
 		 obj_name(link_kobj(b), fw(&kind_bond, "primary")), is_up(b), b->mtu);
-	u->fields = u->obj.mask;
+	u->fields = op_obj(u)->mask;
 	undo_alias(op, b->name, b->alias);
 	for (const struct link *sl = state_port(s->st, b, NULL); sl; sl = state_port(s->st, b, sl)) {
 		link_undo(op, sl->name, "up", 0);
@@ -814,7 +814,7 @@ static void sp_delete_bridge(struct sp *s)
 		memcpy(cur.v[f].mac, br->addr, 6);
 		cur.mask |= 1U << f;
 	}
-	obj_copy_fields(&u->obj, &cur, cur.mask);
+	obj_copy_fields(op_obj_w(u), &cur, cur.mask);
 	u->fields = cur.mask;
 	obj_free(&cur);
 	undo_alias(op, br->name, br->alias);
@@ -1306,15 +1306,15 @@ static void sea_simulate(struct state *st, const struct op *op)
 		struct link *l = state_by_name(st, op->name);
 
 		if (l)
-			link_set_alias(l, op->obj.ext ? (const char *)op->obj.ext : "");
+			link_set_alias(l, op_obj(op)->ext ? (const char *)op_obj(op)->ext : "");
 		return;
 	}
 	char pname[VNET_NAMSIZ + 8];
 	struct link *a = state_sim_link(st, op->name, "veth");
 
 	a->flags |= IFF_UP;
-	if (obj_has(&op->obj, VF_MTU))
-		a->mtu = (unsigned int)op->obj.v[VF_MTU].u;
+	if (obj_has(op_obj(op), VF_MTU))
+		a->mtu = (unsigned int)op_obj(op)->v[VF_MTU].u;
 	snprintf(pname, sizeof(pname), "%s" PEER_SUFFIX, op->name);
 	struct link *b = state_sim_link(st, pname, "veth");
 
@@ -1331,7 +1331,7 @@ static struct nlmsghdr *sea_build(struct vnet_ctx *ctx, const struct op *op, cha
 	char pname[VNET_NAMSIZ + 8];
 
 	if (op->index == SK_ALIAS) {
-		const char *a = op->obj.ext ? op->obj.ext : "";
+		const char *a = op_obj(op)->ext ? op_obj(op)->ext : "";
 
 		nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
 		mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
@@ -1351,10 +1351,10 @@ static struct nlmsghdr *sea_build(struct vnet_ctx *ctx, const struct op *op, cha
 	ifm->ifi_change = IFF_UP;
 	ifm->ifi_index = op->ifindex; /* an undone delete asks for the old index */
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
-	if (obj_has(&op->obj, VF_MTU))
-		mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)op->obj.v[VF_MTU].u);
-	if (obj_has(&op->obj, VF_MAC))
-		mnl_attr_put(nlh, IFLA_ADDRESS, 6, op->obj.v[VF_MAC].mac);
+	if (obj_has(op_obj(op), VF_MTU))
+		mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)op_obj(op)->v[VF_MTU].u);
+	if (obj_has(op_obj(op), VF_MAC))
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, op_obj(op)->v[VF_MAC].mac);
 	if (op->group)
 		mnl_attr_put_u32(nlh, IFLA_GROUP, op->group);
 	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
@@ -1362,9 +1362,9 @@ static struct nlmsghdr *sea_build(struct vnet_ctx *ctx, const struct op *op, cha
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 	/* The peer comes up in a step of its own; it takes its old index only with IF's. */
 	veth_put_peer(nlh, pname,
-		      op->ifindex && obj_has(&op->obj, VF_PEER_INDEX) ? (int)op->obj.v[VF_PEER_INDEX].u : 0,
-		      obj_has(&op->obj, VF_MTU) ? (uint32_t)op->obj.v[VF_MTU].u : 0,
-		      obj_has(&op->obj, VF_PEER_MAC) ? op->obj.v[VF_PEER_MAC].mac : NULL, 0);
+		      op->ifindex && obj_has(op_obj(op), VF_PEER_INDEX) ? (int)op_obj(op)->v[VF_PEER_INDEX].u : 0,
+		      obj_has(op_obj(op), VF_MTU) ? (uint32_t)op_obj(op)->v[VF_MTU].u : 0,
+		      obj_has(op_obj(op), VF_PEER_MAC) ? op_obj(op)->v[VF_PEER_MAC].mac : NULL, 0);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, li);
 	return nlh;

@@ -122,11 +122,11 @@ static struct op *peer_updown(struct plan *plan, const char *what, const char *p
 	struct op *op = plan_add(plan, OP_SET, &kind_veth, peer);
 	struct op *u;
 
-	obj_set_u(&op->obj, E_UP, (uint64_t)up);
+	obj_set_u(op_obj_w(op), E_UP, (uint64_t)up);
 	op->fields = 1U << E_UP;
 	op_textf(op, "%s: peer %s %s", what, peer, up ? "up" : "down");
 	u = op_add_undo(op, OP_SET, &kind_veth, peer);
-	obj_set_u(&u->obj, E_UP, (uint64_t)!up);
+	obj_set_u(op_obj_w(u), E_UP, (uint64_t)!up);
 	u->fields = 1U << E_UP;
 	return op;
 }
@@ -136,7 +136,7 @@ static void undo_up(struct op *op, const char *name)
 {
 	struct op *u = op_add_undo(op, OP_SET, &kind_veth, name);
 
-	obj_set_u(&u->obj, E_UP, 1);
+	obj_set_u(op_obj_w(u), E_UP, 1);
 	u->fields = 1U << E_UP;
 }
 
@@ -167,7 +167,7 @@ static void plan_delete(struct state *st, const struct stmt *s, const struct lin
 	u->peer_group = pl->group;
 	uint32_t m = cur.mask & ~((1U << E_PSTATE) | (1U << E_UP));
 
-	obj_copy_fields(&u->obj, &cur, m);
+	obj_copy_fields(op_obj_w(u), &cur, m);
 	u->fields = m;
 	obj_free(&cur);
 	for (int e = 0; e < 2; e++) {
@@ -278,7 +278,7 @@ void veth_put_peer(struct nlmsghdr *nlh, const char *name, int ifindex, uint32_t
 /* Inside IFLA_INFO_DATA of a create: the peer, its name and its own fields. */
 static int veth_put_data(struct vnet_ctx *ctx, struct nlmsghdr *nlh, const struct op *op)
 {
-	const struct obj *o = &op->obj;
+	const struct obj *o = op_obj(op);
 	struct obj p;
 
 	(void)ctx;
@@ -299,12 +299,12 @@ static void veth_simulate(struct state *st, const struct op *op)
 	struct link *a = state_by_name(st, op->name), *b;
 	struct obj p;
 
-	if (op->type != OP_CREATE || !a || !obj_has(&op->obj, E_PEER) ||
-	    !op->obj.v[E_PEER].names.n)
+	if (op->type != OP_CREATE || !a || !obj_has(op_obj(op), E_PEER) ||
+	    !op_obj(op)->v[E_PEER].names.n)
 		return;
-	b = state_sim_link(st, op->obj.v[E_PEER].names.names[0], "veth");
+	b = state_sim_link(st, op_obj(op)->v[E_PEER].names.names[0], "veth");
 	a = state_by_name(st, op->name); /* the array may have moved */
-	peer_side(&op->obj, &p);
+	peer_side(op_obj(op), &p);
 	if (obj_has(&p, E_MTU))
 		b->mtu = (unsigned int)p.v[E_MTU].u;
 	if (obj_has(&p, E_ADDR)) {

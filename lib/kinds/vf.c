@@ -245,21 +245,21 @@ static int count_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt 
 		/* The kernel refuses one non-zero count for another (EBUSY). */
 		struct op *op = plan_add(plan, OP_SYSFS, &kind_vf, pf);
 
-		snprintf(op->path, sizeof(op->path), "%s", rel);
+		op_set_path(op, rel);
 		op->sysval = 0;
 		op->wait_vfs = 1;
 		op_textf(op, "%s: count %llu -> 0 (a count changes only through 0)", s->what,
 			 (unsigned long long)cur);
 		struct op *u = op_add_undo(op, OP_SYSFS, &kind_vf, pf);
 
-		snprintf(u->path, sizeof(u->path), "%s", rel);
+		op_set_path(u, rel);
 		u->sysval = cur;
 		u->wait_vfs = 1;
 		cur = 0;
 	}
 	struct op *op = plan_add(plan, OP_SYSFS, &kind_vf, pf);
 
-	snprintf(op->path, sizeof(op->path), "%s", rel);
+	op_set_path(op, rel);
 	op->sysval = s->count;
 	op->wait_vfs = 1;
 	op_textf(op, "%s: count %llu -> %llu", s->what, (unsigned long long)cur,
@@ -268,12 +268,12 @@ static int count_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt 
 
 	/* Back to the old count, through 0 when both are non-zero. */
 	if (cur && s->count) {
-		snprintf(u->path, sizeof(u->path), "%s", rel);
+		op_set_path(u, rel);
 		u->sysval = 0;
 		u->wait_vfs = 1;
 		u = op_add_undo(op, OP_SYSFS, &kind_vf, pf);
 	}
-	snprintf(u->path, sizeof(u->path), "%s", rel);
+	op_set_path(u, rel);
 	u->sysval = cur;
 	u->wait_vfs = 1;
 	return 0;
@@ -378,7 +378,7 @@ static int vf_set_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt
 				struct op *op = plan_add(plan, OP_KIND, &kind_vf, pf);
 
 				op->index = (int)vf;
-				obj_copy_fields(&op->obj, &o, groups[g]);
+				obj_copy_fields(op_obj_w(op), &o, groups[g]);
 				op->fields = groups[g];
 				obj_format_changes(vf_params, &o, cur, diff, txt, sizeof(txt));
 				op_textf(op, "%s: set %s", what, txt);
@@ -387,7 +387,7 @@ static int vf_set_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt
 					struct op *u = op_add_undo(op, OP_KIND, &kind_vf, pf);
 
 					u->index = (int)vf;
-					obj_copy_fields(&u->obj, cur, groups[g]);
+					obj_copy_fields(op_obj_w(u), cur, groups[g]);
 					u->fields = groups[g];
 				}
 			}
@@ -425,7 +425,7 @@ static int vf_check(struct vnet_ctx *ctx, const struct stmt *s, const struct obj
 static struct nlmsghdr *vf_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 {
 	struct nlmsghdr *nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
-	const struct obj *o = &op->obj;
+	const struct obj *o = op_obj(op);
 	uint32_t vf = (uint32_t)op->index, m = op->fields;
 	struct nlattr *list, *info;
 

@@ -178,7 +178,7 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		u->ifindex = l->ifindex;
 		u->group = l->group;
 
-		obj_copy_fields(&u->obj, &cur, cur.mask);
+		obj_copy_fields(op_obj_w(u), &cur, cur.mask);
 		u->fields = cur.mask;
 		obj_free(&cur);
 		vlan_undo_uppers(op, st, l);
@@ -244,7 +244,7 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		u->ifindex = l->ifindex;
 		u->group = l->group;
 
-		obj_copy_fields(&u->obj, &cur, cur.mask);
+		obj_copy_fields(op_obj_w(u), &cur, cur.mask);
 		u->fields = cur.mask;
 		obj_copy_fields(&cur, &want, want.mask);
 		plan_vlan_create(plan, s->what, name, &cur);
@@ -269,13 +269,15 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 			if (!send || !back)
 				abort();
 			qos_to_send(want.v[f].qos, cur.v[f].qos, send);
-			free(op->obj.v[f].qos->e);
-			free(op->obj.v[f].qos);
-			op->obj.v[f].qos = send;
+			struct val *ov = &op_obj_w(op)->v[f], *uv = &op_obj_w(u)->v[f];
+
+			free(ov->qos->e);
+			free(ov->qos);
+			ov->qos = send;
 			qos_to_send(cur.v[f].qos, want.v[f].qos, back);
-			free(u->obj.v[f].qos->e);
-			free(u->obj.v[f].qos);
-			u->obj.v[f].qos = back;
+			free(uv->qos->e);
+			free(uv->qos);
+			uv->qos = back;
 		}
 	}
 out:
@@ -321,7 +323,7 @@ void vlan_undo_uppers(struct op *op, struct state *st, const struct link *lower)
 		u->ifindex = l->ifindex;
 		u->group = l->group;
 		vlan_current(st, l, &cur);
-		obj_copy_fields(&u->obj, &cur, cur.mask);
+		obj_copy_fields(op_obj_w(u), &cur, cur.mask);
 		u->fields = cur.mask;
 		obj_free(&cur);
 		vlan_undo_uppers(u, st, l); /* not reached: undo steps hold no undo */

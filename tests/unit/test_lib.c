@@ -309,8 +309,8 @@ static void test_vlan_request(void)
 	struct op *set = plan_add(&plan, OP_SET, &kind_bridge, "br0");
 	const struct param *prio = field_of(kind_bridge.params, "priority");
 
-	obj_set_u(&set->obj, prio->field, 4096);
-	obj_set_u(&set->obj, field_of(kind_bridge.params, "stp")->field, 1);
+	obj_set_u(op_obj_w(set), prio->field, 4096);
+	obj_set_u(op_obj_w(set), field_of(kind_bridge.params, "stp")->field, 1);
 	set->fields = 1U << prio->field;
 	nlh = op_build(ctx, set, buf);
 	int nattrs = 0, prio_ok = 0;
