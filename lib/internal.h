@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "vnet.h"
 
@@ -40,6 +41,18 @@ struct vnet_ctx {
 	int nidx;
 	int lock_depth;
 };
+
+/*
+ * snprintf(dst, len, "%s", src), cut the same way, without printf's cost:
+ * planning copies names by the thousand.
+ */
+static inline void str_copy(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
 
 /*
  * Error helpers. Each returns -err so a caller can write

@@ -72,6 +72,8 @@ static struct val *obj_slot(struct obj *o, int f)
 void obj_free(struct obj *o)
 {
 	for (int i = 0; i < o->nv; i++) {
+		if (!o->v[i].vlans && !o->v[i].names.names && !o->v[i].qos)
+			continue; /* a number: nothing to free (most fields, most objects) */
 		free(o->v[i].vlans);
 		namelist_free(&o->v[i].names);
 		if (o->v[i].qos)

@@ -30,7 +30,7 @@ static struct op *op_init(struct op *op, enum optype type, const struct kind *k,
 	memset(op, 0, sizeof(*op));
 	op->type = type;
 	op->kind = k;
-	snprintf(op->name, sizeof(op->name), "%s", name);
+	str_copy(op->name, sizeof(op->name), name);
 	return op;
 }
 

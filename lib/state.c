@@ -303,8 +303,9 @@ static void names_stale(struct state *st)
 
 /*
  * Hashes the links not in the index yet: a file of 1000 statements asks
- * 1000 times, and a plan's simulated links come in one by one. The table
- * grows (and is filled anew) only when it would be over half full.
+ * 1000 times, and a plan's simulated links come in one by one (each is
+ * hashed once, when first asked for). The table grows (and is filled anew)
+ * only when it would be over half full.
  */
 static void index_names(struct state *st)
 {
@@ -335,15 +336,9 @@ static void index_names(struct state *st)
 
 struct link *state_by_name(struct state *st, const char *name)
 {
-	/* Many links not in the index yet (none made, or many simulated): index them. */
-	if (st->n - st->by_name_n > 64)
+	/* Links not in the index yet (none made, or simulated ones): index them. */
+	if (st->n > st->by_name_n || !st->by_name)
 		index_names(st);
-	/* The few added since (simulated ones), and a small state without index: scanned. */
-	for (int i = st->by_name_n; i < st->n; i++)
-		if (!st->links[i].deleted && !strcmp(st->links[i].name, name))
-			return &st->links[i];
-	if (!st->by_name)
-		return NULL;
 	/* The first live link of that name, in position order, as a scan finds it. */
 	struct link *best = NULL;
 	unsigned int m = (unsigned int)st->by_name_size - 1;
@@ -456,8 +451,8 @@ void state_simulate(struct state *st, const struct op *op)
 		if (!n)
 			abort();
 		n->ifindex = (1 << 30) + st->next_fake++;
-		snprintf(n->name, sizeof(n->name), "%s", op->name);
-		snprintf(n->kind, sizeof(n->kind), "%s", op->kind && op->kind->link_kind ? op->kind->link_kind : "");
+		str_copy(n->name, sizeof(n->name), op->name);
+		str_copy(n->kind, sizeof(n->kind), op->kind && op->kind->link_kind ? op->kind->link_kind : "");
 		n->mtu = 1500;
 		n->group = VNET_GROUP;
 		sim_link_fields(n, op);
@@ -538,8 +533,8 @@ struct link *state_sim_link(struct state *st, const char *name, const char *kind
 		abort();
 	st->dirty = 1;
 	n->ifindex = (1 << 30) + st->next_fake++;
-	snprintf(n->name, sizeof(n->name), "%s", name);
-	snprintf(n->kind, sizeof(n->kind), "%s", kind);
+	str_copy(n->name, sizeof(n->name), name);
+	str_copy(n->kind, sizeof(n->kind), kind);
 	n->mtu = 1500;
 	n->group = VNET_GROUP;
 	return n;

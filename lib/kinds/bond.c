@@ -273,7 +273,7 @@ static void plan_enslave(struct plan *plan, struct state *st, const char *bond, 
 	}
 	struct op *op = plan_add(plan, OP_MASTER, &kind_bond, name);
 
-	snprintf(op->master, sizeof(op->master), "%s", bond);
+	str_copy(op->master, sizeof(op->master), bond);
 	op_textf(op, "bond %s: enslave %s", bond, name);
 	op_add_undo(op, OP_MASTER, &kind_bond, name);
 }
@@ -289,7 +289,7 @@ static void plan_release(struct plan *plan, const char *bond, const struct link 
 	obj_set_u(op_obj_w(u), B_UP, 0);
 	u->fields = 1U << B_UP;
 	u = op_add_undo(op, OP_MASTER, &kind_bond, slave->name);
-	snprintf(u->master, sizeof(u->master), "%s", bond);
+	str_copy(u->master, sizeof(u->master), bond);
 	u = op_add_undo(op, OP_SET, &kind_bond, slave->name);
 	obj_set_u(op_obj_w(u), B_UP, !!(slave->flags & IFF_UP));
 	u->fields = 1U << B_UP;

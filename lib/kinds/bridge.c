@@ -294,7 +294,7 @@ void undo_release(struct op *op, const char *bridge, const struct link *port)
 {
 	struct op *u = op_add_undo(op, OP_MASTER, &kind_bridge, port->name);
 
-	snprintf(u->master, sizeof(u->master), "%s", bridge);
+	str_copy(u->master, sizeof(u->master), bridge);
 	u = op_add_undo(op, OP_PORT, &kind_bridge, port->name);
 	obj_copy_fields(op_obj_w(u), link_pobj(port), ~VLAN_FIELDS);
 	u->fields = link_pobj(port)->mask & ~VLAN_FIELDS;
@@ -329,7 +329,7 @@ static void plan_enslave(struct plan *plan, const char *bridge, const char *port
 {
 	struct op *op = plan_add(plan, OP_MASTER, &kind_bridge, port);
 
-	snprintf(op->master, sizeof(op->master), "%s", bridge);
+	str_copy(op->master, sizeof(op->master), bridge);
 	op_textf(op, "bridge %s: add port %s", bridge, port);
 	op_add_undo(op, OP_MASTER, &kind_bridge, port); /* release again */
 }
