@@ -614,12 +614,12 @@ void obj_decode(const struct param *tab, enum pnest nest, const struct nlattr *d
 		if (p->nest == nest && p->attr < NBY && !by_attr[p->attr])
 			by_attr[p->attr] = p;
 
-	mnl_attr_for_each_nested(a, data) {
-		uint16_t t = mnl_attr_get_type(a);
+	attr_for_each_nested(a, data) {
+		uint16_t t = attr_type(a);
 
 		if (nest == PN_INFO && t == IFLA_VLAN_FLAGS &&
-		    mnl_attr_get_payload_len(a) >= sizeof(struct ifla_vlan_flags)) {
-			const struct ifla_vlan_flags *fl = mnl_attr_get_payload(a);
+		    attr_len(a) >= sizeof(struct ifla_vlan_flags)) {
+			const struct ifla_vlan_flags *fl = attr_data(a);
 
 			for (const struct param *p = tab; p->word; p++)
 				if (p->nest == PN_VLANFLAG && p->field < o->nv)
@@ -634,7 +634,7 @@ void obj_decode(const struct param *tab, enum pnest nest, const struct nlattr *d
 			switch (p->type) {
 			case PT_IPS:
 				namelist_free(&v->names);
-				mnl_attr_for_each_nested(e, a) {
+				attr_for_each_nested(e, a) {
 					struct in_addr ia = { attr_u32(e) };
 					void *n = realloc(v->names.names,
 							  (size_t)(v->names.n + 1) * sizeof(*v->names.names));
@@ -648,18 +648,18 @@ void obj_decode(const struct param *tab, enum pnest nest, const struct nlattr *d
 			case PT_QOSMAP:
 				if (!v->qos && !(v->qos = calloc(1, sizeof(*v->qos))))
 					abort();
-				mnl_attr_for_each_nested(e, a) {
-					const struct ifla_vlan_qos_mapping *m = mnl_attr_get_payload(e);
+				attr_for_each_nested(e, a) {
+					const struct ifla_vlan_qos_mapping *m = attr_data(e);
 
-					if (mnl_attr_get_type(e) == IFLA_VLAN_QOS_MAPPING &&
-					    mnl_attr_get_payload_len(e) >= sizeof(*m) &&
+					if (attr_type(e) == IFLA_VLAN_QOS_MAPPING &&
+					    attr_len(e) >= sizeof(*m) &&
 					    qosmap_add(v->qos, m->from, m->to) < 0)
 						abort();
 				}
 				break;
 			case PT_MAC:
-				if (mnl_attr_get_payload_len(a) == 6)
-					memcpy(v->mac, mnl_attr_get_payload(a), 6);
+				if (attr_len(a) == 6)
+					memcpy(v->mac, attr_data(a), 6);
 				break;
 			case PT_BOOL:
 				v->u = !!attr_uint(p, a); /* STP state 2 (user space) is still on */

@@ -118,16 +118,16 @@ static struct nl_msg *generic_part(const struct nlmsghdr *nlh)
 	out->nlmsg_pid = nlh->nlmsg_pid;
 	memcpy(mnl_nlmsg_put_extra_header(out, sizeof(struct ifinfomsg)),
 	       mnl_nlmsg_get_payload(nlh), sizeof(struct ifinfomsg));
-	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
-		uint16_t t = mnl_attr_get_type(a);
-		uint16_t len = mnl_attr_get_payload_len(a);
+	attr_for_each_msg(a, nlh, sizeof(struct ifinfomsg)) {
+		uint16_t t = attr_type(a);
+		uint16_t len = attr_len(a);
 
 		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 			if (t != keep[i] || len < minlen[i] || len > 64)
 				continue;
-			if (t == IFLA_IFNAME && memchr(mnl_attr_get_payload(a), 0, len) == NULL)
+			if (t == IFLA_IFNAME && memchr(attr_data(a), 0, len) == NULL)
 				continue; /* libnl wants a NUL-terminated name */
-			mnl_attr_put(out, t, len, mnl_attr_get_payload(a));
+			mnl_attr_put(out, t, len, attr_data(a));
 		}
 	}
 	return nlmsg_convert(out);
@@ -179,8 +179,8 @@ static void read_linkinfo(struct link *l, const struct nlattr *li)
 {
 	const struct nlattr *a, *data = NULL, *sdata = NULL;
 
-	mnl_attr_for_each_nested(a, li) {
-		switch (mnl_attr_get_type(a)) {
+	attr_for_each_nested(a, li) {
+		switch (attr_type(a)) {
 		case IFLA_INFO_KIND:
 			attr_str(a, l->kind, sizeof(l->kind));
 			break;
@@ -223,8 +223,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	l = new_link(st);
 	if (!l || read_generic(st, nlh, l) < 0)
 		return MNL_CB_ERROR;
-	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
-		switch (mnl_attr_get_type(a)) {
+	attr_for_each_msg(a, nlh, sizeof(struct ifinfomsg)) {
+		switch (attr_type(a)) {
 		case IFLA_LINKINFO:
 			read_linkinfo(l, a);
 			break;
@@ -561,17 +561,17 @@ static int brvlan_cb(const struct nlmsghdr *nlh, void *data)
 	l = state_by_index(st, ifm->ifi_index);
 	if (!l || l->ifindex == 0)
 		return MNL_CB_OK;
-	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
-		if (mnl_attr_get_type(a) != IFLA_AF_SPEC)
+	attr_for_each_msg(a, nlh, sizeof(*ifm)) {
+		if (attr_type(a) != IFLA_AF_SPEC)
 			continue;
-		mnl_attr_for_each_nested(v, a) {
+		attr_for_each_nested(v, a) {
 			const struct bridge_vlan_info *vi;
 			unsigned int from, to;
 
-			if (mnl_attr_get_type(v) != IFLA_BRIDGE_VLAN_INFO ||
-			    mnl_attr_get_payload_len(v) < sizeof(*vi))
+			if (attr_type(v) != IFLA_BRIDGE_VLAN_INFO ||
+			    attr_len(v) < sizeof(*vi))
 				continue;
-			vi = mnl_attr_get_payload(v);
+			vi = attr_data(v);
 			if (vi->flags & BRIDGE_VLAN_INFO_RANGE_BEGIN) {
 				range_start = vi->vid;
 				continue;

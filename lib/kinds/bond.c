@@ -158,11 +158,11 @@ static void bond_decode(struct link *l, const struct nlattr *data, int slave)
 	}
 	obj_decode(bond_params, PN_INFO, data, l->kobj);
 	obj_decode(active_param, PN_INFO, data, l->kobj);
-	mnl_attr_for_each_nested(a, data) {
-		if (mnl_attr_get_type(a) != IFLA_BOND_AD_INFO)
+	attr_for_each_nested(a, data) {
+		if (attr_type(a) != IFLA_BOND_AD_INFO)
 			continue;
-		mnl_attr_for_each_nested(b, a) {
-			switch (mnl_attr_get_type(b)) {
+		attr_for_each_nested(b, a) {
+			switch (attr_type(b)) {
 			case IFLA_BOND_AD_INFO_AGGREGATOR:
 				l->ad.aggregator = attr_u16(b);
 				break;
@@ -176,8 +176,8 @@ static void bond_decode(struct link *l, const struct nlattr *data, int slave)
 				l->ad.partner_key = attr_u16(b);
 				break;
 			case IFLA_BOND_AD_INFO_PARTNER_MAC:
-				if (mnl_attr_get_payload_len(b) == 6)
-					memcpy(l->ad.partner_mac, mnl_attr_get_payload(b), 6);
+				if (attr_len(b) == 6)
+					memcpy(l->ad.partner_mac, attr_data(b), 6);
 				break;
 			}
 			l->ad.have = 1;

@@ -105,8 +105,8 @@ static void bridge_decode(struct link *l, const struct nlattr *data, int slave)
 		   slave ? l->pobj : l->kobj);
 	if (slave)
 		return;
-	mnl_attr_for_each_nested(a, data)
-		if (mnl_attr_get_type(a) == IFLA_BR_TOPOLOGY_CHANGE)
+	attr_for_each_nested(a, data)
+		if (attr_type(a) == IFLA_BR_TOPOLOGY_CHANGE)
 			l->topology_change = attr_u8(a);
 }
 
