@@ -33,9 +33,9 @@ static inline const void *attr_data(const struct nlattr *a)
 }
 
 /* An attribute whole within the len bytes left (mnl_attr_ok). */
-static inline int attr_ok(const struct nlattr *a, long len)
+static inline int attr_ok(const struct nlattr *a, int len)
 {
-	return len >= (long)sizeof(*a) && a->nla_len >= sizeof(*a) && (long)a->nla_len <= len;
+	return len >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) && (int)a->nla_len <= len;
 }
 
 static inline const struct nlattr *attr_next(const struct nlattr *a)
@@ -46,7 +46,7 @@ static inline const struct nlattr *attr_next(const struct nlattr *a)
 /* Each attribute from start up to end. */
 #define attr_for_each(a, start, end)                                                      \
 	for ((a) = (const struct nlattr *)(start);                                         \
-	     attr_ok((a), (const char *)(end) - (const char *)(a)); (a) = attr_next(a))
+	     attr_ok((a), (int)((const char *)(end) - (const char *)(a))); (a) = attr_next(a))
 /* Each attribute of a message after its family header of off bytes. */
 #define attr_for_each_msg(a, nlh, off)                                                   \
 	attr_for_each(a, (const char *)(nlh) + MNL_NLMSG_HDRLEN + MNL_ALIGN(off),          \

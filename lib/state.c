@@ -634,7 +634,8 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 		/* The index lives with the lender, which frees it. */
 		if (!ctx->shared->first_port && !ctx->shared->dirty)
 			index_ports(ctx->shared);
-		if (!ctx->shared->by_name && ctx->shared->n > 64)
+		/* Indexed here, so that a borrower never makes a table of its own. */
+		if (!ctx->shared->by_name || ctx->shared->n > ctx->shared->by_name_n)
 			index_names(ctx->shared);
 		*st = *ctx->shared;
 		st->borrowed = 1;

@@ -1311,6 +1311,7 @@ static void sea_simulate(struct state *st, const struct op *op)
 	}
 	char pname[VNET_NAMSIZ + 8];
 	struct link *a = state_sim_link(st, op->name, "veth");
+	ptrdiff_t ai = a - st->links;
 
 	a->flags |= IFF_UP;
 	if (obj_has(op_obj(op), VF_MTU))
@@ -1318,6 +1319,7 @@ static void sea_simulate(struct state *st, const struct op *op)
 	snprintf(pname, sizeof(pname), "%s" PEER_SUFFIX, op->name);
 	struct link *b = state_sim_link(st, pname, "veth");
 
+	a = &st->links[ai]; /* the array may have moved */
 	b->mtu = a->mtu;
 	a->link = b->ifindex;
 	b->link = a->ifindex;

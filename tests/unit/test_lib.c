@@ -412,6 +412,35 @@ out:
 	state_free(&st);
 }
 
+/*
+ * A SEA adapter's simulated create adds two links; the second may move the
+ * array (here it does: 63 links fill all but one place of the first 64), and
+ * the pair must still point at each other.
+ */
+static void test_simulate(void)
+{
+	struct state st = { 0 };
+	struct plan plan = { 0 };
+	char name[VNET_NAMSIZ];
+
+	for (int i = 0; i < 63; i++) {
+		snprintf(name, sizeof(name), "x%d", i);
+		state_sim_link(&st, name, "bridge");
+	}
+	struct op *op = plan_add(&plan, OP_KIND, &kind_sea, "ent0");
+
+	state_simulate(&st, op);
+	struct link *a = state_by_name(&st, "ent0"), *b = state_by_name(&st, "ent0-peer");
+
+	CHECK(st.n == 65 && a && b);
+	if (a && b) {
+		CHECK(a->link == b->ifindex && b->link == a->ifindex);
+		CHECK((a->flags & IFF_UP) && a->mtu == 1500 && b->mtu == 1500);
+	}
+	plan_free(&plan);
+	state_free(&st);
+}
+
 int main(void)
 {
 	test_numbers();
@@ -424,6 +453,7 @@ int main(void)
 	test_diff();
 	test_vlan_request();
 	test_decode();
+	test_simulate();
 	printf("%d checks passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
