@@ -30,6 +30,7 @@ struct vnet_ctx {
 	unsigned int portid;
 	unsigned int seq;
 	unsigned long nreq;
+	unsigned long dump_retries; /* dumps read again after NLM_F_DUMP_INTR */
 	struct vnet_error err;
 	char sysfs_root[128]; /* "/sys"; a unit test points it at a fixture tree */
 	int lock_fd;	      /* the namespace's lock while held, else -1 */
@@ -271,6 +272,29 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 	    nlm_dump_cb reset, void *data);
 /* GETs one link (with VF info); cb sees the RTM_NEWLINK reply. */
 int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *data);
+
+/*
+ * How replies are read, apart from the socket (the unit tests feed them
+ * made-up buffers). Only messages of our sequence number and port id count,
+ * and callbacks see only RTM_NEWLINK messages with a whole ifinfomsg.
+ */
+/* An NLMSG_ERROR's code: 0 (an ack), a negative errno, or -EBADMSG if malformed. */
+int nlm_reply_error(const struct nlmsghdr *h);
+/* One read of a request's replies: 1 once its ack is in (*err set), else 0. */
+int nlm_talk_part(struct vnet_ctx *ctx, const char *buf, int len, unsigned int seq,
+		  nlm_dump_cb cb, void *data, int *err);
+/* One read of a batch's acks: err[seq - first] set for each (see nlm_batch). */
+void nlm_batch_part(struct vnet_ctx *ctx, const char *buf, int len, unsigned int first, int n,
+		    int *err, int *failed);
+struct dump_run {
+	nlm_dump_cb cb;
+	void *data;
+	int intr; /* a message came flagged NLM_F_DUMP_INTR: cb sees no more */
+	int retries;
+};
+/* One read of a dump: 1 to go on, 0 at its end, or a negative errno. */
+int nlm_dump_part(const char *buf, int len, unsigned int seq, unsigned int portid,
+		  struct dump_run *d);
 
 /* ---- state: what the kernel has ---- */
 
@@ -518,6 +542,8 @@ int vnet_usage_errno(struct vnet_ctx *ctx, int err, const char *fmt, ...)
 /* Takes the per-namespace lock (lib/lock.c); 0 or -errno with the error set. */
 int vnet_lock(struct vnet_ctx *ctx, int wait);
 void vnet_unlock(struct vnet_ctx *ctx);
+/* True when the effective capabilities hold CAP_NET_ADMIN (or cannot be read). */
+int vnet_may_change_links(void);
 
 struct kind {
 	const char *name;	 /* statement object: "bridge", "bridge port" */
@@ -584,6 +610,8 @@ int sysfs_dev_read(struct vnet_ctx *ctx, const char *bus, const char *dev, const
 		   uint64_t *val);
 int sysfs_dev_path(struct vnet_ctx *ctx, const char *bus, const char *dev, const char *attr,
 		   char *out, size_t len);
+/* rel is bus/BUS/devices/DEV/ATTR with every part a name (what sysfs_write takes). */
+int sysfs_rel_ok(const char *rel);
 int sysfs_write(struct vnet_ctx *ctx, const char *rel, uint64_t val);
 
 /* ---- output ---- */

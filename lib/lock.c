@@ -9,7 +9,10 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include "internal.h"
 
@@ -42,6 +45,32 @@ int vnet_confirm_path(struct vnet_ctx *ctx, char *buf, size_t len)
 	return 0;
 }
 
+int vnet_may_change_links(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return 1; /* cannot tell: let the kernel judge */
+	return !!(d[CAP_NET_ADMIN / 32].effective & (1U << (CAP_NET_ADMIN % 32)));
+}
+
+/*
+ * No lock to be had. A process that may change links must not go on
+ * without one; one that may not (a dry run, or a change that the capability
+ * check will refuse, saying what is needed) loses nothing.
+ */
+static int no_lock(struct vnet_ctx *ctx, const char *path, int err)
+{
+	if (ctx->lock_fd >= 0)
+		close(ctx->lock_fd);
+	ctx->lock_fd = -1;
+	if ((ctx->flags & VNET_F_DRY_RUN) || !vnet_may_change_links())
+		return 0;
+	ctx->lock_depth--;
+	return vnet_fail(ctx, err, "cannot take the namespace's lock %s", path);
+}
+
 int vnet_lock(struct vnet_ctx *ctx, int wait)
 {
 	char path[128];
@@ -59,12 +88,12 @@ int vnet_lock(struct vnet_ctx *ctx, int wait)
 					 strlen(ctx->netns) > 64 ? "..." : "");
 		return vnet_fail(ctx, -r, "cannot identify the network namespace");
 	}
-	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)
-		return 0; /* no place for a lock: nobody who could change links either */
 	snprintf(path, sizeof(path), RUN_DIR "/lock-%llu", ino);
+	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)
+		return no_lock(ctx, path, errno);
 	ctx->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (ctx->lock_fd < 0)
-		return 0;
+		return no_lock(ctx, path, errno);
 	if (flock(ctx->lock_fd, LOCK_EX | LOCK_NB) == 0)
 		return 0;
 	if (!wait) {
@@ -77,7 +106,7 @@ int vnet_lock(struct vnet_ctx *ctx, int wait)
 	}
 	while (flock(ctx->lock_fd, LOCK_EX) < 0)
 		if (errno != EINTR)
-			break;
+			return no_lock(ctx, path, errno);
 	return 0;
 }
 

@@ -120,11 +120,13 @@ static void read_extack(struct vnet_ctx *ctx, const struct nlmsghdr *nlh)
 
 	ctx->err.ext_msg[0] = 0;
 	ctx->err.ext_off = 0;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
 		return;
 	/* Without NLM_F_CAPPED the reply repeats our whole request. */
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += e->msg.nlmsg_len - sizeof(e->msg);
+	if (off > mnl_nlmsg_get_payload_len(nlh))
+		return; /* a request said to be longer than the reply: no TLVs to trust */
 	mnl_attr_for_each(a, nlh, off) {
 		switch (mnl_attr_get_type(a)) {
 		case NLMSGERR_ATTR_MSG:
@@ -150,6 +152,43 @@ static int recv_some(struct vnet_ctx *ctx, char *buf, size_t len)
 	if (n < 0)
 		return -errno; /* ENOBUFS: the socket overran; the caller reports it */
 	return (int)n;
+}
+
+int nlm_reply_error(const struct nlmsghdr *h)
+{
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(int)))
+		return -EBADMSG;
+	int e = ((const struct nlmsgerr *)mnl_nlmsg_get_payload(h))->error;
+
+	/* An ack is 0 and a failure a negative errno; anything else is no answer. */
+	return e <= 0 && e > -4096 ? e : -EBADMSG;
+}
+
+/* A link message a callback may read: RTM_NEWLINK with its whole family header. */
+static int is_link_msg(const struct nlmsghdr *h)
+{
+	return h->nlmsg_type == RTM_NEWLINK && h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifinfomsg));
+}
+
+int nlm_talk_part(struct vnet_ctx *ctx, const char *buf, int len, unsigned int seq,
+		  nlm_dump_cb cb, void *data, int *err)
+{
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+
+	for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+		if (h->nlmsg_seq != seq || h->nlmsg_pid != ctx->portid)
+			continue; /* not ours: a stale reply */
+		if (h->nlmsg_type != NLMSG_ERROR) {
+			if (cb && is_link_msg(h))
+				cb(h, data);
+			continue;
+		}
+		*err = nlm_reply_error(h);
+		if (*err < 0)
+			read_extack(ctx, h);
+		return 1;
+	}
+	return 0;
 }
 
 /*
@@ -179,30 +218,28 @@ static int nlm_talk(struct vnet_ctx *ctx, struct nlmsghdr *nlh, nlm_dump_cb cb, 
 			r = n;
 			break;
 		}
-		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
-		int left = n, done = 0;
-
-		for (; mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left)) {
-			if (h->nlmsg_seq != nlh->nlmsg_seq || h->nlmsg_pid != ctx->portid)
-				continue; /* not ours: a stale reply */
-			if (h->nlmsg_type != NLMSG_ERROR) {
-				if (cb)
-					cb(h, data);
-				continue;
-			}
-			const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
-
-			r = e->error;
-			if (r < 0)
-				read_extack(ctx, h);
-			done = 1;
-			break;
-		}
-		if (done)
+		if (nlm_talk_part(ctx, buf, n, nlh->nlmsg_seq, cb, data, &r))
 			break;
 	}
 	free(buf);
 	return r;
+}
+
+void nlm_batch_part(struct vnet_ctx *ctx, const char *buf, int len, unsigned int first, int n,
+		    int *err, int *failed)
+{
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+
+	for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+		unsigned int k = h->nlmsg_seq - first;
+
+		if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_pid != ctx->portid ||
+		    k >= (unsigned int)n || err[k] != 1)
+			continue;
+		err[k] = nlm_reply_error(h);
+		if (err[k] < 0 && !(*failed)++)
+			read_extack(ctx, h);
+	}
 }
 
 int nlm_batch(struct vnet_ctx *ctx, struct nlmsghdr **msgs, int n, int *err)
@@ -254,20 +291,7 @@ int nlm_batch(struct vnet_ctx *ctx, struct nlmsghdr **msgs, int n, int *err)
 			r = got; /* ENOBUFS: acks were lost; the caller must not guess */
 			goto out;
 		}
-		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
-
-		for (; mnl_nlmsg_ok(h, got); h = mnl_nlmsg_next(h, &got)) {
-			unsigned int k = h->nlmsg_seq - first;
-
-			if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_pid != ctx->portid ||
-			    k >= (unsigned int)n || err[k] != 1)
-				continue;
-			const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
-
-			err[k] = e->error;
-			if (e->error < 0 && !failed++)
-				read_extack(ctx, h);
-		}
+		nlm_batch_part(ctx, buf, got, first, n, err, &failed);
 	}
 	for (int i = 0; i < n - 1; i++)
 		if (err[i] == 1)
@@ -352,20 +376,14 @@ void nlm_forget(struct vnet_ctx *ctx, const char *name)
 			ctx->idx[i--] = ctx->idx[--ctx->nidx];
 }
 
-struct dump_run {
-	nlm_dump_cb cb;
-	void *data;
-	int intr;
-};
-
 /*
  * One read's worth of a dump: 1 to go on, 0 at its end, or -errno. Unlike
  * mnl_cb_run, a message flagged NLM_F_DUMP_INTR (the links changed while the
  * kernel walked them) does not stop the reading: the dump is read to its
  * end, so the socket stays in step, and then done again.
  */
-static int dump_part(const char *buf, int len, unsigned int seq, unsigned int portid,
-		     struct dump_run *d)
+int nlm_dump_part(const char *buf, int len, unsigned int seq, unsigned int portid,
+		  struct dump_run *d)
 {
 	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
 
@@ -376,13 +394,10 @@ static int dump_part(const char *buf, int len, unsigned int seq, unsigned int po
 			d->intr = 1;
 		if (h->nlmsg_type == NLMSG_DONE)
 			return 0;
-		if (h->nlmsg_type == NLMSG_ERROR) {
-			const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
-
-			return e->error < 0 ? e->error : 0;
-		}
-		if (h->nlmsg_type < NLMSG_MIN_TYPE)
-			continue;
+		if (h->nlmsg_type == NLMSG_ERROR)
+			return nlm_reply_error(h);
+		if (!is_link_msg(h))
+			continue; /* NOOP, OVERRUN, or no link message */
 		if (!d->intr && d->cb(h, d->data) == MNL_CB_ERROR)
 			return -EINVAL;
 	}
@@ -395,7 +410,7 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 	char req[256];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
-	struct dump_run d = { cb, data, 0 };
+	struct dump_run d = { cb, data, 0, 0 };
 	char *buf;
 	int r, tries;
 
@@ -433,18 +448,23 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 				r = n;
 				break;
 			}
-			r = dump_part(buf, n, nlh->nlmsg_seq, ctx->portid, &d);
+			r = nlm_dump_part(buf, n, nlh->nlmsg_seq, ctx->portid, &d);
 		} while (r > 0);
 		/* Links changed while the kernel walked them: read again. */
 		if (r == 0 && d.intr && reset) {
+			d.retries++;
 			reset(NULL, data);
 			continue;
 		}
 		break;
 	}
-	/* Still interrupted after all those readings: say so rather than use a part. */
-	if (r == 0 && d.intr && reset)
+	/*
+	 * Still interrupted after all those readings, or with no way to start
+	 * the caller's reading over: say so rather than use a part.
+	 */
+	if (r == 0 && d.intr)
 		r = -EAGAIN;
+	ctx->dump_retries += (unsigned long)d.retries;
 	free(buf);
 	return r;
 }

@@ -15,9 +15,7 @@
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
-#include <linux/capability.h>
 #include <net/if.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -275,7 +273,7 @@ static int num_vf_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *a;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
-		if (mnl_attr_get_type(a) == IFLA_NUM_VF)
+		if (mnl_attr_get_type(a) == IFLA_NUM_VF && mnl_attr_get_payload_len(a) >= 4)
 			*(int *)data = (int)mnl_attr_get_u32(a);
 	return MNL_CB_OK;
 }
@@ -380,40 +378,45 @@ static void undo_steps(struct vnet_ctx *ctx, struct plan *p, int n)
 	}
 }
 
-/* True when the effective capabilities hold CAP_NET_ADMIN. */
-static int may_change_links(void)
-{
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d) < 0)
-		return 1; /* cannot tell: let the kernel judge */
-	return !!(d[CAP_NET_ADMIN / 32].effective & (1U << (CAP_NET_ADMIN % 32)));
-}
+struct group_probe {
+	uint32_t group;
+	int taken;
+};
 
 static int group_used_cb(const struct nlmsghdr *nlh, void *data)
 {
+	struct group_probe *p = data;
 	const struct nlattr *a;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK ||
-	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
-		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
 		if (mnl_attr_get_type(a) == IFLA_GROUP && mnl_attr_get_payload_len(a) >= 4 &&
-		    mnl_attr_get_u32(a) == *(uint32_t *)data)
-			*(uint32_t *)data = 0; /* taken */
+		    mnl_attr_get_u32(a) == p->group)
+			p->taken = 1;
 	return MNL_CB_OK;
 }
 
-/* A group no link in the namespace is in: for deleting several links at once. */
+/* The dump was interrupted: what it saw so far does not count. */
+static int group_reset(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	((struct group_probe *)data)->taken = 0;
+	return MNL_CB_OK;
+}
+
+/*
+ * A group no link in the namespace is in: for deleting several links at
+ * once. 0 when none is found or the links cannot be read whole (a group
+ * taken late in an interrupted dump must never look free).
+ */
 static uint32_t free_group(struct vnet_ctx *ctx)
 {
 	for (uint32_t g = 0x76000000u | ((uint32_t)getpid() & 0xffff); g < 0x77000000u; g += 0x10000) {
-		uint32_t probe = g;
+		struct group_probe probe = { g, 0 };
 
-		if (nlm_dump(ctx, AF_UNSPEC, RTEXT_FILTER_SKIP_STATS, group_used_cb, NULL, &probe) < 0)
+		if (nlm_dump(ctx, AF_UNSPEC, RTEXT_FILTER_SKIP_STATS, group_used_cb, group_reset,
+			     &probe) < 0)
 			return 0;
-		if (probe)
+		if (!probe.taken)
 			return g;
 	}
 	return 0;
@@ -640,7 +643,7 @@ static int run_batch(struct vnet_ctx *ctx, struct plan *p, int i, int n, int *rc
 
 int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 {
-	if (p->n && !may_change_links())
+	if (p->n && !vnet_may_change_links())
 		return vnet_fail(ctx, EPERM, "%s: changing links needs CAP_NET_ADMIN (run as root)",
 				 p->ops[0].text ? p->ops[0].text : p->ops[0].name);
 	for (int i = 0; i < p->n; i++) {

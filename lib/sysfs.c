@@ -57,13 +57,36 @@ int sysfs_dev_read(struct vnet_ctx *ctx, const char *bus, const char *dev, const
 	return parse_u64(buf, 0, UINT32_MAX, val, &why) < 0 ? -EINVAL : 0;
 }
 
+/* A path as sysfs_dev_path builds it: bus/BUS/devices/DEV/ATTR, each part a name. */
+int sysfs_rel_ok(const char *rel)
+{
+	char parts[5][64];
+	int n = 0;
+
+	for (const char *p = rel;; n++) {
+		size_t len = strcspn(p, "/");
+
+		if (n == 5 || len >= sizeof(parts[0]))
+			return 0;
+		memcpy(parts[n], p, len);
+		parts[n][len] = 0;
+		if (!sysfs_name_ok(parts[n]))
+			return 0;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	return n == 4 && !strcmp(parts[0], "bus") && !strcmp(parts[2], "devices");
+}
+
 int sysfs_write(struct vnet_ctx *ctx, const char *rel, uint64_t val)
 {
 	char path[512], buf[32];
 	int fd, r = 0;
 	size_t len;
 
-	if (strstr(rel, "..") || rel[0] == '/')
+	/* The last guard: only a device's own attribute, whoever built the path. */
+	if (!sysfs_rel_ok(rel))
 		return -EINVAL;
 	snprintf(path, sizeof(path), "%s/%s", ctx->sysfs_root, rel);
 	len = (size_t)snprintf(buf, sizeof(buf), "%llu\n", (unsigned long long)val);

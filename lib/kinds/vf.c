@@ -240,7 +240,10 @@ static int count_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt 
 				 (unsigned long long)total);
 	if (cur == s->count)
 		return 0;
-	sysfs_dev_path(ctx, l->parent_bus, l->parent_name, "sriov_numvfs", rel, sizeof(rel));
+	r = sysfs_dev_path(ctx, l->parent_bus, l->parent_name, "sriov_numvfs", rel, sizeof(rel));
+	if (r < 0)
+		return vnet_fail(ctx, -r, "%s: %s/%s is no usable sysfs path", s->what,
+				 l->parent_bus, l->parent_name);
 	if (cur && s->count) {
 		/* The kernel refuses one non-zero count for another (EBUSY). */
 		struct op *op = plan_add(plan, OP_SYSFS, &kind_vf, pf);

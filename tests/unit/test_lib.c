@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests of the parsers, the keyword tables, the diff and request building. No root, no kernel. */
+/* Unit tests of the parsers, the keyword tables, the diff, request building and /sys paths. No root, no kernel. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/if_bridge.h>
@@ -11,18 +13,7 @@
 
 #include "internal.h"
 
-static int failed, passed;
-
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (cond) {                                                          \
-			passed++;                                                    \
-		} else {                                                             \
-			failed++;                                                    \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                              \
-		}                                                                    \
-	} while (0)
+#include "check.h"
 
 static void test_numbers(void)
 {
@@ -441,6 +432,65 @@ static void test_simulate(void)
 	state_free(&st);
 }
 
+/*
+ * /sys: names from the kernel are single path parts; a write goes only to a
+ * device's own attribute. Against a fixture tree (the context's sysfs root).
+ */
+static void test_sysfs(void)
+{
+	struct vnet_ctx *ctx = vnet_ctx_new();
+	char root[] = "/tmp/vnet-sysfs-XXXXXX", path[512], rel[256], text[32] = { 0 };
+	uint64_t v = 0;
+	FILE *f;
+
+	CHECK(sysfs_name_ok("pci") && sysfs_name_ok("0000:03:00.0") && sysfs_name_ok("netdevsim1"));
+	CHECK(!sysfs_name_ok("") && !sysfs_name_ok(".") && !sysfs_name_ok(".."));
+	CHECK(!sysfs_name_ok("a/b") && !sysfs_name_ok("a b") && !sysfs_name_ok("a\n"));
+	CHECK(!sysfs_name_ok("\xff") && !sysfs_name_ok("0123456789012345678901234567890123456789012345678901234567890123"));
+	CHECK(sysfs_dev_path(ctx, "pci", "0000:03:00.0", "sriov_numvfs", rel, sizeof(rel)) == 0);
+	CHECK(!strcmp(rel, "bus/pci/devices/0000:03:00.0/sriov_numvfs"));
+	CHECK(sysfs_dev_path(ctx, "pci", "..", "sriov_numvfs", rel, sizeof(rel)) == -EINVAL);
+	CHECK(sysfs_dev_path(ctx, "pci", "../../../etc", "x", rel, sizeof(rel)) == -EINVAL);
+	CHECK(sysfs_dev_path(ctx, "pci", "d", "a", rel, 10) == -ENAMETOOLONG);
+	CHECK(sysfs_rel_ok("bus/pci/devices/0000:03:00.0/sriov_numvfs"));
+	CHECK(!sysfs_rel_ok("/sys/bus/pci/devices/d/sriov_numvfs"));
+	CHECK(!sysfs_rel_ok("bus/pci/devices/d/../../../../etc/passwd"));
+	CHECK(!sysfs_rel_ok("bus/pci/devices/d/sub/attr") && !sysfs_rel_ok("bus/pci/devices/d/attr/"));
+	CHECK(!sysfs_rel_ok("bus/pci/drivers/d/bind") && !sysfs_rel_ok("class/net/eth0/mtu"));
+	CHECK(!sysfs_rel_ok("bus/pci/devices//attr") && !sysfs_rel_ok(""));
+
+	if (!mkdtemp(root)) {
+		CHECK(!"mkdtemp");
+		vnet_ctx_free(ctx);
+		return;
+	}
+	snprintf(ctx->sysfs_root, sizeof(ctx->sysfs_root), "%s", root);
+	snprintf(path, sizeof(path), "mkdir -p %s/bus/pci/devices/0000:03:00.0", root);
+	CHECK(system(path) == 0);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:03:00.0/sriov_numvfs", root);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("4\n", f);
+		fclose(f);
+	}
+	CHECK(sysfs_dev_read(ctx, "pci", "0000:03:00.0", "sriov_numvfs", &v) == 0 && v == 4);
+	CHECK(sysfs_dev_read(ctx, "pci", "..", "sriov_numvfs", &v) == -EINVAL);
+	CHECK(sysfs_write(ctx, "bus/pci/devices/0000:03:00.0/sriov_numvfs", 2) == 0);
+	f = fopen(path, "r");
+	if (f) {
+		CHECK(fgets(text, sizeof(text), f) && !strcmp(text, "2\n"));
+		fclose(f);
+	}
+	/* Refused before any file is opened, so nothing appears in the tree. */
+	CHECK(sysfs_write(ctx, "bus/pci/devices/0000:03:00.0/../escape", 1) == -EINVAL);
+	CHECK(sysfs_write(ctx, "bus/pci/devices/new", 1) == -EINVAL);
+	snprintf(path, sizeof(path), "%s/bus/pci/escape", root);
+	CHECK(access(path, F_OK) < 0);
+	snprintf(path, sizeof(path), "rm -rf %s", root);
+	CHECK(system(path) == 0);
+	vnet_ctx_free(ctx);
+}
+
 int main(void)
 {
 	test_numbers();
@@ -454,6 +504,7 @@ int main(void)
 	test_vlan_request();
 	test_decode();
 	test_simulate();
+	test_sysfs();
 	printf("%d checks passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

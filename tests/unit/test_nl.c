@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of the message layer (lib/nl.c).
+ *
+ * First, how replies are read, on made-up buffers: another request's or
+ * another socket's replies are skipped, callbacks see only link messages,
+ * an error reply too short to hold its code is no answer, and a dump
+ * message flagged NLM_F_DUMP_INTR stops the callbacks.
+ *
+ * Then, as root, against the kernel inside a network namespace of the test's
+ * own (unshare; the host's links are never touched): a dump changed under the
+ * kernel's walk is read again from the start, a dump that cannot start over
+ * fails instead of giving a part, and a socket whose buffer overran reports
+ * ENOBUFS instead of guessing the acks it lost.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include "internal.h"
+
+#include "check.h"
+
+/* Appends a message of payload bytes (zeroed; an error code first if err_code). */
+static void put(char *buf, int *off, uint16_t type, uint16_t flags, uint32_t seq, uint32_t pid,
+		uint32_t payload, int err_code)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)(buf + *off);
+
+	memset(h, 0, NLMSG_SPACE(payload));
+	h->nlmsg_len = NLMSG_LENGTH(payload);
+	h->nlmsg_type = type;
+	h->nlmsg_flags = flags;
+	h->nlmsg_seq = seq;
+	h->nlmsg_pid = pid;
+	if (payload >= sizeof(int))
+		memcpy(NLMSG_DATA(h), &err_code, sizeof(int));
+	*off += (int)NLMSG_SPACE(payload);
+}
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(*(int *)data)++;
+	return MNL_CB_OK;
+}
+
+static void test_replies(void)
+{
+	struct vnet_ctx *ctx = vnet_ctx_new();
+	char buf[4096];
+	int off = 0, seen = 0, err = 1;
+	const uint32_t IFM = sizeof(struct ifinfomsg), ERR = sizeof(struct nlmsgerr);
+
+	ctx->portid = 7;
+
+	/* A dump: one link message of ours among others' and non-link messages. */
+	put(buf, &off, RTM_NEWLINK, NLM_F_MULTI, 5, 7, IFM, 0);
+	put(buf, &off, RTM_NEWLINK, NLM_F_MULTI, 4, 7, IFM, 0); /* an older request's */
+	put(buf, &off, RTM_NEWLINK, NLM_F_MULTI, 5, 8, IFM, 0); /* another socket's */
+	put(buf, &off, RTM_NEWADDR, NLM_F_MULTI, 5, 7, IFM, 0); /* not a link */
+	put(buf, &off, RTM_NEWLINK, NLM_F_MULTI, 5, 7, 4, 0);   /* no whole ifinfomsg */
+	put(buf, &off, NLMSG_NOOP, 0, 5, 7, 0, 0);
+	put(buf, &off, NLMSG_DONE, NLM_F_MULTI, 5, 7, 4, 0);
+	struct dump_run d = { count_cb, &seen, 0, 0 };
+
+	CHECK(nlm_dump_part(buf, off, 5, 7, &d) == 0);
+	CHECK(seen == 1 && !d.intr);
+
+	/* Without NLMSG_DONE a read says to go on. */
+	off = 0, seen = 0;
+	put(buf, &off, RTM_NEWLINK, NLM_F_MULTI, 5, 7, IFM, 0);
+	CHECK(nlm_dump_part(buf, off, 5, 7, &d) == 1 && seen == 1);
+
+	/* From the first message flagged DUMP_INTR on, the callback sees nothing. */
+	off = 0, seen = 0;
+	put(buf, &off, RTM_NEWLINK, NLM_F_MULTI, 5, 7, IFM, 0);
+	put(buf, &off, RTM_NEWLINK, NLM_F_MULTI | NLM_F_DUMP_INTR, 5, 7, IFM, 0);
+	put(buf, &off, RTM_NEWLINK, NLM_F_MULTI, 5, 7, IFM, 0);
+	put(buf, &off, NLMSG_DONE, NLM_F_MULTI, 5, 7, 4, 0);
+	CHECK(nlm_dump_part(buf, off, 5, 7, &d) == 0);
+	CHECK(seen == 1 && d.intr == 1);
+
+	/* A dump that fails: its error code; a malformed error reply: -EBADMSG. */
+	d.intr = 0;
+	off = 0;
+	put(buf, &off, NLMSG_ERROR, 0, 5, 7, ERR, -EOPNOTSUPP);
+	CHECK(nlm_dump_part(buf, off, 5, 7, &d) == -EOPNOTSUPP);
+	off = 0;
+	put(buf, &off, NLMSG_ERROR, 0, 5, 7, 2, 0);
+	CHECK(nlm_dump_part(buf, off, 5, 7, &d) == -EBADMSG);
+	off = 0;
+	put(buf, &off, NLMSG_ERROR, 0, 5, 7, ERR, 17);
+	CHECK(nlm_dump_part(buf, off, 5, 7, &d) == -EBADMSG);
+
+	/* One request: stale replies and their acks are passed over. */
+	off = 0, seen = 0;
+	put(buf, &off, RTM_NEWLINK, 0, 9, 7, IFM, 0);
+	put(buf, &off, NLMSG_ERROR, 0, 9, 7, ERR, -EPERM);
+	put(buf, &off, RTM_NEWLINK, 0, 10, 7, IFM, 0);
+	put(buf, &off, RTM_NEWADDR, 0, 10, 7, IFM, 0);
+	CHECK(nlm_talk_part(ctx, buf, off, 10, count_cb, &seen, &err) == 0 && err == 1);
+	off = 0;
+	put(buf, &off, NLMSG_ERROR, 0, 10, 8, ERR, -EPERM); /* another socket's */
+	put(buf, &off, NLMSG_ERROR, 0, 10, 7, ERR, -EEXIST);
+	CHECK(nlm_talk_part(ctx, buf, off, 10, count_cb, &seen, &err) == 1);
+	CHECK(err == -EEXIST && seen == 1);
+	off = 0;
+	put(buf, &off, NLMSG_ERROR, 0, 10, 7, 3, 0);
+	CHECK(nlm_talk_part(ctx, buf, off, 10, NULL, NULL, &err) == 1 && err == -EBADMSG);
+
+	/* A batch: each ack to its own request, others' and repeats ignored. */
+	int e[3] = { 1, 1, 1 }, nfailed = 0;
+
+	off = 0;
+	put(buf, &off, NLMSG_ERROR, 0, 101, 7, ERR, -EINVAL);
+	put(buf, &off, NLMSG_ERROR, 0, 101, 7, ERR, 0);    /* a repeat: the first stays */
+	put(buf, &off, NLMSG_ERROR, 0, 103, 7, ERR, -EIO); /* no such request */
+	put(buf, &off, NLMSG_ERROR, 0, 100, 8, ERR, -EIO); /* another socket's */
+	put(buf, &off, RTM_NEWLINK, 0, 100, 7, IFM, 0);    /* not an ack */
+	put(buf, &off, NLMSG_ERROR, 0, 102, 7, ERR, 0);
+	nlm_batch_part(ctx, buf, off, 100, 3, e, &nfailed);
+	CHECK(e[0] == 1 && e[1] == -EINVAL && e[2] == 0 && nfailed == 1);
+	vnet_ctx_free(ctx);
+}
+
+/* ---- against the kernel, in a namespace of our own ---- */
+
+static struct nlmsghdr *newbridge(char *buf, const char *name)
+{
+	struct nlmsghdr *nlh = nlm_msg_start(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlattr *li;
+
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, li);
+	return nlh;
+}
+
+static struct nlmsghdr *delbridge(char *buf, const char *name)
+{
+	memset(buf, 0, 512);
+	struct nlmsghdr *nlh = nlm_msg_start(buf, RTM_DELLINK, 0);
+
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+struct poke {
+	struct vnet_ctx *other; /* a second socket, that changes the links */
+	int seen, resets, poked;
+};
+
+/* Counts links; in the first reading, makes a bridge once the walk has begun. */
+static int poke_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct poke *p = data;
+	char buf[512] = { 0 };
+
+	(void)nlh;
+	p->seen++;
+	if (!p->poked) {
+		p->poked = 1;
+		CHECK(nlm_request(p->other, newbridge(buf, "poke0")) == 0);
+	}
+	return MNL_CB_OK;
+}
+
+static int poke_reset(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	((struct poke *)data)->seen = 0;
+	((struct poke *)data)->resets++;
+	return MNL_CB_OK;
+}
+
+static int count_links(struct vnet_ctx *ctx)
+{
+	struct poke p = { 0 };
+
+	p.poked = 1;
+	return nlm_dump(ctx, AF_UNSPEC, RTEXT_FILTER_SKIP_STATS, poke_cb, poke_reset, &p) < 0 ? -1
+												: p.seen;
+}
+
+static void test_kernel(void)
+{
+	enum { N = 300 };
+	struct vnet_ctx *ctx = vnet_ctx_new(), *other = vnet_ctx_new();
+	static char bufs[N][512];
+	struct nlmsghdr *msgs[N];
+	int err[N], r;
+	char name[IFNAMSIZ];
+
+	/* Enough bridges that a dump takes several reads (about 1.5 KB each). */
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "t%d", i);
+		memset(bufs[i], 0, sizeof(bufs[i]));
+		msgs[i] = newbridge(bufs[i], name);
+	}
+	r = nlm_batch(ctx, msgs, N, err);
+	int bad = 0;
+
+	for (int i = 0; i < N; i++)
+		bad += err[i] != 0;
+	CHECK(r == 0 && bad == 0);
+	int before = count_links(ctx);
+
+	CHECK(before == N + 1); /* and lo */
+
+	/* A bridge made while the kernel walks the links: the dump is read again. */
+	struct poke p = { other, 0, 0, 0 };
+	unsigned long retries = ctx->dump_retries;
+
+	r = nlm_dump(ctx, AF_UNSPEC, RTEXT_FILTER_SKIP_STATS, poke_cb, poke_reset, &p);
+	CHECK(r == 0 && p.poked);
+	CHECK(p.resets >= 1 && ctx->dump_retries > retries);
+	CHECK(p.seen == N + 2); /* the last reading, whole, with poke0 */
+
+	/* The same with no way to start the reading over: an error, not a part. */
+	struct poke q = { other, 0, 0, 0 };
+	char buf[512];
+
+	CHECK(nlm_request(other, delbridge(buf, "poke0")) == 0);
+	r = nlm_dump(ctx, AF_UNSPEC, RTEXT_FILTER_SKIP_STATS, poke_cb, NULL, &q);
+	CHECK(q.poked && r == -EAGAIN);
+	CHECK(nlm_request(other, delbridge(buf, "poke0")) == 0);
+
+	/*
+	 * A receive buffer too small for the kernel's answers: 300 requests that
+	 * all fail (no such link) send 300 error replies at once; the socket
+	 * overruns, and the batch says so rather than take the silence for
+	 * success.
+	 */
+	struct vnet_ctx *small = vnet_ctx_new();
+	int one = 1;
+
+	CHECK(nlm_open(small) == 0);
+	setsockopt(mnl_socket_get_fd(small->nl), SOL_SOCKET, SO_RCVBUF, &one, sizeof(one));
+	for (int i = 0; i < N; i++) {
+		memset(bufs[i], 0, sizeof(bufs[i]));
+		msgs[i] = nlm_msg_start(bufs[i], RTM_DELLINK, 0);
+		struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(msgs[i], sizeof(*ifm));
+
+		ifm->ifi_index = 1000000 + i;
+	}
+	r = nlm_batch(small, msgs, N, err);
+	CHECK(r == -ENOBUFS);
+	CHECK(count_links(ctx) == N + 1); /* poke0 made and gone twice, the rest as they were */
+	vnet_ctx_free(small);
+	vnet_ctx_free(other);
+	vnet_ctx_free(ctx);
+}
+
+int main(void)
+{
+	test_replies();
+	if (geteuid() != 0)
+		printf("kernel part skipped: not root\n");
+	else if (unshare(CLONE_NEWNET) < 0)
+		printf("kernel part skipped: unshare(CLONE_NEWNET): %s\n", strerror(errno));
+	else
+		test_kernel();
+	printf("%d checks passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
