@@ -280,7 +280,10 @@ int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *da
  */
 /* An NLMSG_ERROR's code: 0 (an ack), a negative errno, or -EBADMSG if malformed. */
 int nlm_reply_error(const struct nlmsghdr *h);
-/* One read of a request's replies: 1 once its ack is in (*err set), else 0. */
+/*
+ * One read of a request's replies: 1 once its ack is in, else 0. *err starts
+ * at 1; it ends as the ack's code, or -EINVAL if a callback failed.
+ */
 int nlm_talk_part(struct vnet_ctx *ctx, const char *buf, int len, unsigned int seq,
 		  nlm_dump_cb cb, void *data, int *err);
 /* One read of a batch's acks: err[seq - first] set for each (see nlm_batch). */

@@ -56,16 +56,21 @@ int vnet_may_change_links(void)
 }
 
 /*
- * No lock to be had. A process that may change links must not go on
- * without one; one that may not (a dry run, or a change that the capability
- * check will refuse, saying what is needed) loses nothing.
+ * No lock to be had. A process that may change links and could use
+ * /run/vnetctl must not go on without one (a read-only or full /run, a
+ * failed flock). One that may not change links (a dry run, or a change the
+ * capability check will refuse, saying what is needed) loses nothing; one
+ * that may not use the folder at all (EACCES: the root of a user namespace,
+ * a program given CAP_NET_ADMIN by setcap) could not share root's lock
+ * anyway, and goes on as ip would.
  */
 static int no_lock(struct vnet_ctx *ctx, const char *path, int err)
 {
 	if (ctx->lock_fd >= 0)
 		close(ctx->lock_fd);
 	ctx->lock_fd = -1;
-	if ((ctx->flags & VNET_F_DRY_RUN) || !vnet_may_change_links())
+	if ((ctx->flags & VNET_F_DRY_RUN) || !vnet_may_change_links() || err == EACCES ||
+	    err == EPERM)
 		return 0;
 	ctx->lock_depth--;
 	return vnet_fail(ctx, err, "cannot take the namespace's lock %s", path);

@@ -123,8 +123,11 @@ static void read_extack(struct vnet_ctx *ctx, const struct nlmsghdr *nlh)
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
 		return;
 	/* Without NLM_F_CAPPED the reply repeats our whole request. */
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < sizeof(e->msg))
+			return;
 		off += e->msg.nlmsg_len - sizeof(e->msg);
+	}
 	if (off > mnl_nlmsg_get_payload_len(nlh))
 		return; /* a request said to be longer than the reply: no TLVs to trust */
 	mnl_attr_for_each(a, nlh, off) {
@@ -179,13 +182,17 @@ int nlm_talk_part(struct vnet_ctx *ctx, const char *buf, int len, unsigned int s
 		if (h->nlmsg_seq != seq || h->nlmsg_pid != ctx->portid)
 			continue; /* not ours: a stale reply */
 		if (h->nlmsg_type != NLMSG_ERROR) {
-			if (cb && is_link_msg(h))
-				cb(h, data);
+			/* A callback that failed makes the request fail, once its ack is read. */
+			if (cb && is_link_msg(h) && cb(h, data) == MNL_CB_ERROR && *err == 1)
+				*err = -EINVAL;
 			continue;
 		}
-		*err = nlm_reply_error(h);
-		if (*err < 0)
+		int e = nlm_reply_error(h);
+
+		if (e < 0)
 			read_extack(ctx, h);
+		if (e < 0 || *err == 1)
+			*err = e;
 		return 1;
 	}
 	return 0;
@@ -212,6 +219,7 @@ static int nlm_talk(struct vnet_ctx *ctx, struct nlmsghdr *nlh, nlm_dump_cb cb, 
 	buf = malloc(NL_RECV_SIZE);
 	if (!buf)
 		return -ENOMEM;
+	r = 1; /* no answer yet */
 	for (;;) {
 		n = recv_some(ctx, buf, NL_RECV_SIZE);
 		if (n < 0) {
@@ -392,8 +400,12 @@ int nlm_dump_part(const char *buf, int len, unsigned int seq, unsigned int porti
 			continue; /* not ours */
 		if (h->nlmsg_flags & NLM_F_DUMP_INTR)
 			d->intr = 1;
+		/* A dump that failed part-way ends with DONE holding the errno. */
 		if (h->nlmsg_type == NLMSG_DONE)
-			return 0;
+			return h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
+					       *(const int *)NLMSG_DATA(h) < 0 ?
+				       *(const int *)NLMSG_DATA(h) :
+				       0;
 		if (h->nlmsg_type == NLMSG_ERROR)
 			return nlm_reply_error(h);
 		if (!is_link_msg(h))

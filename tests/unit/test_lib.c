@@ -481,11 +481,16 @@ static void test_sysfs(void)
 		CHECK(fgets(text, sizeof(text), f) && !strcmp(text, "2\n"));
 		fclose(f);
 	}
-	/* Refused before any file is opened, so nothing appears in the tree. */
+	/*
+	 * Refused before any file is opened: the first names a file that exists
+	 * (sriov_numvfs, by way of ".."), and it keeps the value written above.
+	 */
+	CHECK(sysfs_write(ctx, "bus/pci/devices/0000:03:00.0/../0000:03:00.0/sriov_numvfs", 7) == -EINVAL);
 	CHECK(sysfs_write(ctx, "bus/pci/devices/0000:03:00.0/../escape", 1) == -EINVAL);
 	CHECK(sysfs_write(ctx, "bus/pci/devices/new", 1) == -EINVAL);
-	snprintf(path, sizeof(path), "%s/bus/pci/escape", root);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/escape", root);
 	CHECK(access(path, F_OK) < 0);
+	CHECK(sysfs_dev_read(ctx, "pci", "0000:03:00.0", "sriov_numvfs", &v) == 0 && v == 2);
 	snprintf(path, sizeof(path), "rm -rf %s", root);
 	CHECK(system(path) == 0);
 	vnet_ctx_free(ctx);
