@@ -293,7 +293,6 @@ struct dump_run {
 	nlm_dump_cb cb;
 	void *data;
 	int intr; /* a message came flagged NLM_F_DUMP_INTR: cb sees no more */
-	int retries;
 };
 /* One read of a dump: 1 to go on, 0 at its end, or a negative errno. */
 int nlm_dump_part(const char *buf, int len, unsigned int seq, unsigned int portid,

@@ -401,11 +401,13 @@ int nlm_dump_part(const char *buf, int len, unsigned int seq, unsigned int porti
 		if (h->nlmsg_flags & NLM_F_DUMP_INTR)
 			d->intr = 1;
 		/* A dump that failed part-way ends with DONE holding the errno. */
-		if (h->nlmsg_type == NLMSG_DONE)
-			return h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
-					       *(const int *)NLMSG_DATA(h) < 0 ?
-				       *(const int *)NLMSG_DATA(h) :
-				       0;
+		if (h->nlmsg_type == NLMSG_DONE) {
+			int e = 0;
+
+			if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(e)))
+				memcpy(&e, NLMSG_DATA(h), sizeof(e));
+			return e < 0 ? e : 0;
+		}
 		if (h->nlmsg_type == NLMSG_ERROR)
 			return nlm_reply_error(h);
 		if (!is_link_msg(h))
@@ -422,7 +424,7 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 	char req[256];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
-	struct dump_run d = { cb, data, 0, 0 };
+	struct dump_run d = { cb, data, 0 };
 	char *buf;
 	int r, tries;
 
@@ -464,7 +466,7 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 		} while (r > 0);
 		/* Links changed while the kernel walked them: read again. */
 		if (r == 0 && d.intr && reset) {
-			d.retries++;
+			ctx->dump_retries++;
 			reset(NULL, data);
 			continue;
 		}
@@ -476,7 +478,6 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 	 */
 	if (r == 0 && d.intr)
 		r = -EAGAIN;
-	ctx->dump_retries += (unsigned long)d.retries;
 	free(buf);
 	return r;
 }

@@ -78,7 +78,7 @@ static void test_replies(void)
 	put(buf, &off, RTM_NEWLINK, NLM_F_MULTI, 5, 7, 4, 0);   /* no whole ifinfomsg */
 	put(buf, &off, NLMSG_NOOP, 0, 5, 7, 0, 0);
 	put(buf, &off, NLMSG_DONE, NLM_F_MULTI, 5, 7, 4, 0);
-	struct dump_run d = { count_cb, &seen, 0, 0 };
+	struct dump_run d = { count_cb, &seen, 0 };
 
 	CHECK(nlm_dump_part(buf, off, 5, 7, &d) == 0);
 	CHECK(seen == 1 && !d.intr);
