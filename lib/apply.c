@@ -477,14 +477,14 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 			const struct stmt *sm = it[i].s;
 			int prev;
 
-			snprintf(key[i], sizeof(key[i]), "%s%s\t%s\t%s", sm->kind->name,
-				 sm->verb == V_COUNT ? " count" : "", sm->arg[0] ? sm->arg[0] : "",
-				 sm->arg[1] ? sm->arg[1] : "");
+			str_join(key[i], sizeof(key[i]), sm->kind->name,
+				 sm->verb == V_COUNT ? " count" : "", "\t", sm->arg[0] ? sm->arg[0] : "",
+				 "\t", sm->arg[1] ? sm->arg[1] : "", NULL);
 			prev = map_get(&seen, key[i]);
 			/* "veth add a peer b" holds b too: a "veth set b" or "veth del b" elsewhere contradicts it. */
 			for (int d = 1; prev < 0 && sm->kind->link_kind && d < it[i].decl.n; d++, k2++) {
-				snprintf(key[k2], sizeof(key[k2]), "%s\t%s\t", sm->kind->name,
-					 it[i].decl.names[d]);
+				str_join(key[k2], sizeof(key[k2]), sm->kind->name, "\t",
+					 it[i].decl.names[d], "\t", NULL);
 				prev = map_get(&seen, key[k2]);
 				if (prev < 0)
 					map_put(&seen, key[k2], i);

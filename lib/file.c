@@ -94,18 +94,25 @@ static int read_all(struct vnet_ctx *ctx, const char *path, char **out, size_t *
 
 static int add_word(struct stmt *s, char *w, int line, int col)
 {
-	char **a = realloc(s->own, (size_t)(s->argc + 2) * sizeof(char *));
-	void *l = realloc(s->line, (size_t)(s->argc + 1) * sizeof(int));
-	void *c = realloc(s->col, (size_t)(s->argc + 1) * sizeof(int));
+	/* Room doubles: a statement continued over 40,000 lines stays linear. */
+	if (s->argc + 2 > s->wcap) {
+		int cap = s->wcap ? 2 * s->wcap : 8;
+		char **a = realloc(s->own, (size_t)cap * sizeof(char *));
+		void *l = realloc(s->line, (size_t)cap * sizeof(int));
+		void *c = realloc(s->col, (size_t)cap * sizeof(int));
 
-	if (a)
-		s->own = a;
-	if (l)
-		s->line = l;
-	if (c)
-		s->col = c;
-	if (!a || !l || !c)
-		return -ENOMEM;
+		if (a)
+			s->own = a;
+		if (l)
+			s->line = l;
+		if (c)
+			s->col = c;
+		if (!a || !l || !c)
+			return -ENOMEM;
+		s->wcap = cap;
+	}
+	char **a = s->own;
+
 	a[s->argc] = w;
 	s->line[s->argc] = line;
 	s->col[s->argc] = col;
@@ -154,6 +161,7 @@ int stmts_read(struct vnet_ctx *ctx, const char *path, struct stmtfile *f)
 	f->nlines = nlines;
 
 	struct stmt cur = { 0 };
+	int cap = 0;
 
 	p = bol = f->words;
 	for (;;) {
@@ -176,11 +184,14 @@ int stmts_read(struct vnet_ctx *ctx, const char *path, struct stmtfile *f)
 		}
 		if (c == '\n' || c == 0) {
 			if (cur.argc) {
-				void *n = realloc(f->st, (size_t)(f->n + 1) * sizeof(*f->st));
+				if (f->n == cap) {
+					void *n = realloc(f->st, (size_t)(cap ? 2 * cap : 64) * sizeof(*f->st));
 
-				if (!n)
-					return vnet_fail(ctx, ENOMEM, "out of memory");
-				f->st = n;
+					if (!n)
+						return vnet_fail(ctx, ENOMEM, "out of memory");
+					f->st = n;
+					cap = cap ? 2 * cap : 64;
+				}
 				f->st[f->n++] = cur;
 				memset(&cur, 0, sizeof(cur));
 			}

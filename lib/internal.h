@@ -54,6 +54,8 @@ static inline void str_copy(char *dst, size_t len, const char *src)
 	memcpy(dst, src, n);
 	dst[n] = 0;
 }
+/* The strings up to a NULL, one after another, cut as snprintf would cut them. */
+void str_join(char *dst, size_t len, ...) __attribute__((sentinel));
 
 /*
  * Error helpers. Each returns -err so a caller can write
@@ -518,6 +520,7 @@ struct stmt {
 	char what[64];	    /* "bridge br0", "bridge br0 port eth0" for messages */
 	int *line, *col;    /* from a file: where each word stands (NULL otherwise) */
 	char **own;	    /* from a file: the argv array, owned */
+	int wcap;	    /* from a file: room in own, line and col */
 };
 
 /* A file of statements, cut into words (lib/file.c). */

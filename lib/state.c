@@ -99,9 +99,6 @@ static void link_free(struct link *l)
  */
 static struct nl_msg *generic_part(const struct nlmsghdr *nlh)
 {
-	static const uint16_t keep[] = { IFLA_IFNAME, IFLA_MTU, IFLA_MASTER, IFLA_ADDRESS,
-					 IFLA_GROUP };
-	static const uint16_t minlen[] = { 1, 4, 4, 1, 4 };
 	char buf[1024];
 	struct nlmsghdr *out;
 	const struct nlattr *a;
@@ -120,15 +117,26 @@ static struct nl_msg *generic_part(const struct nlmsghdr *nlh)
 	       mnl_nlmsg_get_payload(nlh), sizeof(struct ifinfomsg));
 	attr_for_each_msg(a, nlh, sizeof(struct ifinfomsg)) {
 		uint16_t t = attr_type(a);
-		uint16_t len = attr_len(a);
+		uint16_t len = attr_len(a), minlen;
 
-		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-			if (t != keep[i] || len < minlen[i] || len > 64)
-				continue;
-			if (t == IFLA_IFNAME && memchr(attr_data(a), 0, len) == NULL)
-				continue; /* libnl wants a NUL-terminated name */
-			mnl_attr_put(out, t, len, attr_data(a));
+		switch (t) {
+		case IFLA_IFNAME:
+		case IFLA_ADDRESS:
+			minlen = 1;
+			break;
+		case IFLA_MTU:
+		case IFLA_MASTER:
+		case IFLA_GROUP:
+			minlen = 4;
+			break;
+		default:
+			continue;
 		}
+		if (len < minlen || len > 64)
+			continue;
+		if (t == IFLA_IFNAME && memchr(attr_data(a), 0, len) == NULL)
+			continue; /* libnl wants a NUL-terminated name */
+		mnl_attr_put(out, t, len, attr_data(a));
 	}
 	return nlmsg_convert(out);
 }
@@ -155,7 +163,7 @@ static int read_generic(struct state *st, const struct nlmsghdr *nlh, struct lin
 	if (!rl)
 		return -ENOENT;
 	l->ifindex = rtnl_link_get_ifindex(rl);
-	snprintf(l->name, sizeof(l->name), "%s", rtnl_link_get_name(rl));
+	str_copy(l->name, sizeof(l->name), rtnl_link_get_name(rl));
 	l->master = rtnl_link_get_master(rl);
 	l->flags = rtnl_link_get_flags(rl);
 	l->mtu = rtnl_link_get_mtu(rl);
@@ -664,7 +672,7 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 			v->names.names = calloc(1, sizeof(*v->names.names));
 			if (!v->names.names)
 				return vnet_fail(ctx, ENOMEM, "out of memory");
-			snprintf(v->names.names[0], VNET_NAMSIZ, "%s", state_name(st, (int)v->u));
+			str_copy(v->names.names[0], VNET_NAMSIZ, state_name(st, (int)v->u));
 			v->names.n = 1;
 		}
 	}

@@ -251,8 +251,8 @@ static int parse_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 	}
 	if (k->argtype[1] == ARG_VFSPEC || s->verb == V_COUNT) {
 		/* "vf eth0 3", "vf eth0 0-7", "vf eth0 all", "vf eth0" (count) */
-		snprintf(s->what, sizeof(s->what), "%s %s%s%s", k->name, s->arg[0],
-			 s->verb == V_COUNT ? "" : " ", s->verb == V_COUNT ? "" : s->arg[1]);
+		str_join(s->what, sizeof(s->what), k->name, " ", s->arg[0],
+			 s->verb == V_COUNT ? "" : " ", s->verb == V_COUNT ? "" : s->arg[1], NULL);
 	} else if (nargs == 2) {
 		/* "bridge port" -> "bridge br0 port eth0" */
 		const char *sp = strchr(k->name, ' ');
@@ -260,7 +260,7 @@ static int parse_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 		snprintf(s->what, sizeof(s->what), "%.*s %s%s %s", (int)(sp - k->name), k->name,
 			 s->arg[0], sp, s->arg[1]);
 	} else {
-		snprintf(s->what, sizeof(s->what), "%s %s", k->name, s->arg[0]);
+		str_join(s->what, sizeof(s->what), k->name, " ", s->arg[0], NULL);
 	}
 	s->first_kw += nargs;
 	if ((s->verb == V_DEL || s->verb == V_COUNT) && s->first_kw < s->argc)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Value parsers and formatters: numbers, on/off, times, MACs, VLAN lists, names. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -305,6 +306,22 @@ void namelist_add(struct namelist *l, const char *name)
 		namelist_append(l, name);
 }
 
+void str_join(char *dst, size_t len, ...)
+{
+	size_t o = 0;
+	va_list ap;
+
+	va_start(ap, len);
+	for (const char *s; (s = va_arg(ap, const char *)) != NULL && o < len - 1;) {
+		size_t n = strnlen(s, len - 1 - o);
+
+		memcpy(dst + o, s, n);
+		o += n;
+	}
+	va_end(ap);
+	dst[o] = 0;
+}
+
 void namelist_append(struct namelist *l, const char *name)
 {
 	void *n;
@@ -315,7 +332,7 @@ void namelist_append(struct namelist *l, const char *name)
 	if (!n)
 		abort();
 	l->names = n;
-	snprintf(l->names[l->n++], VNET_NAMSIZ, "%s", name);
+	str_copy(l->names[l->n++], VNET_NAMSIZ, name);
 }
 
 int namelist_has(const struct namelist *l, const char *name)

@@ -392,7 +392,7 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 
 	if (r < 0)
 		return r;
-	snprintf(what, sizeof(what), "bridge %s", name);
+	str_join(what, sizeof(what), "bridge ", name, NULL);
 	if (obj_has(want, BR_PORTS)) {
 		const struct namelist *ports = &want->v[BR_PORTS].names;
 
@@ -518,7 +518,7 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 
 	if (!enslaved && !create)
 		return vnet_fail(ctx, ENOENT, "bridge %s: %s is not a port of it", bridge, port);
-	snprintf(what, sizeof(what), "bridge %s port %s", bridge, port);
+	str_join(what, sizeof(what), "bridge ", bridge, " port ", port, NULL);
 	if (!enslaved)
 		plan_enslave(plan, bridge, port);
 
@@ -596,7 +596,7 @@ static void bridge_id(const struct link *l, char *buf, size_t len)
 	format_hex(b, 2, 0, t);
 	t[4] = '.';
 	format_hex(b + 2, 6, 0, t + 5);
-	snprintf(buf, len, "%s", t);
+	str_copy(buf, len < sizeof(t) ? len : sizeof(t), t);
 }
 
 static struct json_object *port_json(struct state *st, const struct link *pl)
