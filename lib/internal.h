@@ -49,6 +49,8 @@ struct vnet_ctx {
  */
 static inline void str_copy(char *dst, size_t len, const char *src)
 {
+	if (!len)
+		return;
 	size_t n = strnlen(src, len - 1);
 
 	memcpy(dst, src, n);
@@ -251,8 +253,13 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 
 int nlm_open(struct vnet_ctx *ctx);
 void nlm_close(struct vnet_ctx *ctx);
-/* A request buffer big enough for any single change request. */
-#define NLM_REQ_SIZE 16384
+/*
+ * A request buffer big enough for any single change request. The largest is
+ * a port's VLAN list: at most 4094 entries of 8 bytes (every VLAN a range of
+ * its own, as alternating untagged VLANs make them), 32,752 bytes, and the
+ * headers.
+ */
+#define NLM_REQ_SIZE 36864
 struct nlmsghdr *nlm_msg_start(char *buf, uint16_t type, uint16_t flags);
 /*
  * Sends n requests in one datagram and reads their acks: err[i] is 0 or a

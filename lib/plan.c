@@ -182,6 +182,10 @@ static void put_vlans(struct nlmsghdr *nlh, const struct op *op)
 		const struct vlan_entry *e = &op->vlans[i];
 		struct bridge_vlan_info vi = { .flags = e->flags, .vid = e->vid };
 
+		/* Two entries at most, and room for the nest's end: never past the buffer. */
+		if (nlh->nlmsg_len + 2 * MNL_ALIGN(MNL_ATTR_HDRLEN + sizeof(vi)) > NLM_REQ_SIZE)
+			abort(); /* the sets are disjoint: 4094 entries fit */
+
 		if (e->vid_end > e->vid) {
 			vi.flags |= BRIDGE_VLAN_INFO_RANGE_BEGIN;
 			mnl_attr_put(nlh, IFLA_BRIDGE_VLAN_INFO, sizeof(vi), &vi);

@@ -196,16 +196,22 @@ static uint16_t vflags(const struct portvlan *pv, unsigned int v)
 			  (pv->pvid == v ? BRIDGE_VLAN_INFO_PVID : 0));
 }
 
-/* Puts each VLAN of s into u's request with the flags it has in pv (to restore them). */
+/*
+ * Puts each VLAN of s into u's request with the flags it has in pv (to
+ * restore them): one set per combination of flags, so that runs go as ranges
+ * (a port's 4094 VLANs were 4094 entries, 32 KiB, in its release's undo).
+ */
 static void add_with_flags(struct op *u, const struct vlanset *s, const struct portvlan *pv)
 {
-	for (unsigned int v = 1; v < 4095; v++)
-		if (vlanset_has(s, v)) {
-			struct vlanset one = { 0 };
+	_Static_assert(BRIDGE_VLAN_INFO_PVID == 2 && BRIDGE_VLAN_INFO_UNTAGGED == 4,
+		       "flags >> 1 numbers the four combinations");
+	struct vlanset by[4] = { 0 }; /* by[flags >> 1] */
 
-			vlanset_add(&one, v);
-			vlan_entries_add(&u->vlans, &u->nvlans, &one, vflags(pv, v));
-		}
+	for (unsigned int v = 1; v < VLAN_N; v++)
+		if (vlanset_has(s, v))
+			vlanset_add(&by[vflags(pv, v) >> 1], v);
+	for (unsigned int f = 0; f < 4; f++)
+		vlan_entries_add(&u->vlans, &u->nvlans, &by[f], (uint16_t)(f << 1));
 }
 
 /*

@@ -296,6 +296,24 @@ static void test_vlan_request(void)
 	CHECK(got[2].vid == 3 &&
 	      got[2].flags == (BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED));
 
+	/*
+	 * The largest VLAN request: VLANs 1-4094 with every other one untagged,
+	 * 4094 entries of their own; it fits the buffer (ASan watches).
+	 */
+	struct op *big = plan_add(&plan, OP_VLAN_ADD, &kind_bridge, "eth0");
+	struct vlanset odd = { 0 }, even = { 0 };
+
+	for (unsigned int id = 1; id < VLAN_N - 1; id++)
+		vlanset_add(id % 2 ? &odd : &even, id);
+	vlan_entries_add(&big->vlans, &big->nvlans, &odd, BRIDGE_VLAN_INFO_UNTAGGED);
+	vlan_entries_add(&big->vlans, &big->nvlans, &even, 0);
+	nlh = op_build(ctx, big, buf);
+	n = 0;
+	mnl_attr_for_each(a, nlh, sizeof(*ifm))
+		mnl_attr_for_each_nested(v, a)
+			n++;
+	CHECK(n == 4094 && nlh->nlmsg_len <= NLM_REQ_SIZE);
+
 	/* A bridge change request: only the fields asked for, in IFLA_INFO_DATA. */
 	struct op *set = plan_add(&plan, OP_SET, &kind_bridge, "br0");
 	const struct param *prio = field_of(kind_bridge.params, "priority");
