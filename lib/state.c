@@ -99,10 +99,44 @@ static void link_free(struct link *l)
  */
 static struct nl_msg *generic_part(const struct nlmsghdr *nlh)
 {
-	char buf[1024];
+	/* The attributes kept; the last of each type counts, as with libnl. */
+	enum { K_NAME, K_ADDR, K_MTU, K_MASTER, K_GROUP, K_N };
+	static const uint16_t type[K_N] = { IFLA_IFNAME, IFLA_ADDRESS, IFLA_MTU, IFLA_MASTER,
+					    IFLA_GROUP };
+	const struct nlattr *keep[K_N] = { NULL };
+	char buf[1024]; /* the header and K_N attributes of 64 bytes at most */
 	struct nlmsghdr *out;
 	const struct nlattr *a;
 
+	attr_for_each_msg(a, nlh, sizeof(struct ifinfomsg)) {
+		uint16_t len = attr_len(a);
+		int k;
+
+		switch (attr_type(a)) {
+		case IFLA_IFNAME:
+			k = K_NAME;
+			break;
+		case IFLA_ADDRESS:
+			k = K_ADDR;
+			break;
+		case IFLA_MTU:
+			k = K_MTU;
+			break;
+		case IFLA_MASTER:
+			k = K_MASTER;
+			break;
+		case IFLA_GROUP:
+			k = K_GROUP;
+			break;
+		default:
+			continue;
+		}
+		if (len < (k == K_NAME || k == K_ADDR ? 1 : 4) || len > 64)
+			continue;
+		if (k == K_NAME && memchr(attr_data(a), 0, len) == NULL)
+			continue; /* libnl wants a NUL-terminated name */
+		keep[k] = a;
+	}
 	/*
 	 * No memset: libmnl zeroes each header as it puts it, and libnl's
 	 * parser never reads an attribute's padding (which libmnl 1.0.4 leaves
@@ -115,29 +149,9 @@ static struct nl_msg *generic_part(const struct nlmsghdr *nlh)
 	out->nlmsg_pid = nlh->nlmsg_pid;
 	memcpy(mnl_nlmsg_put_extra_header(out, sizeof(struct ifinfomsg)),
 	       mnl_nlmsg_get_payload(nlh), sizeof(struct ifinfomsg));
-	attr_for_each_msg(a, nlh, sizeof(struct ifinfomsg)) {
-		uint16_t t = attr_type(a);
-		uint16_t len = attr_len(a), minlen;
-
-		switch (t) {
-		case IFLA_IFNAME:
-		case IFLA_ADDRESS:
-			minlen = 1;
-			break;
-		case IFLA_MTU:
-		case IFLA_MASTER:
-		case IFLA_GROUP:
-			minlen = 4;
-			break;
-		default:
-			continue;
-		}
-		if (len < minlen || len > 64)
-			continue;
-		if (t == IFLA_IFNAME && memchr(attr_data(a), 0, len) == NULL)
-			continue; /* libnl wants a NUL-terminated name */
-		mnl_attr_put(out, t, len, attr_data(a));
-	}
+	for (int k = 0; k < K_N; k++)
+		if (keep[k])
+			mnl_attr_put(out, type[k], attr_len(keep[k]), attr_data(keep[k]));
 	return nlmsg_convert(out);
 }
 
