@@ -188,7 +188,7 @@ int stmts_read(struct vnet_ctx *ctx, const char *path, struct stmtfile *f)
 					void *n = realloc(f->st, (size_t)(cap ? 2 * cap : 64) * sizeof(*f->st));
 
 					if (!n)
-						return vnet_fail(ctx, ENOMEM, "out of memory");
+						goto nomem;
 					f->st = n;
 					cap = cap ? 2 * cap : 64;
 				}
@@ -212,7 +212,7 @@ int stmts_read(struct vnet_ctx *ctx, const char *path, struct stmtfile *f)
 			if (p > w + 1 && p[-1] == '\\') {
 				p[-1] = 0;
 				if (add_word(&cur, w, line, (int)(w - bol) + 1) < 0)
-					return vnet_fail(ctx, ENOMEM, "out of memory");
+					goto nomem;
 				if (*p) {
 					p++;
 					line++;
@@ -224,13 +224,19 @@ int stmts_read(struct vnet_ctx *ctx, const char *path, struct stmtfile *f)
 
 			*p = 0;
 			if (add_word(&cur, w, line, (int)(w - bol) + 1) < 0)
-				return vnet_fail(ctx, ENOMEM, "out of memory");
+				goto nomem;
 			*p = end;
 			continue;
 		}
 		*p++ = 0;
 		if (add_word(&cur, w, line, (int)(w - bol) + 1) < 0)
-			return vnet_fail(ctx, ENOMEM, "out of memory");
+			goto nomem;
 	}
 	return 0;
+nomem:
+	/* The statement being cut is in no list yet: its arrays go here. */
+	free(cur.own);
+	free(cur.line);
+	free(cur.col);
+	return vnet_fail(ctx, ENOMEM, "out of memory");
 }

@@ -311,6 +311,8 @@ void str_join(char *dst, size_t len, ...)
 	size_t o = 0;
 	va_list ap;
 
+	if (!len)
+		return;
 	va_start(ap, len);
 	for (const char *s; (s = va_arg(ap, const char *)) != NULL && o < len - 1;) {
 		size_t n = strnlen(s, len - 1 - o);
