@@ -13,6 +13,7 @@
 #include <linux/rtnetlink.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,7 +23,7 @@ int main(int argc, char **argv)
 	char path[300];
 	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
-	int fd, r, done = 0;
+	int fd, r, done = 0, err = 0;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: dump-floor NETNS\n");
@@ -52,9 +53,15 @@ int main(int argc, char **argv)
 	/* To the end of the dump: DONE (or an error) closes it. */
 	while (!done && (r = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0)
 		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, r); nlh = mnl_nlmsg_next(nlh, &r))
-			if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
+			if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR) {
 				done = 1;
+				/* An error, or a DONE holding one: the dump failed. */
+				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
+					memcpy(&err, NLMSG_DATA(nlh), sizeof(err));
+			}
 	mnl_socket_close(nl);
 	close(fd);
-	return done ? 0 : 1;
+	if (err < 0)
+		fprintf(stderr, "dump-floor: the dump failed (errno %d)\n", -err);
+	return done && err >= 0 ? 0 : 1;
 }
