@@ -68,3 +68,21 @@ vlans_of() {
 	[ "$(jq -r '.[0].ports[0].vlans' <<<"$output")" = "100,200" ]
 	[ "$(jq -r '.[0].ports[0].pvid' <<<"$output")" = null ]
 }
+
+@test "an undone removal gives a port back its 4094 VLANs and their flags" {
+	vn bridge add br0 vlan-filtering on default-pvid none up
+	# Every other VLAN untagged: the undo's request is as long as one gets.
+	vn bridge port add br0 b vlans 1-4094 untagged "$(seq -s , 1 2 4094)" pvid 7
+	before=$(vlans_of b)
+	[ "$(bridge -n "$NS" -j vlan show dev b | jq '[.[0].vlans[] | (.vlanEnd // .vlan) - .vlan + 1] | add')" = 4094 ]
+	[[ "$before" == "1:Egress Untagged 2 3:Egress Untagged "* ]]
+	[[ "$before" == *" 7:Egress Untagged,PVID "* ]]
+	# The VLANs go first; then the kernel refuses a bridge in a bridge.
+	ip -n "$NS" link add name br9 type bridge
+	printf 'bridge port set br0 b vlans none untagged none pvid none\nbridge add br1 ports br9\n' \
+		>"$BATS_TEST_TMPDIR/undo.conf"
+	run -1 vn apply "$BATS_TEST_TMPDIR/undo.conf"
+	[[ "$output" == *"failed"*"undone"* ]]
+	[ "$(vlans_of b)" = "$before" ]
+	! ip -n "$NS" link show br1 2>/dev/null
+}
