@@ -379,7 +379,10 @@ struct state {
 	int next_fake;		/* simulated links get indexes above any real one */
 	int *first_port, *next_port; /* by position: ports of each master, built on demand */
 	int dirty;		/* simulated changes: the port lists no longer hold */
-	int *by_name;		/* hash of positions by name, 0 empty, else position + 1 */
+	struct name_slot {
+		int pos;	   /* 0 empty, else position + 1 */
+		unsigned int hash; /* the name's: most probes need no strcmp */
+	} *by_name;		   /* hash of positions by name */
 	int by_name_size, by_name_n; /* its slots; the links it covers: 0..by_name_n-1 */
 	int borrowed;		/* a copy of ctx->shared: state_free leaves it alone */
 	unsigned int what;	/* ST_* read */

@@ -339,7 +339,7 @@ static void index_names(struct state *st)
 		while (size < 4 * st->n)
 			size *= 2;
 		names_stale(st);
-		st->by_name = calloc((size_t)size, sizeof(int));
+		st->by_name = calloc((size_t)size, sizeof(*st->by_name));
 		if (!st->by_name)
 			abort();
 		st->by_name_size = size;
@@ -347,11 +347,12 @@ static void index_names(struct state *st)
 	}
 	for (int i = from; i < st->n; i++) {
 		unsigned int m = (unsigned int)st->by_name_size - 1;
-		unsigned int h = name_hash(st->links[i].name) & m;
+		unsigned int hash = name_hash(st->links[i].name), h = hash & m;
 
-		while (st->by_name[h])
+		while (st->by_name[h].pos)
 			h = (h + 1) & m;
-		st->by_name[h] = i + 1;
+		st->by_name[h].pos = i + 1;
+		st->by_name[h].hash = hash;
 	}
 	st->by_name_n = st->n;
 }
@@ -365,8 +366,12 @@ struct link *state_by_name(struct state *st, const char *name)
 	struct link *best = NULL;
 	unsigned int m = (unsigned int)st->by_name_size - 1;
 
-	for (unsigned int h = name_hash(name) & m; st->by_name[h]; h = (h + 1) & m) {
-		struct link *l = &st->links[st->by_name[h] - 1];
+	unsigned int hash = name_hash(name);
+
+	for (unsigned int h = hash & m; st->by_name[h].pos; h = (h + 1) & m) {
+		if (st->by_name[h].hash != hash)
+			continue;
+		struct link *l = &st->links[st->by_name[h].pos - 1];
 
 		if (!l->deleted && !strcmp(l->name, name) && (!best || l < best))
 			best = l;
