@@ -101,8 +101,6 @@ static struct nl_msg *generic_part(const struct nlmsghdr *nlh)
 {
 	/* The attributes kept; the last of each type counts, as with libnl. */
 	enum { K_NAME, K_ADDR, K_MTU, K_MASTER, K_GROUP, K_N };
-	static const uint16_t type[K_N] = { IFLA_IFNAME, IFLA_ADDRESS, IFLA_MTU, IFLA_MASTER,
-					    IFLA_GROUP };
 	const struct nlattr *keep[K_N] = { NULL };
 	char buf[1024]; /* the header and K_N attributes of 64 bytes at most */
 	struct nlmsghdr *out;
@@ -151,7 +149,7 @@ static struct nl_msg *generic_part(const struct nlmsghdr *nlh)
 	       mnl_nlmsg_get_payload(nlh), sizeof(struct ifinfomsg));
 	for (int k = 0; k < K_N; k++)
 		if (keep[k])
-			mnl_attr_put(out, type[k], attr_len(keep[k]), attr_data(keep[k]));
+			mnl_attr_put(out, attr_type(keep[k]), attr_len(keep[k]), attr_data(keep[k]));
 	return nlmsg_convert(out);
 }
 
