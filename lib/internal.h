@@ -152,6 +152,8 @@ enum {
 	PF_IFDOWN = 1 << 1,    /* the kernel changes it only while the link is down */
 	PF_NOSLAVES = 1 << 2,  /* ... only while the bond has no slaves */
 	PF_DECLARES = 1 << 3,  /* names a link the statement makes too (a veth's peer) */
+	PF_ALONE = 1 << 4,     /* a rollback sends it in a step of its own, first (the kernel
+				  checks the other fields against it: STP and forward-delay) */
 };
 
 struct param {
@@ -279,6 +281,9 @@ void nlm_forget(struct vnet_ctx *ctx, const char *name);
 typedef int (*nlm_dump_cb)(const struct nlmsghdr *nlh, void *data);
 int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_cb cb,
 	    nlm_dump_cb reset, void *data);
+/* The same for another dump: RTM_GETLINK, or RTM_GETADDR (cb sees RTM_NEWADDR). */
+int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ext_mask,
+		nlm_dump_cb cb, nlm_dump_cb reset, void *data);
 /* GETs one link (with VF info); cb sees the RTM_NEWLINK reply. */
 int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *data);
 
@@ -302,6 +307,8 @@ struct dump_run {
 	nlm_dump_cb cb;
 	void *data;
 	int intr; /* a message came flagged NLM_F_DUMP_INTR: cb sees no more */
+	uint16_t type;	 /* the messages cb sees; 0: RTM_NEWLINK with a whole ifinfomsg */
+	size_t hdrlen;	 /* and their family header's size */
 };
 /* One read of a dump: 1 to go on, 0 at its end, or a negative errno. */
 int nlm_dump_part(const char *buf, int len, unsigned int seq, unsigned int portid,
@@ -337,6 +344,12 @@ struct link {
 	int link;	     /* IFLA_LINK: the lower device (a VLAN's), a veth's peer */
 	int link_netns;	     /* IFLA_LINK_NETNSID came too: link is another namespace's index */
 	char *alias;	     /* IFLA_IFALIAS, never NULL: "" for none (a SEA's mark) */
+	/*
+	 * IFLA_INFO_DATA as dumped, for a kind vnetctl has no table for (a
+	 * macvlan): what a rollback sends to make the link again. NULL: none.
+	 */
+	void *info_raw;
+	uint16_t info_raw_len;
 	struct {
 		int have;
 		uint16_t aggregator, ports, actor_key, partner_key;
@@ -428,7 +441,13 @@ enum optype {
 	OP_VLAN_DEL,	/* AF_BRIDGE RTM_DELLINK: VLAN entries */
 	OP_KIND,	/* built by the kind's own build hook */
 	OP_SYSFS,	/* write a value to a sysfs attribute (no netlink) */
+	OP_LINK,	/* RTM_NEWLINK from op->spec: a rollback's create or change */
+	OP_ADDR_ADD,	/* RTM_NEWADDR from op->spec */
+	OP_ADDR_DEL,	/* RTM_DELADDR from op->spec */
 };
+
+struct linkspec; /* lib/record.h */
+struct record;	 /* lib/record.h */
 
 struct vlan_entry {
 	uint16_t vid, vid_end; /* a range when vid_end > vid */
@@ -455,6 +474,7 @@ struct op {
 	uint32_t peer_group;	  /* OP_CREATE of a veth: the peer's IFLA_GROUP, 0 none */
 	int ifindex;		  /* OP_CREATE: the index to ask for (an undone delete), 0 any */
 	int from;		  /* which statement of a file planned it */
+	struct linkspec *spec;	  /* OP_LINK, OP_ADDR_*: what to send (owned) */
 	struct op *undo;	  /* inverse steps, run in order on rollback */
 	int nundo;
 	int done;
@@ -465,6 +485,7 @@ struct plan {
 	int n, cap;
 	char *note; /* informational, e.g. a field that cannot be compared now */
 	int failed; /* after plan_exec fails: the step that failed */
+	struct record *rec; /* the host before the first step (lib/record.c), once it ran */
 };
 
 /*
@@ -492,10 +513,15 @@ struct op *plan_set(struct plan *p, const struct kind *k, const char *what, cons
 void plan_free(struct plan *p);
 /* Builds op's request into buf (NLM_REQ_SIZE). Names resolve through the kernel. */
 struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf);
-/* Runs the plan; on failure undoes the steps taken, in reverse. */
+/*
+ * Runs the plan. Before the first step it records the host (lib/record.c);
+ * on failure it brings the host back to that record.
+ */
 int plan_exec(struct vnet_ctx *ctx, struct plan *p);
-/* Undoes the steps of p that were done, newest first. */
+/* Brings the host back to what it was before p ran (after it succeeded: a rollback). */
 void plan_undo(struct vnet_ctx *ctx, struct plan *p);
+/* Sends one step and waits for its answer: 0 or -errno (ctx->err has the kernel's words). */
+int plan_run_op(struct vnet_ctx *ctx, const struct op *op);
 /* Prints the plan lines (or "no change"), honouring -q and -j. */
 void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what);
 
@@ -596,6 +622,15 @@ struct kind {
 	int (*put_data)(struct vnet_ctx *ctx, struct nlmsghdr *nlh, const struct op *op);
 	/* Builds an OP_KIND request. */
 	struct nlmsghdr *(*build)(struct vnet_ctx *ctx, const struct op *op, char *buf);
+	/*
+	 * Rollback: what the kernel keeps for the link named that no link
+	 * dump holds (a PF's VF table), read before a change (0 or -errno
+	 * with the error set); the steps from the host now back to it; and
+	 * its release.
+	 */
+	int (*rec_take)(struct vnet_ctx *ctx, const char *name, void **rec);
+	void (*rec_plan)(struct vnet_ctx *ctx, struct plan *plan, const char *name, const void *rec);
+	void (*rec_free)(void *rec);
 };
 
 extern const struct kind kind_bridge, kind_bridge_port;

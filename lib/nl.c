@@ -410,8 +410,9 @@ int nlm_dump_part(const char *buf, int len, unsigned int seq, unsigned int porti
 		}
 		if (h->nlmsg_type == NLMSG_ERROR)
 			return nlm_reply_error(h);
-		if (!is_link_msg(h))
-			continue; /* NOOP, OVERRUN, or no link message */
+		if (d->type ? h->nlmsg_type != d->type || h->nlmsg_len < NLMSG_LENGTH(d->hdrlen)
+			    : !is_link_msg(h))
+			continue; /* NOOP, OVERRUN, or not of the kind dumped */
 		if (!d->intr && d->cb(h, d->data) == MNL_CB_ERROR)
 			return -EINVAL;
 	}
@@ -421,10 +422,18 @@ int nlm_dump_part(const char *buf, int len, unsigned int seq, unsigned int porti
 int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_cb cb,
 	    nlm_dump_cb reset, void *data)
 {
+	return nlm_dump_of(ctx, RTM_GETLINK, family, ext_mask, cb, reset, data);
+}
+
+int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ext_mask,
+		nlm_dump_cb cb, nlm_dump_cb reset, void *data)
+{
 	char req[256];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
-	struct dump_run d = { cb, data, 0 };
+	/* Links as before; an address dump hands on RTM_NEWADDR with a whole ifaddrmsg. */
+	struct dump_run d = { cb, data, 0, type == RTM_GETADDR ? RTM_NEWADDR : 0,
+			      type == RTM_GETADDR ? sizeof(struct ifaddrmsg) : 0 };
 	char *buf;
 	int r, tries;
 
@@ -444,12 +453,18 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 			usleep((useconds_t)(tries < 20 ? tries : 20) * 2500);
 		memset(req, 0, sizeof(req));
 		nlh = mnl_nlmsg_put_header(req);
-		nlh->nlmsg_type = RTM_GETLINK;
+		nlh->nlmsg_type = type;
 		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 		nlh->nlmsg_seq = ++ctx->seq;
-		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-		ifm->ifi_family = family;
-		mnl_attr_put_u32(nlh, IFLA_EXT_MASK, ext_mask);
+		if (type == RTM_GETADDR) {
+			struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+
+			ifa->ifa_family = family;
+		} else {
+			ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+			ifm->ifi_family = family;
+			mnl_attr_put_u32(nlh, IFLA_EXT_MASK, ext_mask);
+		}
 		if (mnl_socket_sendto(ctx->nl, nlh, nlh->nlmsg_len) < 0) {
 			r = -errno;
 			break;

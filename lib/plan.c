@@ -19,8 +19,9 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "record.h"
 
-static void undo_steps(struct vnet_ctx *ctx, struct plan *p, int n);
+static void restore(struct vnet_ctx *ctx, struct plan *p);
 
 static struct op *op_init(struct op *op, enum optype type, const struct kind *k,
 			  const char *name)
@@ -120,6 +121,7 @@ static void op_free(struct op *op)
 	for (int i = 0; i < op->nundo; i++)
 		op_free(&op->undo[i]);
 	free(op->undo);
+	free(op->spec);
 	free(op->vlans);
 	free(op->text);
 	free(op->path);
@@ -132,6 +134,7 @@ void plan_free(struct plan *p)
 		op_free(&p->ops[i]);
 	free(p->ops);
 	free(p->note);
+	record_free(p->rec);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -260,6 +263,10 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 		return op->kind->build(ctx, op, buf);
 	case OP_SYSFS:
 		return NULL;
+	case OP_LINK:
+	case OP_ADDR_ADD:
+	case OP_ADDR_DEL:
+		return linkspec_build(ctx, op, buf);
 	case OP_VLAN_ADD:
 	case OP_VLAN_DEL:
 		nlh = nlm_msg_start(buf, op->type == OP_VLAN_ADD ? RTM_SETLINK : RTM_DELLINK, 0);
@@ -312,8 +319,11 @@ static void forget_names(struct vnet_ctx *ctx, const struct op *op)
 {
 	if (op->type == OP_DELETE)
 		nlm_forget(ctx, NULL);
-	else if (op->type == OP_CREATE)
+	else if (op->type == OP_CREATE || (op->type == OP_LINK && op->spec->create)) {
 		nlm_forget(ctx, op->name);
+		if (op->type == OP_LINK && (op->spec->has & LS_PEER))
+			nlm_forget(ctx, op->spec->peer.name);
+	}
 }
 
 static int op_run(struct vnet_ctx *ctx, const struct op *op)
@@ -345,41 +355,30 @@ static int op_run(struct vnet_ctx *ctx, const struct op *op)
 	return r;
 }
 
-void plan_undo(struct vnet_ctx *ctx, struct plan *p)
+int plan_run_op(struct vnet_ctx *ctx, const struct op *op)
 {
-	undo_steps(ctx, p, p->n);
+	return op_run(ctx, op);
 }
 
-/* Runs the inverse steps of ops[0..n) that were done, newest first. */
-static void undo_steps(struct vnet_ctx *ctx, struct plan *p, int n)
+/*
+ * Brings the host back to the record; a failure adds to ctx's error what
+ * could not be put back.
+ */
+static void restore(struct vnet_ctx *ctx, struct plan *p)
 {
-	struct vnet_error saved = ctx->err;
-	char failed[300] = "";
-	int nfailed = 0;
+	char left[400];
 
-	for (int i = n - 1; i >= 0; i--) {
-		if (!p->ops[i].done)
-			continue;
-		/* Best effort: a failing inverse must not stop the others. */
-		for (int u = 0; u < p->ops[i].nundo; u++) {
-			int r = op_run(ctx, &p->ops[i].undo[u]);
+	if (!p->rec || record_restore(ctx, p->rec, left, sizeof(left)) == 0)
+		return;
+	size_t l = strlen(ctx->err.msg);
 
-			if (r < 0 && !nfailed++)
-				snprintf(failed, sizeof(failed), "%s%s%s (%s)",
-					 p->ops[i].text ? p->ops[i].text : p->ops[i].name,
-					 ctx->err.ext_msg[0] ? ": " : "", ctx->err.ext_msg, strerror(-r));
-		}
-		p->ops[i].done = 0;
-	}
-	ctx->err = saved;
-	/* Say so when the host could not be put back whole. */
-	if (nfailed) {
-		size_t l = strlen(ctx->err.msg);
+	snprintf(ctx->err.msg + l, sizeof(ctx->err.msg) - l,
+		 "; WARNING: the host could not be put back whole: still to do: %s", left);
+}
 
-		snprintf(ctx->err.msg + l, sizeof(ctx->err.msg) - l,
-			 "; WARNING: %d undo step%s failed, first undoing \"%s\"", nfailed,
-			 nfailed == 1 ? "" : "s", failed);
-	}
+void plan_undo(struct vnet_ctx *ctx, struct plan *p)
+{
+	restore(ctx, p);
 }
 
 struct group_probe {
@@ -451,7 +450,7 @@ static int move_to_group(struct vnet_ctx *ctx, struct plan *p, int from, int to,
 		mnl_nlmsg_put_extra_header(msgs[k - from], sizeof(struct ifinfomsg));
 		mnl_attr_put_strz(msgs[k - from], IFLA_IFNAME, op->name);
 		mnl_attr_put_u32(msgs[k - from], IFLA_GROUP,
-				 g ? g : op->nundo ? op->undo[0].group : 0);
+				 g ? g : record_group(p->rec, op->name));
 	}
 	return nlm_batch(ctx, msgs, to - from, err);
 }
@@ -504,18 +503,10 @@ static int delete_together(struct vnet_ctx *ctx, struct plan *p, int i, int n)
 	return 0;
 }
 
-/*
- * A deletion of a link with nothing stacked on it: its undo makes it again
- * and then only sets things on it (a veth's peer up, its master back).
- */
+/* A deletion: those in a row go together through a group (the record brings them back). */
 static int lone_deletion(const struct op *op)
 {
-	if (op->type != OP_DELETE || op->nundo < 1 || op->undo[0].type != OP_CREATE)
-		return 0;
-	for (int u = 1; u < op->nundo; u++)
-		if (op->undo[u].type == OP_CREATE || op->undo[u].type == OP_KIND)
-			return 0;
-	return 1;
+	return op->type == OP_DELETE;
 }
 
 /* A run of such deletions, from i. */
@@ -662,9 +653,14 @@ static int run_batch(struct vnet_ctx *ctx, struct plan *p, int i, int n, int *rc
 
 int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 {
+	int r;
+
 	if (p->n && !vnet_may_change_links())
 		return vnet_fail(ctx, EPERM, "%s: changing links needs CAP_NET_ADMIN (run as root)",
 				 p->ops[0].text ? p->ops[0].text : p->ops[0].name);
+	/* The host before the first change: what a failure brings back. */
+	if (p->n && !p->rec && (r = record_take(ctx, p, &p->rec)) < 0)
+		return r;
 	for (int i = 0; i < p->n; i++) {
 		int run = deletion_run(p, i);
 
@@ -678,17 +674,14 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 			if (d < 0)
 				i = -d; /* the chunks before went; the rest one by one */
 		}
-		int r = 0, nb = batch_len(p, i), last = i;
+		int nb = batch_len(p, i);
 
+		r = 0;
 		if (nb >= 2) {
 			/* Many requests, one send: the kernel's work, not round trips. */
 			int f = run_batch(ctx, p, i, nb, &r);
 
-			last = i + nb - 1;
-			if (f >= 0)
-				i = f;
-			else
-				i = last;
+			i = f >= 0 ? f : i + nb - 1;
 		} else {
 			r = op_run(ctx, &p->ops[i]);
 		}
@@ -710,8 +703,12 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 			/* One mention of the errno is enough. */
 			snprintf(ctx->err.ext_msg, sizeof(ctx->err.ext_msg), "%s", kmsg);
 			ctx->err.ext_off = off;
-			/* Later ops of the batch ran too: undo whatever succeeded. */
-			undo_steps(ctx, p, last + 1);
+			/*
+			 * Whatever ran (later requests of a batch too, or a batch
+			 * whose answers were lost) is undone: the host goes back
+			 * to the record.
+			 */
+			restore(ctx, p);
 			return r;
 		}
 		p->ops[i].done = 1;

@@ -87,6 +87,8 @@ static void link_free(struct link *l)
 	link_pobj_clear(l);
 	link_set_alias(l, NULL);
 	l->kobj = NULL;
+	free(l->info_raw);
+	l->info_raw = NULL;
 }
 
 /* The generic fields, through libnl's parser and getters. */
@@ -217,6 +219,13 @@ static void read_linkinfo(struct link *l, const struct nlattr *li)
 	}
 	const struct kind *k = kind_by_link_kind(l->kind);
 
+	if (!k && data && attr_len(data) && l->kind[0] && !l->info_raw) {
+		l->info_raw = malloc(attr_len(data));
+		if (!l->info_raw)
+			abort();
+		memcpy(l->info_raw, attr_data(data), attr_len(data));
+		l->info_raw_len = attr_len(data);
+	}
 	/* Each object as long as its kind's table: a link stays small. */
 	if (k && k->decode && data) {
 		if (!l->kobj)
@@ -547,6 +556,10 @@ void state_simulate(struct state *st, const struct op *op)
 		if (op->kind && op->kind->simulate)
 			op->kind->simulate(st, op);
 		break;
+	case OP_LINK:
+	case OP_ADDR_ADD:
+	case OP_ADDR_DEL:
+		break; /* a rollback's steps: never planned ahead of others */
 	}
 }
 

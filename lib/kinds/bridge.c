@@ -36,8 +36,9 @@ static const uint64_t vproto_values[] = { ETH_P_8021Q, ETH_P_8021AD };
 	{ w, f, PT_BOOL, 0, 1, NULL, NULL, n, a, wd, "on|off", h }
 
 static const struct param br_params[] = {
-	BOOLP("stp", BR_STP, PN_INFO, IFLA_BR_STP_STATE, 4,
-	      "run the kernel's spanning tree (default off)"),
+	/* The kernel checks forward-delay against the STP state in force (2-30 while on). */
+	{ "stp", BR_STP, PT_BOOL, 0, 1, NULL, NULL, PN_INFO, IFLA_BR_STP_STATE, 4, "on|off",
+	  "run the kernel's spanning tree (default off)", PF_ALONE },
 	{ "priority", BR_PRIO, PT_UINT, 0, 65535, NULL, NULL, PN_INFO, IFLA_BR_PRIORITY, 2, "N",
 	  "bridge priority, the high part of the bridge id (default 32768)" },
 	{ "forward-delay", BR_FWD, PT_CSEC, 0, 3000, NULL, NULL, PN_INFO, IFLA_BR_FORWARD_DELAY,

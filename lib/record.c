@@ -1,0 +1,1118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The record of the host before a plan runs, and the plan back to it (see
+ * record.h). The record is a reading of every link, every static address
+ * and the VF tables the plan touches; the way back is planned from a fresh
+ * reading, in the order the kernel needs:
+ *
+ *   1. links the plan made are deleted (and what it deleted and then made
+ *      of another sort: a VLAN with another id);
+ *   2. links it deleted are made again, lower devices first, with their
+ *      kind's fields, MTU, MAC (when a user chose it), group, alias and
+ *      index;
+ *   3. kind fields back, releasing a bond's slaves and taking links down
+ *      where the kernel needs that;
+ *   4. masters back (a bond's slaves down first), then port options and
+ *      port VLANs;
+ *   5. MTU, MAC, alias and group; then up or down;
+ *   6. addresses (after up: a link that went down lost its IPv6 ones);
+ *   7. VF tables.
+ * A step whose outcome the plan cannot know in advance (the VLANs a port
+ * gets when it joins a bridge) is left to the next round: the host is read
+ * again after each round, and the rollback ends when nothing is left to do.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include "attr.h"
+#include "record.h"
+
+/* Rounds of plan, run and read back before a rollback gives up. */
+#define ROUNDS 4
+
+struct addrset {
+	struct rec_addr *a;
+	int n, cap;
+};
+
+struct ext_rec {
+	char name[VNET_NAMSIZ];
+	const struct kind *kind;
+	void *data;
+};
+
+struct record {
+	struct state st;	 /* every link, before the change */
+	struct addrset addrs;	 /* their static addresses */
+	unsigned char *scope;	 /* by position in st: the rollback may change it */
+	unsigned char *doomed;	 /* by position: the plan deletes it; a rollback makes it again */
+	unsigned char *mac_user; /* by position: its MAC was chosen, not inherited or random */
+	struct namelist names;	 /* every name the plan's steps name, also of links it makes */
+	struct ext_rec *ext;	 /* a kind's own records (a PF's VF table) */
+	int next;
+};
+
+/* ---- addresses ---- */
+
+/* Flags of an address that a user gives, as opposed to its state (tentative, deprecated). */
+#define ADDR_USER_FLAGS                                                                       \
+	(IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR | IFA_F_NOPREFIXROUTE |       \
+	 IFA_F_MCAUTOJOIN)
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct addrset *s = data;
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	struct rec_addr r = { .ifindex = (int)ifa->ifa_index, .family = ifa->ifa_family,
+			      .plen = ifa->ifa_prefixlen, .scope = ifa->ifa_scope };
+	uint32_t flags = ifa->ifa_flags;
+	size_t alen = ifa->ifa_family == AF_INET ? 4 : 16;
+
+	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+		return MNL_CB_OK;
+	attr_for_each_msg(a, nlh, sizeof(*ifa)) {
+		switch (attr_type(a)) {
+		case IFA_LOCAL:
+			if (attr_len(a) == alen)
+				memcpy(r.local, attr_data(a), alen), r.has_local = 1;
+			break;
+		case IFA_ADDRESS:
+			if (attr_len(a) == alen)
+				memcpy(r.address, attr_data(a), alen), r.has_address = 1;
+			break;
+		case IFA_BROADCAST:
+			if (attr_len(a) == 4)
+				memcpy(r.brd, attr_data(a), 4), r.has_brd = 1;
+			break;
+		case IFA_LABEL:
+			attr_str(a, r.label, sizeof(r.label));
+			break;
+		case IFA_FLAGS:
+			if (attr_len(a) >= 4)
+				flags = attr_u32(a);
+			break;
+		}
+	}
+	/*
+	 * What the kernel or a daemon manages is theirs: addresses with a
+	 * lifetime (DHCP, SLAAC) and the IPv6 link-local one.
+	 */
+	if (!(flags & IFA_F_PERMANENT) || (r.family == AF_INET6 && r.scope == RT_SCOPE_LINK))
+		return MNL_CB_OK;
+	r.flags = flags & ADDR_USER_FLAGS;
+	if (s->n == s->cap) {
+		int cap = s->cap ? 2 * s->cap : 16;
+		void *n = realloc(s->a, (size_t)cap * sizeof(*s->a));
+
+		if (!n)
+			return MNL_CB_ERROR;
+		s->a = n;
+		s->cap = cap;
+	}
+	s->a[s->n++] = r;
+	return MNL_CB_OK;
+}
+
+static int addr_reset(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	((struct addrset *)data)->n = 0;
+	return MNL_CB_OK;
+}
+
+static int addrs_load(struct vnet_ctx *ctx, struct addrset *s)
+{
+	memset(s, 0, sizeof(*s));
+	return nlm_dump_of(ctx, RTM_GETADDR, AF_UNSPEC, 0, addr_cb, addr_reset, s);
+}
+
+static int addr_same(const struct rec_addr *a, const struct rec_addr *b)
+{
+	size_t alen = a->family == AF_INET ? 4 : 16;
+
+	return a->family == b->family && a->plen == b->plen && a->has_local == b->has_local &&
+	       (!a->has_local || !memcmp(a->local, b->local, alen)) &&
+	       (!a->has_address || !b->has_address || !memcmp(a->address, b->address, alen));
+}
+
+static const struct rec_addr *addr_find(const struct addrset *s, int ifindex,
+					const struct rec_addr *a)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->a[i].ifindex == ifindex && addr_same(&s->a[i], a))
+			return &s->a[i];
+	return NULL;
+}
+
+static void addr_text(const struct rec_addr *a, char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(a->family, a->has_local ? a->local : a->address, ip, sizeof(ip));
+	snprintf(buf, len, "%s/%u", ip, a->plen);
+}
+
+/* ---- which links, which kinds ---- */
+
+static int pos(const struct state *st, const struct link *l)
+{
+	return (int)(l - st->links);
+}
+
+/* Kinds whose links a rollback makes again from the dumped IFLA_INFO_DATA, and the attributes it keeps. */
+static const struct foreign {
+	const char *kind;
+	uint32_t keep; /* bit n: attribute n of IFLA_INFO_DATA */
+} foreign[] = {
+	{ "macvlan", (1U << IFLA_MACVLAN_MODE) | (1U << IFLA_MACVLAN_FLAGS) |
+			     (1U << IFLA_MACVLAN_BC_QUEUE_LEN) },
+	{ "macvtap", (1U << IFLA_MACVLAN_MODE) | (1U << IFLA_MACVLAN_FLAGS) |
+			     (1U << IFLA_MACVLAN_BC_QUEUE_LEN) },
+	{ "ipvlan", (1U << IFLA_IPVLAN_MODE) | (1U << IFLA_IPVLAN_FLAGS) },
+	{ "ipvtap", (1U << IFLA_IPVLAN_MODE) | (1U << IFLA_IPVLAN_FLAGS) },
+};
+
+static const struct foreign *foreign_of(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++)
+		if (!strcmp(foreign[i].kind, kind))
+			return &foreign[i];
+	return NULL;
+}
+
+/* The tables that describe a link of kind k: the kind's, and a bond's active slave. */
+static int tables_of(const char *k, const struct kind **out)
+{
+	const struct kind *kind = kind_by_link_kind(k);
+	int n = 0;
+
+	if (kind && kind->params)
+		out[n++] = kind;
+	if (kind == &kind_bond)
+		out[n++] = &kind_bond_active;
+	return n;
+}
+
+/* A rollback can make l again as it is. */
+static int remakeable(struct state *st, const struct link *l)
+{
+	if (!strcmp(l->kind, "veth"))
+		return !l->link_netns;
+	return (l->kind[0] && kind_by_link_kind(l->kind)) || foreign_of(l->kind);
+}
+
+static const struct link *lower_of(struct state *st, const struct link *l)
+{
+	if (!l->link || l->link_netns || !strcmp(l->kind, "veth"))
+		return NULL;
+	return state_by_index(st, l->link);
+}
+
+/* ---- taking the record ---- */
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static int named(const struct record *rec, const char *name)
+{
+	return rec->names.n &&
+	       bsearch(name, rec->names.names, (size_t)rec->names.n, VNET_NAMSIZ, name_cmp) != NULL;
+}
+
+static int in_scope(const struct record *rec, const char *name)
+{
+	const struct link *l = state_by_name((struct state *)&rec->st, name);
+
+	return (l && rec->scope[pos(&rec->st, l)]) || named(rec, name);
+}
+
+/* The names a step names: its link, its master, a lower device, what a kind's step makes. */
+static void op_names(const struct op *op, struct namelist *out)
+{
+	namelist_append(out, op->name);
+	if (op->master[0])
+		namelist_append(out, op->master);
+	for (const struct param *p = op->kind ? op->kind->params : NULL; p && p->word; p++)
+		if ((p->type == PT_IFREF || p->type == PT_NAMES) && obj_has(op_obj(op), p->field))
+			for (int i = 0; i < op_obj(op)->v[p->field].names.n; i++)
+				namelist_append(out, op_obj(op)->v[p->field].names.names[i]);
+}
+
+/* Marks l and what the kernel deletes with it (its peer, the devices stacked on it). */
+static void doom(struct state *st, unsigned char *doomed, const struct link *l)
+{
+	const struct link *peer = state_veth_peer(st, l);
+
+	if (doomed[pos(st, l)])
+		return;
+	doomed[pos(st, l)] = 1;
+	if (peer)
+		doom(st, doomed, peer);
+	for (int i = 0; i < st->n; i++)
+		if (lower_of(st, &st->links[i]) == l)
+			doom(st, doomed, &st->links[i]);
+}
+
+/* The links around those the plan names: peers, masters, ports, the devices stacked on them. */
+static void close_scope(struct record *rec)
+{
+	struct state *st = &rec->st;
+	int grew = 1;
+
+	while (grew) {
+		grew = 0;
+		for (int i = 0; i < st->n; i++) {
+			const struct link *l = &st->links[i], *m = state_by_index(st, l->master);
+			const struct link *peer = state_veth_peer(st, l), *low = lower_of(st, l);
+			int want = rec->scope[i] || rec->doomed[i] || (m && rec->scope[pos(st, m)]) ||
+				   (low && rec->scope[pos(st, low)]);
+
+			if (want && !rec->scope[i])
+				rec->scope[i] = 1, grew = 1;
+			if (!rec->scope[i])
+				continue;
+			if (m && !rec->scope[pos(st, m)])
+				rec->scope[pos(st, m)] = 1, grew = 1;
+			if (peer && !rec->scope[pos(st, peer)])
+				rec->scope[pos(st, peer)] = 1, grew = 1;
+		}
+	}
+}
+
+/*
+ * Whether each bridge's and bond's MAC was set by a user (addr_assign_type
+ * 3): one that follows its ports must not be given a fixed one when made
+ * again. /sys/class/net shows the namespace that mounted it, so a child
+ * enters the namespace and mounts a sysfs of its own to read it.
+ */
+static void read_assign_types(struct vnet_ctx *ctx, struct record *rec)
+{
+	struct state *st = &rec->st;
+	int fd[2], n = 0;
+	pid_t pid;
+
+	for (int i = 0; i < st->n; i++) {
+		rec->mac_user[i] = 1;
+		if (rec->doomed[i] && (!strcmp(st->links[i].kind, "bridge") ||
+				       !strcmp(st->links[i].kind, "bond")))
+			n++;
+	}
+	if (!n || pipe(fd) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		close(fd[0]);
+		if ((ctx->netns_fd >= 0 && setns(ctx->netns_fd, CLONE_NEWNET) < 0) ||
+		    unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+			_exit(1);
+		umount2("/sys", MNT_DETACH);
+		if (mount("sysfs", "/sys", "sysfs", 0, NULL) < 0)
+			_exit(1);
+		for (int i = 0; i < st->n; i++) {
+			char path[80], buf[16] = "";
+			int t = -1, f;
+
+			if (!rec->doomed[i] || (strcmp(st->links[i].kind, "bridge") &&
+						strcmp(st->links[i].kind, "bond")))
+				continue;
+			snprintf(path, sizeof(path), "/sys/class/net/%s/addr_assign_type",
+				 st->links[i].name);
+			f = open(path, O_RDONLY | O_CLOEXEC);
+			if (f >= 0 && read(f, buf, sizeof(buf) - 1) > 0)
+				t = atoi(buf);
+			if (f >= 0)
+				close(f);
+			if (write(fd[1], &t, sizeof(t)) != sizeof(t))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(fd[1]);
+	for (int i = 0; pid > 0 && i < st->n; i++) {
+		int t;
+
+		if (!rec->doomed[i] || (strcmp(st->links[i].kind, "bridge") &&
+					strcmp(st->links[i].kind, "bond")))
+			continue;
+		if (read(fd[0], &t, sizeof(t)) != sizeof(t))
+			t = -1;
+		/* NET_ADDR_SET is 3; unknown: a bridge or bond with ports follows them. */
+		rec->mac_user[i] = t >= 0 ? t == 3 : !state_port(st, &st->links[i], NULL);
+	}
+	close(fd[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+static int refuse(struct vnet_ctx *ctx, struct record *rec, const struct plan *p)
+{
+	struct state *st = &rec->st;
+
+	for (int i = 0; i < st->n; i++) {
+		const struct link *l = &st->links[i];
+
+		if (!rec->doomed[i] || remakeable(st, l))
+			continue;
+		/* Name the step that deletes it, and what it is. */
+		const struct link *root = l;
+
+		while (lower_of(st, root) && rec->doomed[pos(st, lower_of(st, root))])
+			root = lower_of(st, root);
+		for (int k = 0; k < p->n; k++)
+			if (p->ops[k].type == OP_DELETE && (!strcmp(p->ops[k].name, root->name) ||
+							    !strcmp(p->ops[k].name, l->name)))
+				return vnet_fail(ctx, EOPNOTSUPP,
+						 "%s: would also delete %s (%s%s%s), which vnetctl cannot make again if the change must be rolled back; delete it first",
+						 p->ops[k].text ? p->ops[k].text : p->ops[k].name, l->name,
+						 l->kind[0] ? "a " : "a device without a kind",
+						 l->kind[0] ? l->kind : "",
+						 root != l ? " stacked on it" : l->link_netns ? " with its peer in another namespace" : "");
+		return vnet_fail(ctx, EOPNOTSUPP,
+				 "%s (%s) would be deleted, and vnetctl cannot make it again if the change must be rolled back",
+				 l->name, l->kind[0] ? l->kind : "no kind");
+	}
+	return 0;
+}
+
+int record_take(struct vnet_ctx *ctx, const struct plan *p, struct record **out)
+{
+	struct record *rec = calloc(1, sizeof(*rec));
+	struct state *st;
+	int r;
+
+	*out = NULL;
+	if (!rec)
+		return vnet_fail(ctx, ENOMEM, "out of memory");
+	st = &rec->st;
+	r = state_load(ctx, st, ST_LINKS | ST_BRVLANS);
+	if (r == 0)
+		r = addrs_load(ctx, &rec->addrs);
+	if (r < 0) {
+		record_free(rec);
+		return vnet_fail(ctx, -r, "cannot read the host before changing it");
+	}
+	rec->scope = calloc((size_t)st->n + 1, 3);
+	if (!rec->scope)
+		abort();
+	rec->doomed = rec->scope + st->n + 1;
+	rec->mac_user = rec->doomed + st->n + 1;
+	for (int i = 0; i < p->n; i++) {
+		const struct op *op = &p->ops[i];
+		struct link *l = state_by_name(st, op->name);
+
+		op_names(op, &rec->names);
+		if (op->type == OP_DELETE && l)
+			doom(st, rec->doomed, l);
+		if (op->kind && op->kind->rec_take && l) {
+			int have = 0;
+
+			for (int e = 0; e < rec->next; e++)
+				have |= !strcmp(rec->ext[e].name, op->name);
+			if (!have) {
+				void *n = realloc(rec->ext, (size_t)(rec->next + 1) * sizeof(*rec->ext));
+
+				if (!n)
+					abort();
+				rec->ext = n;
+				struct ext_rec *x = &rec->ext[rec->next];
+
+				str_copy(x->name, sizeof(x->name), op->name);
+				x->kind = op->kind;
+				r = op->kind->rec_take(ctx, op->name, &x->data);
+				if (r < 0) {
+					record_free(rec);
+					return r;
+				}
+				rec->next++;
+			}
+		}
+	}
+	if (rec->names.n)
+		qsort(rec->names.names, (size_t)rec->names.n, VNET_NAMSIZ, name_cmp);
+	for (int i = 0; i < st->n; i++)
+		if (named(rec, st->links[i].name))
+			rec->scope[i] = 1;
+	close_scope(rec);
+	r = refuse(ctx, rec, p);
+	if (r < 0) {
+		record_free(rec);
+		return r;
+	}
+	read_assign_types(ctx, rec);
+	*out = rec;
+	return 0;
+}
+
+uint32_t record_group(struct record *rec, const char *name)
+{
+	const struct link *l = rec ? state_by_name(&rec->st, name) : NULL;
+
+	return l ? l->group : 0;
+}
+
+void record_free(struct record *rec)
+{
+	if (!rec)
+		return;
+	state_free(&rec->st);
+	free(rec->addrs.a);
+	free(rec->scope);
+	namelist_free(&rec->names);
+	for (int i = 0; i < rec->next; i++)
+		if (rec->ext[i].kind->rec_free)
+			rec->ext[i].kind->rec_free(rec->ext[i].data);
+	free(rec->ext);
+	free(rec);
+}
+
+/* ---- planning back ---- */
+
+/* Where a recorded link stands while the way back is planned. */
+struct now {
+	struct link *cur; /* in the fresh reading, NULL: absent or deleted by the plan back */
+	int made;	  /* the plan back makes it */
+	int joined;	  /* the plan back makes it a port: its VLANs are known next round */
+	char master[VNET_NAMSIZ];
+	int up;
+};
+
+struct back {
+	struct vnet_ctx *ctx;
+	struct record *rec;
+	struct state *cur;
+	struct addrset caddrs;
+	unsigned char *gone; /* by position in cur: deleted by the plan back */
+	struct now *now;     /* by position in rec->st */
+	struct plan *plan;
+};
+
+static struct op *step(struct back *b, enum optype type, const struct kind *k, const char *name,
+		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static struct op *step(struct back *b, enum optype type, const struct kind *k, const char *name,
+		       const char *fmt, ...)
+{
+	struct op *op = plan_add(b->plan, type, k, name);
+	char text[900];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	op_textf(op, "rollback: %s", text);
+	return op;
+}
+
+static struct linkspec *spec_of(struct op *op)
+{
+	if (!op->spec && !(op->spec = calloc(1, sizeof(*op->spec))))
+		abort();
+	return op->spec;
+}
+
+static void mark_gone(struct back *b, struct link *c)
+{
+	struct link *peer = state_veth_peer(b->cur, c);
+
+	if (b->gone[pos(b->cur, c)])
+		return;
+	b->gone[pos(b->cur, c)] = 1;
+	if (peer)
+		mark_gone(b, peer);
+	for (int i = 0; i < b->cur->n; i++)
+		if (lower_of(b->cur, &b->cur->links[i]) == c)
+			mark_gone(b, &b->cur->links[i]);
+}
+
+/* The name of the link at index i of st, "" for none. */
+static const char *name_at(struct state *st, int i)
+{
+	const struct link *l = i ? state_by_index(st, i) : NULL;
+
+	return l ? l->name : "";
+}
+
+/* r and c can be the same link: what the kernel cannot change in place matches. */
+static int compatible(struct back *b, const struct link *r, const struct link *c)
+{
+	struct state *rs = &b->rec->st;
+
+	if (strcmp(r->kind, c->kind))
+		return 0;
+	if (!strcmp(r->kind, "veth")) {
+		const struct link *rp = state_veth_peer(rs, r), *cp = state_veth_peer(b->cur, c);
+
+		return !rp == !cp && (!rp || !strcmp(rp->name, cp->name));
+	}
+	if (strcmp(name_at(rs, lower_of(rs, r) ? r->link : 0),
+		   name_at(b->cur, lower_of(b->cur, c) ? c->link : 0)))
+		return 0;
+	const struct kind *t[2];
+
+	for (int k = 0, n = tables_of(r->kind, t); k < n; k++)
+		for (const struct param *p = t[k]->params; p->word; p++)
+			if ((p->flags & PF_IMMUTABLE) && p->nest == PN_INFO &&
+			    obj_has(link_kobj(r), p->field) &&
+			    (!obj_has(link_kobj(c), p->field) ||
+			     link_kobj(r)->v[p->field].u != link_kobj(c)->v[p->field].u))
+				return 0;
+	return 1;
+}
+
+/* o's fields, with each link reference (kept as an index) turned into the name in st. */
+static void named_copy(const struct param *tab, const struct obj *src, struct state *st,
+		       struct obj *o)
+{
+	obj_init(o);
+	obj_copy_fields(o, src, ~0U);
+	for (const struct param *p = tab; p->word; p++) {
+		if (p->type != PT_IFREF || !obj_has(o, p->field) || o->v[p->field].names.n)
+			continue;
+		const char *n = name_at(st, (int)o->v[p->field].u);
+
+		if (n[0])
+			namelist_add(&o->v[p->field].names, n);
+	}
+}
+
+static void plan_deletions(struct back *b)
+{
+	struct state *rs = &b->rec->st;
+
+	for (int i = 0; i < b->cur->n; i++) {
+		struct link *c = &b->cur->links[i];
+		const struct link *r = state_by_name(rs, c->name);
+
+		if (b->gone[i] || !in_scope(b->rec, c->name))
+			continue;
+		if (r && compatible(b, r, c))
+			continue;
+		if (r && !remakeable(rs, r))
+			continue; /* say so when comparing: never delete what cannot come back */
+		step(b, OP_DELETE, NULL, c->name, "%s: delete (%s)", c->name,
+		     r ? "it was another device before" : "made by the change");
+		mark_gone(b, c);
+	}
+}
+
+static void note_now(struct back *b)
+{
+	struct state *rs = &b->rec->st;
+
+	for (int i = 0; i < rs->n; i++) {
+		struct now *n = &b->now[i];
+		struct link *c = state_by_name(b->cur, rs->links[i].name);
+
+		if (!b->rec->scope[i] || !c || b->gone[pos(b->cur, c)])
+			continue;
+		const struct link *m = state_by_index(b->cur, c->master);
+
+		n->cur = c;
+		str_copy(n->master, sizeof(n->master), m && !b->gone[pos(b->cur, m)] ? m->name : "");
+		n->up = !!(c->flags & IFF_UP);
+	}
+}
+
+static int present(const struct back *b, const struct state *rs, const struct link *r)
+{
+	return r && (b->now[pos(rs, r)].cur || b->now[pos(rs, r)].made);
+}
+
+static void create_one(struct back *b, const struct link *r)
+{
+	struct state *rs = &b->rec->st;
+	const struct kind *t[2];
+	int nt = tables_of(r->kind, t);
+	struct op *op = step(b, OP_LINK, nt ? t[0] : NULL, r->name, "%s: make again (%s)", r->name,
+			     r->kind);
+	struct linkspec *s = spec_of(op);
+	const struct link *low = lower_of(rs, r), *peer = state_veth_peer(rs, r);
+
+	s->create = 1;
+	s->ifindex = r->ifindex;
+	s->has = LS_MTU | LS_GROUP | LS_KIND | (r->alias ? LS_ALIAS : 0) | (low ? LS_LOWER : 0);
+	str_copy(s->kind, sizeof(s->kind), r->kind);
+	s->mtu = r->mtu;
+	s->group = r->group;
+	s->alias = r->alias;
+	if (r->addrlen == 6 && b->rec->mac_user[pos(rs, r)]) {
+		s->has |= LS_MAC;
+		memcpy(s->mac, r->addr, 6);
+	}
+	if (low)
+		str_copy(s->lower, sizeof(s->lower), low->name);
+	if (nt) {
+		/*
+		 * A create carries only what is hard to change later (a VLAN's
+		 * id, a bond's mode); the next round sends the fields that then
+		 * differ, and only those: a kernel without a feature reports
+		 * its field but refuses it even at its default.
+		 */
+		struct obj o;
+
+		named_copy(t[0]->params, link_kobj(r), rs, &o);
+		obj_copy_fields(op_obj_w(op), &o, ~0U);
+		obj_free(&o);
+		for (const struct param *p = t[0]->params; p->word; p++)
+			if ((p->nest == PN_INFO || p->nest == PN_VLANFLAG) && obj_has(op_obj(op), p->field) &&
+			    p->type != PT_IFREF && (p->flags & (PF_IMMUTABLE | PF_NOSLAVES | PF_IFDOWN)))
+				op->fields |= 1U << p->field;
+	} else if (r->info_raw) {
+		s->raw = r->info_raw;
+		s->rawlen = r->info_raw_len;
+	}
+	if (peer) {
+		s->has |= LS_PEER;
+		str_copy(s->peer.name, sizeof(s->peer.name), peer->name);
+		s->peer.ifindex = peer->ifindex;
+		s->peer.mtu = peer->mtu;
+		s->peer.group = peer->group;
+		s->peer.has_mac = peer->addrlen == 6;
+		memcpy(s->peer.mac, peer->addr, 6);
+		b->now[pos(rs, peer)].made = 1;
+	}
+	b->now[pos(rs, r)].made = 1;
+}
+
+static void plan_creates(struct back *b)
+{
+	struct state *rs = &b->rec->st;
+	int progress = 1;
+
+	while (progress) {
+		progress = 0;
+		for (int i = 0; i < rs->n; i++) {
+			const struct link *r = &rs->links[i], *low = lower_of(rs, r);
+
+			if (!b->rec->doomed[i] || present(b, rs, r))
+				continue;
+			if (low && !present(b, rs, low) && b->rec->doomed[pos(rs, low)])
+				continue; /* its lower device first */
+			create_one(b, r);
+			progress = 1;
+		}
+	}
+}
+
+static void set_down(struct back *b, struct now *n, const char *name, const char *why)
+{
+	if (!n->up)
+		return;
+	struct op *op = step(b, OP_LINK, NULL, name, "%s: down (%s)", name, why);
+
+	spec_of(op)->has = LS_UP;
+	n->up = 0;
+}
+
+/* Kind fields back; a bond's mode needs it without slaves and down. */
+static void plan_fields(struct back *b)
+{
+	struct state *rs = &b->rec->st;
+
+	for (int i = 0; i < rs->n; i++) {
+		const struct link *r = &rs->links[i];
+		struct now *n = &b->now[i];
+		const struct kind *t[2];
+		int nt = tables_of(r->kind, t);
+
+		if (!n->cur)
+			continue;
+		for (int k = 0; k < nt; k++) {
+			const struct param *tab = t[k]->params;
+			struct obj want, have;
+			uint32_t m, alone = 0, rules = 0;
+			char txt[900];
+
+			named_copy(tab, link_kobj(r), rs, &want);
+			named_copy(tab, link_kobj(n->cur), b->cur, &have);
+			m = obj_diff(tab, &want, &have, PN_INFO) | obj_diff(tab, &want, &have, PN_VLANFLAG);
+			for (const struct param *p = tab; p->word; p++) {
+				if (!(m & (1U << p->field)))
+					continue;
+				if (p->flags & PF_IMMUTABLE)
+					m &= ~(1U << p->field);
+				rules |= p->flags;
+				if (p->flags & PF_ALONE)
+					alone |= 1U << p->field;
+			}
+			if (m && (rules & PF_NOSLAVES)) {
+				for (int j = 0; j < rs->n; j++)
+					if (b->now[j].cur && !strcmp(b->now[j].master, r->name)) {
+						step(b, OP_MASTER, NULL, rs->links[j].name,
+						     "%s: release from %s (its mode changes)", rs->links[j].name,
+						     r->name);
+						b->now[j].master[0] = 0;
+					}
+			}
+			if (m && (rules & (PF_NOSLAVES | PF_IFDOWN)))
+				set_down(b, n, r->name, "the kernel changes that only while it is down");
+			for (int pass = 0; pass < 2 && m; pass++) {
+				uint32_t f = pass ? m & ~alone : m & alone;
+
+				if (!f)
+					continue;
+				obj_format_changes(tab, &want, &have, f, txt, sizeof(txt));
+				struct op *op = step(b, OP_SET, t[k], r->name, "%s: %s", r->name, txt);
+
+				obj_copy_fields(op_obj_w(op), &want, f);
+				op->fields = f;
+			}
+			obj_free(&want);
+			obj_free(&have);
+		}
+	}
+}
+
+static void plan_masters(struct back *b)
+{
+	struct state *rs = &b->rec->st;
+
+	for (int i = 0; i < rs->n; i++) {
+		const struct link *r = &rs->links[i];
+		struct now *n = &b->now[i];
+		const char *want = name_at(rs, r->master);
+
+		if (!b->rec->scope[i] || (!n->cur && !n->made) || !strcmp(n->master, want))
+			continue;
+		if (n->master[0])
+			step(b, OP_MASTER, NULL, r->name, "%s: release from %s", r->name, n->master);
+		if (want[0]) {
+			const struct link *m = state_by_index(rs, r->master);
+			struct op *op;
+
+			if (!strcmp(m->kind, "bond"))
+				set_down(b, n, r->name, "a bond takes only slaves that are down");
+			op = step(b, OP_MASTER, NULL, r->name, "%s: back into %s", r->name, want);
+			str_copy(op->master, sizeof(op->master), want);
+			n->joined = 1;
+		}
+		str_copy(n->master, sizeof(n->master), want);
+	}
+}
+
+static void plan_ports(struct back *b)
+{
+	struct state *rs = &b->rec->st;
+	const struct param *ptab = kind_bridge_port.port_params;
+
+	for (int i = 0; i < rs->n; i++) {
+		const struct link *r = &rs->links[i], *m = state_by_index(rs, r->master);
+		struct now *n = &b->now[i];
+
+		if (!n->cur || n->joined || !m || strcmp(m->kind, "bridge"))
+			continue;
+		uint32_t f = obj_diff(ptab, link_pobj(r), link_pobj(n->cur), PN_PORT);
+
+		if (f) {
+			char txt[900];
+
+			obj_format_changes(ptab, link_pobj(r), link_pobj(n->cur), f, txt, sizeof(txt));
+			struct op *op = step(b, OP_PORT, &kind_bridge_port, r->name, "%s: port %s",
+					     r->name, txt);
+
+			obj_copy_fields(op_obj_w(op), link_pobj(r), f);
+			op->fields = f;
+		}
+		const struct portvlan *want = link_vl(r), *have = link_vl(n->cur);
+
+		if (want->pvid != have->pvid || !vlanset_equal(&want->member, &have->member) ||
+		    !vlanset_equal(&want->untagged, &have->untagged)) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "rollback: %s", r->name);
+			plan_port_vlans(b->plan, what, r->name, have, want);
+		}
+	}
+}
+
+static void plan_link_fields(struct back *b)
+{
+	struct state *rs = &b->rec->st;
+
+	for (int i = 0; i < rs->n; i++) {
+		const struct link *r = &rs->links[i];
+		struct now *n = &b->now[i];
+		const struct link *c = n->cur;
+		uint32_t has = 0;
+		char txt[600] = "";
+		size_t o = 0;
+
+		if (!c)
+			continue;
+		if (c->mtu != r->mtu) {
+			has |= LS_MTU;
+			o += (size_t)snprintf(txt + o, sizeof(txt) - o, " mtu %u -> %u", c->mtu, r->mtu);
+		}
+		if (r->addrlen == 6 && b->rec->mac_user[i] && memcmp(c->addr, r->addr, 6)) {
+			char a[20], was[20];
+
+			format_mac(r->addr, a, sizeof(a));
+			format_mac(c->addr, was, sizeof(was));
+			has |= LS_MAC;
+			o += (size_t)snprintf(txt + o, sizeof(txt) - o, " address %s -> %s", was, a);
+		}
+		if (strcmp(c->alias ? c->alias : "", r->alias ? r->alias : "")) {
+			has |= LS_ALIAS;
+			o += (size_t)snprintf(txt + o, sizeof(txt) - o, " alias \"%s\"",
+					      r->alias ? r->alias : "");
+		}
+		if (c->group != r->group) {
+			has |= LS_GROUP;
+			snprintf(txt + o, sizeof(txt) - o, " group %u -> %u", c->group, r->group);
+		}
+		if (!has)
+			continue;
+		struct op *op = step(b, OP_LINK, NULL, r->name, "%s:%s", r->name, txt);
+		struct linkspec *s = spec_of(op);
+
+		s->has = has;
+		s->mtu = r->mtu;
+		memcpy(s->mac, r->addr, 6);
+		s->alias = r->alias;
+		s->group = r->group;
+	}
+}
+
+static void plan_updown(struct back *b)
+{
+	struct state *rs = &b->rec->st;
+
+	for (int i = 0; i < rs->n; i++) {
+		const struct link *r = &rs->links[i];
+		struct now *n = &b->now[i];
+		int up = !!(r->flags & IFF_UP);
+
+		if (!b->rec->scope[i] || (!n->cur && !n->made) || n->up == up)
+			continue;
+		struct op *op = step(b, OP_LINK, NULL, r->name, "%s: %s", r->name, up ? "up" : "down");
+		struct linkspec *s = spec_of(op);
+
+		s->has = LS_UP;
+		s->up = up;
+		n->up = up;
+	}
+}
+
+static void addr_step(struct back *b, enum optype type, const char *name,
+		      const struct rec_addr *a)
+{
+	char t[64];
+
+	addr_text(a, t, sizeof(t));
+	struct op *op = step(b, type, NULL, name, "%s: %s address %s", name,
+			     type == OP_ADDR_ADD ? "add" : "remove", t);
+
+	spec_of(op)->addr = *a;
+}
+
+static void plan_addresses(struct back *b)
+{
+	struct state *rs = &b->rec->st;
+	const struct addrset *ra = &b->rec->addrs;
+
+	/* Those the change added first: an address moves back from where it went. */
+	for (int i = 0; i < b->caddrs.n; i++) {
+		const struct rec_addr *a = &b->caddrs.a[i];
+		struct link *c = state_by_index(b->cur, a->ifindex);
+		const struct link *r = c ? state_by_name(rs, c->name) : NULL;
+
+		if (!c || b->gone[pos(b->cur, c)] || !in_scope(b->rec, c->name) ||
+		    (r && addr_find(ra, r->ifindex, a)))
+			continue;
+		addr_step(b, OP_ADDR_DEL, c->name, a);
+	}
+	for (int i = 0; i < ra->n; i++) {
+		const struct rec_addr *a = &ra->a[i];
+		const struct link *r = state_by_index(rs, a->ifindex);
+		struct now *n = r ? &b->now[pos(rs, r)] : NULL;
+
+		if (!r || !b->rec->scope[pos(rs, r)] || (!n->cur && !n->made) ||
+		    (n->cur && addr_find(&b->caddrs, n->cur->ifindex, a)))
+			continue;
+		addr_step(b, OP_ADDR_ADD, r->name, a);
+	}
+}
+
+int record_plan(struct vnet_ctx *ctx, struct record *rec, struct plan *out)
+{
+	struct state cur;
+	struct back b = { .ctx = ctx, .rec = rec, .cur = &cur, .plan = out };
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = state_load(ctx, &cur, ST_LINKS | ST_BRVLANS);
+	if (r < 0)
+		return r;
+	r = addrs_load(ctx, &b.caddrs);
+	b.gone = calloc((size_t)cur.n + 1, 1);
+	b.now = calloc((size_t)rec->st.n + 1, sizeof(*b.now));
+	if (!b.gone || !b.now)
+		abort();
+	if (r == 0) {
+		plan_deletions(&b);
+		note_now(&b);
+		plan_creates(&b);
+		plan_fields(&b);
+		plan_masters(&b);
+		plan_ports(&b);
+		plan_link_fields(&b);
+		plan_updown(&b);
+		plan_addresses(&b);
+		for (int i = 0; i < rec->next; i++)
+			rec->ext[i].kind->rec_plan(ctx, out, rec->ext[i].name, rec->ext[i].data);
+	}
+	free(b.gone);
+	free(b.now);
+	free(b.caddrs.a);
+	state_free(&cur);
+	return r;
+}
+
+int record_restore(struct vnet_ctx *ctx, struct record *rec, char *what, size_t len)
+{
+	struct vnet_error saved = ctx->err;
+	int r = 0;
+
+	what[0] = 0;
+	nlm_forget(ctx, NULL);
+	for (int round = 0; round <= ROUNDS; round++) {
+		struct plan back;
+
+		r = record_plan(ctx, rec, &back);
+		if (r < 0) {
+			snprintf(what, len, "cannot read the host (%s)", strerror(-r));
+			break;
+		}
+		if (!back.n) {
+			plan_free(&back);
+			break;
+		}
+		if (round == ROUNDS) {
+			/* Still different: say what, first things first. */
+			size_t o = 0;
+
+			for (int i = 0; i < back.n && o + 4 < len; i++)
+				o += (size_t)snprintf(what + o, len - o, "%s%s", i ? "; " : "",
+						      back.ops[i].text + strlen("rollback: "));
+			r = -EIO;
+		}
+		for (int i = 0; round < ROUNDS && i < back.n; i++) {
+			int e = plan_run_op(ctx, &back.ops[i]); /* best effort: the next reading tells */
+
+			if (e < 0 && getenv("VNETCTL_DEBUG_ROLLBACK"))
+				fprintf(stderr, "%s: %s (%s)\n", back.ops[i].text, strerror(-e), ctx->err.ext_msg);
+		}
+		plan_free(&back);
+	}
+	ctx->err = saved;
+	return r;
+}
+
+/* ---- requests ---- */
+
+static void put_addr(struct nlmsghdr *nlh, uint16_t type, const struct rec_addr *a,
+		     const uint8_t *ip)
+{
+	mnl_attr_put(nlh, type, a->family == AF_INET ? 4 : 16, ip);
+}
+
+struct nlmsghdr *linkspec_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
+{
+	const struct linkspec *s = op->spec;
+	struct nlmsghdr *nlh;
+
+	if (op->type == OP_ADDR_ADD || op->type == OP_ADDR_DEL) {
+		const struct rec_addr *a = &s->addr;
+		struct ifaddrmsg *ifa;
+
+		nlh = nlm_msg_start(buf, op->type == OP_ADDR_ADD ? RTM_NEWADDR : RTM_DELADDR,
+				    op->type == OP_ADDR_ADD ? NLM_F_CREATE | NLM_F_EXCL : 0);
+		ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+		ifa->ifa_family = a->family;
+		ifa->ifa_prefixlen = a->plen;
+		ifa->ifa_scope = a->scope;
+		ifa->ifa_flags = (uint8_t)a->flags;
+		ifa->ifa_index = (uint32_t)nlm_index_or_zero(ctx, op->name);
+		if (a->has_local)
+			put_addr(nlh, IFA_LOCAL, a, a->local);
+		if (a->has_address)
+			put_addr(nlh, IFA_ADDRESS, a, a->address);
+		if (op->type == OP_ADDR_ADD) {
+			if (a->has_brd)
+				mnl_attr_put(nlh, IFA_BROADCAST, 4, a->brd);
+			if (a->label[0])
+				mnl_attr_put_strz(nlh, IFA_LABEL, a->label);
+			mnl_attr_put_u32(nlh, IFA_FLAGS, a->flags);
+		}
+		return nlh;
+	}
+	struct ifinfomsg *ifm;
+
+	nlh = nlm_msg_start(buf, RTM_NEWLINK, s->create ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	if (s->create)
+		ifm->ifi_index = s->ifindex;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
+	if (s->has & LS_UP) {
+		ifm->ifi_change = IFF_UP;
+		ifm->ifi_flags = s->up ? IFF_UP : 0;
+	}
+	if (s->has & LS_MTU)
+		mnl_attr_put_u32(nlh, IFLA_MTU, s->mtu);
+	if (s->has & LS_MAC)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, s->mac);
+	if ((s->has & LS_GROUP) && (s->group || !s->create))
+		mnl_attr_put_u32(nlh, IFLA_GROUP, s->group);
+	if (s->has & LS_ALIAS)
+		mnl_attr_put_strz(nlh, IFLA_IFALIAS, s->alias ? s->alias : "");
+	if (s->has & LS_LOWER)
+		mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)nlm_index_or_zero(ctx, s->lower));
+	if (s->has & LS_KIND) {
+		struct nlattr *li = mnl_attr_nest_start(nlh, IFLA_LINKINFO), *data;
+		const struct foreign *f = foreign_of(s->kind);
+
+		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, s->kind);
+		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+		int n = op->kind ? obj_put(ctx, nlh, op->kind->params, op_obj(op), op->fields, PN_INFO) : 0;
+
+		if (s->raw && f) {
+			const struct nlattr *a;
+			const char *end = (const char *)s->raw + s->rawlen;
+
+			attr_for_each(a, (const struct nlattr *)s->raw, end) {
+				if (attr_type(a) < 32 && (f->keep & (1U << attr_type(a)))) {
+					mnl_attr_put(nlh, attr_type(a), attr_len(a), attr_data(a));
+					n++;
+				}
+			}
+		}
+		if (s->has & LS_PEER) {
+			veth_put_peer(nlh, s->peer.name, s->peer.ifindex, s->peer.mtu,
+				      s->peer.has_mac ? s->peer.mac : NULL, s->peer.group);
+			n++;
+		}
+		if (n)
+			mnl_attr_nest_end(nlh, data);
+		else
+			mnl_attr_nest_cancel(nlh, data);
+		mnl_attr_nest_end(nlh, li);
+	}
+	return nlh;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The record of the host before a plan runs, and the way back to it.
+ *
+ * Before the first change, plan_exec records every link the plan touches,
+ * and what the kernel would take along with them (a veth's peer, the
+ * devices stacked on a link, a bridge's ports, a link's addresses, a PF's
+ * VF table). On failure (or a rollback that --confirm asks for) the host
+ * is read again and planned back to the record, step by step, with one
+ * generic planner: the kernel's ordering rules for a rollback are known in
+ * one place, and what changed by the kernel's own hand along the way (a
+ * forward-delay that STP raised, a bridge MTU a port reset) is put back too.
+ */
+#ifndef VNET_RECORD_H
+#define VNET_RECORD_H
+
+#include "internal.h"
+
+/* What an OP_LINK or OP_ADDR_* step sends. */
+enum {
+	LS_MTU = 1 << 0,
+	LS_MAC = 1 << 1,
+	LS_GROUP = 1 << 2,
+	LS_ALIAS = 1 << 3,
+	LS_UP = 1 << 4,	   /* up, or down */
+	LS_LOWER = 1 << 5, /* IFLA_LINK: the lower device, by name */
+	LS_KIND = 1 << 6,  /* IFLA_LINKINFO: the kind, its fields (op->obj) or raw data */
+	LS_PEER = 1 << 7,  /* a veth create: the peer */
+};
+
+struct linkspec {
+	uint32_t has; /* LS_* */
+	int create;
+	int ifindex; /* a create: the index to ask for */
+	char kind[16];
+	unsigned int mtu;
+	uint8_t mac[6];
+	uint32_t group;
+	char *alias;
+	int up;
+	char lower[VNET_NAMSIZ];
+	const void *raw; /* a foreign kind's IFLA_INFO_DATA (the record owns it) */
+	uint16_t rawlen;
+	struct {
+		char name[VNET_NAMSIZ];
+		int ifindex, has_mac;
+		unsigned int mtu;
+		uint8_t mac[6];
+		uint32_t group;
+	} peer;
+	/* OP_ADDR_*: one address */
+	struct rec_addr {
+		int ifindex;
+		uint8_t family, plen, scope;
+		uint32_t flags;
+		uint8_t local[16], address[16];
+		int has_local, has_address, has_brd;
+		uint8_t brd[4];
+		char label[VNET_NAMSIZ];
+	} addr;
+};
+
+/*
+ * Records the host before p runs. Fails, changing nothing, when the plan
+ * would delete what no rollback can make again (a device of a kind vnetctl
+ * cannot create, stacked on a link the plan deletes).
+ */
+int record_take(struct vnet_ctx *ctx, const struct plan *p, struct record **out);
+/*
+ * Brings the host back to the record: plans from the host as it is now,
+ * runs the plan, reads the host again, and repeats while the kernel's own
+ * reactions leave something to do (a bounded number of rounds). Returns 0
+ * when the host matches the record; else -errno, and a description of
+ * what still differs in what (of len bytes).
+ */
+int record_restore(struct vnet_ctx *ctx, struct record *rec, char *what, size_t len);
+/* The steps that would bring the host now back to the record (for tests and --dry-run). */
+int record_plan(struct vnet_ctx *ctx, struct record *rec, struct plan *out);
+void record_free(struct record *rec);
+/* The interface group the link named was in (0 when the record has none or no such link). */
+uint32_t record_group(struct record *rec, const char *name);
+
+/* The request of an OP_LINK or OP_ADDR_* step. */
+struct nlmsghdr *linkspec_build(struct vnet_ctx *ctx, const struct op *op, char *buf);
+
+#endif
