@@ -44,11 +44,6 @@
 /* Rounds of plan, run and read back before a rollback gives up. */
 #define ROUNDS 4
 
-struct addrset {
-	struct rec_addr *a;
-	int n, cap;
-};
-
 struct ext_rec {
 	char name[VNET_NAMSIZ];
 	const struct kind *kind;
@@ -73,7 +68,7 @@ struct record {
 	(IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR | IFA_F_NOPREFIXROUTE |       \
 	 IFA_F_MCAUTOJOIN)
 
-static int addr_cb(const struct nlmsghdr *nlh, void *data)
+int addrset_decode(const struct nlmsghdr *nlh, void *data)
 {
 	struct addrset *s = data;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
@@ -138,7 +133,7 @@ static int addr_reset(const struct nlmsghdr *nlh, void *data)
 static int addrs_load(struct vnet_ctx *ctx, struct addrset *s)
 {
 	memset(s, 0, sizeof(*s));
-	return nlm_dump_of(ctx, RTM_GETADDR, AF_UNSPEC, 0, addr_cb, addr_reset, s);
+	return nlm_dump_of(ctx, RTM_GETADDR, AF_UNSPEC, 0, addrset_decode, addr_reset, s);
 }
 
 static int addr_same(const struct rec_addr *a, const struct rec_addr *b)
@@ -309,7 +304,6 @@ static void read_assign_types(struct vnet_ctx *ctx, struct record *rec)
 	pid_t pid;
 
 	for (int i = 0; i < st->n; i++) {
-		rec->mac_user[i] = 1;
 		if (rec->doomed[i] && (!strcmp(st->links[i].kind, "bridge") ||
 				       !strcmp(st->links[i].kind, "bond")))
 			n++;
@@ -353,8 +347,8 @@ static void read_assign_types(struct vnet_ctx *ctx, struct record *rec)
 			continue;
 		if (read(fd[0], &t, sizeof(t)) != sizeof(t))
 			t = -1;
-		/* NET_ADDR_SET is 3; unknown: a bridge or bond with ports follows them. */
-		rec->mac_user[i] = t >= 0 ? t == 3 : !state_port(st, &st->links[i], NULL);
+		if (t >= 0)
+			rec->mac_user[i] = t == 3; /* NET_ADDR_SET */
 	}
 	close(fd[0]);
 	if (pid > 0)
@@ -391,66 +385,111 @@ static int refuse(struct vnet_ctx *ctx, struct record *rec, const struct plan *p
 	return 0;
 }
 
-int record_take(struct vnet_ctx *ctx, const struct plan *p, struct record **out)
+/* Which links the plan names, deletes, and may touch on the way back. */
+static void mark(struct record *rec, const struct plan *p)
 {
-	struct record *rec = calloc(1, sizeof(*rec));
-	struct state *st;
-	int r;
+	struct state *st = &rec->st;
 
-	*out = NULL;
-	if (!rec)
-		return vnet_fail(ctx, ENOMEM, "out of memory");
-	st = &rec->st;
-	r = state_load(ctx, st, ST_LINKS | ST_BRVLANS);
-	if (r == 0)
-		r = addrs_load(ctx, &rec->addrs);
-	if (r < 0) {
-		record_free(rec);
-		return vnet_fail(ctx, -r, "cannot read the host before changing it");
-	}
 	rec->scope = calloc((size_t)st->n + 1, 3);
 	if (!rec->scope)
 		abort();
 	rec->doomed = rec->scope + st->n + 1;
 	rec->mac_user = rec->doomed + st->n + 1;
 	for (int i = 0; i < p->n; i++) {
-		const struct op *op = &p->ops[i];
-		struct link *l = state_by_name(st, op->name);
+		struct link *l = state_by_name(st, p->ops[i].name);
 
-		op_names(op, &rec->names);
-		if (op->type == OP_DELETE && l)
+		op_names(&p->ops[i], &rec->names);
+		if (p->ops[i].type == OP_DELETE && l)
 			doom(st, rec->doomed, l);
-		if (op->kind && op->kind->rec_take && l) {
-			int have = 0;
-
-			for (int e = 0; e < rec->next; e++)
-				have |= !strcmp(rec->ext[e].name, op->name);
-			if (!have) {
-				void *n = realloc(rec->ext, (size_t)(rec->next + 1) * sizeof(*rec->ext));
-
-				if (!n)
-					abort();
-				rec->ext = n;
-				struct ext_rec *x = &rec->ext[rec->next];
-
-				str_copy(x->name, sizeof(x->name), op->name);
-				x->kind = op->kind;
-				r = op->kind->rec_take(ctx, op->name, &x->data);
-				if (r < 0) {
-					record_free(rec);
-					return r;
-				}
-				rec->next++;
-			}
-		}
 	}
 	if (rec->names.n)
 		qsort(rec->names.names, (size_t)rec->names.n, VNET_NAMSIZ, name_cmp);
-	for (int i = 0; i < st->n; i++)
-		if (named(rec, st->links[i].name))
-			rec->scope[i] = 1;
+	for (int i = 0; i < st->n; i++) {
+		const struct link *l = &st->links[i];
+
+		rec->scope[i] = named(rec, l->name);
+		/* Until sysfs tells: a bridge or bond with ports follows them. */
+		rec->mac_user[i] = (strcmp(l->kind, "bridge") && strcmp(l->kind, "bond")) ||
+				   !state_port(st, l, NULL);
+	}
 	close_scope(rec);
+}
+
+int record_of(struct vnet_ctx *ctx, struct state *st, struct addrset *addrs,
+	      const struct plan *p, struct record **out)
+{
+	struct record *rec = calloc(1, sizeof(*rec));
+	int r;
+
+	if (!rec)
+		abort();
+	rec->st = *st; /* taken over: the caller's copy is emptied */
+	memset(st, 0, sizeof(*st));
+	if (addrs) {
+		rec->addrs = *addrs;
+		memset(addrs, 0, sizeof(*addrs));
+	}
+	mark(rec, p);
 	r = refuse(ctx, rec, p);
+	if (r < 0) {
+		record_free(rec);
+		rec = NULL;
+	}
+	*out = rec;
+	return r;
+}
+
+/* A kind's own record of each link its steps change (a PF's VF table), once per link. */
+static int take_ext(struct vnet_ctx *ctx, struct record *rec, const struct plan *p)
+{
+	for (int i = 0; i < p->n; i++) {
+		const struct op *op = &p->ops[i];
+		int have = 0, r;
+
+		if (!op->kind || !op->kind->rec_take || !state_by_name(&rec->st, op->name))
+			continue;
+		for (int e = 0; e < rec->next; e++)
+			have |= !strcmp(rec->ext[e].name, op->name);
+		if (have)
+			continue;
+		void *n = realloc(rec->ext, (size_t)(rec->next + 1) * sizeof(*rec->ext));
+
+		if (!n)
+			abort();
+		rec->ext = n;
+		struct ext_rec *x = &rec->ext[rec->next];
+
+		str_copy(x->name, sizeof(x->name), op->name);
+		x->kind = op->kind;
+		r = op->kind->rec_take(ctx, op->name, &x->data);
+		if (r < 0)
+			return r;
+		rec->next++;
+	}
+	return 0;
+}
+
+int record_take(struct vnet_ctx *ctx, const struct plan *p, struct record **out)
+{
+	struct state st;
+	struct addrset addrs = { 0 };
+	struct record *rec;
+	int r;
+
+	*out = NULL;
+	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS);
+	if (r < 0)
+		return vnet_fail(ctx, -r, "cannot read the host before changing it");
+	r = addrs_load(ctx, &addrs);
+	if (r < 0) {
+		state_free(&st);
+		free(addrs.a);
+		return vnet_fail(ctx, -r, "cannot read the host's addresses before changing it");
+	}
+	r = record_of(ctx, &st, &addrs, p, &rec);
+	if (r < 0)
+		return r;
+	r = take_ext(ctx, rec, p);
 	if (r < 0) {
 		record_free(rec);
 		return r;
@@ -950,37 +989,46 @@ static void plan_addresses(struct back *b)
 	}
 }
 
+void record_plan_against(struct vnet_ctx *ctx, struct record *rec, struct state *cur,
+			 const struct addrset *caddrs, struct plan *out)
+{
+	struct back b = { .ctx = ctx, .rec = rec, .cur = cur, .plan = out };
+
+	if (caddrs)
+		b.caddrs = *caddrs;
+	b.gone = calloc((size_t)cur->n + 1, 1);
+	b.now = calloc((size_t)rec->st.n + 1, sizeof(*b.now));
+	if (!b.gone || !b.now)
+		abort();
+	plan_deletions(&b);
+	note_now(&b);
+	plan_creates(&b);
+	plan_fields(&b);
+	plan_masters(&b);
+	plan_ports(&b);
+	plan_link_fields(&b);
+	plan_updown(&b);
+	plan_addresses(&b);
+	for (int i = 0; i < rec->next; i++)
+		rec->ext[i].kind->rec_plan(ctx, out, rec->ext[i].name, rec->ext[i].data);
+	free(b.gone);
+	free(b.now);
+}
+
 int record_plan(struct vnet_ctx *ctx, struct record *rec, struct plan *out)
 {
 	struct state cur;
-	struct back b = { .ctx = ctx, .rec = rec, .cur = &cur, .plan = out };
+	struct addrset caddrs = { 0 };
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	r = state_load(ctx, &cur, ST_LINKS | ST_BRVLANS);
 	if (r < 0)
 		return r;
-	r = addrs_load(ctx, &b.caddrs);
-	b.gone = calloc((size_t)cur.n + 1, 1);
-	b.now = calloc((size_t)rec->st.n + 1, sizeof(*b.now));
-	if (!b.gone || !b.now)
-		abort();
-	if (r == 0) {
-		plan_deletions(&b);
-		note_now(&b);
-		plan_creates(&b);
-		plan_fields(&b);
-		plan_masters(&b);
-		plan_ports(&b);
-		plan_link_fields(&b);
-		plan_updown(&b);
-		plan_addresses(&b);
-		for (int i = 0; i < rec->next; i++)
-			rec->ext[i].kind->rec_plan(ctx, out, rec->ext[i].name, rec->ext[i].data);
-	}
-	free(b.gone);
-	free(b.now);
-	free(b.caddrs.a);
+	r = addrs_load(ctx, &caddrs);
+	if (r == 0)
+		record_plan_against(ctx, rec, &cur, &caddrs, out);
+	free(caddrs.a);
 	state_free(&cur);
 	return r;
 }

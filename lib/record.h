@@ -60,6 +60,17 @@ struct linkspec {
 	} addr;
 };
 
+/* Addresses as dumped: the static ones (see addrset_decode). */
+struct addrset {
+	struct rec_addr *a;
+	int n, cap;
+};
+/*
+ * One RTM_NEWADDR (a dump's) into the set (data): only the static
+ * addresses, those a user gave; an nlm_dump_cb.
+ */
+int addrset_decode(const struct nlmsghdr *nlh, void *data);
+
 /*
  * Records the host before p runs. Fails, changing nothing, when the plan
  * would delete what no rollback can make again (a device of a kind vnetctl
@@ -74,8 +85,18 @@ int record_take(struct vnet_ctx *ctx, const struct plan *p, struct record **out)
  * what still differs in what (of len bytes).
  */
 int record_restore(struct vnet_ctx *ctx, struct record *rec, char *what, size_t len);
-/* The steps that would bring the host now back to the record (for tests and --dry-run). */
+/* The steps that would bring the host now back to the record. */
 int record_plan(struct vnet_ctx *ctx, struct record *rec, struct plan *out);
+/*
+ * The same without the kernel (the unit tests): a record of st (and
+ * addrs, may be NULL), both taken over, as the host before p (refused as
+ * record_take refuses); and the steps from cur (with caddrs, may be NULL)
+ * back to it.
+ */
+int record_of(struct vnet_ctx *ctx, struct state *st, struct addrset *addrs,
+	      const struct plan *p, struct record **out);
+void record_plan_against(struct vnet_ctx *ctx, struct record *rec, struct state *cur,
+			 const struct addrset *caddrs, struct plan *out);
 void record_free(struct record *rec);
 /* The interface group the link named was in (0 when the record has none or no such link). */
 uint32_t record_group(struct record *rec, const char *name);

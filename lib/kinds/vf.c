@@ -584,6 +584,108 @@ out:
 	return r;
 }
 
+/* ---- rollback: the VF table as it was ---- */
+
+struct vf_rec {
+	struct vftab tab;
+	char rel[256]; /* sriov_numvfs, relative to the sysfs root; "" unknown */
+};
+
+static int vf_rec_take(struct vnet_ctx *ctx, const char *pf, void **out)
+{
+	struct vf_rec *rec = calloc(1, sizeof(*rec));
+	struct state st;
+	int r;
+
+	if (!rec)
+		return vnet_fail(ctx, ENOMEM, "out of memory");
+	r = read_vfs(ctx, pf, pf, &rec->tab);
+	if (r == 0 && state_load(ctx, &st, ST_LINKS) == 0) {
+		const struct link *l = state_by_name(&st, pf);
+
+		if (l && l->parent_dev && l->parent_bus[0] &&
+		    sysfs_dev_path(ctx, l->parent_bus, l->parent_name, "sriov_numvfs", rec->rel,
+				   sizeof(rec->rel)) < 0)
+			rec->rel[0] = 0;
+		state_free(&st);
+	}
+	if (r < 0) {
+		vftab_free(&rec->tab);
+		free(rec);
+		return r;
+	}
+	*out = rec;
+	return 0;
+}
+
+static void vf_rec_free(void *p)
+{
+	struct vf_rec *rec = p;
+
+	if (!rec)
+		return;
+	vftab_free(&rec->tab);
+	free(rec);
+}
+
+static void count_step(struct plan *plan, const char *pf, const char *rel, int from, int to)
+{
+	struct op *op = plan_add(plan, OP_SYSFS, &kind_vf, pf);
+
+	op_set_path(op, rel);
+	op->sysval = (uint64_t)to;
+	op->wait_vfs = 1;
+	op_textf(op, "rollback: vf count %s %d -> %d", pf, from, to);
+}
+
+/*
+ * The count back (through 0); then, once the count is right, each VF's
+ * settings that differ (a later round: new VFs' settings are not known
+ * before they exist).
+ */
+static void vf_rec_plan(struct vnet_ctx *ctx, struct plan *plan, const char *pf, const void *p)
+{
+	const struct vf_rec *rec = p;
+	struct vftab now;
+
+	if (read_vfs(ctx, pf, pf, &now) < 0) {
+		vnet_clear_error(ctx);
+		return;
+	}
+	if (now.num_vf != rec->tab.num_vf && rec->rel[0]) {
+		if (now.num_vf && rec->tab.num_vf)
+			count_step(plan, pf, rec->rel, now.num_vf, 0);
+		count_step(plan, pf, rec->rel, now.num_vf && rec->tab.num_vf ? 0 : now.num_vf,
+			   rec->tab.num_vf);
+		vftab_free(&now);
+		return;
+	}
+	for (int vf = 0; vf < rec->tab.listed && vf < now.listed; vf++) {
+		const struct obj *want = &rec->tab.vf[vf], *cur = &now.vf[vf];
+
+		for (size_t g = 0; g < NGROUPS; g++) {
+			uint32_t diff = 0;
+
+			for (int f = 0; f < MAX_FIELDS; f++)
+				if ((groups[g] & (1U << f)) && obj_has(want, f) &&
+				    (!obj_has(cur, f) ||
+				     !val_equal(param_by_field(vf_params, f), &want->v[f], &cur->v[f])))
+					diff |= 1U << f;
+			if (!diff || (want->mask & groups[g]) != groups[g])
+				continue;
+			char txt[512];
+			struct op *op = plan_add(plan, OP_KIND, &kind_vf, pf);
+
+			op->index = vf;
+			obj_copy_fields(op_obj_w(op), want, groups[g]);
+			op->fields = groups[g];
+			obj_format_changes(vf_params, want, cur, diff, txt, sizeof(txt));
+			op_textf(op, "rollback: vf %s %d: set %s", pf, vf, txt);
+		}
+	}
+	vftab_free(&now);
+}
+
 const struct kind kind_vf = {
 	.name = "vf",
 	.params = vf_params,
@@ -598,4 +700,7 @@ const struct kind kind_vf = {
 	.plan = vf_plan,
 	.show = vf_show,
 	.build = vf_build,
+	.rec_take = vf_rec_take,
+	.rec_plan = vf_rec_plan,
+	.rec_free = vf_rec_free,
 };
