@@ -241,6 +241,11 @@ struct state;
 int obj_put(struct vnet_ctx *ctx, struct nlmsghdr *nlh, const struct param *tab,
 	    const struct obj *o, uint32_t mask, enum pnest nest);
 int qosmap_add(struct qosmap *m, uint32_t from, uint32_t to);
+/*
+ * What to send for a map to become exactly want (the kernel merges what it
+ * is sent): want, and each mapping of cur that want leaves out, to 0.
+ */
+void qosmap_exact(const struct qosmap *want, const struct qosmap *cur, struct qosmap *out);
 void obj_copy_fields(struct obj *dst, const struct obj *src, uint32_t mask);
 
 /*

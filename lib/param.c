@@ -226,6 +226,22 @@ int qosmap_add(struct qosmap *m, uint32_t from, uint32_t to)
 	return 0;
 }
 
+/* The entries to send: the wanted map, and a zero for each mapping to drop. */
+void qosmap_exact(const struct qosmap *want, const struct qosmap *cur, struct qosmap *out)
+{
+	for (int i = 0; i < want->n; i++)
+		if (qosmap_add(out, want->e[i][0], want->e[i][1]) < 0)
+			abort();
+	for (int i = 0; cur && i < cur->n; i++) {
+		int kept = 0;
+
+		for (int k = 0; k < want->n && !kept; k++)
+			kept = want->e[k][0] == cur->e[i][0];
+		if (!kept && qosmap_add(out, cur->e[i][0], 0) < 0)
+			abort();
+	}
+}
+
 /* "FROM:TO[,...]" or "none"; FROM in [min, max], TO in [0, 7] or [0, 2^32-1]. */
 static int parse_qosmap(const struct param *p, const char *s, struct val *v, const char **why)
 {

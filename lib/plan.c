@@ -343,13 +343,18 @@ static int op_run(struct vnet_ctx *ctx, const struct op *op)
 	if (!buf)
 		return -ENOMEM;
 	forget_names(ctx, op);
-	r = nlm_request(ctx, op_build(ctx, op, buf));
-	if (r == -EOPNOTSUPP && op->type == OP_CREATE && op->ifindex) {
-		/* Some kernels refuse a chosen index for a new link: any index then. */
-		struct op any = *op;
+	struct nlmsghdr *nlh = op_build(ctx, op, buf);
+	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 
-		any.ifindex = 0;
-		r = nlm_request(ctx, op_build(ctx, &any, buf));
+	r = nlm_request(ctx, nlh);
+	if ((r == -EOPNOTSUPP || r == -EBUSY) && nlh->nlmsg_type == RTM_NEWLINK &&
+	    (nlh->nlmsg_flags & NLM_F_CREATE) && ifm->ifi_index) {
+		/*
+		 * Some kernels refuse a chosen index for a new link, and another
+		 * link may hold it by now: any index then, in the same request.
+		 */
+		ifm->ifi_index = 0;
+		r = nlm_request(ctx, nlh);
 	}
 	free(buf);
 	return r;

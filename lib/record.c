@@ -622,6 +622,12 @@ static void named_copy(const struct param *tab, const struct obj *src, struct st
 	obj_init(o);
 	obj_copy_fields(o, src, ~0U);
 	for (const struct param *p = tab; p->word; p++) {
+		/* The kernel lists a QoS map's non-zero mappings only: none is an empty map. */
+		if (p->type == PT_QOSMAP && !obj_has(o, p->field) && p->nest == PN_INFO) {
+			if (!o->v[p->field].qos && !(o->v[p->field].qos = calloc(1, sizeof(struct qosmap))))
+				abort();
+			o->mask |= 1U << p->field;
+		}
 		if (p->type != PT_IFREF || !obj_has(o, p->field) || o->v[p->field].names.n)
 			continue;
 		const char *n = name_at(st, (int)o->v[p->field].u);
@@ -760,6 +766,24 @@ static void set_down(struct back *b, struct now *n, const char *name, const char
 	n->up = 0;
 }
 
+/* A QoS map to send whole: the mappings the host has and the record lacks go to 0. */
+static void exact_maps(const struct param *tab, struct obj *o, const struct obj *have, uint32_t f)
+{
+	for (const struct param *p = tab; p->word; p++) {
+		if (p->type != PT_QOSMAP || !(f & (1U << p->field)))
+			continue;
+		struct qosmap *send = calloc(1, sizeof(*send));
+
+		if (!send)
+			abort();
+		qosmap_exact(o->v[p->field].qos, have->v[p->field].qos, send);
+		if (o->v[p->field].qos)
+			free(o->v[p->field].qos->e);
+		free(o->v[p->field].qos);
+		o->v[p->field].qos = send;
+	}
+}
+
 /* Kind fields back; a bond's mode needs it without slaves and down. */
 static void plan_fields(struct back *b)
 {
@@ -812,6 +836,7 @@ static void plan_fields(struct back *b)
 
 				obj_copy_fields(op_obj_w(op), &want, f);
 				op->fields = f;
+				exact_maps(tab, op_obj_w(op), &have, f);
 			}
 			obj_free(&want);
 			obj_free(&have);

@@ -99,22 +99,6 @@ static void qos_normalise(struct qosmap *m)
 		m->n = n;
 }
 
-/* The entries to send: the wanted map, and a zero for each mapping to drop. */
-static void qos_to_send(const struct qosmap *want, const struct qosmap *cur, struct qosmap *out)
-{
-	for (int i = 0; i < want->n; i++)
-		if (qosmap_add(out, want->e[i][0], want->e[i][1]) < 0)
-			abort();
-	for (int i = 0; cur && i < cur->n; i++) {
-		int kept = 0;
-
-		for (int k = 0; k < want->n && !kept; k++)
-			kept = want->e[k][0] == cur->e[i][0];
-		if (!kept && qosmap_add(out, cur->e[i][0], 0) < 0)
-			abort();
-	}
-}
-
 /* Something sits on the VLAN: a master, or a device stacked on it. */
 static const char *upper_of(struct state *st, const struct link *l)
 {
@@ -268,13 +252,13 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 
 			if (!send || !back)
 				abort();
-			qos_to_send(want.v[f].qos, cur.v[f].qos, send);
+			qosmap_exact(want.v[f].qos, cur.v[f].qos, send);
 			struct val *ov = &op_obj_w(op)->v[f], *uv = &op_obj_w(u)->v[f];
 
 			free(ov->qos->e);
 			free(ov->qos);
 			ov->qos = send;
-			qos_to_send(cur.v[f].qos, want.v[f].qos, back);
+			qosmap_exact(cur.v[f].qos, want.v[f].qos, back);
 			free(uv->qos->e);
 			free(uv->qos);
 			uv->qos = back;
