@@ -717,7 +717,7 @@ static void create_one(struct back *b, const struct link *r)
 		obj_free(&o);
 		for (const struct param *p = t[0]->params; p->word; p++)
 			if ((p->nest == PN_INFO || p->nest == PN_VLANFLAG) && obj_has(op_obj(op), p->field) &&
-			    p->type != PT_IFREF && (p->flags & (PF_IMMUTABLE | PF_NOSLAVES | PF_IFDOWN)))
+			    p->type != PT_IFREF && (p->flags & (PF_IMMUTABLE | PF_NOSLAVES)))
 				op->fields |= 1U << p->field;
 	} else if (r->info_raw) {
 		s->raw = r->info_raw;
