@@ -184,9 +184,15 @@ static int verify(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *
 		char left[400];
 
 		snprintf(left, sizeof(left), "%s", again.ops[0].text ? again.ops[0].text : s->what);
-		plan_undo(ctx, done);
 		r = vnet_fail(ctx, 0, "%s: the kernel accepted the change but did not apply it (still to do: %s); undone",
 			      s->what, left);
+		plan_undo(ctx, done);
+	} else if (r < 0) {
+		/* The host could not be read back: the change is not known to hold. */
+		size_t l = strlen(ctx->err.msg);
+
+		snprintf(ctx->err.msg + l, sizeof(ctx->err.msg) - l, " (reading the host back after the change); undone");
+		plan_undo(ctx, done);
 	}
 	plan_free(&again);
 	return r;
