@@ -861,6 +861,20 @@ static void plan_masters(struct back *b)
 			const struct link *m = state_by_index(rs, r->master);
 			struct op *op;
 
+			struct now *mn = &b->now[pos(rs, m)];
+
+			/*
+			 * A master that was up comes up before its ports join, as
+			 * it did when they first joined: a bond that comes up under
+			 * a slave counts a link failure on it.
+			 */
+			if ((m->flags & IFF_UP) && !mn->up && (mn->cur || mn->made)) {
+				struct op *up = step(b, OP_LINK, NULL, m->name, "%s: up", m->name);
+
+				spec_of(up)->has = LS_UP;
+				spec_of(up)->up = 1;
+				mn->up = 1;
+			}
 			if (!strcmp(m->kind, "bond"))
 				set_down(b, n, r->name, "a bond takes only slaves that are down");
 			op = step(b, OP_MASTER, NULL, r->name, "%s: back into %s", r->name, want);
