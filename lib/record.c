@@ -42,7 +42,7 @@
 #include "record.h"
 
 /* Rounds of plan, run and read back before a rollback gives up. */
-#define ROUNDS 4
+#define ROUNDS 6
 
 struct ext_rec {
 	char name[VNET_NAMSIZ];
@@ -850,38 +850,42 @@ static void plan_masters(struct back *b)
 
 	for (int i = 0; i < rs->n; i++) {
 		const struct link *r = &rs->links[i];
-		struct now *n = &b->now[i];
-		const char *want = name_at(rs, r->master);
+		const struct link *m = state_by_index(rs, r->master);
+		struct now *n = &b->now[i], *mn = m ? &b->now[pos(rs, m)] : NULL;
+		const char *want = m ? m->name : "";
 
 		if (!b->rec->scope[i] || (!n->cur && !n->made) || !strcmp(n->master, want))
 			continue;
-		if (n->master[0])
+		if (n->master[0]) {
 			step(b, OP_MASTER, NULL, r->name, "%s: release from %s", r->name, n->master);
-		if (want[0]) {
-			const struct link *m = state_by_index(rs, r->master);
-			struct op *op;
-
-			struct now *mn = &b->now[pos(rs, m)];
-
-			/*
-			 * A master that was up comes up before its ports join, as
-			 * it did when they first joined: a bond that comes up under
-			 * a slave counts a link failure on it.
-			 */
-			if ((m->flags & IFF_UP) && !mn->up && (mn->cur || mn->made)) {
-				struct op *up = step(b, OP_LINK, NULL, m->name, "%s: up", m->name);
-
-				spec_of(up)->has = LS_UP;
-				spec_of(up)->up = 1;
-				mn->up = 1;
-			}
-			if (!strcmp(m->kind, "bond"))
-				set_down(b, n, r->name, "a bond takes only slaves that are down");
-			op = step(b, OP_MASTER, NULL, r->name, "%s: back into %s", r->name, want);
-			str_copy(op->master, sizeof(op->master), want);
-			n->joined = 1;
+			n->master[0] = 0;
 		}
+		/*
+		 * A master made in this round gets its fields in the next (a
+		 * bond's miimon): its ports join it then, with those in force,
+		 * as they first joined it.
+		 */
+		if (!m || (!mn->cur && !mn->made) || mn->made)
+			continue;
+		/*
+		 * A master that was up comes up before its ports join, as it
+		 * did when they first joined: a bond that comes up under a
+		 * slave counts a link failure on it.
+		 */
+		if ((m->flags & IFF_UP) && !mn->up) {
+			struct op *up = step(b, OP_LINK, NULL, m->name, "%s: up", m->name);
+
+			spec_of(up)->has = LS_UP;
+			spec_of(up)->up = 1;
+			mn->up = 1;
+		}
+		if (!strcmp(m->kind, "bond"))
+			set_down(b, n, r->name, "a bond takes only slaves that are down");
+		struct op *op = step(b, OP_MASTER, NULL, r->name, "%s: back into %s", r->name, want);
+
+		str_copy(op->master, sizeof(op->master), want);
 		str_copy(n->master, sizeof(n->master), want);
+		n->joined = 1;
 	}
 }
 
@@ -1033,6 +1037,7 @@ void record_plan_against(struct vnet_ctx *ctx, struct record *rec, struct state 
 {
 	struct back b = { .ctx = ctx, .rec = rec, .cur = cur, .plan = out };
 
+	memset(out, 0, sizeof(*out));
 	if (caddrs)
 		b.caddrs = *caddrs;
 	b.gone = calloc((size_t)cur->n + 1, 1);
