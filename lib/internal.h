@@ -286,7 +286,7 @@ void nlm_forget(struct vnet_ctx *ctx, const char *name);
 typedef int (*nlm_dump_cb)(const struct nlmsghdr *nlh, void *data);
 int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_cb cb,
 	    nlm_dump_cb reset, void *data);
-/* The same for another dump: RTM_GETLINK, or RTM_GETADDR (cb sees RTM_NEWADDR). */
+/* The same for another dump: RTM_GETLINK, RTM_GETADDR or RTM_GETROUTE (cb sees RTM_NEWADDR, RTM_NEWROUTE). */
 int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ext_mask,
 		nlm_dump_cb cb, nlm_dump_cb reset, void *data);
 /* GETs one link (with VF info); cb sees the RTM_NEWLINK reply. */
@@ -449,6 +449,8 @@ enum optype {
 	OP_LINK,	/* RTM_NEWLINK from op->spec: a rollback's create or change */
 	OP_ADDR_ADD,	/* RTM_NEWADDR from op->spec */
 	OP_ADDR_DEL,	/* RTM_DELADDR from op->spec */
+	OP_ROUTE_ADD,	/* RTM_NEWROUTE from op->spec */
+	OP_ROUTE_DEL,	/* RTM_DELROUTE from op->spec */
 };
 
 struct linkspec; /* lib/record.h */

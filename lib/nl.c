@@ -431,9 +431,12 @@ int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ex
 	char req[256];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
-	/* Links as before; an address dump hands on RTM_NEWADDR with a whole ifaddrmsg. */
-	struct dump_run d = { cb, data, 0, type == RTM_GETADDR ? RTM_NEWADDR : 0,
-			      type == RTM_GETADDR ? sizeof(struct ifaddrmsg) : 0 };
+	/* Links as before; an address or route dump hands on its messages with a whole header. */
+	struct dump_run d = { cb, data, 0,
+			      type == RTM_GETADDR ? RTM_NEWADDR : type == RTM_GETROUTE ? RTM_NEWROUTE : 0,
+			      type == RTM_GETADDR    ? sizeof(struct ifaddrmsg)
+			      : type == RTM_GETROUTE ? sizeof(struct rtmsg)
+						     : 0 };
 	char *buf;
 	int r, tries;
 
@@ -460,6 +463,10 @@ int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ex
 			struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 
 			ifa->ifa_family = family;
+		} else if (type == RTM_GETROUTE) {
+			struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+			rtm->rtm_family = family;
 		} else {
 			ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 			ifm->ifi_family = family;

@@ -121,6 +121,8 @@ static void op_free(struct op *op)
 	for (int i = 0; i < op->nundo; i++)
 		op_free(&op->undo[i]);
 	free(op->undo);
+	if (op->spec)
+		free(op->spec->route.msg);
 	free(op->spec);
 	free(op->vlans);
 	free(op->text);
@@ -266,6 +268,8 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 	case OP_LINK:
 	case OP_ADDR_ADD:
 	case OP_ADDR_DEL:
+	case OP_ROUTE_ADD:
+	case OP_ROUTE_DEL:
 		return linkspec_build(ctx, op, buf);
 	case OP_VLAN_ADD:
 	case OP_VLAN_DEL:

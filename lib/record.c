@@ -53,6 +53,7 @@ struct ext_rec {
 struct record {
 	struct state st;	 /* every link, before the change */
 	struct addrset addrs;	 /* their static addresses */
+	struct routeset routes;	 /* the routes added through them */
 	unsigned char *scope;	 /* by position in st: the rollback may change it */
 	unsigned char *doomed;	 /* by position: the plan deletes it; a rollback makes it again */
 	unsigned char *mac_user; /* by position: its MAC was chosen, not inherited or random */
@@ -160,6 +161,134 @@ static void addr_text(const struct rec_addr *a, char *buf, size_t len)
 
 	inet_ntop(a->family, a->has_local ? a->local : a->address, ip, sizeof(ip));
 	snprintf(buf, len, "%s/%u", ip, a->plen);
+}
+
+/* ---- routes ---- */
+
+/* Attributes of a dumped route that a new one takes (the others are the kernel's readings). */
+static int route_attr_kept(uint16_t t)
+{
+	switch (t) {
+	case RTA_DST:
+	case RTA_SRC:
+	case RTA_GATEWAY:
+	case RTA_PRIORITY:
+	case RTA_PREFSRC:
+	case RTA_METRICS:
+	case RTA_FLOW:
+	case RTA_TABLE:
+	case RTA_PREF:
+	case RTA_VIA:
+	case RTA_ENCAP_TYPE:
+	case RTA_ENCAP:
+		return 1;
+	}
+	return 0;
+}
+
+int routeset_decode(const struct nlmsghdr *nlh, void *data)
+{
+	struct routeset *s = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	struct rec_route r = { .family = rtm->rtm_family, .dst_len = rtm->rtm_dst_len,
+			       .tos = rtm->rtm_tos, .type = rtm->rtm_type, .table = rtm->rtm_table };
+	size_t alen = rtm->rtm_family == AF_INET ? 4 : 16;
+
+	/*
+	 * Routes a user or a program added through a link (the kernel's own,
+	 * for an address's subnet, and those of router advertisements and
+	 * DHCP clients are theirs), unicast, not cached clones.
+	 */
+	if ((rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6) ||
+	    rtm->rtm_type != RTN_UNICAST || rtm->rtm_protocol == RTPROT_KERNEL ||
+	    rtm->rtm_protocol == RTPROT_RA || rtm->rtm_protocol == RTPROT_DHCP ||
+	    (rtm->rtm_flags & RTM_F_CLONED))
+		return MNL_CB_OK;
+	attr_for_each_msg(a, nlh, sizeof(*rtm)) {
+		switch (attr_type(a)) {
+		case RTA_OIF:
+			if (attr_len(a) >= 4)
+				r.oif = (int)attr_u32(a);
+			break;
+		case RTA_DST:
+			if (attr_len(a) == alen)
+				memcpy(r.dst, attr_data(a), alen);
+			break;
+		case RTA_GATEWAY:
+			if (attr_len(a) == alen)
+				memcpy(r.gateway, attr_data(a), alen);
+			break;
+		case RTA_PRIORITY:
+			if (attr_len(a) >= 4)
+				r.priority = attr_u32(a);
+			break;
+		case RTA_TABLE:
+			if (attr_len(a) >= 4)
+				r.table = attr_u32(a);
+			break;
+		}
+	}
+	if (!r.oif)
+		return MNL_CB_OK; /* multipath or no device: not a link's */
+	if (s->n == s->cap) {
+		int cap = s->cap ? 2 * s->cap : 16;
+		void *n = realloc(s->r, (size_t)cap * sizeof(*s->r));
+
+		if (!n)
+			return MNL_CB_ERROR;
+		s->r = n;
+		s->cap = cap;
+	}
+	r.msg = malloc(nlh->nlmsg_len);
+	if (!r.msg)
+		return MNL_CB_ERROR;
+	memcpy(r.msg, nlh, nlh->nlmsg_len);
+	s->r[s->n++] = r;
+	return MNL_CB_OK;
+}
+
+void routeset_free(struct routeset *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->r[i].msg);
+	free(s->r);
+	memset(s, 0, sizeof(*s));
+}
+
+static int route_reset(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	routeset_free(data);
+	return MNL_CB_OK;
+}
+
+static int routes_load(struct vnet_ctx *ctx, struct routeset *s)
+{
+	memset(s, 0, sizeof(*s));
+	return nlm_dump_of(ctx, RTM_GETROUTE, AF_UNSPEC, 0, routeset_decode, route_reset, s);
+}
+
+/* The same route, but for the device (compared by name by the caller). */
+static int route_same(const struct rec_route *a, const struct rec_route *b)
+{
+	return a->family == b->family && a->dst_len == b->dst_len && a->tos == b->tos &&
+	       a->table == b->table && a->priority == b->priority &&
+	       !memcmp(a->dst, b->dst, sizeof(a->dst)) && !memcmp(a->gateway, b->gateway, sizeof(a->gateway));
+}
+
+static void route_text(const struct rec_route *r, char *buf, size_t len)
+{
+	char dst[INET6_ADDRSTRLEN] = "?", gw[INET6_ADDRSTRLEN] = "";
+	static const uint8_t zero[16];
+
+	inet_ntop(r->family, r->dst, dst, sizeof(dst));
+	if (memcmp(r->gateway, zero, sizeof(zero)))
+		inet_ntop(r->family, r->gateway, gw, sizeof(gw));
+	if (!r->dst_len)
+		snprintf(buf, len, "default%s%s", gw[0] ? " via " : "", gw);
+	else
+		snprintf(buf, len, "%s/%u%s%s", dst, r->dst_len, gw[0] ? " via " : "", gw);
 }
 
 /* ---- which links, which kinds ---- */
@@ -416,7 +545,7 @@ static void mark(struct record *rec, const struct plan *p)
 }
 
 int record_of(struct vnet_ctx *ctx, struct state *st, struct addrset *addrs,
-	      const struct plan *p, struct record **out)
+	      struct routeset *routes, const struct plan *p, struct record **out)
 {
 	struct record *rec = calloc(1, sizeof(*rec));
 	int r;
@@ -428,6 +557,10 @@ int record_of(struct vnet_ctx *ctx, struct state *st, struct addrset *addrs,
 	if (addrs) {
 		rec->addrs = *addrs;
 		memset(addrs, 0, sizeof(*addrs));
+	}
+	if (routes) {
+		rec->routes = *routes;
+		memset(routes, 0, sizeof(*routes));
 	}
 	mark(rec, p);
 	r = refuse(ctx, rec, p);
@@ -473,6 +606,7 @@ int record_take(struct vnet_ctx *ctx, const struct plan *p, struct record **out)
 {
 	struct state st;
 	struct addrset addrs = { 0 };
+	struct routeset routes = { 0 };
 	struct record *rec;
 	int r;
 
@@ -481,12 +615,15 @@ int record_take(struct vnet_ctx *ctx, const struct plan *p, struct record **out)
 	if (r < 0)
 		return vnet_fail(ctx, -r, "cannot read the host before changing it");
 	r = addrs_load(ctx, &addrs);
+	if (r == 0)
+		r = routes_load(ctx, &routes);
 	if (r < 0) {
 		state_free(&st);
 		free(addrs.a);
-		return vnet_fail(ctx, -r, "cannot read the host's addresses before changing it");
+		routeset_free(&routes);
+		return vnet_fail(ctx, -r, "cannot read the host's addresses and routes before changing it");
 	}
-	r = record_of(ctx, &st, &addrs, p, &rec);
+	r = record_of(ctx, &st, &addrs, &routes, p, &rec);
 	if (r < 0)
 		return r;
 	r = take_ext(ctx, rec, p);
@@ -512,6 +649,7 @@ void record_free(struct record *rec)
 		return;
 	state_free(&rec->st);
 	free(rec->addrs.a);
+	routeset_free(&rec->routes);
 	free(rec->scope);
 	namelist_free(&rec->names);
 	for (int i = 0; i < rec->next; i++)
@@ -537,6 +675,7 @@ struct back {
 	struct record *rec;
 	struct state *cur;
 	struct addrset caddrs;
+	struct routeset croutes;
 	unsigned char *gone; /* by position in cur: deleted by the plan back */
 	struct now *now;     /* by position in rec->st */
 	struct plan *plan;
@@ -1032,14 +1171,69 @@ static void plan_addresses(struct back *b)
 	}
 }
 
+static void route_step(struct back *b, enum optype type, const char *name,
+		       const struct rec_route *r)
+{
+	char t[128];
+
+	route_text(r, t, sizeof(t));
+	struct op *op = step(b, type, NULL, name, "%s: %s route %s", name,
+			     type == OP_ROUTE_ADD ? "add" : "remove", t);
+
+	struct linkspec *s = spec_of(op);
+
+	s->route = *r;
+	s->route.msg = malloc(r->msg->nlmsg_len);
+	if (!s->route.msg)
+		abort();
+	memcpy(s->route.msg, r->msg, r->msg->nlmsg_len);
+}
+
+/* Routes after addresses (a gateway is reached through one): those the change added go first. */
+static void plan_routes(struct back *b)
+{
+	struct state *rs = &b->rec->st;
+	const struct routeset *rr = &b->rec->routes;
+
+	for (int i = 0; i < b->croutes.n; i++) {
+		const struct rec_route *c = &b->croutes.r[i];
+		struct link *l = state_by_index(b->cur, c->oif);
+		const struct link *r = l ? state_by_name(rs, l->name) : NULL;
+		int kept = 0;
+
+		if (!l || b->gone[pos(b->cur, l)] || !in_scope(b->rec, l->name))
+			continue;
+		for (int k = 0; r && k < rr->n && !kept; k++)
+			kept = rr->r[k].oif == r->ifindex && route_same(&rr->r[k], c);
+		if (!kept)
+			route_step(b, OP_ROUTE_DEL, l->name, c);
+	}
+	for (int i = 0; i < rr->n; i++) {
+		const struct rec_route *want = &rr->r[i];
+		const struct link *r = state_by_index(rs, want->oif);
+		struct now *n = r ? &b->now[pos(rs, r)] : NULL;
+		int have = 0;
+
+		if (!r || !b->rec->scope[pos(rs, r)] || (!n->cur && !n->made))
+			continue;
+		for (int k = 0; n->cur && k < b->croutes.n && !have; k++)
+			have = b->croutes.r[k].oif == n->cur->ifindex && route_same(&b->croutes.r[k], want);
+		if (!have)
+			route_step(b, OP_ROUTE_ADD, r->name, want);
+	}
+}
+
 void record_plan_against(struct vnet_ctx *ctx, struct record *rec, struct state *cur,
-			 const struct addrset *caddrs, struct plan *out)
+			 const struct addrset *caddrs, const struct routeset *croutes,
+			 struct plan *out)
 {
 	struct back b = { .ctx = ctx, .rec = rec, .cur = cur, .plan = out };
 
 	memset(out, 0, sizeof(*out));
 	if (caddrs)
-		b.caddrs = *caddrs;
+		b.caddrs = *caddrs; /* borrowed: the caller frees it */
+	if (croutes)
+		b.croutes = *croutes;
 	b.gone = calloc((size_t)cur->n + 1, 1);
 	b.now = calloc((size_t)rec->st.n + 1, sizeof(*b.now));
 	if (!b.gone || !b.now)
@@ -1053,6 +1247,7 @@ void record_plan_against(struct vnet_ctx *ctx, struct record *rec, struct state 
 	plan_link_fields(&b);
 	plan_updown(&b);
 	plan_addresses(&b);
+	plan_routes(&b);
 	for (int i = 0; i < rec->next; i++)
 		rec->ext[i].kind->rec_plan(ctx, out, rec->ext[i].name, rec->ext[i].data);
 	free(b.gone);
@@ -1063,6 +1258,7 @@ int record_plan(struct vnet_ctx *ctx, struct record *rec, struct plan *out)
 {
 	struct state cur;
 	struct addrset caddrs = { 0 };
+	struct routeset croutes = { 0 };
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -1071,8 +1267,11 @@ int record_plan(struct vnet_ctx *ctx, struct record *rec, struct plan *out)
 		return r;
 	r = addrs_load(ctx, &caddrs);
 	if (r == 0)
-		record_plan_against(ctx, rec, &cur, &caddrs, out);
+		r = routes_load(ctx, &croutes);
+	if (r == 0)
+		record_plan_against(ctx, rec, &cur, &caddrs, &croutes, out);
 	free(caddrs.a);
+	routeset_free(&croutes);
 	state_free(&cur);
 	return r;
 }
@@ -1125,10 +1324,32 @@ static void put_addr(struct nlmsghdr *nlh, uint16_t type, const struct rec_addr 
 	mnl_attr_put(nlh, type, a->family == AF_INET ? 4 : 16, ip);
 }
 
+/* A route as it was dumped, its device by name: what the kernel takes of it, nothing more. */
+static struct nlmsghdr *route_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
+{
+	const struct nlmsghdr *m = op->spec->route.msg;
+	const struct nlattr *a;
+	int add = op->type == OP_ROUTE_ADD;
+	struct nlmsghdr *nlh = nlm_msg_start(buf, add ? RTM_NEWROUTE : RTM_DELROUTE,
+					     add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	memcpy(rtm, mnl_nlmsg_get_payload(m), sizeof(*rtm));
+	rtm->rtm_flags = 0;
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)nlm_index_or_zero(ctx, op->name));
+	attr_for_each_msg(a, m, sizeof(*rtm))
+		if (route_attr_kept(attr_type(a)) && (add || attr_type(a) != RTA_METRICS))
+			mnl_attr_put(nlh, attr_type(a), attr_len(a), attr_data(a));
+	return nlh;
+}
+
 struct nlmsghdr *linkspec_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 {
 	const struct linkspec *s = op->spec;
 	struct nlmsghdr *nlh;
+
+	if (op->type == OP_ROUTE_ADD || op->type == OP_ROUTE_DEL)
+		return route_build(ctx, op, buf);
 
 	if (op->type == OP_ADDR_ADD || op->type == OP_ADDR_DEL) {
 		const struct rec_addr *a = &s->addr;

@@ -58,6 +58,14 @@ struct linkspec {
 		uint8_t brd[4];
 		char label[VNET_NAMSIZ];
 	} addr;
+	/* OP_ROUTE_*: one route, as dumped (its msg owned by the step) */
+	struct rec_route {
+		int oif; /* RTA_OIF, 0 none */
+		uint8_t family, dst_len, tos, type;
+		uint32_t table, priority;
+		uint8_t dst[16], gateway[16];
+		struct nlmsghdr *msg; /* owned */
+	} route;
 };
 
 /* Addresses as dumped: the static ones (see addrset_decode). */
@@ -70,6 +78,14 @@ struct addrset {
  * addresses, those a user gave; an nlm_dump_cb.
  */
 int addrset_decode(const struct nlmsghdr *nlh, void *data);
+
+/* Routes as dumped: those a user or a program added, not the kernel's own. */
+struct routeset {
+	struct rec_route *r;
+	int n, cap;
+};
+int routeset_decode(const struct nlmsghdr *nlh, void *data);
+void routeset_free(struct routeset *s);
 
 /*
  * Records the host before p runs. Fails, changing nothing, when the plan
@@ -89,14 +105,15 @@ int record_restore(struct vnet_ctx *ctx, struct record *rec, char *what, size_t 
 int record_plan(struct vnet_ctx *ctx, struct record *rec, struct plan *out);
 /*
  * The same without the kernel (the unit tests): a record of st (and
- * addrs, may be NULL), both taken over, as the host before p (refused as
- * record_take refuses); and the steps from cur (with caddrs, may be NULL)
- * back to it.
+ * addrs and routes, may be NULL), all taken over, as the host before p
+ * (refused as record_take refuses); and the steps from cur (with caddrs
+ * and croutes, may be NULL) back to it.
  */
 int record_of(struct vnet_ctx *ctx, struct state *st, struct addrset *addrs,
-	      const struct plan *p, struct record **out);
+	      struct routeset *routes, const struct plan *p, struct record **out);
 void record_plan_against(struct vnet_ctx *ctx, struct record *rec, struct state *cur,
-			 const struct addrset *caddrs, struct plan *out);
+			 const struct addrset *caddrs, const struct routeset *croutes,
+			 struct plan *out);
 void record_free(struct record *rec);
 /* The interface group the link named was in (0 when the record has none or no such link). */
 uint32_t record_group(struct record *rec, const char *name);

@@ -559,6 +559,8 @@ void state_simulate(struct state *st, const struct op *op)
 	case OP_LINK:
 	case OP_ADDR_ADD:
 	case OP_ADDR_DEL:
+	case OP_ROUTE_ADD:
+	case OP_ROUTE_DEL:
 		break; /* a rollback's steps: never planned ahead of others */
 	}
 }

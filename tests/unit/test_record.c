@@ -88,6 +88,29 @@ static void put_addr(struct addrset *s, int index, const char *ip, int plen)
 	CHECK(addrset_decode(nlh, s) == MNL_CB_OK);
 }
 
+static void put_route(struct routeset *s, int oif, const char *dst, int plen, const char *via,
+		      int proto)
+{
+	char buf[512];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	struct in_addr a;
+
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = (uint8_t)plen;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = (uint8_t)proto;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
+	inet_pton(AF_INET, dst, &a);
+	mnl_attr_put(nlh, RTA_DST, 4, &a);
+	inet_pton(AF_INET, via, &a);
+	mnl_attr_put(nlh, RTA_GATEWAY, 4, &a);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
+	CHECK(routeset_decode(nlh, s) == MNL_CB_OK);
+}
+
 static struct state reading(const struct dl *links, int n)
 {
 	struct state st;
@@ -132,15 +155,16 @@ static void plan_back(struct vnet_ctx *ctx, struct state *before, struct addrset
 	struct record *rec;
 
 	memset(out, 0, sizeof(*out));
-	CHECK(record_of(ctx, before, baddrs, plan, &rec) == 0);
+	CHECK(record_of(ctx, before, baddrs, NULL, plan, &rec) == 0);
 	if (rec)
-		record_plan_against(ctx, rec, cur, caddrs, out);
+		record_plan_against(ctx, rec, cur, caddrs, NULL, out);
 	record_free(rec);
 }
 
 /*
  * veth del vm1, then a failure: the pair comes back, then the macvlan on
- * it, both up, and vm1's address; a bridge the plan made goes.
+ * it, both up, vm1's address and the route through it; a bridge the plan
+ * made goes.
  */
 static void test_veth_deleted(struct vnet_ctx *ctx)
 {
@@ -157,15 +181,25 @@ static void test_veth_deleted(struct vnet_ctx *ctx)
 	struct addrset ba = { 0 };
 	struct plan p = one_step(OP_DELETE, &kind_veth, "vm1"), back;
 
+	struct routeset br = { 0 };
+	struct record *rec;
+
 	plan_add(&p, OP_CREATE, &kind_bridge, "br1");
 	put_addr(&ba, 2, "10.0.0.1", 24);
-	plan_back(ctx, &b, &ba, &a, NULL, &p, &back);
+	/* A route through it that a user added goes with it; the kernel's own is the kernel's. */
+	put_route(&br, 2, "10.9.0.0", 16, "10.0.0.254", RTPROT_BOOT);
+	put_route(&br, 2, "10.0.0.0", 24, "0.0.0.0", RTPROT_KERNEL);
+	CHECK(br.n == 1);
+	CHECK(record_of(ctx, &b, &ba, &br, &p, &rec) == 0);
+	record_plan_against(ctx, rec, &a, NULL, NULL, &back);
+	record_free(rec);
 	dump_plan("veth deleted", &back);
 	int del = find(&back, "br1: delete"), vm1 = find(&back, "vm1: make again (veth)");
 	int mv1 = find(&back, "mv1: make again (macvlan)"), addr = find(&back, "vm1: add address 10.0.0.1/24");
 	int up1 = find(&back, "vm1: up"), upm = find(&back, "mv1: up");
 
 	CHECK(del == 0 && vm1 > del && mv1 > vm1 && up1 > mv1 && upm > mv1 && addr > up1);
+	CHECK(find(&back, "vm1: add route 10.9.0.0/16 via 10.0.0.254") > addr);
 	CHECK(find(&back, "vm1p: make again") < 0); /* made with vm1, as its peer */
 	CHECK(find(&back, "vm1p: up") < 0);	     /* it was down */
 	if (vm1 >= 0) {
@@ -248,10 +282,10 @@ static void test_bridge_deleted(struct vnet_ctx *ctx)
 	struct record *rec;
 
 	put_addr(&ba, 2, "192.168.5.1", 24);
-	CHECK(record_of(ctx, &b, &ba, &p, &rec) == 0);
+	CHECK(record_of(ctx, &b, &ba, NULL, &p, &rec) == 0);
 	if (!rec)
 		return;
-	record_plan_against(ctx, rec, &a, NULL, &back);
+	record_plan_against(ctx, rec, &a, NULL, NULL, &back);
 	dump_plan("bridge deleted", &back);
 	CHECK(back.n == 3 && find(&back, "br0: make again (bridge)") == 0 && find(&back, "br0: up") == 1 &&
 	      find(&back, "br0: add address 192.168.5.1/24") == 2);
@@ -263,7 +297,7 @@ static void test_bridge_deleted(struct vnet_ctx *ctx)
 		struct state r = reading(round == 2 ? round2 : round3, 3);
 
 		put_addr(&ra, 2, "192.168.5.1", 24);
-		record_plan_against(ctx, rec, &r, &ra, &back);
+		record_plan_against(ctx, rec, &r, &ra, NULL, &back);
 		dump_plan(round == 2 ? "bridge deleted, round 2" : "round 3", &back);
 		/* The MAC it took at random is not sent: it takes the port's. */
 		CHECK(back.n == 1 && find(&back, round == 2 ? "p1: back into br0" : "br0: mtu 1500 -> 1400") == 0);
@@ -353,7 +387,7 @@ static void test_refused(struct vnet_ctx *ctx)
 	struct record *rec;
 
 	op_textf(&p.ops[0], "veth vm1: delete");
-	CHECK(record_of(ctx, &b, NULL, &p, &rec) < 0 && !rec);
+	CHECK(record_of(ctx, &b, NULL, NULL, &p, &rec) < 0 && !rec);
 	CHECK(strstr(vnet_ctx_error(ctx)->msg, "veth vm1: delete: would also delete vx0 (a vxlan stacked on it)"));
 	plan_free(&p);
 }
