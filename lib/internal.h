@@ -479,11 +479,8 @@ struct op {
 	int wait_vfs;		  /* OP_SYSFS: wait until the PF (name) has sysval VFs */
 	uint32_t group;		  /* OP_CREATE: IFLA_GROUP to set, 0 none */
 	uint32_t peer_group;	  /* OP_CREATE of a veth: the peer's IFLA_GROUP, 0 none */
-	int ifindex;		  /* OP_CREATE: the index to ask for (an undone delete), 0 any */
 	int from;		  /* which statement of a file planned it */
 	struct linkspec *spec;	  /* OP_LINK, OP_ADDR_*: what to send (owned) */
-	struct op *undo;	  /* inverse steps, run in order on rollback */
-	int nundo;
 	int done;
 };
 
@@ -509,12 +506,11 @@ struct obj *op_obj_w(struct op *op);
 void op_set_path(struct op *op, const char *rel);
 struct op *plan_add(struct plan *p, enum optype type, const struct kind *k, const char *name);
 /* Adds an inverse step to op (copied). */
-struct op *op_add_undo(struct op *op, enum optype type, const struct kind *k, const char *name);
 void op_textf(struct op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A create step for the fields m of want ("bridge br0: create (stp on)"), undone by delete. */
+/* A create step for the fields m of want ("bridge br0: create (stp on)"). */
 struct op *plan_create(struct plan *p, const struct kind *k, const char *what, const char *name,
 		       const struct obj *want, uint32_t m);
-/* A change step for the fields m ("bridge br0: set stp off -> on"), undone by the old values. */
+/* A change step for the fields m ("bridge br0: set stp off -> on"). */
 struct op *plan_set(struct plan *p, const struct kind *k, const char *what, const char *name,
 		    const struct obj *want, const struct obj *cur, uint32_t m);
 void plan_free(struct plan *p);
@@ -539,8 +535,6 @@ void vlan_entries_add(struct vlan_entry **e, int *n, const struct vlanset *s, ui
 /* The VLAN steps that turn port's entries cur into want ("what: add vlans ..."). */
 void plan_port_vlans(struct plan *plan, const char *what, const char *port,
 		     const struct portvlan *cur, const struct portvlan *want);
-/* Inverse steps of releasing port from bridge: master, port options, VLANs. */
-void undo_release(struct op *op, const char *bridge, const struct link *port);
 
 /* ---- kinds ---- */
 
@@ -647,8 +641,6 @@ extern const struct kind kind_sea, kind_veth;
 int sea_marked(const struct link *l);
 /* " (and with it the VLANs v1,v2)" for a device whose VLANs the kernel deletes with it. */
 const char *vlan_uppers_text(struct state *st, const struct link *lower);
-/* Adds to op's undo the VLANs on lower, made again as they are now. */
-void vlan_undo_uppers(struct op *op, struct state *st, const struct link *lower);
 /*
  * A veth create's VETH_INFO_PEER: the peer's name and, when not 0 or NULL,
  * its index, MTU, address and group (lib/kinds/veth.c; the SEA's too).

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Plans: ordered kernel operations, each with its inverse. A plan is built
- * from the diff of desired and dumped state, printed (--dry-run) or run; a
- * failed step undoes the steps already taken, in reverse.
+ * Plans: ordered kernel operations. A plan is built from the diff of desired
+ * and dumped state, printed (--dry-run) or run; before the first step the
+ * host is recorded, and a failure brings it back to that record
+ * (lib/record.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -62,16 +63,6 @@ struct op *plan_add(struct plan *p, enum optype type, const struct kind *k, cons
 	return op_init(&p->ops[p->n++], type, k, name);
 }
 
-struct op *op_add_undo(struct op *op, enum optype type, const struct kind *k, const char *name)
-{
-	void *n = realloc(op->undo, (size_t)(op->nundo + 1) * sizeof(*op->undo));
-
-	if (!n)
-		abort();
-	op->undo = n;
-	return op_init(&op->undo[op->nundo++], type, k, name);
-}
-
 struct op *plan_create(struct plan *p, const struct kind *k, const char *what, const char *name,
 			const struct obj *want, uint32_t m)
 {
@@ -84,7 +75,6 @@ struct op *plan_create(struct plan *p, const struct kind *k, const char *what, c
 	op->group = VNET_GROUP; /* vnetctl's mark on what it creates, for apply --prune */
 	obj_format(k->params, want, m, txt, sizeof(txt));
 	op_textf(op, "%s: create%s%s%s", what, txt[0] ? " (" : "", txt, txt[0] ? ")" : "");
-	op_add_undo(op, OP_DELETE, k, name);
 	return op;
 }
 
@@ -98,10 +88,6 @@ struct op *plan_set(struct plan *p, const struct kind *k, const char *what, cons
 	op->fields = m;
 	obj_format_changes(k->params, want, cur, m, txt, sizeof(txt));
 	op_textf(op, "%s: set %s", what, txt);
-	struct op *u = op_add_undo(op, OP_SET, k, name);
-
-	obj_copy_fields(op_obj_w(u), cur, m);
-	u->fields = m;
 	return op;
 }
 
@@ -118,9 +104,6 @@ void op_textf(struct op *op, const char *fmt, ...)
 
 static void op_free(struct op *op)
 {
-	for (int i = 0; i < op->nundo; i++)
-		op_free(&op->undo[i]);
-	free(op->undo);
 	if (op->spec)
 		free(op->spec->route.msg);
 	free(op->spec);
@@ -216,9 +199,6 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 		nlh = nlm_msg_start(buf, RTM_NEWLINK,
 				   op->type == OP_CREATE ? NLM_F_CREATE | NLM_F_EXCL : 0);
 		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-		/* A link deleted and made again asks for its old index: the kernel takes it if free. */
-		if (op->type == OP_CREATE)
-			ifm->ifi_index = op->ifindex;
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
 		obj_put(ctx, nlh, tab, op_obj(op), op->fields, PN_LINK);
 		put_updown(ifm, op, tab);
@@ -592,7 +572,7 @@ static int batch_len(const struct plan *p, int i)
 		 * one that ran is undone on its own). Deletions go together
 		 * through a group instead.
 		 */
-		if (op->type == OP_SYSFS || op->type == OP_DELETE || (op->type == OP_CREATE && op->ifindex) ||
+		if (op->type == OP_SYSFS || op->type == OP_DELETE || 
 		    (n && op->type != p->ops[i].type))
 			break;
 		for (int k = i; k < i + n; k++)
@@ -646,7 +626,7 @@ static int run_batch(struct vnet_ctx *ctx, struct plan *p, int i, int n, int *rc
 	*rc = nlm_batch(ctx, msgs, n, err);
 	if (*rc < 0) {
 		free(bufs);
-		return i; /* unknown which ran: the caller undoes none of them */
+		return i; /* unknown which ran: the record brings the host back */
 	}
 	for (int k = 0; k < n; k++) {
 		if (err[k] == 0)

@@ -254,10 +254,6 @@ static struct op *updown(struct plan *plan, const char *name, int up, const char
 	obj_set_u(op_obj_w(op), B_UP, (uint64_t)up);
 	op->fields = 1U << B_UP;
 	op_textf(op, "%s: %s%s", name, up ? "up" : "down", why);
-	struct op *u = op_add_undo(op, OP_SET, &kind_bond, name);
-
-	obj_set_u(op_obj_w(u), B_UP, (uint64_t)!up);
-	u->fields = 1U << B_UP;
 	return op;
 }
 
@@ -275,7 +271,6 @@ static void plan_enslave(struct plan *plan, struct state *st, const char *bond, 
 
 	str_copy(op->master, sizeof(op->master), bond);
 	op_textf(op, "bond %s: enslave %s", bond, name);
-	op_add_undo(op, OP_MASTER, &kind_bond, name);
 }
 
 static void plan_release(struct plan *plan, const char *bond, const struct link *slave)
@@ -283,16 +278,6 @@ static void plan_release(struct plan *plan, const char *bond, const struct link 
 	struct op *op = plan_add(plan, OP_MASTER, &kind_bond, slave->name);
 
 	op_textf(op, "bond %s: release %s", bond, slave->name);
-	/* Undo: down, back into the bond, then its old up/down state. */
-	struct op *u = op_add_undo(op, OP_SET, &kind_bond, slave->name);
-
-	obj_set_u(op_obj_w(u), B_UP, 0);
-	u->fields = 1U << B_UP;
-	u = op_add_undo(op, OP_MASTER, &kind_bond, slave->name);
-	str_copy(u->master, sizeof(u->master), bond);
-	u = op_add_undo(op, OP_SET, &kind_bond, slave->name);
-	obj_set_u(op_obj_w(u), B_UP, !!(slave->flags & IFF_UP));
-	u->fields = 1U << B_UP;
 }
 
 static const char *mode_name(uint64_t m)
@@ -343,25 +328,6 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		struct op *op = plan_add(plan, OP_DELETE, &kind_bond, name);
 
 		op_textf(op, "bond %s: delete%s", name, vlan_uppers_text(st, b));
-		struct op *u = op_add_undo(op, OP_CREATE, &kind_bond, name);
-
-		u->ifindex = b->ifindex;
-		u->group = b->group;
-		bond_current(st, b, &cur);
-		uint32_t m = cur.mask & ~(1U << B_SLAVES) & config_mask(&cur);
-
-		obj_copy_fields(op_obj_w(u), &cur, m);
-		u->fields = m;
-		obj_free(&cur);
-		for (int i = 0; i < st->n; i++)
-			if (st->links[i].master == b->ifindex) {
-				u = op_add_undo(op, OP_SET, &kind_bond, st->links[i].name);
-				obj_set_u(op_obj_w(u), B_UP, 0);
-				u->fields = 1U << B_UP;
-				u = op_add_undo(op, OP_MASTER, &kind_bond, st->links[i].name);
-				snprintf(u->master, sizeof(u->master), "%s", name);
-			}
-		vlan_undo_uppers(op, st, b);
 		return 0;
 	}
 	for (int i = 0; slaves && i < slaves->n; i++)
@@ -455,12 +421,6 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 			op->fields = 1U << B_ACTIVE;
 			op_textf(op, "%s: set active-slave %s%s%s", s->what, now[0] ? now : "",
 				 now[0] ? " -> " : "", a);
-			if (now[0]) {
-				struct op *u = op_add_undo(op, OP_SET, &kind_bond_active, name);
-
-				obj_copy_field(op_obj_w(u), link_kobj(b), B_ACTIVE);
-				u->fields = 1U << B_ACTIVE;
-			}
 		}
 	}
 	return 0;

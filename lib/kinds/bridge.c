@@ -198,31 +198,13 @@ static uint16_t vflags(const struct portvlan *pv, unsigned int v)
 }
 
 /*
- * Puts each VLAN of s into u's request with the flags it has in pv (to
- * restore them): one set per combination of flags, so that runs go as ranges
- * (a port's 4094 VLANs were 4094 entries, 32 KiB, in its release's undo).
- */
-static void add_with_flags(struct op *u, const struct vlanset *s, const struct portvlan *pv)
-{
-	_Static_assert(BRIDGE_VLAN_INFO_PVID == 2 && BRIDGE_VLAN_INFO_UNTAGGED == 4,
-		       "flags >> 1 numbers the four combinations");
-	struct vlanset by[4] = { 0 }; /* by[flags >> 1] */
-
-	for (unsigned int v = 1; v < VLAN_N; v++)
-		if (vlanset_has(s, v))
-			vlanset_add(&by[vflags(pv, v) >> 1], v);
-	for (unsigned int f = 0; f < 4; f++)
-		vlan_entries_add(&u->vlans, &u->nvlans, &by[f], (uint16_t)(f << 1));
-}
-
-/*
  * Adds the VLAN steps that turn port's entries cur into want: one request
  * that removes, one that adds or re-flags (ranges grouped by flags).
  */
 void plan_port_vlans(struct plan *plan, const char *what, const char *port,
 		     const struct portvlan *cur, const struct portvlan *want)
 {
-	struct vlanset del = { 0 }, add[8] = { 0 }, touched = { 0 };
+	struct vlanset del = { 0 }, add[8] = { 0 };
 	char txt[1024], set[512];
 	int any_add = 0, any_del = 0;
 
@@ -235,10 +217,7 @@ void plan_port_vlans(struct plan *plan, const char *what, const char *port,
 		} else if (w && (!c || vflags(cur, v) != vflags(want, v))) {
 			vlanset_add(&add[vflags(want, v)], v);
 			any_add = 1;
-		} else {
-			continue;
 		}
-		vlanset_add(&touched, v);
 	}
 	if (any_del) {
 		struct op *op = plan_add(plan, OP_VLAN_DEL, &kind_bridge, port);
@@ -246,7 +225,6 @@ void plan_port_vlans(struct plan *plan, const char *what, const char *port,
 		vlan_entries_add(&op->vlans, &op->nvlans, &del, 0);
 		vlanset_format(&del, set, sizeof(set));
 		op_textf(op, "%s: remove vlans %s", what, set);
-		add_with_flags(op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port), &del, cur);
 	}
 	if (any_add) {
 		struct op *op = plan_add(plan, OP_VLAN_ADD, &kind_bridge, port);
@@ -265,21 +243,6 @@ void plan_port_vlans(struct plan *plan, const char *what, const char *port,
 					      (f & BRIDGE_VLAN_INFO_UNTAGGED) ? " untagged" : "");
 		}
 		op_textf(op, "%s: add vlans %s", what, txt);
-		/* Undo: restore the old flags of what was there, drop what was not. */
-		struct vlanset was = { 0 }, wasnt = { 0 };
-
-		for (unsigned int v = 1; v < 4095; v++) {
-			if (!vlanset_has(&touched, v) || vlanset_has(&del, v))
-				continue;
-			vlanset_add(vlanset_has(&cur->member, v) ? &was : &wasnt, v);
-		}
-		if (!vlanset_empty(&wasnt)) {
-			struct op *u = op_add_undo(op, OP_VLAN_DEL, &kind_bridge, port);
-
-			vlan_entries_add(&u->vlans, &u->nvlans, &wasnt, 0);
-		}
-		if (!vlanset_empty(&was))
-			add_with_flags(op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port), &was, cur);
 	}
 }
 
@@ -296,40 +259,11 @@ static void new_port_vlans(const struct link *br, struct portvlan *pv)
 	}
 }
 
-/* Steps that restore a released or deleted port: master, port fields. */
-void undo_release(struct op *op, const char *bridge, const struct link *port)
-{
-	struct op *u = op_add_undo(op, OP_MASTER, &kind_bridge, port->name);
-
-	str_copy(u->master, sizeof(u->master), bridge);
-	u = op_add_undo(op, OP_PORT, &kind_bridge, port->name);
-	obj_copy_fields(op_obj_w(u), link_pobj(port), ~VLAN_FIELDS);
-	u->fields = link_pobj(port)->mask & ~VLAN_FIELDS;
-	if (link_vl(port)->have) {
-		/*
-		 * The kernel gave the port the bridge's default PVID again: drop
-		 * every VLAN the port did not have (a delete of a VLAN the port
-		 * lacks is no error, br_vlan_info), then add back the old ones.
-		 */
-		struct vlanset gone;
-
-		for (size_t i = 0; i < VLAN_N / 64; i++)
-			gone.bits[i] = ~link_vl(port)->member.bits[i];
-		vlanset_del(&gone, 0);
-		vlanset_del(&gone, 4095);
-		u = op_add_undo(op, OP_VLAN_DEL, &kind_bridge, port->name);
-		vlan_entries_add(&u->vlans, &u->nvlans, &gone, 0);
-		add_with_flags(op_add_undo(op, OP_VLAN_ADD, &kind_bridge, port->name), &link_vl(port)->member,
-			       link_vl(port));
-	}
-}
-
 static void plan_release(struct plan *plan, const char *bridge, const struct link *port)
 {
 	struct op *op = plan_add(plan, OP_MASTER, &kind_bridge, port->name);
 
 	op_textf(op, "bridge %s: release port %s", bridge, port->name);
-	undo_release(op, bridge, port);
 }
 
 static void plan_enslave(struct plan *plan, const char *bridge, const char *port)
@@ -338,7 +272,6 @@ static void plan_enslave(struct plan *plan, const char *bridge, const char *port
 
 	str_copy(op->master, sizeof(op->master), bridge);
 	op_textf(op, "bridge %s: add port %s", bridge, port);
-	op_add_undo(op, OP_MASTER, &kind_bridge, port); /* release again */
 }
 
 /* A would-be port must exist, not be the bridge, and not belong elsewhere. */
@@ -478,32 +411,12 @@ static int plan_bridge_del(struct vnet_ctx *ctx, struct state *st, const char *n
 {
 	int r;
 	const struct link *br = find_bridge(ctx, st, name, 0, &r);
-	struct obj cur;
 
 	if (!br)
 		return r;
 	struct op *op = plan_add(plan, OP_DELETE, &kind_bridge, name);
 
 	op_textf(op, "bridge %s: delete%s", name, vlan_uppers_text(st, br));
-	/* Undo: the bridge as it was, then its ports with their settings. */
-	struct op *u = op_add_undo(op, OP_CREATE, &kind_bridge, name);
-
-	u->ifindex = br->ifindex;
-	u->group = br->group;
-	bridge_current(st, br, &cur);
-	/* Only what the kernel reported: it may lack VLAN filtering altogether. */
-	uint32_t m = (cur.mask & ~(1U << BR_PORTS) & ~(1U << BR_VLANF) & ~(1U << BR_VPROTO)) |
-		     (link_kobj(br)->mask & ((1U << BR_VLANF) | (1U << BR_VPROTO)));
-
-	m = creation_mask(&cur, m);
-
-	obj_copy_fields(op_obj_w(u), &cur, m);
-	u->fields = m;
-	obj_free(&cur);
-	for (int i = 0; i < st->n; i++)
-		if (st->links[i].master == br->ifindex)
-			undo_release(op, name, &st->links[i]);
-	vlan_undo_uppers(op, st, br);
 	return 0;
 }
 
@@ -546,12 +459,6 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 		else
 			obj_format(port_params, want, m, txt, sizeof(txt));
 		op_textf(op, "%s: set %s", what, txt);
-		if (enslaved) {
-			struct op *u = op_add_undo(op, OP_PORT, &kind_bridge, port);
-
-			obj_copy_fields(op_obj_w(u), &cur, m);
-			u->fields = m;
-		}
 	}
 	obj_free(&cur);
 
@@ -696,8 +603,8 @@ static int bridge_check(struct vnet_ctx *ctx, const struct stmt *s, const struct
 
 static unsigned int bridge_needs(const struct stmt *s, const struct obj *want)
 {
-	/* Deleting records the ports' VLANs so that an undo restores them. */
-	return ST_LINKS | (s->verb == V_DEL ? ST_BRVLANS : 0);
+	(void)s;
+	return ST_LINKS;
 }
 
 static int bridge_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,

@@ -45,8 +45,8 @@ enum { HA_DISABLED, HA_AUTO, HA_STANDBY };
 
 /* OP_KIND steps of this kind (op->index). */
 enum { SK_VETH, SK_ALIAS };
-/* The fields of an SK_VETH step: its MTU, and what an undone delete puts back. */
-enum { VF_MTU = F_MTU, VF_MAC = F_ADAPTER, VF_PEER_MAC = F_DEFAULT, VF_PEER_INDEX = F_PVID };
+/* The field of an SK_VETH step: its MTU. */
+enum { VF_MTU = F_MTU };
 
 static const char *const ha_names[] = { "disabled", "auto", "standby", NULL };
 
@@ -508,15 +508,6 @@ static struct op *link_op(struct plan *plan, const char *dev, const char *word, 
 	return op;
 }
 
-static void link_undo(struct op *op, const char *dev, const char *word, uint64_t v)
-{
-	struct op *u = op_add_undo(op, OP_SET, &kind_bridge, dev);
-	int f = fw(&kind_bridge, word);
-
-	obj_set_u(op_obj_w(u), f, v);
-	u->fields = 1U << f;
-}
-
 static void sp_up(struct sp *s, const char *dev, int up, const char *why)
 {
 	struct pred *p = pr(s, dev);
@@ -527,7 +518,6 @@ static void sp_up(struct sp *s, const char *dev, int up, const char *why)
 	struct op *op = link_op(s->plan, dev, "up", (uint64_t)up);
 
 	op_textf(op, "%s: %s %s%s", s->what, dev, up ? "up" : "down", why);
-	link_undo(op, dev, "up", (uint64_t)!up);
 }
 
 static void sp_mtu(struct sp *s, const char *dev, unsigned int mtu)
@@ -540,12 +530,10 @@ static void sp_mtu(struct sp *s, const char *dev, unsigned int mtu)
 	p->mtu = mtu;
 	struct op *op = link_op(s->plan, dev, "mtu", mtu);
 
-	if (old) {
+	if (old)
 		op_textf(op, "%s: %s mtu %u -> %u", s->what, dev, old, mtu);
-		link_undo(op, dev, "mtu", old);
-	} else {
+	else
 		op_textf(op, "%s: %s mtu %u", s->what, dev, mtu);
-	}
 }
 
 static void sp_alias(struct sp *s, const char *dev, const char *alias, const char *old)
@@ -557,18 +545,10 @@ static void sp_alias(struct sp *s, const char *dev, const char *alias, const cha
 	op_obj_w(op)->ext_free = free;
 	if (!op_obj(op)->ext)
 		abort();
-	if (old) {
+	if (old)
 		op_textf(op, "%s: %s alias \"%s\" -> \"%s\"", s->what, dev, old, alias);
-		struct op *u = op_add_undo(op, OP_KIND, &kind_sea, dev);
-
-		u->index = SK_ALIAS;
-		op_obj_w(u)->ext = strdup(old);
-		op_obj_w(u)->ext_free = free;
-		if (!op_obj(u)->ext)
-			abort();
-	} else {
+	else
 		op_textf(op, "%s: %s alias \"%s\"", s->what, dev, alias);
-	}
 }
 
 /* The mark alone, on what the SEA creates. */
@@ -580,17 +560,6 @@ static void sp_mark(struct sp *s, const char *dev)
 	sp_alias(s, dev, mark, NULL);
 }
 
-static void undo_alias(struct op *op, const char *dev, const char *alias)
-{
-	struct op *u = op_add_undo(op, OP_KIND, &kind_sea, dev);
-
-	u->index = SK_ALIAS;
-	op_obj_w(u)->ext = strdup(alias);
-	op_obj_w(u)->ext_free = free;
-	if (!op_obj(u)->ext)
-		abort();
-}
-
 static void sp_join_bridge(struct sp *s, const char *dev, const char *role)
 {
 	struct op *op = plan_add(s->plan, OP_MASTER, &kind_bridge, dev);
@@ -598,19 +567,17 @@ static void sp_join_bridge(struct sp *s, const char *dev, const char *role)
 
 	snprintf(op->master, sizeof(op->master), "%s", s->name);
 	op_textf(op, "%s: add %s %s to bridge %s", s->what, role, dev, s->name);
-	op_add_undo(op, OP_MASTER, &kind_bridge, dev); /* release again */
 	p = pr(s, dev);
 	snprintf(p->master, sizeof(p->master), "%s", s->name);
 	p->fresh = 1;
 }
 
-/* Releases a port the bridge has now; the undo puts it back with its options and VLANs. */
+/* Releases a port the bridge has now. */
 static void sp_leave_bridge(struct sp *s, const struct link *l, const char *role)
 {
 	struct op *op = plan_add(s->plan, OP_MASTER, &kind_bridge, l->name);
 
 	op_textf(op, "%s: release %s %s from bridge %s", s->what, role, l->name, s->name);
-	undo_release(op, s->name, l);
 	pr(s, l->name)->master[0] = 0;
 }
 
@@ -626,7 +593,6 @@ static void sp_join_bond(struct sp *s, const char *dev)
 
 	snprintf(op->master, sizeof(op->master), "%.*s", VNET_NAMSIZ - 1, s->bond);
 	op_textf(op, "%s: enslave %s to %s", s->what, dev, s->bond);
-	op_add_undo(op, OP_MASTER, &kind_bond, dev);
 	p = pr(s, dev);
 	snprintf(p->master, sizeof(p->master), "%.*s", VNET_NAMSIZ - 1, s->bond);
 	p->up = 1;
@@ -637,13 +603,9 @@ static void sp_join_bond(struct sp *s, const char *dev)
 static void sp_leave_bond(struct sp *s, const char *dev)
 {
 	struct op *op = plan_add(s->plan, OP_MASTER, &kind_bond, dev);
-	struct op *u;
 	struct pred *p;
 
 	op_textf(op, "%s: release %s from %s", s->what, dev, s->bond);
-	link_undo(op, dev, "up", 0);
-	u = op_add_undo(op, OP_MASTER, &kind_bond, dev);
-	snprintf(u->master, sizeof(u->master), "%.*s", VNET_NAMSIZ - 1, s->bond);
 	p = pr(s, dev);
 	p->master[0] = 0;
 	p->up = 0;
@@ -679,7 +641,6 @@ static void sp_create_veth(struct sp *s, const char *dev, unsigned int mtu)
 	if (mtu)
 		snprintf(m, sizeof(m), ", mtu %u", mtu);
 	op_textf(op, "%s: create adapter %s (veth, peer %s" PEER_SUFFIX "%s, up)", s->what, dev, dev, m);
-	op_add_undo(op, OP_DELETE, &kind_sea, dev);
 	snprintf(peer, sizeof(peer), "%s" PEER_SUFFIX, dev);
 	op = link_op(s->plan, peer, "up", 1);
 	op_textf(op, "%s: %s up", s->what, peer);
@@ -689,36 +650,13 @@ static void sp_create_veth(struct sp *s, const char *dev, unsigned int mtu)
 	sp_mark(s, dev);
 }
 
-/* Deletes an adapter the SEA created; the undo makes it again (its peer in this namespace). */
+/* Deletes an adapter the SEA created (and its peer). */
 static void sp_delete_veth(struct sp *s, const struct link *l)
 {
 	struct op *op = plan_add(s->plan, OP_DELETE, &kind_sea, l->name);
-	char peer[VNET_NAMSIZ + 8];
 
 	op_textf(op, "%s: delete adapter %s (and its peer)%s", s->what, l->name,
 		 vlan_uppers_text(s->st, l));
-	struct op *u = veth_op(op_add_undo(op, OP_KIND, &kind_sea, l->name), l->mtu);
-
-	u->ifindex = l->ifindex;
-	u->group = l->group;
-	/* The same addresses again: the bridge's own follows its ports'. */
-	snprintf(peer, sizeof(peer), "%s" PEER_SUFFIX, l->name);
-	if (l->addrlen == 6) {
-		memcpy(op_obj_w(u)->v[VF_MAC].mac, l->addr, 6);
-		op_obj_w(u)->mask |= 1U << VF_MAC;
-	}
-	const struct link *pl = state_by_name(s->st, peer);
-
-	if (pl && pl->addrlen == 6 && pl->link == l->ifindex) {
-		memcpy(op_obj_w(u)->v[VF_PEER_MAC].mac, pl->addr, 6);
-		op_obj_w(u)->mask |= 1U << VF_PEER_MAC;
-		obj_set_u(op_obj_w(u), VF_PEER_INDEX, (uint64_t)pl->ifindex);
-	}
-	link_undo(op, peer, "up", 1);
-	undo_alias(op, l->name, l->alias);
-	if (s->c->br && l->master == s->c->br->ifindex)
-		undo_release(op, s->name, l);
-	vlan_undo_uppers(op, s->st, l);
 	pr(s, l->name)->master[0] = 0;
 }
 
@@ -739,25 +677,9 @@ static void sp_delete_bond(struct sp *s)
 {
 	const struct link *b = s->c->bond;
 	struct op *op = plan_add(s->plan, OP_DELETE, &kind_bond, b->name);
-	struct op *u;
 
 	op_textf(op, "%s: delete bond %s (its slaves are released)%s", s->what, b->name,
 		 vlan_uppers_text(s->st, b));
-	u = op_add_undo(op, OP_CREATE, &kind_bond, b->name);
-	u->ifindex = b->ifindex;
-	u->group = b->group;
-	bond_obj(op_obj_w(u), link_kobj(b)->v[fw(&kind_bond, "mode")].u, link_kobj(b)->v[fw(&kind_bond, "miimon")].u,
-		 obj_name(link_kobj(b), fw(&kind_bond, "primary")), is_up(b), b->mtu);
-	u->fields = op_obj(u)->mask;
-	undo_alias(op, b->name, b->alias);
-	for (const struct link *sl = state_port(s->st, b, NULL); sl; sl = state_port(s->st, b, sl)) {
-		link_undo(op, sl->name, "up", 0);
-		u = op_add_undo(op, OP_MASTER, &kind_bond, sl->name);
-		snprintf(u->master, sizeof(u->master), "%s", b->name);
-	}
-	if (s->c->br && b->master == s->c->br->ifindex)
-		undo_release(op, s->name, b);
-	vlan_undo_uppers(op, s->st, b);
 	for (const struct link *sl = state_port(s->st, b, NULL); sl; sl = state_port(s->st, b, sl)) {
 		struct pred *p = pr(s, sl->name);
 
@@ -798,27 +720,8 @@ static void sp_delete_bridge(struct sp *s)
 {
 	const struct link *br = s->c->br;
 	struct op *op = plan_add(s->plan, OP_DELETE, &kind_bridge, br->name);
-	struct op *u;
-	struct obj cur;
 
 	op_textf(op, "%s: delete bridge %s%s", s->what, br->name, vlan_uppers_text(s->st, br));
-	u = op_add_undo(op, OP_CREATE, &kind_bridge, br->name);
-	u->ifindex = br->ifindex;
-	u->group = br->group;
-	bridge_cur_obj(br, &cur);
-	obj_set_u(&cur, fw(&kind_bridge, "mtu"), br->mtu);
-	if (br->addrlen == 6 && (br->addr[0] | br->addr[1] | br->addr[2] | br->addr[3] | br->addr[4] |
-				 br->addr[5])) {
-		int f = fw(&kind_bridge, "address");
-
-		memcpy(cur.v[f].mac, br->addr, 6);
-		cur.mask |= 1U << f;
-	}
-	obj_copy_fields(op_obj_w(u), &cur, cur.mask);
-	u->fields = cur.mask;
-	obj_free(&cur);
-	undo_alias(op, br->name, br->alias);
-	vlan_undo_uppers(op, s->st, br);
 }
 
 /* The desired SEA: the statement, and for what set leaves out, the SEA as it is. */
@@ -1351,22 +1254,17 @@ static struct nlmsghdr *sea_build(struct vnet_ctx *ctx, const struct op *op, cha
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_flags = IFF_UP;
 	ifm->ifi_change = IFF_UP;
-	ifm->ifi_index = op->ifindex; /* an undone delete asks for the old index */
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
 	if (obj_has(op_obj(op), VF_MTU))
 		mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)op_obj(op)->v[VF_MTU].u);
-	if (obj_has(op_obj(op), VF_MAC))
-		mnl_attr_put(nlh, IFLA_ADDRESS, 6, op_obj(op)->v[VF_MAC].mac);
 	if (op->group)
 		mnl_attr_put_u32(nlh, IFLA_GROUP, op->group);
 	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	/* The peer comes up in a step of its own; it takes its old index only with IF's. */
-	veth_put_peer(nlh, pname,
-		      op->ifindex && obj_has(op_obj(op), VF_PEER_INDEX) ? (int)op_obj(op)->v[VF_PEER_INDEX].u : 0,
-		      obj_has(op_obj(op), VF_MTU) ? (uint32_t)op_obj(op)->v[VF_MTU].u : 0,
-		      obj_has(op_obj(op), VF_PEER_MAC) ? op_obj(op)->v[VF_PEER_MAC].mac : NULL, 0);
+	/* The peer comes up in a step of its own. */
+	veth_put_peer(nlh, pname, 0, obj_has(op_obj(op), VF_MTU) ? (uint32_t)op_obj(op)->v[VF_MTU].u : 0,
+		      NULL, 0);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, li);
 	return nlh;

@@ -120,72 +120,23 @@ static const char *kind_text(const struct link *l)
 static struct op *peer_updown(struct plan *plan, const char *what, const char *peer, int up)
 {
 	struct op *op = plan_add(plan, OP_SET, &kind_veth, peer);
-	struct op *u;
 
 	obj_set_u(op_obj_w(op), E_UP, (uint64_t)up);
 	op->fields = 1U << E_UP;
 	op_textf(op, "%s: peer %s %s", what, peer, up ? "up" : "down");
-	u = op_add_undo(op, OP_SET, &kind_veth, peer);
-	obj_set_u(op_obj_w(u), E_UP, (uint64_t)!up);
-	u->fields = 1U << E_UP;
 	return op;
 }
 
-/* An undo step that brings name up. */
-static void undo_up(struct op *op, const char *name)
-{
-	struct op *u = op_add_undo(op, OP_SET, &kind_veth, name);
-
-	obj_set_u(op_obj_w(u), E_UP, 1);
-	u->fields = 1U << E_UP;
-}
-
-/*
- * Deletes the pair l and pl. The undo makes both again as they are
- * (indexes, addresses, MTUs, groups), down; gives them back to their
- * masters (a bond takes only a slave that is down), then brings up the
- * ends that were up, and last makes the VLANs on them again (a VLAN opens
- * only over an open lower device).
- */
+/* Deletes the pair l and pl (a rollback makes both again from its record). */
 static void plan_delete(struct state *st, const struct stmt *s, const struct link *l,
 			const struct link *pl, struct plan *plan)
 {
 	struct op *op = plan_add(plan, OP_DELETE, &kind_veth, l->name);
-	const struct link *ends[2] = { l, pl };
-	struct obj cur;
 	char up1[200];
 
 	snprintf(up1, sizeof(up1), "%s", vlan_uppers_text(st, l));
 	op_textf(op, "%s: delete (and with it its peer %s)%s%s", s->what, pl->name, up1,
 		 vlan_uppers_text(st, pl));
-	veth_current(l, pl, &cur);
-	struct op *u = op_add_undo(op, OP_CREATE, &kind_veth, l->name);
-
-	u->ifindex = l->ifindex;
-	u->index = pl->ifindex;
-	u->group = l->group;
-	u->peer_group = pl->group;
-	uint32_t m = cur.mask & ~((1U << E_PSTATE) | (1U << E_UP));
-
-	obj_copy_fields(op_obj_w(u), &cur, m);
-	u->fields = m;
-	obj_free(&cur);
-	for (int e = 0; e < 2; e++) {
-		const struct link *m2 = ends[e]->master ? state_by_index(st, ends[e]->master) : NULL;
-
-		if (m2 && !strcmp(m2->kind, "bridge"))
-			undo_release(op, m2->name, ends[e]);
-		else if (m2) {
-			struct op *mu = op_add_undo(op, OP_MASTER, &kind_veth, ends[e]->name);
-
-			snprintf(mu->master, sizeof(mu->master), "%s", m2->name);
-		}
-	}
-	for (int e = 0; e < 2; e++)
-		if (ends[e]->flags & IFF_UP)
-			undo_up(op, ends[e]->name);
-	for (int e = 0; e < 2; e++)
-		vlan_undo_uppers(op, st, ends[e]);
 }
 
 static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
@@ -285,8 +236,7 @@ static int veth_put_data(struct vnet_ctx *ctx, struct nlmsghdr *nlh, const struc
 	if (!obj_has(o, E_PEER) || !o->v[E_PEER].names.n)
 		return 0;
 	peer_side(o, &p);
-	/* veth_newlink() takes the peer's index only along with the device's. */
-	veth_put_peer(nlh, o->v[E_PEER].names.names[0], op->ifindex ? op->index : 0,
+	veth_put_peer(nlh, o->v[E_PEER].names.names[0], 0,
 		      obj_has(&p, E_MTU) ? (uint32_t)p.v[E_MTU].u : 0,
 		      obj_has(&p, E_ADDR) ? p.v[E_ADDR].mac : NULL, op->peer_group);
 	obj_free(&p);

@@ -253,11 +253,6 @@ static int count_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt 
 		op->wait_vfs = 1;
 		op_textf(op, "%s: count %llu -> 0 (a count changes only through 0)", s->what,
 			 (unsigned long long)cur);
-		struct op *u = op_add_undo(op, OP_SYSFS, &kind_vf, pf);
-
-		op_set_path(u, rel);
-		u->sysval = cur;
-		u->wait_vfs = 1;
 		cur = 0;
 	}
 	struct op *op = plan_add(plan, OP_SYSFS, &kind_vf, pf);
@@ -267,18 +262,6 @@ static int count_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt 
 	op->wait_vfs = 1;
 	op_textf(op, "%s: count %llu -> %llu", s->what, (unsigned long long)cur,
 		 (unsigned long long)s->count);
-	struct op *u = op_add_undo(op, OP_SYSFS, &kind_vf, pf);
-
-	/* Back to the old count, through 0 when both are non-zero. */
-	if (cur && s->count) {
-		op_set_path(u, rel);
-		u->sysval = 0;
-		u->wait_vfs = 1;
-		u = op_add_undo(op, OP_SYSFS, &kind_vf, pf);
-	}
-	op_set_path(u, rel);
-	u->sysval = cur;
-	u->wait_vfs = 1;
 	return 0;
 }
 
@@ -385,14 +368,6 @@ static int vf_set_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt
 				op->fields = groups[g];
 				obj_format_changes(vf_params, &o, cur, diff, txt, sizeof(txt));
 				op_textf(op, "%s: set %s", what, txt);
-				/* Undo: the old values, where the driver reported them. */
-				if ((cur->mask & groups[g]) == groups[g]) {
-					struct op *u = op_add_undo(op, OP_KIND, &kind_vf, pf);
-
-					u->index = (int)vf;
-					obj_copy_fields(op_obj_w(u), cur, groups[g]);
-					u->fields = groups[g];
-				}
 			}
 			obj_free(&o);
 		}

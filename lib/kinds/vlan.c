@@ -156,16 +156,6 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		struct op *op = plan_add(plan, OP_DELETE, &kind_vlan, name);
 
 		op_textf(op, "%s: delete%s", s->what, vlan_uppers_text(st, l));
-		vlan_current(st, l, &cur);
-		struct op *u = op_add_undo(op, OP_CREATE, &kind_vlan, name);
-
-		u->ifindex = l->ifindex;
-		u->group = l->group;
-
-		obj_copy_fields(op_obj_w(u), &cur, cur.mask);
-		u->fields = cur.mask;
-		obj_free(&cur);
-		vlan_undo_uppers(op, st, l);
 		return 0;
 	}
 	if (!l && s->verb == V_SET)
@@ -223,13 +213,6 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		struct op *op = plan_add(plan, OP_DELETE, &kind_vlan, name);
 
 		op_textf(op, "%s: recreate, as %s cannot change in place: delete", s->what, txt);
-		struct op *u = op_add_undo(op, OP_CREATE, &kind_vlan, name);
-
-		u->ifindex = l->ifindex;
-		u->group = l->group;
-
-		obj_copy_fields(op_obj_w(u), &cur, cur.mask);
-		u->fields = cur.mask;
 		obj_copy_fields(&cur, &want, want.mask);
 		plan_vlan_create(plan, s->what, name, &cur);
 		goto out;
@@ -247,21 +230,15 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 			if (!(m & (1U << f)))
 				continue;
 			struct qosmap *send = calloc(1, sizeof(*send));
-			struct op *u = &op->undo[0];
-			struct qosmap *back = calloc(1, sizeof(*back));
 
-			if (!send || !back)
+			if (!send)
 				abort();
 			qosmap_exact(want.v[f].qos, cur.v[f].qos, send);
-			struct val *ov = &op_obj_w(op)->v[f], *uv = &op_obj_w(u)->v[f];
+			struct val *ov = &op_obj_w(op)->v[f];
 
 			free(ov->qos->e);
 			free(ov->qos);
 			ov->qos = send;
-			qosmap_exact(cur.v[f].qos, want.v[f].qos, back);
-			free(uv->qos->e);
-			free(uv->qos);
-			uv->qos = back;
 		}
 	}
 out:
@@ -270,10 +247,7 @@ out:
 	return r;
 }
 
-/*
- * The kernel deletes the VLANs on a device with it: the delete step says
- * so, and its undo makes them again, as they were, once the device is back.
- */
+/* The kernel deletes the VLANs on a device with it: the delete step says so. */
 const char *vlan_uppers_text(struct state *st, const struct link *lower)
 {
 	static char txt[200];
@@ -292,26 +266,6 @@ const char *vlan_uppers_text(struct state *st, const struct link *lower)
 	if (n)
 		snprintf(txt + n, sizeof(txt) - n, ")");
 	return txt;
-}
-
-void vlan_undo_uppers(struct op *op, struct state *st, const struct link *lower)
-{
-	for (int i = 0; i < st->n; i++) {
-		const struct link *l = &st->links[i];
-		struct obj cur;
-
-		if (l->deleted || l->link != lower->ifindex || strcmp(l->kind, "vlan"))
-			continue;
-		struct op *u = op_add_undo(op, OP_CREATE, &kind_vlan, l->name);
-
-		u->ifindex = l->ifindex;
-		u->group = l->group;
-		vlan_current(st, l, &cur);
-		obj_copy_fields(op_obj_w(u), &cur, cur.mask);
-		u->fields = cur.mask;
-		obj_free(&cur);
-		vlan_undo_uppers(u, st, l); /* not reached: undo steps hold no undo */
-	}
 }
 
 /* ---- show ---- */
