@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -25,7 +26,7 @@
 #define NETLINK_CAP_ACK 10
 #endif
 
-/* Big enough for a dump message of a PF with many VFs. */
+/* A reply buffer's first size: recv_some grows it for a longer datagram. */
 #define NL_RECV_SIZE (64 * 1024)
 
 static int open_here(struct vnet_ctx *ctx)
@@ -145,15 +146,53 @@ static void read_extack(struct vnet_ctx *ctx, const struct nlmsghdr *nlh)
 	}
 }
 
-static int recv_some(struct vnet_ctx *ctx, char *buf, size_t len)
+/*
+ * Where a request's replies are read: at least NL_RECV_SIZE (the kernel makes
+ * a dump's datagrams as large as the reader's buffer, up to 32 KiB), more when
+ * one datagram needs it.
+ */
+struct rbuf {
+	char *p;
+	size_t len;
+};
+
+static int rbuf_init(struct rbuf *b)
 {
+	b->len = NL_RECV_SIZE;
+	b->p = malloc(b->len);
+	return b->p ? 0 : -ENOMEM;
+}
+
+/*
+ * Reads one datagram whole, however long. A message is never split across
+ * datagrams, and one RTM_NEWLINK can outgrow any fixed buffer (a PF with a
+ * few hundred VFs lists them all): so the length is learnt first with
+ * MSG_PEEK | MSG_TRUNC, which leaves the datagram queued, and the buffer
+ * grows to it, as iproute2's rtnl_recvmsg does.
+ */
+static int recv_some(struct vnet_ctx *ctx, struct rbuf *b)
+{
+	int fd = mnl_socket_get_fd(ctx->nl);
 	ssize_t n;
 
 	do
-		n = mnl_socket_recvfrom(ctx->nl, buf, len);
+		n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno; /* ENOBUFS: the socket overran; the caller reports it */
+	if ((size_t)n > b->len) {
+		char *p = realloc(b->p, (size_t)n);
+
+		if (!p)
+			return -ENOMEM;
+		b->p = p;
+		b->len = (size_t)n;
+	}
+	do
+		n = mnl_socket_recvfrom(ctx->nl, b->p, b->len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
 	return (int)n;
 }
 
@@ -204,7 +243,7 @@ int nlm_talk_part(struct vnet_ctx *ctx, const char *buf, int len, unsigned int s
  */
 static int nlm_talk(struct vnet_ctx *ctx, struct nlmsghdr *nlh, nlm_dump_cb cb, void *data)
 {
-	char *buf;
+	struct rbuf b;
 	int r, n;
 
 	r = nlm_open(ctx);
@@ -216,20 +255,19 @@ static int nlm_talk(struct vnet_ctx *ctx, struct nlmsghdr *nlh, nlm_dump_cb cb, 
 		return -errno;
 	if (!cb)
 		ctx->nreq++;
-	buf = malloc(NL_RECV_SIZE);
-	if (!buf)
+	if (rbuf_init(&b) < 0)
 		return -ENOMEM;
 	r = 1; /* no answer yet */
 	for (;;) {
-		n = recv_some(ctx, buf, NL_RECV_SIZE);
+		n = recv_some(ctx, &b);
 		if (n < 0) {
 			r = n;
 			break;
 		}
-		if (nlm_talk_part(ctx, buf, n, nlh->nlmsg_seq, cb, data, &r))
+		if (nlm_talk_part(ctx, b.p, n, nlh->nlmsg_seq, cb, data, &r))
 			break;
 	}
-	free(buf);
+	free(b.p);
 	return r;
 }
 
@@ -253,7 +291,8 @@ void nlm_batch_part(struct vnet_ctx *ctx, const char *buf, int len, unsigned int
 int nlm_batch(struct vnet_ctx *ctx, struct nlmsghdr **msgs, int n, int *err)
 {
 	size_t total = 0, o = 0;
-	char *out, *buf;
+	struct rbuf b;
+	char *out;
 	unsigned int first;
 	int r, failed = 0;
 
@@ -263,10 +302,8 @@ int nlm_batch(struct vnet_ctx *ctx, struct nlmsghdr **msgs, int n, int *err)
 	for (int i = 0; i < n; i++)
 		total += MNL_ALIGN(msgs[i]->nlmsg_len);
 	out = malloc(total);
-	buf = malloc(NL_RECV_SIZE);
-	if (!out || !buf) {
+	if (!out || rbuf_init(&b) < 0) {
 		free(out);
-		free(buf);
 		return -ENOMEM;
 	}
 	first = ctx->seq + 1;
@@ -293,13 +330,13 @@ int nlm_batch(struct vnet_ctx *ctx, struct nlmsghdr **msgs, int n, int *err)
 	}
 	ctx->nreq += (unsigned long)n;
 	while (err[n - 1] == 1) {
-		int got = recv_some(ctx, buf, NL_RECV_SIZE);
+		int got = recv_some(ctx, &b);
 
 		if (got < 0) {
 			r = got; /* ENOBUFS: acks were lost; the caller must not guess */
 			goto out;
 		}
-		nlm_batch_part(ctx, buf, got, first, n, err, &failed);
+		nlm_batch_part(ctx, b.p, got, first, n, err, &failed);
 	}
 	for (int i = 0; i < n - 1; i++)
 		if (err[i] == 1)
@@ -307,7 +344,7 @@ int nlm_batch(struct vnet_ctx *ctx, struct nlmsghdr **msgs, int n, int *err)
 	r = 0;
 out:
 	free(out);
-	free(buf);
+	free(b.p);
 	return r;
 }
 
@@ -425,14 +462,13 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 	struct dump_run d = { cb, data, 0 };
-	char *buf;
+	struct rbuf b;
 	int r, tries;
 
 	r = nlm_open(ctx);
 	if (r < 0)
 		return r;
-	buf = malloc(NL_RECV_SIZE);
-	if (!buf)
+	if (rbuf_init(&b) < 0)
 		return -ENOMEM;
 	/*
 	 * A dump that changes under the kernel's walk is read again; while
@@ -456,13 +492,13 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 		}
 		d.intr = 0;
 		do {
-			int n = recv_some(ctx, buf, NL_RECV_SIZE);
+			int n = recv_some(ctx, &b);
 
 			if (n < 0) {
 				r = n;
 				break;
 			}
-			r = nlm_dump_part(buf, n, nlh->nlmsg_seq, ctx->portid, &d);
+			r = nlm_dump_part(b.p, n, nlh->nlmsg_seq, ctx->portid, &d);
 		} while (r > 0);
 		/* Links changed while the kernel walked them: read again. */
 		if (r == 0 && d.intr && reset) {
@@ -478,6 +514,6 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 	 */
 	if (r == 0 && d.intr)
 		r = -EAGAIN;
-	free(buf);
+	free(b.p);
 	return r;
 }

@@ -10,8 +10,9 @@
  * Then, as root, against the kernel inside a network namespace of the test's
  * own (unshare; the host's links are never touched): a dump changed under the
  * kernel's walk is read again from the start, a dump that cannot start over
- * fails instead of giving a part, and a socket whose buffer overran reports
- * ENOBUFS instead of guessing the acks it lost.
+ * fails instead of giving a part, a reply longer than the first receive
+ * buffer is read whole, and a socket whose buffer overran reports ENOBUFS
+ * instead of guessing the acks it lost.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -59,6 +60,14 @@ static int fail_cb(const struct nlmsghdr *nlh, void *data)
 	(void)nlh;
 	(void)data;
 	return MNL_CB_ERROR;
+}
+
+/* Keeps the length of the longest message it sees. */
+static int longest_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_len > *(unsigned int *)data)
+		*(unsigned int *)data = nlh->nlmsg_len;
+	return MNL_CB_OK;
 }
 
 static void test_replies(void)
@@ -260,6 +269,28 @@ static void test_kernel(void)
 	r = nlm_dump(ctx, AF_UNSPEC, RTEXT_FILTER_SKIP_STATS, poke_cb, NULL, &q);
 	CHECK(q.poked && r == -EAGAIN);
 	CHECK(nlm_request(other, delbridge(buf, "poke0")) == 0);
+
+	/*
+	 * A reply longer than the first receive buffer, as one RTM_NEWLINK of a
+	 * PF with a few hundred VFs is: a second socket sends ctx such a
+	 * message under the number of ctx's next request, whose reading takes
+	 * it whole before the kernel's own reply and ack.
+	 */
+	enum { BIG = 100000 };
+	char *big = calloc(1, BIG);
+	struct nlmsghdr *bh = (struct nlmsghdr *)big;
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK, .nl_pid = ctx->portid };
+	unsigned int longest = 0;
+
+	bh->nlmsg_len = BIG;
+	bh->nlmsg_type = RTM_NEWLINK;
+	bh->nlmsg_seq = ctx->seq + 1;
+	bh->nlmsg_pid = ctx->portid;
+	CHECK(sendto(mnl_socket_get_fd(other->nl), big, BIG, 0, (struct sockaddr *)&to,
+		     sizeof(to)) == BIG);
+	CHECK(nlm_getlink(ctx, "lo", longest_cb, &longest) == 0);
+	CHECK(longest == BIG);
+	free(big);
 
 	/*
 	 * A receive buffer too small for the kernel's answers: 300 requests that
