@@ -262,11 +262,18 @@ void nlm_close(struct vnet_ctx *ctx);
 #define NLM_REQ_SIZE 36864
 struct nlmsghdr *nlm_msg_start(char *buf, uint16_t type, uint16_t flags);
 /*
- * Sends n requests in one datagram and reads their acks: err[i] is 0 or a
- * negative errno for each (the first failure's extack goes to ctx->err).
- * Returns 0, or a negative errno when the batch itself failed.
+ * Sends n requests, as many to a datagram as the socket can send, and reads
+ * their acks: err[i] is 0 or a negative errno for each (the first failure's
+ * extack goes to ctx->err), or 1 for one not sent because a request of an
+ * earlier datagram failed. Returns 0, or a negative errno when the acks of a
+ * datagram were lost: err[] then holds 1 for the requests of that datagram
+ * not known to have run and for those after it.
  */
 int nlm_batch(struct vnet_ctx *ctx, struct nlmsghdr **msgs, int n, int *err);
+/* The longest datagram the socket can send (its send buffer less 32 bytes). */
+size_t nlm_send_max(struct vnet_ctx *ctx);
+/* How many of msgs[0..n) go in one datagram of at most max bytes: at least one. */
+int nlm_batch_fit(struct nlmsghdr *const *msgs, int n, size_t max);
 /* Sends one request and waits for its ack; fills ctx->err on failure. */
 int nlm_request(struct vnet_ctx *ctx, struct nlmsghdr *nlh);
 /* The index of a link by name, asked of the kernel; -ENODEV if absent. */

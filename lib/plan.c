@@ -643,19 +643,24 @@ static int run_batch(struct vnet_ctx *ctx, struct plan *p, int i, int n, int *rc
 		forget_names(ctx, op);
 	}
 	free(scratch);
+	/*
+	 * The batch may go in several datagrams, each sent once the one before
+	 * has been answered: a failure stops it there. Lost acks (rc < 0)
+	 * leave the steps of that datagram unknown: the caller undoes none of
+	 * them, only those before, known to be done.
+	 */
 	*rc = nlm_batch(ctx, msgs, n, err);
-	if (*rc < 0) {
-		free(bufs);
-		return i; /* unknown which ran: the caller undoes none of them */
-	}
 	for (int k = 0; k < n; k++) {
 		if (err[k] == 0)
 			p->ops[i + k].done = 1;
 		else if (failed < 0) {
 			failed = i + k;
-			*rc = err[k];
+			if (*rc == 0)
+				*rc = err[k];
 		}
 	}
+	if (*rc < 0 && failed < 0)
+		failed = i;
 	free(bufs);
 	return failed;
 }
@@ -681,7 +686,7 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 		int r = 0, nb = batch_len(p, i), last = i;
 
 		if (nb >= 2) {
-			/* Many requests, one send: the kernel's work, not round trips. */
+			/* Many requests, few sends: the kernel's work, not round trips. */
 			int f = run_batch(ctx, p, i, nb, &r);
 
 			last = i + nb - 1;
