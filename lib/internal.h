@@ -58,6 +58,13 @@ static inline void str_copy(char *dst, size_t len, const char *src)
 }
 /* The strings up to a NULL, one after another, cut as snprintf would cut them. */
 void str_join(char *dst, size_t len, ...) __attribute__((sentinel));
+/*
+ * src into dst (len bytes with the NUL); when longer, its middle gives way to
+ * "...", at a comma or space when one is near ("add vlans 2,4,...,4094"): the
+ * head says what it is, and the tail, the larger part, how a message ends
+ * (the kernel's words and the errno).
+ */
+void str_fit(char *dst, size_t len, const char *src);
 
 /*
  * Error helpers. Each returns -err so a caller can write

@@ -708,9 +708,11 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 
 			snprintf(kmsg, sizeof(kmsg), "%s", ctx->err.ext_msg);
 			unsigned int off = ctx->err.ext_off;
+			/* A long step (a VLAN list) gives way in its middle, not the errno at the end. */
+			char step[200];
 
-			vnet_fail(ctx, -r, "%s: failed%s (%s)%s",
-				  p->ops[i].text ? p->ops[i].text : p->ops[i].name, ext, strerror(-r),
+			str_fit(step, sizeof(step), p->ops[i].text ? p->ops[i].text : p->ops[i].name);
+			vnet_fail(ctx, -r, "%s: failed%s (%s)%s", step, ext, strerror(-r),
 				  i ? "; the steps before it were undone" : "");
 			/* One mention of the errno is enough. */
 			snprintf(ctx->err.ext_msg, sizeof(ctx->err.ext_msg), "%s", kmsg);

@@ -324,6 +324,37 @@ void str_join(char *dst, size_t len, ...)
 	dst[o] = 0;
 }
 
+static int is_sep(char c)
+{
+	return c == ',' || c == ' ';
+}
+
+void str_fit(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src), head, tail, h;
+	const char *t, *u;
+
+	if (n < len || len < 16) {
+		str_copy(dst, len, src);
+		return;
+	}
+	head = (len - 4) / 3;
+	tail = len - 4 - head;
+	/* The head ends after a separator, the tail starts at one: no number cut in two. */
+	for (h = head; h > 1 && head - h < 12 && !is_sep(src[h - 1]); h--)
+		;
+	if (!is_sep(src[h - 1]))
+		h = head;
+	t = src + n - tail;
+	for (u = t; *u && u - t < 12 && !is_sep(*u); u++)
+		;
+	if (!is_sep(*u))
+		u = t;
+	memcpy(dst, src, h);
+	memcpy(dst + h, "...", 3);
+	memcpy(dst + h + 3, u, (size_t)(src + n - u) + 1);
+}
+
 void namelist_append(struct namelist *l, const char *name)
 {
 	void *n;

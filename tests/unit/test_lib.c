@@ -117,6 +117,42 @@ static void test_vlans(void)
 	free(e);
 }
 
+/* A long text fitted into a message: the middle gives way, the tail stays. */
+static void test_fit(void)
+{
+	static char big[16384];
+	char out[100];
+	const char *cut;
+	unsigned int a, b;
+	int n;
+
+	str_fit(out, sizeof(out), "bridge br0: create");
+	CHECK(!strcmp(out, "bridge br0: create"));
+
+	n = snprintf(big, sizeof(big), "bridge br0 port p1: add vlans 2");
+	for (unsigned int v = 4; v <= 4094; v += 2)
+		n += snprintf(big + n, sizeof(big) - (size_t)n, ",%u", v);
+	snprintf(big + n, sizeof(big) - (size_t)n, ": failed (Operation not supported)");
+	str_fit(out, sizeof(out), big);
+	CHECK(strlen(out) < sizeof(out) && strlen(out) > sizeof(out) - 16);
+	CHECK(!strncmp(out, "bridge br0 port p1: add vlans 2,", 32));
+	CHECK(strstr(out, ",4094: failed (Operation not supported)") != NULL);
+	/* At commas, so that no number is cut in two: "2,...,4066,4068" */
+	CHECK((cut = strstr(out, ",...,")) != NULL);
+	CHECK(sscanf(cut + 5, "%u,%u", &a, &b) == 2 && a % 2 == 0 && b == a + 2);
+
+	/* No separator near: the cut falls where it falls; too short to mark: as snprintf. */
+	memset(big, 'x', 300);
+	big[300] = 0;
+	str_fit(out, sizeof(out), big);
+	CHECK(strlen(out) == sizeof(out) - 1 && strstr(out, "x...x"));
+	str_fit(out, 8, big);
+	CHECK(!strcmp(out, "xxxxxxx"));
+	big[99] = 0;
+	str_fit(out, sizeof(out), big);
+	CHECK(!strcmp(out, big));
+}
+
 static void test_names(void)
 {
 	const char *why;
@@ -520,6 +556,7 @@ int main(void)
 	test_times();
 	test_mac();
 	test_vlans();
+	test_fit();
 	test_names();
 	test_params();
 	test_tables();

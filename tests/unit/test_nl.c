@@ -12,8 +12,9 @@
  * kernel's walk is read again from the start, a dump that cannot start over
  * fails instead of giving a part, a reply longer than the first receive
  * buffer is read whole, a socket whose buffer overran reports ENOBUFS
- * instead of guessing the acks it lost, and a batch longer than the socket
- * can send at once goes in several datagrams, and stops after a failure.
+ * instead of guessing the acks it lost, a batch longer than the socket can
+ * send at once goes in several datagrams, and stops after a failure, and a
+ * refused step with a long plan line still has the errno end its message.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -337,6 +338,31 @@ static void test_narrow(struct vnet_ctx *ctx, char (*bufs)[512], struct nlmsghdr
 	vnet_ctx_free(narrow);
 }
 
+/*
+ * A refused step whose plan line is long (2047 VLANs, 9.7 KB): its message
+ * keeps the head and the tail of the line and ends with the errno. The
+ * bridge t0 is no bridge port: every kernel refuses it VLANs.
+ */
+static void test_long_step(struct vnet_ctx *ctx)
+{
+	static char txt[16384];
+	struct plan p = { 0 };
+	struct op *op = plan_add(&p, OP_VLAN_ADD, &kind_bridge, "t0");
+	struct vlanset s = { 0 };
+	const char *msg = vnet_ctx_error(ctx)->msg, *end = ": failed (Operation not supported)";
+
+	for (unsigned int v = 2; v < 4095; v += 2)
+		vlanset_add(&s, v);
+	vlan_entries_add(&op->vlans, &op->nvlans, &s, 0);
+	vlanset_format(&s, txt, sizeof(txt));
+	op_textf(op, "bridge t1 port t0: add vlans %s", txt);
+	CHECK(plan_exec(ctx, &p) == -EOPNOTSUPP);
+	CHECK(!strncmp(msg, "bridge t1 port t0: add vlans 2,4,6,", 35) && strstr(msg, ",...,"));
+	CHECK(strlen(msg) > strlen(end) && !strcmp(msg + strlen(msg) - strlen(end), end));
+	CHECK(strstr(msg, ",4092,4094: failed") != NULL);
+	plan_free(&p);
+}
+
 static void test_kernel(void)
 {
 	enum { N = 300 };
@@ -426,6 +452,7 @@ static void test_kernel(void)
 	vnet_ctx_free(small);
 
 	test_narrow(ctx, bufs, msgs, err);
+	test_long_step(ctx);
 	vnet_ctx_free(other);
 	vnet_ctx_free(ctx);
 }
