@@ -59,6 +59,34 @@ static inline void str_copy(char *dst, size_t len, const char *src)
 /* The strings up to a NULL, one after another, cut as snprintf would cut them. */
 void str_join(char *dst, size_t len, ...) __attribute__((sentinel));
 /*
+ * snprintf's first two arguments for text that goes on at offset o of
+ * buf[len]: once it is full, NULL and 0, so that what does not fit is
+ * counted, not written (the formatters return the whole length, as snprintf).
+ */
+#define SN_AT(buf, len, o) ((size_t)(o) < (len) ? (buf) + (o) : NULL), \
+			   ((size_t)(o) < (len) ? (len) - (size_t)(o) : 0)
+/*
+ * The text of a formatter of snprintf's kind (buf and len its last
+ * arguments, the whole length returned), whole: in small[] when it fits,
+ * else made again on the heap. Free it with TEXT_FREE(small, text).
+ */
+#define TEXT_WHOLE(small, fn, ...)                                              \
+	({                                                                      \
+		int n_ = fn(__VA_ARGS__, small, sizeof(small));                 \
+		char *t_ = small;                                               \
+		if (n_ >= (int)sizeof(small)) {                                 \
+			if (!(t_ = malloc((size_t)n_ + 1)))                     \
+				abort();                                        \
+			fn(__VA_ARGS__, t_, (size_t)n_ + 1);                    \
+		}                                                               \
+		t_;                                                             \
+	})
+#define TEXT_FREE(small, text)          \
+	do {                            \
+		if ((text) != (small))  \
+			free(text);     \
+	} while (0)
+/*
  * src into dst (len bytes with the NUL); when longer, its middle gives way to
  * "...", at a comma or space when one is near ("add vlans 2,4,...,4094"): the
  * head says what it is, and the tail, the larger part, how a message ends

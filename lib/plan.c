@@ -75,14 +75,15 @@ struct op *plan_create(struct plan *p, const struct kind *k, const char *what, c
 			const struct obj *want, uint32_t m)
 {
 	struct op *op = plan_add(p, OP_CREATE, k, name);
-	char txt[1024];
+	char buf[1024], *txt;
 
 	if (m)
 		obj_copy_fields(op_obj_w(op), want, m);
 	op->fields = m;
 	op->group = VNET_GROUP; /* vnetctl's mark on what it creates, for apply --prune */
-	obj_format(k->params, want, m, txt, sizeof(txt));
+	txt = TEXT_WHOLE(buf, obj_format, k->params, want, m);
 	op_textf(op, "%s: create%s%s%s", what, txt[0] ? " (" : "", txt, txt[0] ? ")" : "");
+	TEXT_FREE(buf, txt);
 	op_add_undo(op, OP_DELETE, k, name);
 	return op;
 }
@@ -91,12 +92,13 @@ struct op *plan_set(struct plan *p, const struct kind *k, const char *what, cons
 		    const struct obj *want, const struct obj *cur, uint32_t m)
 {
 	struct op *op = plan_add(p, OP_SET, k, name);
-	char txt[1024];
+	char buf[1024], *txt;
 
 	obj_copy_fields(op_obj_w(op), want, m);
 	op->fields = m;
-	obj_format_changes(k->params, want, cur, m, txt, sizeof(txt));
+	txt = TEXT_WHOLE(buf, obj_format_changes, k->params, want, cur, m);
 	op_textf(op, "%s: set %s", what, txt);
+	TEXT_FREE(buf, txt);
 	struct op *u = op_add_undo(op, OP_SET, k, name);
 
 	obj_copy_fields(op_obj_w(u), cur, m);

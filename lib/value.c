@@ -228,10 +228,8 @@ int vlanset_format(const struct vlanset *s, char *buf, size_t len)
 
 		while (e + 1 < VLAN_N && vlanset_has(s, e + 1))
 			e++;
-		int w = e > v ? snprintf(buf + (o < len ? o : len), o < len ? len - o : 0,
-					 "%s%u-%u", o ? "," : "", v, e)
-			      : snprintf(buf + (o < len ? o : len), o < len ? len - o : 0,
-					 "%s%u", o ? "," : "", v);
+		int w = e > v ? snprintf(SN_AT(buf, len, o), "%s%u-%u", o ? "," : "", v, e)
+			      : snprintf(SN_AT(buf, len, o), "%s%u", o ? "," : "", v);
 		o += (size_t)w;
 		v = e + 1;
 	}
