@@ -309,7 +309,7 @@ static void locate(struct vnet_ctx *ctx, const struct stmtfile *f, const struct 
 	if (!s->line)
 		return;
 	snprintf(m, sizeof(m), "%s:%d: %s", f->path, s->line[0], ctx->err.msg);
-	snprintf(ctx->err.msg, sizeof(ctx->err.msg), "%.*s", (int)sizeof(ctx->err.msg) - 1, m);
+	str_fit(ctx->err.msg, sizeof(ctx->err.msg), m);
 }
 
 /* The --prune deletions of one kind: its links in vnetctl's group that no statement names. */
@@ -577,9 +577,9 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 
 		r = plan_file(ctx, &f, it, n, order, &st, &again);
 		if (r == 0 && again.n) {
-			char left[400];
+			char left[200];
 
-			snprintf(left, sizeof(left), "%s", again.ops[0].text ? again.ops[0].text : "?");
+			str_fit(left, sizeof(left), again.ops[0].text ? again.ops[0].text : "?");
 			r = vnet_fail(ctx, 0,
 				      "%s: the kernel accepted the changes but did not apply them all (still to do: %s); undone",
 				      f.path, left);

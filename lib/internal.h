@@ -58,6 +58,41 @@ static inline void str_copy(char *dst, size_t len, const char *src)
 }
 /* The strings up to a NULL, one after another, cut as snprintf would cut them. */
 void str_join(char *dst, size_t len, ...) __attribute__((sentinel));
+/*
+ * snprintf's first two arguments for text that goes on at offset o of
+ * buf[len]: once it is full, NULL and 0, so that what does not fit is
+ * counted, not written (the formatters return the whole length, as snprintf).
+ */
+#define SN_AT(buf, len, o) ((size_t)(o) < (len) ? (buf) + (o) : NULL), \
+			   ((size_t)(o) < (len) ? (len) - (size_t)(o) : 0)
+/*
+ * The text of a formatter of snprintf's kind (buf and len its last
+ * arguments, the whole length returned), whole: in small[] when it fits,
+ * else made again on the heap. Free it with TEXT_FREE(small, text).
+ */
+#define TEXT_WHOLE(small, fn, ...)                                              \
+	({                                                                      \
+		int n_ = fn(__VA_ARGS__, small, sizeof(small));                 \
+		char *t_ = small;                                               \
+		if (n_ >= (int)sizeof(small)) {                                 \
+			if (!(t_ = malloc((size_t)n_ + 1)))                     \
+				abort();                                        \
+			fn(__VA_ARGS__, t_, (size_t)n_ + 1);                    \
+		}                                                               \
+		t_;                                                             \
+	})
+#define TEXT_FREE(small, text)          \
+	do {                            \
+		if ((text) != (small))  \
+			free(text);     \
+	} while (0)
+/*
+ * src into dst (len bytes with the NUL); when longer, its middle gives way to
+ * "...", at a comma or space when one is near ("add vlans 2,4,...,4094"): the
+ * head says what it is, and the tail, the larger part, how a message ends
+ * (the kernel's words and the errno).
+ */
+void str_fit(char *dst, size_t len, const char *src);
 
 /*
  * Error helpers. Each returns -err so a caller can write
@@ -269,11 +304,18 @@ void nlm_close(struct vnet_ctx *ctx);
 #define NLM_REQ_SIZE 36864
 struct nlmsghdr *nlm_msg_start(char *buf, uint16_t type, uint16_t flags);
 /*
- * Sends n requests in one datagram and reads their acks: err[i] is 0 or a
- * negative errno for each (the first failure's extack goes to ctx->err).
- * Returns 0, or a negative errno when the batch itself failed.
+ * Sends n requests, as many to a datagram as the socket can send, and reads
+ * their acks: err[i] is 0 or a negative errno for each (the first failure's
+ * extack goes to ctx->err), or 1 for one not sent because a request of an
+ * earlier datagram failed. Returns 0, or a negative errno when the acks of a
+ * datagram were lost: err[] then holds 1 for the requests of that datagram
+ * not known to have run and for those after it.
  */
 int nlm_batch(struct vnet_ctx *ctx, struct nlmsghdr **msgs, int n, int *err);
+/* The longest datagram the socket can send (its send buffer less 32 bytes). */
+size_t nlm_send_max(struct vnet_ctx *ctx);
+/* How many of msgs[0..n) go in one datagram of at most max bytes: at least one. */
+int nlm_batch_fit(struct nlmsghdr *const *msgs, int n, size_t max);
 /* Sends one request and waits for its ack; fills ctx->err on failure. */
 int nlm_request(struct vnet_ctx *ctx, struct nlmsghdr *nlh);
 /* The index of a link by name, asked of the kernel; -ENODEV if absent. */

@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -25,7 +26,7 @@
 #define NETLINK_CAP_ACK 10
 #endif
 
-/* Big enough for a dump message of a PF with many VFs. */
+/* A reply buffer's first size: recv_some grows it for a longer datagram. */
 #define NL_RECV_SIZE (64 * 1024)
 
 static int open_here(struct vnet_ctx *ctx)
@@ -145,15 +146,53 @@ static void read_extack(struct vnet_ctx *ctx, const struct nlmsghdr *nlh)
 	}
 }
 
-static int recv_some(struct vnet_ctx *ctx, char *buf, size_t len)
+/*
+ * Where a request's replies are read: at least NL_RECV_SIZE (the kernel makes
+ * a dump's datagrams as large as the reader's buffer, up to 32 KiB), more when
+ * one datagram needs it.
+ */
+struct rbuf {
+	char *p;
+	size_t len;
+};
+
+static int rbuf_init(struct rbuf *b)
 {
+	b->len = NL_RECV_SIZE;
+	b->p = malloc(b->len);
+	return b->p ? 0 : -ENOMEM;
+}
+
+/*
+ * Reads one datagram whole, however long. A message is never split across
+ * datagrams, and one RTM_NEWLINK can outgrow any fixed buffer (a PF with a
+ * few hundred VFs lists them all): so the length is learnt first with
+ * MSG_PEEK | MSG_TRUNC, which leaves the datagram queued, and the buffer
+ * grows to it, as iproute2's rtnl_recvmsg does.
+ */
+static int recv_some(struct vnet_ctx *ctx, struct rbuf *b)
+{
+	int fd = mnl_socket_get_fd(ctx->nl);
 	ssize_t n;
 
 	do
-		n = mnl_socket_recvfrom(ctx->nl, buf, len);
+		n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno; /* ENOBUFS: the socket overran; the caller reports it */
+	if ((size_t)n > b->len) {
+		char *p = realloc(b->p, (size_t)n);
+
+		if (!p)
+			return -ENOMEM;
+		b->p = p;
+		b->len = (size_t)n;
+	}
+	do
+		n = mnl_socket_recvfrom(ctx->nl, b->p, b->len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
 	return (int)n;
 }
 
@@ -204,7 +243,7 @@ int nlm_talk_part(struct vnet_ctx *ctx, const char *buf, int len, unsigned int s
  */
 static int nlm_talk(struct vnet_ctx *ctx, struct nlmsghdr *nlh, nlm_dump_cb cb, void *data)
 {
-	char *buf;
+	struct rbuf b;
 	int r, n;
 
 	r = nlm_open(ctx);
@@ -216,20 +255,19 @@ static int nlm_talk(struct vnet_ctx *ctx, struct nlmsghdr *nlh, nlm_dump_cb cb, 
 		return -errno;
 	if (!cb)
 		ctx->nreq++;
-	buf = malloc(NL_RECV_SIZE);
-	if (!buf)
+	if (rbuf_init(&b) < 0)
 		return -ENOMEM;
 	r = 1; /* no answer yet */
 	for (;;) {
-		n = recv_some(ctx, buf, NL_RECV_SIZE);
+		n = recv_some(ctx, &b);
 		if (n < 0) {
 			r = n;
 			break;
 		}
-		if (nlm_talk_part(ctx, buf, n, nlh->nlmsg_seq, cb, data, &r))
+		if (nlm_talk_part(ctx, b.p, n, nlh->nlmsg_seq, cb, data, &r))
 			break;
 	}
-	free(buf);
+	free(b.p);
 	return r;
 }
 
@@ -250,64 +288,105 @@ void nlm_batch_part(struct vnet_ctx *ctx, const char *buf, int len, unsigned int
 	}
 }
 
+size_t nlm_send_max(struct vnet_ctx *ctx)
+{
+	int sndbuf = 0;
+	socklen_t len = sizeof(sndbuf);
+
+	/*
+	 * The kernel's netlink_sendmsg refuses (EMSGSIZE) a datagram longer
+	 * than the socket's send buffer less 32 bytes; SO_SNDBUF reads that
+	 * buffer (net.core.wmem_default, 212,992 bytes, unless set): 16 port
+	 * requests of 2047 VLANs each, 262 KB, never fitted one datagram.
+	 */
+	if (getsockopt(mnl_socket_get_fd(ctx->nl), SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) < 0 ||
+	    sndbuf <= 32)
+		return 0; /* (not seen) then one request to a datagram */
+	return (size_t)sndbuf - 32;
+}
+
+int nlm_batch_fit(struct nlmsghdr *const *msgs, int n, size_t max)
+{
+	size_t len = MNL_ALIGN(msgs[0]->nlmsg_len);
+	int k = 1;
+
+	while (k < n && len + MNL_ALIGN(msgs[k]->nlmsg_len) <= max)
+		len += MNL_ALIGN(msgs[k++]->nlmsg_len);
+	return k;
+}
+
 int nlm_batch(struct vnet_ctx *ctx, struct nlmsghdr **msgs, int n, int *err)
 {
-	size_t total = 0, o = 0;
-	char *out, *buf;
+	size_t total = 0, max;
+	struct rbuf b;
+	char *out;
 	unsigned int first;
 	int r, failed = 0;
 
+	for (int i = 0; i < n; i++)
+		err[i] = 1; /* no answer yet */
 	r = nlm_open(ctx);
 	if (r < 0)
 		return r;
-	for (int i = 0; i < n; i++)
-		total += MNL_ALIGN(msgs[i]->nlmsg_len);
-	out = malloc(total);
-	buf = malloc(NL_RECV_SIZE);
-	if (!out || !buf) {
-		free(out);
-		free(buf);
-		return -ENOMEM;
-	}
+	max = nlm_send_max(ctx);
 	first = ctx->seq + 1;
 	for (int i = 0; i < n; i++) {
-		/*
-		 * Only the last asks for an ack: the kernel runs the requests
-		 * of a datagram in order and answers a failed one anyway, so
-		 * the last ack means every answer is in, and silence meant
-		 * success (a thousand acks fewer to make and read).
-		 */
-		if (i == n - 1)
-			msgs[i]->nlmsg_flags |= NLM_F_ACK;
-		else
-			msgs[i]->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
+		total += MNL_ALIGN(msgs[i]->nlmsg_len);
 		msgs[i]->nlmsg_seq = ++ctx->seq;
-		memcpy(out + o, msgs[i], msgs[i]->nlmsg_len);
-		o += MNL_ALIGN(msgs[i]->nlmsg_len);
-		err[i] = 1; /* no answer yet */
 	}
-	/* One datagram: the kernel runs the requests in order. */
-	if (mnl_socket_sendto(ctx->nl, out, total) < 0) {
-		r = -errno;
-		goto out;
+	out = malloc(total);
+	if (!out || rbuf_init(&b) < 0) {
+		free(out);
+		return -ENOMEM;
 	}
-	ctx->nreq += (unsigned long)n;
-	while (err[n - 1] == 1) {
-		int got = recv_some(ctx, buf, NL_RECV_SIZE);
+	/*
+	 * As many requests to a datagram as the socket can send; the kernel
+	 * runs those of one datagram in order, all of them. When one fails,
+	 * no further datagram is sent: less runs, so less is undone.
+	 */
+	for (int i = 0, k; i < n && !failed; i += k) {
+		size_t o = 0;
 
-		if (got < 0) {
-			r = got; /* ENOBUFS: acks were lost; the caller must not guess */
-			goto out;
+		k = nlm_batch_fit(msgs + i, n - i, max);
+		for (int j = i; j < i + k; j++) {
+			/*
+			 * Only the datagram's last asks for an ack: the kernel
+			 * answers a failed one anyway, so the last ack means
+			 * every answer is in, and silence meant success (a
+			 * thousand acks fewer to make and read).
+			 */
+			if (j == i + k - 1)
+				msgs[j]->nlmsg_flags |= NLM_F_ACK;
+			else
+				msgs[j]->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
+			memcpy(out + o, msgs[j], msgs[j]->nlmsg_len);
+			o += MNL_ALIGN(msgs[j]->nlmsg_len);
 		}
-		nlm_batch_part(ctx, buf, got, first, n, err, &failed);
+		if (mnl_socket_sendto(ctx->nl, out, o) < 0) {
+			/* The kernel took none of them (one request alone too long: EMSGSIZE). */
+			err[i] = -errno;
+			ctx->err.ext_msg[0] = 0;
+			ctx->err.ext_off = 0;
+			break;
+		}
+		ctx->nreq += (unsigned long)k;
+		while (err[i + k - 1] == 1) {
+			int got = recv_some(ctx, &b);
+
+			if (got < 0) {
+				r = got; /* ENOBUFS: acks were lost; the caller must not guess */
+				goto out;
+			}
+			nlm_batch_part(ctx, b.p, got, first, n, err, &failed);
+		}
+		for (int j = i; j < i + k - 1; j++)
+			if (err[j] == 1)
+				err[j] = 0;
 	}
-	for (int i = 0; i < n - 1; i++)
-		if (err[i] == 1)
-			err[i] = 0;
 	r = 0;
 out:
 	free(out);
-	free(buf);
+	free(b.p);
 	return r;
 }
 
@@ -437,14 +516,13 @@ int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ex
 			      type == RTM_GETADDR    ? sizeof(struct ifaddrmsg)
 			      : type == RTM_GETROUTE ? sizeof(struct rtmsg)
 						     : 0 };
-	char *buf;
+	struct rbuf b;
 	int r, tries;
 
 	r = nlm_open(ctx);
 	if (r < 0)
 		return r;
-	buf = malloc(NL_RECV_SIZE);
-	if (!buf)
+	if (rbuf_init(&b) < 0)
 		return -ENOMEM;
 	/*
 	 * A dump that changes under the kernel's walk is read again; while
@@ -478,13 +556,13 @@ int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ex
 		}
 		d.intr = 0;
 		do {
-			int n = recv_some(ctx, buf, NL_RECV_SIZE);
+			int n = recv_some(ctx, &b);
 
 			if (n < 0) {
 				r = n;
 				break;
 			}
-			r = nlm_dump_part(buf, n, nlh->nlmsg_seq, ctx->portid, &d);
+			r = nlm_dump_part(b.p, n, nlh->nlmsg_seq, ctx->portid, &d);
 		} while (r > 0);
 		/* Links changed while the kernel walked them: read again. */
 		if (r == 0 && d.intr && reset) {
@@ -500,6 +578,6 @@ int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ex
 	 */
 	if (r == 0 && d.intr)
 		r = -EAGAIN;
-	free(buf);
+	free(b.p);
 	return r;
 }

@@ -187,10 +187,11 @@ int val_format(const struct param *p, const struct val *v, char *buf, size_t len
 
 		if (!v->qos || !v->qos->n)
 			return snprintf(buf, len, "none");
-		buf[0] = 0;
-		for (int i = 0; i < v->qos->n && o < len; i++)
-			o += (size_t)snprintf(buf + o, len - o, "%s%u:%u", i ? "," : "", v->qos->e[i][0],
-					      v->qos->e[i][1]);
+		if (len)
+			buf[0] = 0;
+		for (int i = 0; i < v->qos->n; i++)
+			o += (size_t)snprintf(SN_AT(buf, len, o), "%s%u:%u", i ? "," : "",
+					      v->qos->e[i][0], v->qos->e[i][1]);
 		return (int)o;
 	}
 	case PT_IPS:
@@ -201,8 +202,8 @@ int val_format(const struct param *p, const struct val *v, char *buf, size_t len
 			buf[0] = 0;
 		if (!v->names.n)
 			return snprintf(buf, len, "none");
-		for (int i = 0; i < v->names.n && o < len; i++)
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "",
+		for (int i = 0; i < v->names.n; i++)
+			o += (size_t)snprintf(SN_AT(buf, len, o), "%s%s", i ? "," : "",
 					      v->names.names[i]);
 		return (int)o;
 	}
@@ -490,7 +491,7 @@ static int field_text(const struct param *tab, const struct obj *o, int f, char 
 		      size_t len)
 {
 	const struct param *p = param_by_field(tab, f);
-	char v[256];
+	int n;
 
 	if (p->type == PT_FLAG) {
 		for (const struct param *q = p; q->word; q++)
@@ -498,8 +499,8 @@ static int field_text(const struct param *tab, const struct obj *o, int f, char 
 				return snprintf(buf, len, "%s", q->word);
 		return snprintf(buf, len, "%s", p->word);
 	}
-	val_format(p, &o->v[f], v, sizeof(v));
-	return snprintf(buf, len, "%s %s", p->word, v);
+	n = snprintf(buf, len, "%s ", p->word);
+	return n + val_format(p, &o->v[f], SN_AT(buf, len, n));
 }
 
 int obj_format(const struct param *tab, const struct obj *o, uint32_t mask, char *buf,
@@ -513,11 +514,8 @@ int obj_format(const struct param *tab, const struct obj *o, uint32_t mask, char
 		if (!(mask & (1U << p->field)) || !obj_has(o, p->field) ||
 		    param_by_field(tab, p->field) != p)
 			continue;
-		if (n + 2 >= len)
-			break;
-		n += (size_t)snprintf(buf + n, len - n, "%s", n ? " " : "");
-		if (n < len)
-			n += (size_t)field_text(tab, o, p->field, buf + n, len - n);
+		n += (size_t)snprintf(SN_AT(buf, len, n), "%s", n ? " " : "");
+		n += (size_t)field_text(tab, o, p->field, SN_AT(buf, len, n));
 	}
 	return (int)n;
 }
@@ -530,24 +528,20 @@ int obj_format_changes(const struct param *tab, const struct obj *want,
 	if (len)
 		buf[0] = 0;
 	for (const struct param *p = tab; p->word; p++) {
-		char a[256], b[256];
 		int f = p->field;
 
-		if (!(mask & (1U << f)) || param_by_field(tab, f) != p || n + 2 >= len)
+		if (!(mask & (1U << f)) || param_by_field(tab, f) != p)
 			continue;
-		n += (size_t)snprintf(buf + n, len - n, "%s", n ? ", " : "");
-		if (p->type == PT_FLAG) {
-			field_text(tab, want, f, b, sizeof(b));
-			n += (size_t)snprintf(buf + n, len - n, "%s", b);
-			continue;
+		n += (size_t)snprintf(SN_AT(buf, len, n), "%s", n ? ", " : "");
+		/* "stp off -> on"; a flag, or a field cur lacks, as field_text writes it */
+		if (p->type != PT_FLAG && obj_has(cur, f)) {
+			n += (size_t)snprintf(SN_AT(buf, len, n), "%s ", p->word);
+			n += (size_t)val_format(p, &cur->v[f], SN_AT(buf, len, n));
+			n += (size_t)snprintf(SN_AT(buf, len, n), " -> ");
+			n += (size_t)val_format(p, &want->v[f], SN_AT(buf, len, n));
+		} else {
+			n += (size_t)field_text(tab, want, f, SN_AT(buf, len, n));
 		}
-		val_format(p, &want->v[f], b, sizeof(b));
-		if (!obj_has(cur, f)) {
-			n += (size_t)snprintf(buf + n, len - n, "%s %s", p->word, b);
-			continue;
-		}
-		val_format(p, &cur->v[f], a, sizeof(a));
-		n += (size_t)snprintf(buf + n, len - n, "%s %s -> %s", p->word, a, b);
 	}
 	return (int)n;
 }

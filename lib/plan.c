@@ -67,14 +67,15 @@ struct op *plan_create(struct plan *p, const struct kind *k, const char *what, c
 			const struct obj *want, uint32_t m)
 {
 	struct op *op = plan_add(p, OP_CREATE, k, name);
-	char txt[1024];
+	char buf[1024], *txt;
 
 	if (m)
 		obj_copy_fields(op_obj_w(op), want, m);
 	op->fields = m;
 	op->group = VNET_GROUP; /* vnetctl's mark on what it creates, for apply --prune */
-	obj_format(k->params, want, m, txt, sizeof(txt));
+	txt = TEXT_WHOLE(buf, obj_format, k->params, want, m);
 	op_textf(op, "%s: create%s%s%s", what, txt[0] ? " (" : "", txt, txt[0] ? ")" : "");
+	TEXT_FREE(buf, txt);
 	return op;
 }
 
@@ -82,12 +83,13 @@ struct op *plan_set(struct plan *p, const struct kind *k, const char *what, cons
 		    const struct obj *want, const struct obj *cur, uint32_t m)
 {
 	struct op *op = plan_add(p, OP_SET, k, name);
-	char txt[1024];
+	char buf[1024], *txt;
 
 	obj_copy_fields(op_obj_w(op), want, m);
 	op->fields = m;
-	obj_format_changes(k->params, want, cur, m, txt, sizeof(txt));
+	txt = TEXT_WHOLE(buf, obj_format_changes, k->params, want, cur, m);
 	op_textf(op, "%s: set %s", what, txt);
+	TEXT_FREE(buf, txt);
 	return op;
 }
 
@@ -623,19 +625,24 @@ static int run_batch(struct vnet_ctx *ctx, struct plan *p, int i, int n, int *rc
 		forget_names(ctx, op);
 	}
 	free(scratch);
+	/*
+	 * The batch may go in several datagrams, each sent once the one before
+	 * has been answered: a failure stops it there. Lost acks (rc < 0)
+	 * leave the steps of that datagram unknown: the caller undoes none of
+	 * them, only those before, known to be done.
+	 */
 	*rc = nlm_batch(ctx, msgs, n, err);
-	if (*rc < 0) {
-		free(bufs);
-		return i; /* unknown which ran: the record brings the host back */
-	}
 	for (int k = 0; k < n; k++) {
 		if (err[k] == 0)
 			p->ops[i + k].done = 1;
 		else if (failed < 0) {
 			failed = i + k;
-			*rc = err[k];
+			if (*rc == 0)
+				*rc = err[k];
 		}
 	}
+	if (*rc < 0 && failed < 0)
+		failed = i;
 	free(bufs);
 	return failed;
 }
@@ -667,7 +674,7 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 
 		r = 0;
 		if (nb >= 2) {
-			/* Many requests, one send: the kernel's work, not round trips. */
+			/* Many requests, few sends: the kernel's work, not round trips. */
 			int f = run_batch(ctx, p, i, nb, &r);
 
 			i = f >= 0 ? f : i + nb - 1;
@@ -685,9 +692,11 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 
 			snprintf(kmsg, sizeof(kmsg), "%s", ctx->err.ext_msg);
 			unsigned int off = ctx->err.ext_off;
+			/* A long step (a VLAN list) gives way in its middle, not the errno at the end. */
+			char step[200];
 
-			vnet_fail(ctx, -r, "%s: failed%s (%s)%s",
-				  p->ops[i].text ? p->ops[i].text : p->ops[i].name, ext, strerror(-r),
+			str_fit(step, sizeof(step), p->ops[i].text ? p->ops[i].text : p->ops[i].name);
+			vnet_fail(ctx, -r, "%s: failed%s (%s)%s", step, ext, strerror(-r),
 				  i ? "; the steps before it were undone" : "");
 			/* One mention of the errno is enough. */
 			snprintf(ctx->err.ext_msg, sizeof(ctx->err.ext_msg), "%s", kmsg);

@@ -181,9 +181,9 @@ static int verify(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *
 	int r = plan_stmt(ctx, s, want, &again);
 
 	if (r == 0 && again.n) {
-		char left[400];
+		char left[200];
 
-		snprintf(left, sizeof(left), "%s", again.ops[0].text ? again.ops[0].text : s->what);
+		str_fit(left, sizeof(left), again.ops[0].text ? again.ops[0].text : s->what);
 		r = vnet_fail(ctx, 0, "%s: the kernel accepted the change but did not apply it (still to do: %s); undone",
 			      s->what, left);
 		plan_undo(ctx, done);

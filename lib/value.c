@@ -228,10 +228,8 @@ int vlanset_format(const struct vlanset *s, char *buf, size_t len)
 
 		while (e + 1 < VLAN_N && vlanset_has(s, e + 1))
 			e++;
-		int w = e > v ? snprintf(buf + (o < len ? o : len), o < len ? len - o : 0,
-					 "%s%u-%u", o ? "," : "", v, e)
-			      : snprintf(buf + (o < len ? o : len), o < len ? len - o : 0,
-					 "%s%u", o ? "," : "", v);
+		int w = e > v ? snprintf(SN_AT(buf, len, o), "%s%u-%u", o ? "," : "", v, e)
+			      : snprintf(SN_AT(buf, len, o), "%s%u", o ? "," : "", v);
 		o += (size_t)w;
 		v = e + 1;
 	}
@@ -322,6 +320,37 @@ void str_join(char *dst, size_t len, ...)
 	}
 	va_end(ap);
 	dst[o] = 0;
+}
+
+static int is_sep(char c)
+{
+	return c == ',' || c == ' ';
+}
+
+void str_fit(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src), head, tail, h;
+	const char *t, *u;
+
+	if (n < len || len < 16) {
+		str_copy(dst, len, src);
+		return;
+	}
+	head = (len - 4) / 3;
+	tail = len - 4 - head;
+	/* The head ends after a separator, the tail starts at one: no number cut in two. */
+	for (h = head; h > 1 && head - h < 12 && !is_sep(src[h - 1]); h--)
+		;
+	if (!is_sep(src[h - 1]))
+		h = head;
+	t = src + n - tail;
+	for (u = t; *u && u - t < 12 && !is_sep(*u); u++)
+		;
+	if (!is_sep(*u))
+		u = t;
+	memcpy(dst, src, h);
+	memcpy(dst + h, "...", 3);
+	memcpy(dst + h + 3, u, (size_t)(src + n - u) + 1);
 }
 
 void namelist_append(struct namelist *l, const char *name)

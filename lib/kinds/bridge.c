@@ -197,6 +197,25 @@ static uint16_t vflags(const struct portvlan *pv, unsigned int v)
 			  (pv->pvid == v ? BRIDGE_VLAN_INFO_PVID : 0));
 }
 
+/* "10-20, 3 pvid untagged": the VLANs of each add[flags], with the flags. */
+static int vlans_add_format(const struct vlanset *add, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (len)
+		buf[0] = 0;
+	for (int f = 0; f < 8; f++) {
+		if (vlanset_empty(&add[f]))
+			continue;
+		n += (size_t)snprintf(SN_AT(buf, len, n), "%s", n ? ", " : "");
+		n += (size_t)vlanset_format(&add[f], SN_AT(buf, len, n));
+		n += (size_t)snprintf(SN_AT(buf, len, n), "%s%s",
+				      (f & BRIDGE_VLAN_INFO_PVID) ? " pvid" : "",
+				      (f & BRIDGE_VLAN_INFO_UNTAGGED) ? " untagged" : "");
+	}
+	return (int)n;
+}
+
 /*
  * Adds the VLAN steps that turn port's entries cur into want: one request
  * that removes, one that adds or re-flags (ranges grouped by flags).
@@ -205,7 +224,7 @@ void plan_port_vlans(struct plan *plan, const char *what, const char *port,
 		     const struct portvlan *cur, const struct portvlan *want)
 {
 	struct vlanset del = { 0 }, add[8] = { 0 };
-	char txt[1024], set[512];
+	char buf[1024], *txt; /* a plan line is whole: 2047 separate VLANs are 9.7 KB */
 	int any_add = 0, any_del = 0;
 
 	for (unsigned int v = 1; v < 4095; v++) {
@@ -223,26 +242,20 @@ void plan_port_vlans(struct plan *plan, const char *what, const char *port,
 		struct op *op = plan_add(plan, OP_VLAN_DEL, &kind_bridge, port);
 
 		vlan_entries_add(&op->vlans, &op->nvlans, &del, 0);
-		vlanset_format(&del, set, sizeof(set));
-		op_textf(op, "%s: remove vlans %s", what, set);
+		txt = TEXT_WHOLE(buf, vlanset_format, &del);
+		op_textf(op, "%s: remove vlans %s", what, txt);
+		TEXT_FREE(buf, txt);
 	}
 	if (any_add) {
 		struct op *op = plan_add(plan, OP_VLAN_ADD, &kind_bridge, port);
-		size_t n = 0;
 
-		txt[0] = 0;
 		/* Untagged PVID last so that no range holds the PVID flag. */
-		for (int f = 0; f < 8; f++) {
-			if (vlanset_empty(&add[f]))
-				continue;
-			vlan_entries_add(&op->vlans, &op->nvlans, &add[f], (uint16_t)f);
-			vlanset_format(&add[f], set, sizeof(set));
-			n += (size_t)snprintf(txt + n, n < sizeof(txt) ? sizeof(txt) - n : 0, "%s%s%s%s",
-					      n ? ", " : "", set,
-					      (f & BRIDGE_VLAN_INFO_PVID) ? " pvid" : "",
-					      (f & BRIDGE_VLAN_INFO_UNTAGGED) ? " untagged" : "");
-		}
+		for (int f = 0; f < 8; f++)
+			if (!vlanset_empty(&add[f]))
+				vlan_entries_add(&op->vlans, &op->nvlans, &add[f], (uint16_t)f);
+		txt = TEXT_WHOLE(buf, vlans_add_format, add);
 		op_textf(op, "%s: add vlans %s", what, txt);
+		TEXT_FREE(buf, txt);
 	}
 }
 

@@ -226,12 +226,15 @@ static void roundtrip(const struct param *tab, const char *tabname, const struct
 		obj_free(&o2);
 	}
 	free(val);
-	/* The whole object as a statement writes it (plan lines): no overrun. */
+	/*
+	 * The whole object as a statement writes it (plan lines): no overrun,
+	 * and the whole length, as snprintf, when cut (a caller makes it whole).
+	 */
 	char line[512];
 	int n = obj_format(tab, o, o->mask, line, sizeof(line));
 
-	if (n < 0 || strlen(line) >= sizeof(line))
-		FAIL("%s: obj_format: %d", tabname, n);
+	if (n < 0 || strlen(line) != (n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1))
+		FAIL("%s: obj_format: %d, wrote %zu", tabname, n, strlen(line));
 }
 
 static void check_params(const struct param *tab, const char *tabname, const char *s)

@@ -117,6 +117,42 @@ static void test_vlans(void)
 	free(e);
 }
 
+/* A long text fitted into a message: the middle gives way, the tail stays. */
+static void test_fit(void)
+{
+	static char big[16384];
+	char out[100];
+	const char *cut;
+	unsigned int a, b;
+	int n;
+
+	str_fit(out, sizeof(out), "bridge br0: create");
+	CHECK(!strcmp(out, "bridge br0: create"));
+
+	n = snprintf(big, sizeof(big), "bridge br0 port p1: add vlans 2");
+	for (unsigned int v = 4; v <= 4094; v += 2)
+		n += snprintf(big + n, sizeof(big) - (size_t)n, ",%u", v);
+	snprintf(big + n, sizeof(big) - (size_t)n, ": failed (Operation not supported)");
+	str_fit(out, sizeof(out), big);
+	CHECK(strlen(out) < sizeof(out) && strlen(out) > sizeof(out) - 16);
+	CHECK(!strncmp(out, "bridge br0 port p1: add vlans 2,", 32));
+	CHECK(strstr(out, ",4094: failed (Operation not supported)") != NULL);
+	/* At commas, so that no number is cut in two: "2,...,4066,4068" */
+	CHECK((cut = strstr(out, ",...,")) != NULL);
+	CHECK(sscanf(cut + 5, "%u,%u", &a, &b) == 2 && a % 2 == 0 && b == a + 2);
+
+	/* No separator near: the cut falls where it falls; too short to mark: as snprintf. */
+	memset(big, 'x', 300);
+	big[300] = 0;
+	str_fit(out, sizeof(out), big);
+	CHECK(strlen(out) == sizeof(out) - 1 && strstr(out, "x...x"));
+	str_fit(out, 8, big);
+	CHECK(!strcmp(out, "xxxxxxx"));
+	big[99] = 0;
+	str_fit(out, sizeof(out), big);
+	CHECK(!strcmp(out, big));
+}
+
 static void test_names(void)
 {
 	const char *why;
@@ -254,6 +290,53 @@ static void test_diff(void)
 	CHECK(!strcmp(txt, "stp on priority 4096 up"));
 	obj_free(&want);
 	obj_free(&cur);
+	vnet_ctx_free(ctx);
+}
+
+/*
+ * Plan lines are whole however long: a port's 2047 separate VLANs, a bridge
+ * made with 300 ports. A formatter cut by its buffer still counts the
+ * whole length, as snprintf does.
+ */
+static void test_long_lines(void)
+{
+	static char want_line[16384];
+	struct vnet_ctx *ctx = vnet_ctx_new();
+	struct plan plan = { 0 };
+	struct portvlan none = { 0 }, want = { 0 };
+	const struct param *tab = kind_bridge.params;
+	int n = snprintf(want_line, sizeof(want_line), "bridge br0 port a: add vlans 2");
+
+	for (unsigned int v = 2; v < 4095; v += 2) {
+		vlanset_add(&want.member, v);
+		if (v > 2)
+			n += snprintf(want_line + n, sizeof(want_line) - (size_t)n, ",%u", v);
+	}
+	snprintf(want_line + n, sizeof(want_line) - (size_t)n, ", 3 pvid untagged");
+	vlanset_add(&want.member, 3);
+	vlanset_add(&want.untagged, 3);
+	want.pvid = 3;
+	plan_port_vlans(&plan, "bridge br0 port a", "a", &none, &want);
+	CHECK(plan.n == 1 && !strcmp(plan.ops[0].text, want_line));
+
+	/* 300 ports: "ports p0,p1,...,p299", 2 KB. */
+	char words[4096], *argv[2] = { "ports", words }, cut[64], small[16], *whole;
+	struct obj o;
+
+	n = 0;
+	for (int i = 0; i < 300; i++)
+		n += snprintf(words + n, sizeof(words) - (size_t)n, "%sp%d", i ? "," : "", i);
+	CHECK(parse_words(ctx, tab, &o, 2, argv) == 0);
+	CHECK(obj_format(tab, &o, o.mask, cut, sizeof(cut)) == (int)strlen("ports ") + n);
+	CHECK(strlen(cut) == sizeof(cut) - 1 && !strncmp(cut, "ports p0,p1,", 12));
+	whole = TEXT_WHOLE(small, obj_format, tab, &o, o.mask);
+	CHECK(!strncmp(whole, "ports ", 6) && !strcmp(whole + 6, words));
+	TEXT_FREE(small, whole);
+	whole = TEXT_WHOLE(small, obj_format_changes, tab, &o, &obj_empty, o.mask);
+	CHECK(!strncmp(whole, "ports ", 6) && !strcmp(whole + 6, words));
+	TEXT_FREE(small, whole);
+	obj_free(&o);
+	plan_free(&plan);
 	vnet_ctx_free(ctx);
 }
 
@@ -520,10 +603,12 @@ int main(void)
 	test_times();
 	test_mac();
 	test_vlans();
+	test_fit();
 	test_names();
 	test_params();
 	test_tables();
 	test_diff();
+	test_long_lines();
 	test_vlan_request();
 	test_decode();
 	test_simulate();

@@ -10,8 +10,11 @@
  * Then, as root, against the kernel inside a network namespace of the test's
  * own (unshare; the host's links are never touched): a dump changed under the
  * kernel's walk is read again from the start, a dump that cannot start over
- * fails instead of giving a part, and a socket whose buffer overran reports
- * ENOBUFS instead of guessing the acks it lost.
+ * fails instead of giving a part, a reply longer than the first receive
+ * buffer is read whole, a socket whose buffer overran reports ENOBUFS
+ * instead of guessing the acks it lost, a batch longer than the socket can
+ * send at once goes in several datagrams, and stops after a failure, and a
+ * refused step with a long plan line still has the errno end its message.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -59,6 +62,14 @@ static int fail_cb(const struct nlmsghdr *nlh, void *data)
 	(void)nlh;
 	(void)data;
 	return MNL_CB_ERROR;
+}
+
+/* Keeps the length of the longest message it sees. */
+static int longest_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_len > *(unsigned int *)data)
+		*(unsigned int *)data = nlh->nlmsg_len;
+	return MNL_CB_OK;
 }
 
 static void test_replies(void)
@@ -153,6 +164,15 @@ static void test_replies(void)
 	put(buf, &off, NLMSG_ERROR, 0, 102, 7, ERR, 0);
 	nlm_batch_part(ctx, buf, off, 100, 3, e, &nfailed);
 	CHECK(e[0] == 1 && e[1] == -EINVAL && e[2] == 0 && nfailed == 1);
+
+	/* A datagram takes whole requests, padded to 4 bytes, up to its limit; the first always. */
+	struct nlmsghdr m[4] = { { .nlmsg_len = 100 }, { .nlmsg_len = 97 }, { .nlmsg_len = 100 },
+				 { .nlmsg_len = 16 } };
+	struct nlmsghdr *mp[4] = { &m[0], &m[1], &m[2], &m[3] };
+
+	CHECK(nlm_batch_fit(mp, 4, 299) == 2 && nlm_batch_fit(mp, 4, 300) == 3);
+	CHECK(nlm_batch_fit(mp, 4, 316) == 4 && nlm_batch_fit(mp, 3, 1000) == 3);
+	CHECK(nlm_batch_fit(mp, 4, 50) == 1 && nlm_batch_fit(mp + 3, 1, 0) == 1);
 	vnet_ctx_free(ctx);
 }
 
@@ -218,6 +238,131 @@ static int count_links(struct vnet_ctx *ctx)
 												: p.seen;
 }
 
+static struct nlmsghdr *setgroup(char *buf, const char *name, uint32_t group)
+{
+	memset(buf, 0, 512);
+	struct nlmsghdr *nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
+
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_GROUP, group);
+	return nlh;
+}
+
+struct in_group {
+	uint32_t group;
+	int n;
+};
+
+static int in_group_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct in_group *g = data;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
+		if (mnl_attr_get_type(a) == IFLA_GROUP && mnl_attr_get_u32(a) == g->group)
+			g->n++;
+	return MNL_CB_OK;
+}
+
+static int in_group_reset(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	((struct in_group *)data)->n = 0;
+	return MNL_CB_OK;
+}
+
+/* How many links are in group g. */
+static int count_group(struct vnet_ctx *ctx, uint32_t g)
+{
+	struct in_group in = { g, 0 };
+
+	return nlm_dump(ctx, AF_UNSPEC, RTEXT_FILTER_SKIP_STATS, in_group_cb, in_group_reset, &in) < 0
+		       ? -1
+		       : in.n;
+}
+
+/*
+ * A batch longer than the socket can send at once (its send buffer as small
+ * as the kernel allows, about 4.5 KB) goes in several datagrams, each sent
+ * once the one before is answered; after one with a failure, no more. The
+ * links t0..t(n-1) exist.
+ */
+static void test_narrow(struct vnet_ctx *ctx, char (*bufs)[512], struct nlmsghdr **msgs, int *err)
+{
+	enum { N = 300 };
+	struct vnet_ctx *narrow = vnet_ctx_new();
+	char name[IFNAMSIZ];
+	int one = 1;
+
+	CHECK(nlm_open(narrow) == 0);
+	setsockopt(mnl_socket_get_fd(narrow->nl), SOL_SOCKET, SO_SNDBUF, &one, sizeof(one));
+	size_t max = nlm_send_max(narrow);
+
+	/* The kernel's limit is that: a datagram of max bytes goes, one 4 bytes longer does not. */
+	char *noop = calloc(1, max + 4);
+	struct nlmsghdr *nh = (struct nlmsghdr *)noop;
+
+	nh->nlmsg_type = NLMSG_NOOP; /* a request the kernel passes over without a word */
+	nh->nlmsg_flags = NLM_F_REQUEST;
+	nh->nlmsg_len = (uint32_t)max;
+	CHECK(mnl_socket_sendto(narrow->nl, noop, max) == (ssize_t)max);
+	nh->nlmsg_len = (uint32_t)max + 4;
+	CHECK(mnl_socket_sendto(narrow->nl, noop, max + 4) < 0 && errno == EMSGSIZE);
+	free(noop);
+
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "t%d", i);
+		msgs[i] = setgroup(bufs[i], name, 5);
+	}
+	int d1 = nlm_batch_fit(msgs, N, max), d2 = nlm_batch_fit(msgs + d1, N - d1, max);
+
+	CHECK(d1 + d2 < N); /* three datagrams or more */
+	CHECK(nlm_batch(narrow, msgs, N, err) == 0);
+	int bad = 0;
+
+	for (int i = 0; i < N; i++)
+		bad += err[i] != 0;
+	CHECK(bad == 0 && count_group(ctx, 5) == N);
+
+	/* The second datagram's second request fails: the third is never sent. */
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), i == d1 + 1 ? "nosuch" : "t%d", i);
+		msgs[i] = setgroup(bufs[i], name, 6);
+	}
+	CHECK(nlm_batch(narrow, msgs, N, err) == 0);
+	bad = 0;
+	for (int i = 0; i < N; i++)
+		bad += err[i] != (i == d1 + 1 ? -ENODEV : i < d1 + d2 ? 0 : 1);
+	CHECK(bad == 0 && count_group(ctx, 6) == d1 + d2 - 1);
+	vnet_ctx_free(narrow);
+}
+
+/*
+ * A refused step whose plan line is long (2047 VLANs, 9.7 KB): its message
+ * keeps the head and the tail of the line and ends with the errno. The
+ * bridge t0 is no bridge port: every kernel refuses it VLANs.
+ */
+static void test_long_step(struct vnet_ctx *ctx)
+{
+	static char txt[16384];
+	struct plan p = { 0 };
+	struct op *op = plan_add(&p, OP_VLAN_ADD, &kind_bridge, "t0");
+	struct vlanset s = { 0 };
+	const char *msg = vnet_ctx_error(ctx)->msg, *end = ": failed (Operation not supported)";
+
+	for (unsigned int v = 2; v < 4095; v += 2)
+		vlanset_add(&s, v);
+	vlan_entries_add(&op->vlans, &op->nvlans, &s, 0);
+	vlanset_format(&s, txt, sizeof(txt));
+	op_textf(op, "bridge t1 port t0: add vlans %s", txt);
+	CHECK(plan_exec(ctx, &p) == -EOPNOTSUPP);
+	CHECK(!strncmp(msg, "bridge t1 port t0: add vlans 2,4,6,", 35) && strstr(msg, ",...,"));
+	CHECK(strlen(msg) > strlen(end) && !strcmp(msg + strlen(msg) - strlen(end), end));
+	CHECK(strstr(msg, ",4092,4094: failed") != NULL);
+	plan_free(&p);
+}
+
 static void test_kernel(void)
 {
 	enum { N = 300 };
@@ -262,6 +407,28 @@ static void test_kernel(void)
 	CHECK(nlm_request(other, delbridge(buf, "poke0")) == 0);
 
 	/*
+	 * A reply longer than the first receive buffer, as one RTM_NEWLINK of a
+	 * PF with a few hundred VFs is: a second socket sends ctx such a
+	 * message under the number of ctx's next request, whose reading takes
+	 * it whole before the kernel's own reply and ack.
+	 */
+	enum { BIG = 100000 };
+	char *big = calloc(1, BIG);
+	struct nlmsghdr *bh = (struct nlmsghdr *)big;
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK, .nl_pid = ctx->portid };
+	unsigned int longest = 0;
+
+	bh->nlmsg_len = BIG;
+	bh->nlmsg_type = RTM_NEWLINK;
+	bh->nlmsg_seq = ctx->seq + 1;
+	bh->nlmsg_pid = ctx->portid;
+	CHECK(sendto(mnl_socket_get_fd(other->nl), big, BIG, 0, (struct sockaddr *)&to,
+		     sizeof(to)) == BIG);
+	CHECK(nlm_getlink(ctx, "lo", longest_cb, &longest) == 0);
+	CHECK(longest == BIG);
+	free(big);
+
+	/*
 	 * A receive buffer too small for the kernel's answers: 300 requests that
 	 * all fail (no such link) send 300 error replies at once; the socket
 	 * overruns, and the batch says so rather than take the silence for
@@ -283,6 +450,9 @@ static void test_kernel(void)
 	CHECK(r == -ENOBUFS);
 	CHECK(count_links(ctx) == N + 1); /* poke0 made and gone twice, the rest as they were */
 	vnet_ctx_free(small);
+
+	test_narrow(ctx, bufs, msgs, err);
+	test_long_step(ctx);
 	vnet_ctx_free(other);
 	vnet_ctx_free(ctx);
 }

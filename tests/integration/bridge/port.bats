@@ -103,3 +103,41 @@ slave() { lj "$1" ".linkinfo.info_slave_data$2"; }
 	[[ "$add" == *"3 pvid untagged"* ]]
 	[ "$(lj a .master)" = null ]
 }
+
+@test "--dry-run prints a long plan line whole: 2047 separate VLANs, 9.7 KB" {
+	vn bridge port add br0 a
+	vlans=$(seq -s , 2 2 4094)
+	run vn --dry-run bridge port set br0 a vlans "$vlans" pvid 3 untagged 3
+	[ "$status" -eq 0 ]
+	# (A kernel with VLAN filtering gave the port the default PVID 1: a
+	# line removes it first.)
+	eq "$(printf '%s\n' "${lines[@]}" | grep '^bridge br0 port a: add vlans ')" \
+		"bridge br0 port a: add vlans $vlans, 3 pvid untagged"
+	printf 'bridge port set br0 a vlans %s\n' "$vlans" >"$BATS_TEST_TMPDIR/v.conf"
+	run vn -j apply "$BATS_TEST_TMPDIR/v.conf" --dry-run
+	[ "$status" -eq 0 ]
+	eq "$(jq -r '.operations[] | select(startswith("bridge br0 port a: add"))' <<<"$output")" \
+		"bridge br0 port a: add vlans $vlans"
+}
+
+@test "a refused step with a long VLAN list: the message still ends with the errno" {
+	load ../../lib/features
+	if kernel_has vlan_filtering; then
+		skip "this kernel takes port VLANs (test_nl makes a kernel refuse them on any kernel)"
+	fi
+	vn bridge port add br0 a
+	vn bridge port add br0 b
+	before=$(snapshot)
+	# 2047 VLANs make a plan line of 9.7 KB: a message that began with it
+	# was cut long before the kernel's answer.
+	vlans=$(seq -s , 2 2 4094)
+	printf 'bridge port set br0 a vlans %s\nbridge port set br0 b vlans %s\n' "$vlans" "$vlans" >"$BATS_TEST_TMPDIR/v.conf"
+	run --separate-stderr vn apply "$BATS_TEST_TMPDIR/v.conf"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "vnetctl: $BATS_TEST_TMPDIR/v.conf:1: bridge br0 port a: add vlans 2,4,6,"*",...,"*",4092,4094: failed (Operation not supported)" ]]
+	[ "${#stderr}" -lt 520 ]
+	run --separate-stderr vn bridge port set br0 b vlans "$vlans" pvid 3 untagged 3
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "vnetctl: bridge br0 port b: add vlans 2,4,6,"*",...,"*",4092,4094, 3 pvid untagged: failed (Operation not supported)" ]]
+	[ "$(snapshot)" = "$before" ]
+}

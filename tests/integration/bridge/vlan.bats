@@ -86,3 +86,22 @@ vlans_of() {
 	[ "$(vlans_of b)" = "$before" ]
 	! ip -n "$NS" link show br1 2>/dev/null
 }
+
+@test "16 ports of 2047 separate VLANs: more than one datagram holds, all applied" {
+	vn bridge add br0 vlan-filtering on default-pvid none up
+	for i in $(seq 1 16); do
+		ip -n "$NS" link add name "p$i" master br0 type veth peer name "q$i"
+	done
+	# Each request lists 2047 entries (16 KB): 262 KB in all, more than
+	# the socket's send buffer lets one datagram hold.
+	vlans=$(seq -s , 2 2 4094)
+	for i in $(seq 1 16); do
+		echo "bridge port set br0 p$i vlans $vlans"
+	done >"$BATS_TEST_TMPDIR/big.conf"
+	run vn -j apply "$BATS_TEST_TMPDIR/big.conf"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '[.requests, (.operations | length)]' <<<"$output")" = '[16,16]' ]
+	[ "$(bridge -n "$NS" -j vlan show | jq -c '[.[] | select(.ifname | test("^p[0-9]+$")) | [.vlans[] | range(.vlan; (.vlanEnd // .vlan) + 1)] == [range(2; 4095; 2)]] | [length, all]')" = '[16,true]' ]
+	run vn apply "$BATS_TEST_TMPDIR/big.conf"
+	[ "$output" = "$BATS_TEST_TMPDIR/big.conf: no change" ]
+}

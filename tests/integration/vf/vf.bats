@@ -140,3 +140,41 @@ numvfs() { cat "/sys/bus/netdevsim/devices/netdevsim$ID/sriov_numvfs"; }
 	[ "$(snapshot)" = "$before" ]
 	[ "$(numvfs)" = 4 ]
 }
+
+# The length of the RTM_NEWLINK the kernel answers for link $1 when asked as
+# vnetctl asks (VF info, no statistics). No ip option shows it: python reads it.
+newlink_len() {
+	ip netns exec "$NS" python3 -c '
+import socket, struct, sys
+name = sys.argv[1].encode() + b"\0"
+def attr(t, v): return struct.pack("HH", 4 + len(v), t) + v + b"\0" * (-len(v) % 4)
+body = bytes(16) + attr(3, name) + attr(29, struct.pack("I", 1 | 8))  # IFLA_IFNAME, IFLA_EXT_MASK
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+s.send(struct.pack("IHHII", 16 + len(body), 18, 1, 1, 0) + body)  # RTM_GETLINK, NLM_F_REQUEST
+print(struct.unpack("I", s.recv(1 << 20)[:4])[0])' "$1"
+}
+
+@test "330 VFs: the PF's one message outgrows 64 KiB and is read whole" {
+	echo 330 > "$DBG/max_vfs"
+	run vn vf count pf0 330
+	[ "$status" -eq 0 ]
+	[ "$(numvfs)" = 330 ]
+	# Every reading of the PF below gets one message of more than 64 KiB.
+	[ "$(newlink_len pf0)" -gt 65536 ]
+	vn vf set pf0 0 mac 02:00:00:00:00:01 vlan 10
+	vn vf set pf0 100 vlan 11 trust on
+	run vn vf set pf0 329 mac 02:00:00:00:01:49 vlan 12
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "vf pf0 329: set vlan none -> 12" ]
+	run vn vf set pf0 329 mac 02:00:00:00:01:49 vlan 12
+	[ "$output" = "vf pf0 329: no change" ]
+	mine=$(vn -j vf show pf0 | jq -c '.[0] | [.count, (.vfs | length), (.vfs[] | [.vf, .mac, .vlan, .trust])]')
+	[ "$(jq -c '.[:2]' <<<"$mine")" = '[330,330]' ]
+	[ "$(jq -c '.[331]' <<<"$mine")" = '[329,"02:00:00:00:01:49",12,false]' ]
+	# ip asks with the VFs' statistics: its list outgrows the attribute's
+	# 16-bit length and it sees only the first VFs (and says so); those agree.
+	ips=$(ip -n "$NS" -j -d link show dev pf0 2>/dev/null | jq -c '[.[0].vfinfo_list[] | [.vf, (if .address == "00:00:00:00:00:00" then null else .address end), .vlan_list[0].vlan, .trust]]')
+	[ "$(jq -c '.[0]' <<<"$ips")" = '[0,"02:00:00:00:00:01",10,false]' ]
+	[ "$(jq -c '.[100]' <<<"$ips")" = '[100,null,11,true]' ]
+	eq "$(jq -c --argjson n "$(jq length <<<"$ips")" '.[2:2 + $n]' <<<"$mine")" "$ips"
+}
