@@ -141,6 +141,9 @@ int val_equal(const struct param *p, const struct val *a, const struct val *b)
 		}
 		return 1;
 	}
+	case PT_CSEC:
+		/* The kernel keeps times in its ticks: b may be a, rounded down (centisecs_at_hz). */
+		return a->u == b->u || centisecs_at_hz(a->u, kernel_hz()) == b->u;
 	default:
 		return a->u == b->u;
 	}

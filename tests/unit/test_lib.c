@@ -59,6 +59,12 @@ static void test_times(void)
 	CHECK(!strcmp(buf, "15"));
 	format_centisecs(25, buf, sizeof(buf));
 	CHECK(!strcmp(buf, "0.25"));
+	/* What the kernel reads back: to jiffies and back, rounding down each way. */
+	CHECK(centisecs_at_hz(123, 250) == 122 && centisecs_at_hz(122, 250) == 122);
+	CHECK(centisecs_at_hz(1500, 250) == 1500 && centisecs_at_hz(121, 250) == 120);
+	CHECK(centisecs_at_hz(1500, 300) == 1499 && centisecs_at_hz(0, 300) == 0);
+	CHECK(centisecs_at_hz(123, 100) == 123 && centisecs_at_hz(123, 1000) == 123);
+	CHECK(centisecs_at_hz(100000000, 1000) == 100000000 && centisecs_at_hz(123, 0) == 123);
 }
 
 static void test_mac(void)
@@ -254,6 +260,21 @@ static void test_diff(void)
 	CHECK(!strcmp(txt, "stp on priority 4096 up"));
 	obj_free(&want);
 	obj_free(&cur);
+
+	/* A time matches what the kernel keeps of it, at the kernel's HZ. */
+	const struct param *fwd = field_of(tab, "forward-delay");
+	struct val a = { .u = 123 }, b = { .u = 122 }, d = { .u = 121 };
+
+	kernel_hz_assume(250);
+	CHECK(val_equal(fwd, &a, &b) && val_equal(fwd, &b, &b) && !val_equal(fwd, &a, &d));
+	CHECK(!val_equal(fwd, &d, &b)); /* 1.21 is kept as 1.20 */
+	kernel_hz_assume(300);
+	a.u = 1500, b.u = 1499;
+	CHECK(val_equal(fwd, &a, &b) && val_equal(fwd, &b, &b) && !val_equal(fwd, &b, &a));
+	kernel_hz_assume(1000);
+	a.u = 123, b.u = 122;
+	CHECK(!val_equal(fwd, &a, &b) && val_equal(fwd, &a, &a));
+	kernel_hz_assume(0);
 	vnet_ctx_free(ctx);
 }
 

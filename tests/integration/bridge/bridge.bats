@@ -295,3 +295,24 @@ teardown() { common_teardown; }
 	[[ "$stderr" == *"default-pvid"* ]]
 	[ "$(snapshot)" = "$before" ]
 }
+
+@test "a time the kernel rounds to its tick counts as applied; the same again is no change" {
+	# The kernel keeps bridge times in jiffies: with HZ 250 (Debian's), 1.23 s
+	# is 307 jiffies and reads back as 1.22 s; with HZ 100 or 1000, as 1.23 s.
+	run vn bridge add br0 forward-delay 1.23 hello-time 1.23 max-age 6.01 ageing-time 1.23
+	[ "$status" -eq 0 ]
+	d=$(lj br0 '.linkinfo.info_data | [.forward_delay, .hello_time, .max_age, .ageing_time] | join(" ")')
+	[[ "$d" =~ ^12[23]\ 12[23]\ 60[01]\ 12[23]$ ]] || { echo "ip: $d" >&2; false; }
+	run vn bridge add br0 forward-delay 1.23 hello-time 1.23 max-age 6.01 ageing-time 1.23
+	eq "$output" "bridge br0: no change"
+	# Shown as the kernel keeps it, and what is shown applies as no change too.
+	run vn -j bridge show br0
+	eq "$(jq -r '.[0] | [.forward_delay, .hello_time, .max_age, .ageing_time] | map(. * 100 | round) | join(" ")' <<<"$output")" "$d"
+	vn bridge show --config > "$BATS_TEST_TMPDIR/f.conf"
+	run vn apply "$BATS_TEST_TMPDIR/f.conf"
+	eq "$output" "$BATS_TEST_TMPDIR/f.conf: no change"
+	# A time that rounds to another tick is still a change.
+	run vn bridge set br0 forward-delay 1.3
+	eq "$output" "bridge br0: set forward-delay ${d:0:1}.${d:1:2} -> 1.3"
+	eq "$(lj br0 .linkinfo.info_data.forward_delay)" 130
+}
