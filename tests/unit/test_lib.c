@@ -469,6 +469,25 @@ static void test_simulate(void)
 	}
 	plan_free(&plan);
 	state_free(&st);
+
+	/* A deleted veth, and its peer with it, is no port of its bridge any more. */
+	struct state s2 = { 0 };
+	struct plan p2 = { 0 };
+
+	state_sim_link(&s2, "br0", "bridge");
+	state_sim_link(&s2, "v1", "veth");
+	state_sim_link(&s2, "p1", "veth");
+	struct link *br = state_by_name(&s2, "br0"), *v = state_by_name(&s2, "v1");
+	struct link *pv = state_by_name(&s2, "p1");
+
+	v->link = pv->ifindex, pv->link = v->ifindex;
+	v->master = pv->master = br->ifindex;
+	link_pobj_w(v);
+	state_simulate(&s2, plan_add(&p2, OP_DELETE, &kind_veth, "v1"));
+	CHECK(v->deleted && pv->deleted && !v->master && !pv->master && !v->pobj);
+	CHECK(!state_port(&s2, br, NULL));
+	plan_free(&p2);
+	state_free(&s2);
 }
 
 /*
