@@ -624,8 +624,9 @@ void obj_decode(const struct param *tab, enum pnest nest, const struct nlattr *d
 		    attr_len(a) >= sizeof(struct ifla_vlan_flags)) {
 			const struct ifla_vlan_flags *fl = attr_data(a);
 
+			/* Only the flags in the mask are told. */
 			for (const struct param *p = tab; p->word; p++)
-				if (p->nest == PN_VLANFLAG && p->field < o->nv)
+				if (p->nest == PN_VLANFLAG && p->field < o->nv && (fl->mask & p->attr))
 					obj_set_u(o, p->field, !!(fl->flags & p->attr));
 		}
 		for (const struct param *p = t < NBY ? by_attr[t] : tab; p && p->word; p++) {

@@ -390,6 +390,8 @@ static struct nlmsghdr *dumped_link(char *buf, int index, const char *name, int 
 	d = mnl_attr_nest_start(nlh, slave_kind ? IFLA_INFO_SLAVE_DATA : IFLA_INFO_DATA);
 	if (attr == IFLA_BR_PRIORITY && !slave_kind)
 		mnl_attr_put_u16(nlh, attr, (uint16_t)value);
+	else if (attr == IFLA_VLAN_ID && kind && !strcmp(kind, "vlan"))
+		mnl_attr_put_u16(nlh, attr, (uint16_t)value);
 	else if (attr == IFLA_BOND_MODE && !slave_kind)
 		mnl_attr_put_u8(nlh, attr, (uint8_t)value);
 	else
@@ -412,6 +414,9 @@ static void test_decode(void)
 			 AF_UNSPEC);
 	state_decode_msg(&st, dumped_link(buf, 4, "e0", 3, NULL, "bond",
 					  IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, 7), AF_UNSPEC);
+	/* A VLAN with no flag set comes without IFLA_VLAN_FLAGS: every flag is off. */
+	state_decode_msg(&st, dumped_link(buf, 5, "e0.5", 0, "vlan", NULL, IFLA_VLAN_ID, 5),
+			 AF_UNSPEC);
 	for (int i = 0; i < 100; i++) {
 		snprintf(name, sizeof(name), "v%d", i);
 		state_decode_msg(&st, dumped_link(buf, 10 + i, name, 0, "veth", NULL, 1, 0), AF_UNSPEC);
@@ -427,6 +432,13 @@ static void test_decode(void)
 	CHECK(!strcmp(line, "priority 4096"));
 	obj_format(kind_bond.params, link_kobj(bond), link_kobj(bond)->mask, line, sizeof(line));
 	CHECK(!strcmp(line, "mode active-backup"));
+	const struct link *vl = state_by_name(&st, "e0.5");
+
+	CHECK(vl != NULL);
+	if (vl) {
+		obj_format(kind_vlan.params, link_kobj(vl), link_kobj(vl)->mask, line, sizeof(line));
+		CHECK(!strcmp(line, "id 5 reorder-hdr off gvrp off mvrp off loose-binding off bridge-binding off"));
+	}
 	/* A bond slave's fields come from the bond's own table, not the bridge port's. */
 	CHECK(link_pobj(e0)->mask != 0 && !br->pobj && !br->vl && !br->alias[0]);
 	int found = 0;
