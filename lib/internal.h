@@ -150,6 +150,12 @@ int parse_vlanlist(const char *s, struct vlanset *out, const char **why);
 int parse_ifname(const char *s, const char **why);
 int parse_namelist(const char *s, struct namelist *out, const char **why);
 int format_centisecs(uint64_t cs, char *buf, size_t len);
+/* What a kernel ticking hz times a second reads back for a time of cs given to it (hz 0: cs). */
+uint64_t centisecs_at_hz(uint64_t cs, unsigned int hz);
+/* The running kernel's HZ, learnt once (0 when it cannot be learnt). */
+unsigned int kernel_hz(void);
+/* For tests: take hz as the kernel's HZ from now on. */
+void kernel_hz_assume(unsigned int hz);
 int format_mac(const uint8_t mac[6], char *buf, size_t len);
 /* n bytes as lower-case hex, sep between them unless 0; out holds 3n; returns the NUL's place. */
 char *format_hex(const uint8_t *b, int n, char sep, char *out);
@@ -252,6 +258,7 @@ int param_fields(const struct param *tab);
 /* An object with no field, for a link that has none of that sort. */
 extern const struct obj obj_empty;
 void obj_set_u(struct obj *o, int field, uint64_t u);
+/* Whether the kernel's value b (as dumped) is what a, wanted, comes to there. */
 int val_equal(const struct param *p, const struct val *a, const struct val *b);
 /* An enum field's word for value u, NULL when the table has none. */
 const char *enum_word(const struct param *p, uint64_t u);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -28,6 +29,47 @@
 
 /* A reply buffer's first size: recv_some grows it for a longer datagram. */
 #define NL_RECV_SIZE (64 * 1024)
+
+/*
+ * No interface reports HZ as such (sysconf's CLK_TCK is USER_HZ, 100 on
+ * every kernel). A socket keeps its receive timeout in jiffies, rounded up
+ * (sock_set_timeout), and reads it back in microseconds (sock_get_timeout):
+ * a timeout of 1 us reads back as one jiffy, 1000000 / HZ us. The HZ is the
+ * smallest that gives that many microseconds a jiffy.
+ */
+static int hz = -1; /* not asked yet */
+
+static unsigned int ask_hz(void)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct timeval tv = { 0, 1 };
+	socklen_t len = sizeof(tv);
+	unsigned int h = 0;
+
+	if (fd < 0)
+		return 0;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0 &&
+	    getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) == 0 && tv.tv_sec == 0 &&
+	    tv.tv_usec > 0) {
+		h = (unsigned int)(1000000 / (tv.tv_usec + 1) + 1);
+		if (1000000 / h != (unsigned int)tv.tv_usec)
+			h = 0;
+	}
+	close(fd);
+	return h;
+}
+
+unsigned int kernel_hz(void)
+{
+	if (hz < 0)
+		hz = (int)ask_hz();
+	return (unsigned int)hz;
+}
+
+void kernel_hz_assume(unsigned int h)
+{
+	hz = (int)h;
+}
 
 static int open_here(struct vnet_ctx *ctx)
 {

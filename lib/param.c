@@ -141,6 +141,9 @@ int val_equal(const struct param *p, const struct val *a, const struct val *b)
 		}
 		return 1;
 	}
+	case PT_CSEC:
+		/* The kernel keeps times in its ticks: b may be a, rounded down (centisecs_at_hz). */
+		return a->u == b->u || centisecs_at_hz(a->u, kernel_hz()) == b->u;
 	default:
 		return a->u == b->u;
 	}
@@ -631,8 +634,9 @@ void obj_decode(const struct param *tab, enum pnest nest, const struct nlattr *d
 		    attr_len(a) >= sizeof(struct ifla_vlan_flags)) {
 			const struct ifla_vlan_flags *fl = attr_data(a);
 
+			/* Only the flags in the mask are told. */
 			for (const struct param *p = tab; p->word; p++)
-				if (p->nest == PN_VLANFLAG && p->field < o->nv)
+				if (p->nest == PN_VLANFLAG && p->field < o->nv && (fl->mask & p->attr))
 					obj_set_u(o, p->field, !!(fl->flags & p->attr));
 		}
 		for (const struct param *p = t < NBY ? by_attr[t] : tab; p && p->word; p++) {

@@ -420,12 +420,18 @@ struct link *state_veth_peer(struct state *st, const struct link *l)
 	return p;
 }
 
-/* A deleted link frees its ports, and takes the devices stacked on it (and a veth's peer) along. */
+/*
+ * A deleted link frees its ports, leaves its own master (no later step may
+ * release it there), and takes the devices stacked on it (and a veth's peer)
+ * along.
+ */
 static void sim_delete(struct state *st, struct link *l)
 {
 	struct link *peer = state_veth_peer(st, l);
 
 	l->deleted = 1;
+	l->master = 0;
+	link_pobj_clear(l);
 	if (peer)
 		sim_delete(st, peer);
 	for (int i = 0; i < st->n; i++) {

@@ -91,6 +91,22 @@ int format_centisecs(uint64_t cs, char *buf, size_t len)
 			(unsigned long long)(cs % 100));
 }
 
+/*
+ * The kernel keeps a bridge's times in jiffies: it turns the centiseconds it
+ * is given (clock_t, USER_HZ 100) into jiffies, and those back when asked,
+ * rounding down each way (clock_t_to_jiffies and jiffies_to_clock_t,
+ * kernel/time/time.c). At HZ 250, 1.23 s is kept as 307 jiffies and reads
+ * 1.22 s; at HZ 300 every time reads 0.01 s short.
+ */
+uint64_t centisecs_at_hz(uint64_t cs, unsigned int hz)
+{
+	if (!hz)
+		return cs;
+	uint64_t tick_ns = (1000000000ULL + hz / 2) / hz; /* TICK_NSEC */
+
+	return cs * hz / 100 * tick_ns / 10000000ULL;
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')

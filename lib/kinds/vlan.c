@@ -59,8 +59,16 @@ static const struct param vlan_params[] = {
 
 static void vlan_decode(struct link *l, const struct nlattr *data, int slave)
 {
-	if (!slave)
-		obj_decode(vlan_params, PN_INFO, data, l->kobj);
+	if (slave)
+		return;
+	/*
+	 * The kernel reports IFLA_VLAN_FLAGS only when a flag is set
+	 * (vlan_fill_info): without it, every flag is off.
+	 */
+	for (const struct param *p = vlan_params; p->word; p++)
+		if (p->nest == PN_VLANFLAG)
+			obj_set_u(l->kobj, p->field, 0);
+	obj_decode(vlan_params, PN_INFO, data, l->kobj);
 }
 
 static void vlan_current(struct state *st, const struct link *l, struct obj *o)

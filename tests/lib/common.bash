@@ -36,12 +36,32 @@ lj() {
 # on their own after a link goes up), STP timers, and the qdisc, which the kernel attaches the
 # first time a link goes up and keeps when it goes down again (an undone
 # "up" cannot take it back; vnetctl does not manage qdiscs).
+#
+# A bridge port's STP state follows its link's carrier only once the
+# kernel's link watch has run, which it does later and on its own (up to a
+# second later for a link made down): on 6.1 a veth made and brought up at
+# once while its peer is down reads "forwarding" until then, then
+# "disabled". So the links are read again, every 0.1 s for at most 5 s,
+# until each port is "disabled" exactly when it or its bridge is down or
+# it has no carrier; after that they are taken as they are.
 snapshot() {
-	local links
-	links=$(ip -n "$NS" -j -d link show | jq -S 'map((.flags |= ((. // []) - ["NO-CARRIER", "LOWER_UP", "M-DOWN"])) | del(.operstate, .qdisc, .linkinfo.info_data.gc_timer, .linkinfo.info_data.hello_timer, .linkinfo.info_data.tcn_timer, .linkinfo.info_data.topology_change_timer, .linkinfo.info_slave_data.hold_timer, .linkinfo.info_slave_data.message_age_timer, .linkinfo.info_slave_data.forward_delay_timer))') || {
-		echo "snapshot: cannot read the links" >&2
-		return 1
-	}
+	local links i
+	for ((i = 1; i <= 50; i++)); do
+		links=$(ip -n "$NS" -j -d link show | jq -S --argjson last "$((i == 50))" '
+			def has_flag($f): (.flags // []) | index($f) != null;
+			(map({key: .ifname, value: has_flag("UP")}) | from_entries) as $up
+			| if $last == 0 and any(.[] | select(.linkinfo.info_slave_kind == "bridge");
+					(has_flag("UP") and has_flag("LOWER_UP") and $up[.master]) ==
+					(.linkinfo.info_slave_data.state == "disabled"))
+			  then "settling"
+			  else map((.flags |= ((. // []) - ["NO-CARRIER", "LOWER_UP", "M-DOWN"])) | del(.operstate, .qdisc, .linkinfo.info_data.gc_timer, .linkinfo.info_data.hello_timer, .linkinfo.info_data.tcn_timer, .linkinfo.info_data.topology_change_timer, .linkinfo.info_slave_data.hold_timer, .linkinfo.info_slave_data.message_age_timer, .linkinfo.info_slave_data.forward_delay_timer))
+			  end') || {
+			echo "snapshot: cannot read the links" >&2
+			return 1
+		}
+		[ "$links" = '"settling"' ] || break
+		sleep 0.1
+	done
 	[ -n "$links" ] || return 1
 	printf '%s\n' "$links"
 	# By name: 6.1 lists ports in the order they were registered (a link

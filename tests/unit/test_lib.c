@@ -59,6 +59,12 @@ static void test_times(void)
 	CHECK(!strcmp(buf, "15"));
 	format_centisecs(25, buf, sizeof(buf));
 	CHECK(!strcmp(buf, "0.25"));
+	/* What the kernel reads back: to jiffies and back, rounding down each way. */
+	CHECK(centisecs_at_hz(123, 250) == 122 && centisecs_at_hz(122, 250) == 122);
+	CHECK(centisecs_at_hz(1500, 250) == 1500 && centisecs_at_hz(121, 250) == 120);
+	CHECK(centisecs_at_hz(1500, 300) == 1499 && centisecs_at_hz(0, 300) == 0);
+	CHECK(centisecs_at_hz(123, 100) == 123 && centisecs_at_hz(123, 1000) == 123);
+	CHECK(centisecs_at_hz(100000000, 1000) == 100000000 && centisecs_at_hz(123, 0) == 123);
 }
 
 static void test_mac(void)
@@ -290,6 +296,21 @@ static void test_diff(void)
 	CHECK(!strcmp(txt, "stp on priority 4096 up"));
 	obj_free(&want);
 	obj_free(&cur);
+
+	/* A time matches what the kernel keeps of it, at the kernel's HZ. */
+	const struct param *fwd = field_of(tab, "forward-delay");
+	struct val a = { .u = 123 }, b = { .u = 122 }, d = { .u = 121 };
+
+	kernel_hz_assume(250);
+	CHECK(val_equal(fwd, &a, &b) && val_equal(fwd, &b, &b) && !val_equal(fwd, &a, &d));
+	CHECK(!val_equal(fwd, &d, &b)); /* 1.21 is kept as 1.20 */
+	kernel_hz_assume(300);
+	a.u = 1500, b.u = 1499;
+	CHECK(val_equal(fwd, &a, &b) && val_equal(fwd, &b, &b) && !val_equal(fwd, &b, &a));
+	kernel_hz_assume(1000);
+	a.u = 123, b.u = 122;
+	CHECK(!val_equal(fwd, &a, &b) && val_equal(fwd, &a, &a));
+	kernel_hz_assume(0);
 	vnet_ctx_free(ctx);
 }
 
@@ -452,6 +473,8 @@ static struct nlmsghdr *dumped_link(char *buf, int index, const char *name, int 
 	d = mnl_attr_nest_start(nlh, slave_kind ? IFLA_INFO_SLAVE_DATA : IFLA_INFO_DATA);
 	if (attr == IFLA_BR_PRIORITY && !slave_kind)
 		mnl_attr_put_u16(nlh, attr, (uint16_t)value);
+	else if (attr == IFLA_VLAN_ID && kind && !strcmp(kind, "vlan"))
+		mnl_attr_put_u16(nlh, attr, (uint16_t)value);
 	else if (attr == IFLA_BOND_MODE && !slave_kind)
 		mnl_attr_put_u8(nlh, attr, (uint8_t)value);
 	else
@@ -474,6 +497,9 @@ static void test_decode(void)
 			 AF_UNSPEC);
 	state_decode_msg(&st, dumped_link(buf, 4, "e0", 3, NULL, "bond",
 					  IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, 7), AF_UNSPEC);
+	/* A VLAN with no flag set comes without IFLA_VLAN_FLAGS: every flag is off. */
+	state_decode_msg(&st, dumped_link(buf, 5, "e0.5", 0, "vlan", NULL, IFLA_VLAN_ID, 5),
+			 AF_UNSPEC);
 	for (int i = 0; i < 100; i++) {
 		snprintf(name, sizeof(name), "v%d", i);
 		state_decode_msg(&st, dumped_link(buf, 10 + i, name, 0, "veth", NULL, 1, 0), AF_UNSPEC);
@@ -489,6 +515,13 @@ static void test_decode(void)
 	CHECK(!strcmp(line, "priority 4096"));
 	obj_format(kind_bond.params, link_kobj(bond), link_kobj(bond)->mask, line, sizeof(line));
 	CHECK(!strcmp(line, "mode active-backup"));
+	const struct link *vl = state_by_name(&st, "e0.5");
+
+	CHECK(vl != NULL);
+	if (vl) {
+		obj_format(kind_vlan.params, link_kobj(vl), link_kobj(vl)->mask, line, sizeof(line));
+		CHECK(!strcmp(line, "id 5 reorder-hdr off gvrp off mvrp off loose-binding off bridge-binding off"));
+	}
 	/* A bond slave's fields come from the bond's own table, not the bridge port's. */
 	CHECK(link_pobj(e0)->mask != 0 && !br->pobj && !br->vl && !br->alias[0]);
 	int found = 0;
@@ -531,6 +564,25 @@ static void test_simulate(void)
 	}
 	plan_free(&plan);
 	state_free(&st);
+
+	/* A deleted veth, and its peer with it, is no port of its bridge any more. */
+	struct state s2 = { 0 };
+	struct plan p2 = { 0 };
+
+	state_sim_link(&s2, "br0", "bridge");
+	state_sim_link(&s2, "v1", "veth");
+	state_sim_link(&s2, "p1", "veth");
+	struct link *br = state_by_name(&s2, "br0"), *v = state_by_name(&s2, "v1");
+	struct link *pv = state_by_name(&s2, "p1");
+
+	v->link = pv->ifindex, pv->link = v->ifindex;
+	v->master = pv->master = br->ifindex;
+	link_pobj_w(v);
+	state_simulate(&s2, plan_add(&p2, OP_DELETE, &kind_veth, "v1"));
+	CHECK(v->deleted && pv->deleted && !v->master && !pv->master && !v->pobj);
+	CHECK(!state_port(&s2, br, NULL));
+	plan_free(&p2);
+	state_free(&s2);
 }
 
 /*

@@ -220,6 +220,26 @@ up() {
 	eq "$(snapshot | remade)" "$before"
 }
 
+@test "a pair a file deletes is no port for the statements after it, nor under --prune" {
+	vn veth add v1 peer p1; vn veth add v2 peer p2; vn veth add v3 peer p3
+	vn bridge add br0 ports v1,v2,v3
+	vn bridge add br1 ports p1
+	# The bridges' ports as stated, without the deleted pair: nothing left to release.
+	printf 'veth del v1\nbridge add br0 ports v2,v3\nbridge add br1 ports none\n' > "$F"
+	run vn apply "$F"
+	[ "$status" -eq 0 ]
+	eq "$output" "veth v1: delete (and with it its peer p1)"
+	eq "$(ip -n "$NS" -j link show | jq -r '[.[] | "\(.ifname)>\(.master // "-")"] | sort | join(" ")')" \
+		"br0>- br1>- lo>- p2>- p3>- v2>br0 v3>br0"
+	# A port --prune deletes (v3, with p3) is not released first either.
+	printf 'veth add v2 peer p2\nbridge add br0 ports v2\nbridge add br1\n' > "$F"
+	run vn apply --prune "$F"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *release* ]] || { echo "$output" >&2; false; }
+	eq "$(ip -n "$NS" -j link show | jq -r '[.[] | "\(.ifname)>\(.master // "-")"] | sort | join(" ")')" \
+		"br0>- br1>- lo>- p2>- v2>br0"
+}
+
 @test "a file names a pair once: a second statement on either end is an error" {
 	printf 'veth add a peer b mtu 9000\nveth set b mtu 1500\n' > "$F"
 	expect_fail 2 "$F:2:1: veth b: also on line 1: a file holds one statement per object" -- apply "$F"

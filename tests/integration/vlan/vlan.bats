@@ -46,6 +46,33 @@ vd() { lj "$1" ".linkinfo.info_data$2"; }
 	[ "$(vd v5 '.flags|sort|join(",")')" = BRIDGE_BINDING,REORDER_HDR ]
 }
 
+@test "a VLAN with every flag off, made by ip: every field shown, --config makes it again" {
+	# The kernel then reports no IFLA_VLAN_FLAGS at all.
+	ip -n "$NS" link add name b0 type bridge
+	ip -n "$NS" link add link b0 name b0.5 type vlan id 5 reorder_hdr off
+	eq "$(vd b0.5 '.flags // [] | length')" 0
+	run vn -j vlan show b0.5
+	eq "$(jq -c '.[0] | [.reorder_hdr, .gvrp, .mvrp, .loose_binding, .bridge_binding]' <<<"$output")" \
+		'[false,false,false,false,false]'
+	run vn vlan show b0.5
+	[[ "${lines[1]}" == "b0.5 "*" b0 "*" 5  802.1q   - "* ]] || { echo "$output" >&2; false; }
+	run vn vlan show --config
+	eq "$output" "vlan add b0.5 link b0 id 5 proto 802.1q reorder-hdr off gvrp off mvrp off loose-binding off bridge-binding off ingress-qos-map none egress-qos-map none mtu 1500 down"
+	echo "$output" > "$BATS_TEST_TMPDIR/f.conf"
+	run vn apply "$BATS_TEST_TMPDIR/f.conf"
+	eq "$output" "$BATS_TEST_TMPDIR/f.conf: no change"
+	before=$(link_json b0.5 | jq -S '{mtu, linkinfo}')
+	ip -n "$NS" link del b0.5
+	vn apply "$BATS_TEST_TMPDIR/f.conf"
+	eq "$(link_json b0.5 | jq -S '{mtu, linkinfo}')" "$before"
+	# And a statement that turns the last flag off is applied, and then no change.
+	vn vlan set b0.5 gvrp on
+	run vn vlan set b0.5 gvrp off
+	eq "$output" "vlan b0.5: set gvrp on -> off"
+	run vn vlan set b0.5 gvrp off
+	eq "$output" "vlan b0.5: no change"
+}
+
 @test "id, link and proto: recreated when free, refused when something sits on it" {
 	veth e1
 	vn vlan add v7 link e0 id 7 egress-qos-map 1:3 up
