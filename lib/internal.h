@@ -613,6 +613,11 @@ void vlan_undo_uppers(struct op *op, struct state *st, const struct link *lower)
  */
 void veth_put_peer(struct nlmsghdr *nlh, const char *name, int ifindex, uint32_t mtu,
 		   const uint8_t *mac, uint32_t group);
+
+/* ---- the kind registry (lib/kinds/registry.c) ---- */
+
+/* Every statement object, sub-objects after their parent; NULL ends it. */
+extern const struct kind *const kind_table[];
 /* The kind whose links carry IFLA_INFO_KIND k, or NULL. */
 const struct kind *kind_by_link_kind(const char *k);
 
