@@ -89,7 +89,8 @@ static void refs_of(struct item *it)
 	it->rank = rank_of(s);
 	if (s->verb == V_DEL)
 		return; /* deletions go first and need nothing */
-	if (k->link_kind || !strcmp(k->name, "sea"))
+	/* A kind that makes links (its own, or a SEA's of other kinds) makes its NAME. */
+	if (k->link_kind || k->owns)
 		names_add(&it->decl, s->arg[0]);
 	else if (k->args[1] && k->argtype[1] == ARG_IFNAME) {
 		names_add(&it->uses, s->arg[0]); /* "bridge port BR P": BR */
@@ -323,10 +324,10 @@ static int prune_kind(struct vnet_ctx *ctx, struct state *st, struct item **item
 
 		/*
 		 * Left alone: a veth whose peer went to another namespace (no
-		 * undo there), and a SEA's adapters (its sea statement's).
+		 * undo there), and a veth another kind owns (a SEA's adapter).
 		 */
 		if (l->deleted || l->group != VNET_GROUP || strcmp(l->kind, kind) ||
-		    (!strcmp(l->kind, "veth") && (!peer || sea_marked(l) || sea_marked(peer))))
+		    (!strcmp(l->kind, "veth") && (!peer || kind_owner(l, NULL) || kind_owner(peer, NULL))))
 			continue;
 		if (map_get(named, l->name) >= 0 || (peer && map_get(named, peer->name) >= 0))
 			continue;

@@ -21,3 +21,16 @@ const struct kind *kind_by_link_kind(const char *k)
 			return *kp;
 	return NULL;
 }
+
+const struct kind *kind_owner(const struct link *l, struct link_owner *o)
+{
+	struct link_owner unused;
+
+	for (const struct kind *const *kp = kind_table; *kp; kp++)
+		if ((*kp)->owns && (*kp)->owns(l, o ? o : &unused)) {
+			if (o)
+				o->kind = *kp;
+			return *kp;
+		}
+	return NULL;
+}
