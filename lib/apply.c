@@ -89,7 +89,8 @@ static void refs_of(struct item *it)
 	it->rank = rank_of(s);
 	if (s->verb == V_DEL)
 		return; /* deletions go first and need nothing */
-	if (k->link_kind || !strcmp(k->name, "sea"))
+	/* A kind that makes links (its own, or a SEA's of other kinds) makes its NAME. */
+	if (k->link_kind || k->owns)
 		names_add(&it->decl, s->arg[0]);
 	else if (k->args[1] && k->argtype[1] == ARG_IFNAME) {
 		names_add(&it->uses, s->arg[0]); /* "bridge port BR P": BR */
@@ -312,49 +313,112 @@ static void locate(struct vnet_ctx *ctx, const struct stmtfile *f, const struct 
 	str_fit(ctx->err.msg, sizeof(ctx->err.msg), m);
 }
 
-/* The --prune deletions of one kind: its links in vnetctl's group that no statement names. */
+/* Adds the made-up statement "KIND del NAME" of --prune. */
+static int prune_add(struct vnet_ctx *ctx, struct item **items, int *n, const char *kind,
+		     const char *name)
+{
+	struct item *ni = realloc(*items, (size_t)(*n + 1) * sizeof(**items));
+
+	if (!ni)
+		return vnet_fail(ctx, ENOMEM, "out of memory");
+	*items = ni;
+	struct item *it = &ni[(*n)++];
+
+	memset(it, 0, sizeof(*it));
+	struct synth_stmt *ss = calloc(1, sizeof(*ss));
+
+	if (!ss)
+		return vnet_fail(ctx, ENOMEM, "out of memory");
+	it->s = &ss->s;
+	snprintf(ss->words[0], VNET_NAMSIZ, "%s", kind);
+	snprintf(ss->words[1], VNET_NAMSIZ, "del");
+	snprintf(ss->words[2], VNET_NAMSIZ, "%s", name);
+	for (int w = 0; w < 3; w++)
+		ss->argv[w] = ss->words[w];
+	ss->s.argc = 3;
+	ss->s.argv = ss->argv;
+	if (stmt_parse(ctx, it->s, &it->want) < 0)
+		return -EINVAL;
+	it->ok = 1;
+	return 0;
+}
+
+/*
+ * The --prune deletions of one kind: its links in vnetctl's group that no
+ * statement names. A link another kind owns (a SEA's bridge, bond or
+ * adapter) is never taken apart on its own: prune_owners deletes the whole.
+ */
 static int prune_kind(struct vnet_ctx *ctx, struct state *st, struct item **items, int *n,
 		      const char *kind, const struct namemap *named)
 {
-	for (int i = 0; i < st->n; i++) {
+	int r = 0;
+
+	for (int i = 0; i < st->n && r == 0; i++) {
 		const struct link *l = &st->links[i];
 		/* A veth goes with its peer: kept when the file names either end. */
 		const struct link *peer = state_veth_peer(st, l);
 
 		/*
-		 * Left alone: a veth whose peer went to another namespace (no
-		 * undo there), and a SEA's adapters (its sea statement's).
+		 * Left alone too: a veth whose peer went to another namespace
+		 * (no undo there).
 		 */
 		if (l->deleted || l->group != VNET_GROUP || strcmp(l->kind, kind) ||
-		    (!strcmp(l->kind, "veth") && (!peer || sea_marked(l) || sea_marked(peer))))
+		    (!strcmp(l->kind, "veth") && !peer) || kind_owner(l, NULL) ||
+		    (peer && kind_owner(peer, NULL)))
 			continue;
 		if (map_get(named, l->name) >= 0 || (peer && map_get(named, peer->name) >= 0))
 			continue;
-		struct item *ni = realloc(*items, (size_t)(*n + 1) * sizeof(**items));
-
-		if (!ni)
-			return vnet_fail(ctx, ENOMEM, "out of memory");
-		*items = ni;
-		struct item *it = &ni[(*n)++];
-
-		memset(it, 0, sizeof(*it));
-		struct synth_stmt *ss = calloc(1, sizeof(*ss));
-
-		if (!ss)
-			return vnet_fail(ctx, ENOMEM, "out of memory");
-		it->s = &ss->s;
-		snprintf(ss->words[0], VNET_NAMSIZ, "%s", kind);
-		snprintf(ss->words[1], VNET_NAMSIZ, "del");
-		snprintf(ss->words[2], VNET_NAMSIZ, "%s", l->name);
-		for (int w = 0; w < 3; w++)
-			ss->argv[w] = ss->words[w];
-		ss->s.argc = 3;
-		ss->s.argv = ss->argv;
-		if (stmt_parse(ctx, it->s, &it->want) < 0)
-			return -EINVAL;
-		it->ok = 1;
+		r = prune_add(ctx, items, n, kind, l->name);
 	}
-	return 0;
+	return r;
+}
+
+/*
+ * The --prune deletions of the objects that own links of other kinds (a
+ * SEA: "sea del NAME", which takes its bridge, bond and veths away and puts
+ * the NICs back) that the file does not name, once each. Only an object
+ * whose every link is in vnetctl's group: its delete takes them all, and a
+ * link moved out of the group is out of --prune's reach. A mark that names
+ * no valid object is left alone.
+ */
+static int prune_owners(struct vnet_ctx *ctx, struct state *st, struct item **items, int *n,
+			const struct namemap *named)
+{
+	struct owned {
+		const struct kind *kind;
+		char name[VNET_NAMSIZ];
+		int keep; /* a link of it is outside the group */
+	} *own = NULL;
+	int nown = 0, r = 0;
+
+	for (int i = 0; i < st->n; i++) {
+		const struct link *l = &st->links[i];
+		struct link_owner o;
+		int k = 0;
+
+		if (l->deleted || !kind_owner(l, &o) || !o.name[0] || map_get(named, o.name) >= 0)
+			continue;
+		while (k < nown && !(own[k].kind == o.kind && !strcmp(own[k].name, o.name)))
+			k++;
+		if (k == nown) {
+			void *more = realloc(own, (size_t)(nown + 1) * sizeof(*own));
+
+			if (!more) {
+				free(own);
+				return vnet_fail(ctx, ENOMEM, "out of memory");
+			}
+			own = more;
+			own[nown].kind = o.kind;
+			memcpy(own[nown].name, o.name, sizeof(o.name));
+			own[nown++].keep = 0;
+		}
+		own[k].keep |= l->group != VNET_GROUP;
+	}
+	for (int k = 0; k < nown && r == 0; k++)
+		if (!own[k].keep)
+			r = prune_add(ctx, items, n, own[k].kind->name, own[k].name);
+	free(own);
+	return r;
 }
 
 /* Every name the statements make, use or take (the keys point into the items). */
@@ -383,11 +447,15 @@ static void map_all_names(struct namemap *m, const struct item *it, int n)
 /* The made-up deletions of --prune: vnetctl's own links the file leaves out. */
 static int prune_items(struct vnet_ctx *ctx, struct state *st, struct item **items, int *n)
 {
-	static const char *const kinds[] = { "vlan", "bridge", "bond", "veth" }; /* uppers first */
+	static const char *const kinds[] = { "bridge", "bond", "veth" };
 	struct namemap named;
-	int r = 0;
+	int r;
 
 	map_all_names(&named, *items, *n);
+	/* Uppers first, then the objects made of links, then the links of each kind. */
+	r = prune_kind(ctx, st, items, n, "vlan", &named);
+	if (r == 0)
+		r = prune_owners(ctx, st, items, n, &named);
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && r == 0; k++)
 		r = prune_kind(ctx, st, items, n, kinds[k], &named);
 	free(named.key);

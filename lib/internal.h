@@ -512,6 +512,13 @@ struct vlan_entry {
 
 struct kind;
 
+/* A link that is part of another kind's object (a SEA's bridge, bond or veth): whose. */
+struct link_owner {
+	const struct kind *kind; /* the kind of the object (kind_sea) */
+	char name[VNET_NAMSIZ];	 /* the object's NAME; "" when its mark names none that is valid */
+	char why[320];		 /* what a statement of the link's own kind is told */
+};
+
 struct op {
 	enum optype type;
 	const struct kind *kind;
@@ -681,13 +688,18 @@ struct kind {
 	int (*rec_take)(struct vnet_ctx *ctx, const char *name, void **rec);
 	void (*rec_plan)(struct vnet_ctx *ctx, struct plan *plan, const char *name, const void *rec);
 	void (*rec_free)(void *rec);
+	/*
+	 * Whether the link l, of another kind, is part of an object of this
+	 * kind (a SEA's bridge, bond or veths): then 1, with o's name and why
+	 * filled (o is left alone otherwise). Such a link is this kind's to change: the other kinds leave
+	 * it out of show --config and --prune.
+	 */
+	int (*owns)(const struct link *l, struct link_owner *o);
 };
 
 extern const struct kind kind_bridge, kind_bridge_port;
 extern const struct kind kind_bond, kind_bond_slave, kind_bond_active, kind_vlan, kind_vf;
 extern const struct kind kind_sea, kind_veth;
-/* The link carries a SEA's mark (its bridge, bond or a veth it made): sea describes it. */
-int sea_marked(const struct link *l);
 /* " (and with it the VLANs v1,v2)" for a device whose VLANs the kernel deletes with it. */
 const char *vlan_uppers_text(struct state *st, const struct link *lower);
 /*
@@ -696,8 +708,15 @@ const char *vlan_uppers_text(struct state *st, const struct link *lower);
  */
 void veth_put_peer(struct nlmsghdr *nlh, const char *name, int ifindex, uint32_t mtu,
 		   const uint8_t *mac, uint32_t group);
+
+/* ---- the kind registry (lib/kinds/registry.c) ---- */
+
+/* Every statement object, sub-objects after their parent; NULL ends it. */
+extern const struct kind *const kind_table[];
 /* The kind whose links carry IFLA_INFO_KIND k, or NULL. */
 const struct kind *kind_by_link_kind(const char *k);
+/* The kind whose object the link l is part of (filling o, which may be NULL), or NULL. */
+const struct kind *kind_owner(const struct link *l, struct link_owner *o);
 
 /* ---- sysfs: every /sys path is built here, from validated names ---- */
 

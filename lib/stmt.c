@@ -9,20 +9,6 @@
 
 #include "internal.h"
 
-/* Every statement object, sub-objects ("bridge port") after their parent. */
-static const struct kind *const kinds[] = { &kind_bridge, &kind_bridge_port, &kind_bond,
-					    &kind_bond_slave, &kind_vlan, &kind_vf, &kind_sea,
-					    &kind_veth };
-#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
-
-const struct kind *kind_by_link_kind(const char *k)
-{
-	for (size_t i = 0; i < NKINDS; i++)
-		if (kinds[i]->link_kind && !strcmp(kinds[i]->link_kind, k))
-			return kinds[i];
-	return NULL;
-}
-
 static const char *const verb_names[NVERBS] = { "add", "set", "del", "show", "count" };
 
 static struct vnet_verb *verbs;
@@ -57,15 +43,17 @@ static const struct vnet_keyword *keywords_of(const struct param *tab)
 
 const struct vnet_verb *vnet_verbs(void)
 {
-	size_t n = 0;
+	size_t n = 0, nkinds = 0;
 
 	if (verbs)
 		return verbs;
-	verbs = calloc(NKINDS * NVERBS + 1, sizeof(*verbs));
+	while (kind_table[nkinds])
+		nkinds++;
+	verbs = calloc(nkinds * NVERBS + 1, sizeof(*verbs));
 	if (!verbs)
 		abort();
-	for (size_t i = 0; i < NKINDS; i++) {
-		const struct kind *k = kinds[i];
+	for (const struct kind *const *kp = kind_table; *kp; kp++) {
+		const struct kind *k = *kp;
 
 		for (int b = 0; b < NVERBS; b++) {
 			char args[64];
@@ -291,14 +279,14 @@ int stmt_parse(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 	if (argc < 1)
 		return vnet_usage(ctx, -1, "an object is required");
 	/* The longest object that matches: "bridge port" before "bridge". */
-	for (size_t i = 0; i < NKINDS; i++) {
-		const char *n = kinds[i]->name, *sp = strchr(n, ' ');
+	for (const struct kind *const *kp = kind_table; *kp; kp++) {
+		const char *n = (*kp)->name, *sp = strchr(n, ' ');
 
 		if (!sp && !strcmp(n, argv[0]) && !k)
-			k = kinds[i];
+			k = *kp;
 		else if (sp && argc > 1 && !strncmp(n, argv[0], (size_t)(sp - n)) &&
 			 !argv[0][sp - n] && !strcmp(sp + 1, argv[1])) {
-			k = kinds[i];
+			k = *kp;
 			v = 2;
 			break;
 		}

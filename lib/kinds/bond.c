@@ -626,8 +626,8 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	char txt[4096];
 	uint32_t m;
 
-	if (sea_marked(b))
-		return; /* a SEA's bond: its sea statement describes it */
+	if (kind_owner(b, NULL))
+		return; /* another kind's (a SEA's bond): its statement describes it */
 
 	bond_current(st, b, &cur);
 	m = config_mask(&cur);

@@ -567,8 +567,8 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	char txt[4096];
 	struct obj cur;
 
-	if (sea_marked(br))
-		return; /* a SEA's bridge: its sea statement describes it */
+	if (kind_owner(br, NULL))
+		return; /* another kind's (a SEA's bridge): its statement describes it */
 
 	bridge_current(st, br, &cur);
 	obj_format(br_params, &cur, cur.mask, txt, sizeof(txt));

@@ -282,9 +282,28 @@ static const char *mark_name(const char *alias, char *buf, size_t len)
 	return buf;
 }
 
-int sea_marked(const struct link *l)
+/*
+ * For the other kinds, through the registry: what carries the mark (the
+ * bridge, the bond, the veths the SEA made) is the SEA's, whole.
+ */
+static int sea_owns(const struct link *l, struct link_owner *o)
 {
-	return !strncmp(l->alias, MARK, sizeof(MARK) - 1);
+	size_t ml = sizeof(MARK) - 1, nl;
+	const char *why, *part = !strcmp(l->kind, "veth")     ? "an adapter"
+				 : !strcmp(l->kind, "bond")   ? "the bond"
+				 : !strcmp(l->kind, "bridge") ? "the bridge"
+							      : "a link";
+
+	if (strncmp(l->alias, MARK, ml))
+		return 0;
+	nl = strcspn(l->alias + ml, " ");
+	snprintf(o->name, sizeof(o->name), "%.*s", (int)nl, l->alias + ml);
+	if (nl >= sizeof(o->name) || parse_ifname(o->name, &why) < 0)
+		o->name[0] = 0;
+	/* The mark only: the bridge's alias goes on with the record. */
+	snprintf(o->why, sizeof(o->why), "%s a SEA made (its alias: %.*s%s); sea set and sea del manage it",
+		 part, (int)(ml + nl), l->alias, l->alias[ml + nl] ? " ..." : "");
+	return 1;
 }
 
 static int is_created(const struct link *l, const char *sea)
@@ -1614,4 +1633,5 @@ const struct kind kind_sea = {
 	.refs = sea_refs,
 	.simulate = sea_simulate,
 	.build = sea_build,
+	.owns = sea_owns,
 };

@@ -150,10 +150,11 @@ static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		return vnet_fail(ctx, EEXIST, "%s: %s exists and is %s%s, not a veth", s->what, name,
 				 l->kind[0] ? "a " : "", kind_text(l));
 	struct link *pl = l ? state_veth_peer(st, l) : NULL;
+	struct link_owner owner;
 
-	if (l && (sea_marked(l) || (pl && sea_marked(pl))))
-		return vnet_fail(ctx, EBUSY, "%s: an adapter a SEA made (its alias: %s); sea set and sea del manage it",
-				 s->what, sea_marked(l) ? l->alias : pl->alias);
+	/* Either end another kind's (a SEA's adapter): that kind's statements change it. */
+	if (l && (kind_owner(l, &owner) || (pl && kind_owner(pl, &owner))))
+		return vnet_fail(ctx, EBUSY, "%s: %s", s->what, owner.why);
 	if (s->verb == V_DEL) {
 		/* Its peer elsewhere could not be made again there if a later step failed. */
 		if (l && !pl)
@@ -328,8 +329,8 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	struct obj o;
 	char txt[512];
 
-	if (sea_marked(l) || (pl && sea_marked(pl)))
-		return; /* a SEA's adapter: its sea statement makes it */
+	if (kind_owner(l, NULL) || (pl && kind_owner(pl, NULL)))
+		return; /* another kind's (a SEA's adapter): its statement makes it */
 	if (!pl) {
 		out_line(ctx, "# veth %s: its peer is in another namespace; not described", l->name);
 		return;

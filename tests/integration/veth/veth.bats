@@ -249,16 +249,20 @@ up() {
 	eq "$output" ""
 }
 
-@test "a SEA's adapter is the SEA's: veth set and del refuse it, --prune leaves it" {
+@test "a SEA's adapter is the SEA's: veth set and del refuse it, --prune takes it away only as sea del does" {
 	vn veth add v0 peer p0
 	ip -n "$NS" link set v0 alias "vnetctl-sea:sea0"
 	before=$(snapshot)
 	expect_fail 1 'veth v0: an adapter a SEA made (its alias: vnetctl-sea:sea0)' -- veth del v0
 	expect_fail 1 'veth p0: an adapter a SEA made' -- veth set p0 mtu 2000
-	echo "bridge add br9" > "$F"
-	vn apply --prune "$F"
-	ip -n "$NS" link del br9
 	eq "$(snapshot)" "$before"
+	# A file without sea0 prunes sea0's remains whole, never as a veth.
+	echo "bridge add br9" > "$F"
+	run vn apply --prune "$F"
+	[ "$status" -eq 0 ]
+	eq "$output" "sea sea0: delete adapter v0 (and its peer)
+bridge br9: create"
+	eq "$(ip -n "$NS" -o link show type veth)" ""
 }
 
 @test "VM tier: a VLAN on a veth made in the same file; a bond's veth slave comes back to its bond" {
