@@ -16,6 +16,12 @@
 #include <string.h>
 
 #include "internal.h"
+#include "value.h"
+#include "obj.h"
+#include "state.h"
+#include "plan.h"
+#include "kind.h"
+#include "out.h"
 
 struct item {
 	struct stmt *s;

@@ -7,6 +7,8 @@
 
 #include "config.h"
 #include "internal.h"
+#include "nl.h"
+#include "sysfs.h"
 
 struct vnet_ctx *vnet_ctx_new(void)
 {

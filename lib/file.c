@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "kind.h"
 
 #define FILE_MAX (64 * 1024 * 1024)
 

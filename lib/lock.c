@@ -15,6 +15,7 @@
 #include <linux/capability.h>
 
 #include "internal.h"
+#include "kind.h"
 
 #define RUN_DIR "/run/vnetctl"
 

@@ -19,6 +19,8 @@
 #include <linux/rtnetlink.h>
 
 #include "internal.h"
+#include "value.h"
+#include "nl.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11

@@ -3,6 +3,7 @@
 #include <json-c/json.h>
 
 #include "internal.h"
+#include "out.h"
 
 void out_line(struct vnet_ctx *ctx, const char *fmt, ...)
 {

@@ -13,6 +13,9 @@
 #include <linux/if_link.h>
 
 #include "internal.h"
+#include "value.h"
+#include "obj.h"
+#include "nl.h"
 #include "attr.h"
 
 const struct obj obj_empty;

@@ -20,6 +20,14 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "value.h"
+#include "obj.h"
+#include "nl.h"
+#include "state.h"
+#include "plan.h"
+#include "kind.h"
+#include "sysfs.h"
+#include "out.h"
 #include "record.h"
 
 static void restore(struct vnet_ctx *ctx, struct plan *p);

@@ -39,6 +39,7 @@
 #include <linux/rtnetlink.h>
 
 #include "attr.h"
+#include "nl.h"
 #include "record.h"
 
 /* Rounds of plan, run and read back before a rollback gives up. */

@@ -15,6 +15,7 @@
 #define VNET_RECORD_H
 
 #include "internal.h"
+#include "kind.h"
 
 /* What an OP_LINK or OP_ADDR_* step sends. */
 enum {

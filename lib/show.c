@@ -7,6 +7,11 @@
 #include <json-c/json.h>
 
 #include "internal.h"
+#include "value.h"
+#include "obj.h"
+#include "state.h"
+#include "kind.h"
+#include "out.h"
 
 static struct json_object *json_field(const struct param *p, const struct val *v)
 {

@@ -18,6 +18,12 @@
 #include <netlink/route/link.h>
 
 #include "internal.h"
+#include "value.h"
+#include "obj.h"
+#include "nl.h"
+#include "state.h"
+#include "plan.h"
+#include "kind.h"
 #include "attr.h"
 
 static void names_stale(struct state *st);

@@ -8,6 +8,12 @@
 #include <json-c/json.h>
 
 #include "internal.h"
+#include "value.h"
+#include "obj.h"
+#include "state.h"
+#include "plan.h"
+#include "kind.h"
+#include "out.h"
 
 static const char *const verb_names[NVERBS] = { "add", "set", "del", "show", "count" };
 

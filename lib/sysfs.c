@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "value.h"
+#include "sysfs.h"
 
 int sysfs_name_ok(const char *s)
 {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "value.h"
 
 static int bad(const char **why, const char *reason)
 {

@@ -15,6 +15,12 @@
 #include <string.h>
 
 #include "../internal.h" /* net/if.h before linux/if.h */
+#include "../value.h"
+#include "../obj.h"
+#include "../state.h"
+#include "../plan.h"
+#include "../kind.h"
+#include "../out.h"
 #include "../attr.h"
 
 #include <json-c/json.h>

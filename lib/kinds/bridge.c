@@ -17,6 +17,12 @@
 #include <linux/if_link.h>
 
 #include "../internal.h"
+#include "../value.h"
+#include "../obj.h"
+#include "../state.h"
+#include "../plan.h"
+#include "../kind.h"
+#include "../out.h"
 #include "../attr.h"
 
 enum {

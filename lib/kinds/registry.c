@@ -6,6 +6,8 @@
  * here, and one kind learns about another's links only through this table.
  */
 #include "../internal.h"
+#include "../state.h"
+#include "../kind.h"
 
 #include <string.h>
 

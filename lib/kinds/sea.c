@@ -19,6 +19,13 @@
  * up/down, MTU) is read from the kernel and compared with the statement.
  */
 #include "../internal.h" /* net/if.h before linux/if.h */
+#include "../value.h"
+#include "../obj.h"
+#include "../nl.h"
+#include "../state.h"
+#include "../plan.h"
+#include "../kind.h"
+#include "../out.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -11,6 +11,12 @@
  * deleting either end deletes both.
  */
 #include "../internal.h" /* net/if.h before linux/if.h */
+#include "../value.h"
+#include "../obj.h"
+#include "../state.h"
+#include "../plan.h"
+#include "../kind.h"
+#include "../out.h"
 
 #include <errno.h>
 #include <stdlib.h>

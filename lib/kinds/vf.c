@@ -8,6 +8,14 @@
  * than taken for the truth.
  */
 #include "../internal.h" /* net/if.h before linux/if.h */
+#include "../value.h"
+#include "../obj.h"
+#include "../nl.h"
+#include "../state.h"
+#include "../plan.h"
+#include "../kind.h"
+#include "../sysfs.h"
+#include "../out.h"
 #include "../attr.h"
 
 #include <arpa/inet.h>

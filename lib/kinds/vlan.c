@@ -6,6 +6,11 @@
  * otherwise, naming the property.
  */
 #include "../internal.h" /* net/if.h before linux/if.h */
+#include "../obj.h"
+#include "../state.h"
+#include "../plan.h"
+#include "../kind.h"
+#include "../out.h"
 
 #include <errno.h>
 #include <stdlib.h>

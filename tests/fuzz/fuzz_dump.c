@@ -28,6 +28,10 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "kind.h"
+#include "nl.h"
+#include "sysfs.h"
+#include "out.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

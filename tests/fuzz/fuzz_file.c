@@ -21,6 +21,10 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "kind.h"
+#include "nl.h"
+#include "sysfs.h"
+#include "out.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,6 +17,10 @@
 #include <string.h>
 
 #include "internal.h"
+#include "kind.h"
+#include "nl.h"
+#include "sysfs.h"
+#include "out.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -30,6 +30,10 @@
 #include <linux/rtnetlink.h>
 
 #include "internal.h"
+#include "kind.h"
+#include "nl.h"
+#include "sysfs.h"
+#include "out.h"
 
 #include "check.h"
 

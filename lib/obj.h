@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The object model: parameter tables, values, objects (desired or dumped), and the keyword parser that fills them. */
+#ifndef VNET_OBJ_H
+#define VNET_OBJ_H
+
+#include "value.h"
+
+enum ptype {
+	PT_BOOL,   /* on|off */
+	PT_UINT,   /* decimal in [min, max] */
+	PT_CSEC,   /* seconds with up to two decimals, stored in centiseconds */
+	PT_ENUM,   /* one of names[], stored as its index or values[] */
+	PT_PVID,   /* N|none, none stored as 0 */
+	PT_VLANS,  /* VLAN list or none */
+	PT_MAC,    /* unicast, non-zero MAC address */
+	PT_NAMES,  /* IF[,IF...] */
+	PT_FLAG,   /* bare keyword; stores .min as the value (up/down) */
+	PT_IFREF,  /* IF|none: another link, sent as its ifindex */
+	PT_IPS,    /* IPv4 addresses, comma-separated, at most .max of them */
+	PT_QOSMAP, /* FROM:TO[,...]; .min/.max bound FROM, the value bounds TO */
+};
+
+/* Where a field travels in a request. */
+enum pnest {
+	PN_NONE,     /* handled by the kind's own code */
+	PN_LINK,     /* a top-level IFLA_ attribute (mtu, address) */
+	PN_INFO,     /* IFLA_LINKINFO / IFLA_INFO_DATA */
+	PN_PORT,     /* IFLA_PROTINFO (AF_BRIDGE) port attribute */
+	PN_FLAGS,    /* ifi_flags IFF_UP */
+	PN_VLANFLAG, /* a bit (attr) of IFLA_VLAN_FLAGS in IFLA_INFO_DATA */
+};
+
+/* Rules of the kernel that the plan must respect. */
+enum {
+	PF_IMMUTABLE = 1 << 0, /* cannot change in place (a VLAN's id, link, protocol) */
+	PF_IFDOWN = 1 << 1,    /* the kernel changes it only while the link is down */
+	PF_NOSLAVES = 1 << 2,  /* ... only while the bond has no slaves */
+	PF_DECLARES = 1 << 3,  /* names a link the statement makes too (a veth's peer) */
+	PF_ALONE = 1 << 4,     /* a rollback sends it in a step of its own, first (the kernel
+				  checks the other fields against it: STP and forward-delay) */
+};
+
+struct param {
+	const char *word;
+	int field;		/* index into struct obj.v */
+	enum ptype type;
+	uint64_t min, max;	/* PT_UINT/PT_CSEC bounds; PT_FLAG value */
+	const char *const *names; /* PT_ENUM names, NULL-terminated */
+	const uint64_t *values;	/* PT_ENUM values (NULL: the index) */
+	enum pnest nest;
+	uint16_t attr;		/* netlink attribute type */
+	uint8_t width;		/* 1, 2 or 4 bytes; 0x82 = be16 */
+	const char *value;	/* usage: "on|off", "SECONDS" */
+	const char *help;
+	unsigned int flags;	/* PF_* */
+};
+
+#define W_BE16 0x82
+
+#define MAX_FIELDS 32
+
+struct qosmap {
+	int n;
+	uint32_t (*e)[2]; /* from, to */
+};
+
+struct val {
+	uint64_t u;
+	uint8_t mac[6];
+	struct vlanset *vlans;
+	struct namelist names; /* PT_NAMES, PT_IPS, PT_IFREF (0 or 1 name) */
+	struct qosmap *qos;
+};
+
+/*
+ * A desired or dumped object: which fields are known, and their values.
+ * A dumped link's objects are short (obj_new): v[] holds only the fields
+ * below nv, the first nv of MAX_FIELDS, which its kind's table numbers.
+ * v stays last so that a short object is a prefix of a whole one.
+ */
+struct obj {
+	uint32_t mask; /* bit i: v[i] known */
+	uint8_t nv;    /* v[0..nv-1] exist */
+	int16_t word[MAX_FIELDS]; /* statement word that set the field, -1 */
+	void *ext;	      /* a kind's own parsed data (a SEA's adapters) */
+	void (*ext_free)(void *ext);
+	struct val v[MAX_FIELDS];
+};
+
+static inline int obj_has(const struct obj *o, int f)
+{
+	return !!(o->mask & (1U << f));
+}
+void obj_init(struct obj *o);
+void obj_free(struct obj *o);
+/* A short object on the heap, with fields 0..nv-1 (free with obj_delete). */
+struct obj *obj_new(int nv);
+void obj_delete(struct obj *o);
+/* 1 + the highest field a table names: the nv of objects it fills. */
+int param_fields(const struct param *tab);
+/* An object with no field, for a link that has none of that sort. */
+extern const struct obj obj_empty;
+void obj_set_u(struct obj *o, int field, uint64_t u);
+/* Whether the kernel's value b (as dumped) is what a, wanted, comes to there. */
+int val_equal(const struct param *p, const struct val *a, const struct val *b);
+/* An enum field's word for value u, NULL when the table has none. */
+const char *enum_word(const struct param *p, uint64_t u);
+/* Formats a field the way the command line writes it. */
+int val_format(const struct param *p, const struct val *v, char *buf, size_t len);
+const struct param *param_by_field(const struct param *tab, int field);
+/* Fields of want (travelling in nest) that cur lacks or holds otherwise. */
+uint32_t obj_diff(const struct param *tab, const struct obj *want, const struct obj *cur,
+		  enum pnest nest);
+/* "stp on priority 4096 up": the fields in mask, as a statement writes them. */
+int obj_format(const struct param *tab, const struct obj *o, uint32_t mask, char *buf,
+	       size_t len);
+/* "stp off -> on, priority 32768 -> 4096" */
+int obj_format_changes(const struct param *tab, const struct obj *want,
+		       const struct obj *cur, uint32_t mask, char *buf, size_t len);
+void obj_copy_field(struct obj *dst, const struct obj *src, int f);
+/* Reads the attributes of nest in data into o, by the table. */
+void obj_decode(const struct param *tab, enum pnest nest, const struct nlattr *data,
+		struct obj *o);
+/* Puts the fields in mask that travel in nest into a request. Returns how many. */
+struct state;
+int obj_put(struct vnet_ctx *ctx, struct nlmsghdr *nlh, const struct param *tab,
+	    const struct obj *o, uint32_t mask, enum pnest nest);
+int qosmap_add(struct qosmap *m, uint32_t from, uint32_t to);
+/*
+ * What to send for a map to become exactly want (the kernel merges what it
+ * is sent): want, and each mapping of cur that want leaves out, to 0.
+ */
+void qosmap_exact(const struct qosmap *want, const struct qosmap *cur, struct qosmap *out);
+void obj_copy_fields(struct obj *dst, const struct obj *src, uint32_t mask);
+
+/*
+ * Parses "keyword value ..." words from argv[i..argc) into o using tab.
+ * Unknown, duplicate and value-less keywords fail with one message format.
+ * what names the object for messages ("bridge br0").
+ */
+int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
+		int argc, char *const *argv, int i, struct obj *o);
+
+#endif

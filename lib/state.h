@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the kernel has: links as read from dumps, and the state a plan simulates forward. */
+#ifndef VNET_STATE_H
+#define VNET_STATE_H
+
+#include "obj.h"
+
+struct portvlan {
+	int have; /* the dump reported VLAN entries for the port */
+	struct vlanset member;
+	struct vlanset untagged;
+	unsigned int pvid; /* 0: none */
+};
+
+struct link {
+	int ifindex;
+	char name[VNET_NAMSIZ];
+	char kind[16];	     /* IFLA_INFO_KIND, "" for none */
+	char slave_kind[16]; /* IFLA_INFO_SLAVE_KIND */
+	int master;	     /* ifindex, 0 none */
+	unsigned int flags;  /* ifi_flags */
+	unsigned int mtu;
+	uint8_t addr[6];
+	int addrlen;
+	int parent_dev;	     /* has a device (IFLA_PARENT_DEV_NAME) */
+	char parent_bus[32]; /* IFLA_PARENT_DEV_BUS_NAME: "pci", "netdevsim" */
+	char parent_name[64]; /* IFLA_PARENT_DEV_NAME: "0000:03:00.0" */
+	int num_vf;	     /* IFLA_NUM_VF */
+	uint32_t group;	     /* IFLA_GROUP */
+	int deleted;	     /* simulated: an earlier statement of the file deletes it */
+	int sim_vfs;	     /* simulated: an earlier statement sets the VF count */
+	int topology_change; /* a bridge in an STP topology change */
+	int link;	     /* IFLA_LINK: the lower device (a VLAN's), a veth's peer */
+	int link_netns;	     /* IFLA_LINK_NETNSID came too: link is another namespace's index */
+	char *alias;	     /* IFLA_IFALIAS, never NULL: "" for none (a SEA's mark) */
+	/*
+	 * IFLA_INFO_DATA as dumped, for a kind vnetctl has no table for (a
+	 * macvlan): what a rollback sends to make the link again. NULL: none.
+	 */
+	void *info_raw;
+	uint16_t info_raw_len;
+	struct {
+		int have;
+		uint16_t aggregator, ports, actor_key, partner_key;
+		uint8_t partner_mac[6];
+	} ad;		     /* a bond's active 802.3ad aggregator */
+	/*
+	 * Kept apart and only when there is something, so that a link is small
+	 * (a show over 10,000 links): NULL for none. link_kobj(), link_pobj()
+	 * and link_vl() read them as empty; the _w forms make them to write.
+	 */
+	struct obj *kobj;    /* kind-specific fields (bridge options) */
+	struct obj *pobj;    /* port fields (bridge port options) */
+	struct portvlan *vl; /* a port's VLAN entries */
+};
+
+static inline const struct obj *link_kobj(const struct link *l)
+{
+	return l->kobj ? l->kobj : &obj_empty;
+}
+static inline const struct obj *link_pobj(const struct link *l)
+{
+	return l->pobj ? l->pobj : &obj_empty;
+}
+extern const struct portvlan portvlan_empty;
+static inline const struct portvlan *link_vl(const struct link *l)
+{
+	return l->vl ? l->vl : &portvlan_empty;
+}
+struct obj *link_kobj_w(struct link *l);
+struct obj *link_pobj_w(struct link *l);
+struct portvlan *link_vl_w(struct link *l);
+void link_pobj_clear(struct link *l);
+void link_set_alias(struct link *l, const char *alias);
+
+struct state {
+	struct nl_cache *cache; /* libnl link cache: the generic fields */
+	struct link *links;
+	int n, cap;
+	int have_vlans;
+	int next_fake;		/* simulated links get indexes above any real one */
+	int *first_port, *next_port; /* by position: ports of each master, built on demand */
+	int dirty;		/* simulated changes: the port lists no longer hold */
+	struct name_slot {
+		int pos;	   /* 0 empty, else position + 1 */
+		unsigned int hash; /* the name's: most probes need no strcmp */
+	} *by_name;		   /* hash of positions by name */
+	int by_name_size, by_name_n; /* its slots; the links it covers: 0..by_name_n-1 */
+	int borrowed;		/* a copy of ctx->shared: state_free leaves it alone */
+	unsigned int what;	/* ST_* read */
+};
+
+/*
+ * The ports (or slaves) of master, in index order: prev NULL for the first.
+ * A show over many links must not scan them all for each master.
+ */
+struct link *state_port(struct state *st, const struct link *master, const struct link *prev);
+
+/*
+ * Applies a planned step to the state as the kernel would, so that the
+ * next statement of a file is planned against the host as it will be.
+ */
+void state_simulate(struct state *st, const struct op *op);
+/* A new simulated link named name of kind (for simulate hooks). */
+struct link *state_sim_link(struct state *st, const char *name, const char *kind);
+/* The group vnetctl puts the links it creates in (its mark for --prune). */
+#define VNET_GROUP 30318
+
+enum { ST_LINKS = 1, ST_BRVLANS = 2 };
+int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what);
+void state_free(struct state *st);
+/* An empty state, and one dumped message decoded into it (for tests and fuzzing). */
+int state_init(struct state *st);
+int state_decode_msg(struct state *st, const struct nlmsghdr *nlh, int family);
+struct link *state_by_name(struct state *st, const char *name);
+struct link *state_by_index(struct state *st, int ifindex);
+const char *state_name(struct state *st, int ifindex);
+/* The other end of the veth l, when it is in this namespace and paired with l; else NULL. */
+struct link *state_veth_peer(struct state *st, const struct link *l);
+
+#endif

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sysfs: every /sys path is built here, from validated names. */
+#ifndef VNET_SYSFS_H
+#define VNET_SYSFS_H
+
+#include "internal.h"
+
+/* A path component from the kernel (a bus or device name): no '/', not "." or "..". */
+int sysfs_name_ok(const char *s);
+/* Reads or writes /sys/bus/BUS/devices/DEV/ATTR as an unsigned number. */
+int sysfs_dev_read(struct vnet_ctx *ctx, const char *bus, const char *dev, const char *attr,
+		   uint64_t *val);
+int sysfs_dev_path(struct vnet_ctx *ctx, const char *bus, const char *dev, const char *attr,
+		   char *out, size_t len);
+/* rel is bus/BUS/devices/DEV/ATTR with every part a name (what sysfs_write takes). */
+int sysfs_rel_ok(const char *rel);
+int sysfs_write(struct vnet_ctx *ctx, const char *rel, uint64_t val);
+
+#endif
