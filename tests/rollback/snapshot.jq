@@ -27,7 +27,12 @@
 #   - the qdisc: the kernel attaches the default one the first time a link
 #     goes up (dev_activate) and keeps it when the link goes down, so an
 #     "up" undone leaves noqueue where noop was. No tool can give noop back,
-#     and vnetctl does not manage qdiscs.
+#     and vnetctl does not manage qdiscs;
+#   - the IPv6 routes that addrconf adds for a link the first time it has
+#     carrier (ff00::/8 in table local, fe80::/64; protocol kernel) and
+#     keeps, marked linkdown, when the carrier goes: a veth end whose peer
+#     went up and down again has them where it had none. They go when the
+#     link goes down, and nobody configures them.
 # Everything else is compared: flags (NO-CARRIER and LOWER_UP too, once
 # settled), operstate, indexes, MACs, MTUs, groups, masters, every
 # info_data and info_slave_data field, VF tables, addresses, routes, bridge
@@ -110,7 +115,8 @@ def facts($links; $addrs; $routes; $vlans; $bonding):
     # An address a line with its place (the primary comes first).
     ($addrs[] | .ifname as $n | (.addr_info // []) | to_entries[]
       | "addr \($n) | \(.value.local)/\(.value.prefixlen) = #\(.key) \(.value | del(.local, .prefixlen) | tojson)"),
-    ($routes[] | "route | \(.type // "unicast") \(.dst)\(if .gateway then " via \(.gateway)" else "" end) dev \(.dev // "-") table \(.table // "main") metric \(.metric // 0) = \(del(.type, .dst, .gateway, .dev, .table, .metric) | tojson)"),
+    ($routes[] | select(.protocol == "kernel" and (.dst | IN("ff00::/8", "fe80::/64")) | not)
+      | "route | \(.type // "unicast") \(.dst)\(if .gateway then " via \(.gateway)" else "" end) dev \(.dev // "-") table \(.table // "main") metric \(.metric // 0) = \(del(.type, .dst, .gateway, .dev, .table, .metric) | tojson)"),
     ($vlans[] | .ifname as $n | (.vlans // [])[]
       | "bridge vlan \($n) | \(.vlan)\(if .vlanEnd then "-\(.vlanEnd)" else "" end) = \(.flags // [] | tojson)"),
     # /proc/net/bonding: "Key: value" lines, a slave's under its name; the
