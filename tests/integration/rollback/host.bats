@@ -1,0 +1,83 @@
+#!/usr/bin/env bats
+# The rollback matrix (issue 17), host tier. A failed apply must leave the
+# host exactly as it was: for each scenario under tests/rollback/scenarios/,
+# every change request of a successful apply is made to fail in turn
+# (tests/rollback/failinject.so, preloaded), and the namespace's state once
+# vnetctl has undone its steps must be the one from before
+# (tests/rollback/run reports each failing case with the difference).
+#
+# Here the scenarios of bridges, veths and macvlans, which any kernel runs,
+# and checks of the shim and of the matrix itself; vm.bats has those that
+# need bonding, 802.1Q, VLAN filtering or netdevsim. On the VM's kernel:
+#   tests/vm/run -- bats tests/integration/rollback/host.bats
+
+bats_require_minimum_version 1.5.0
+load matrix
+
+@test "the shim counts every request of a batch, and refuses request 1, or 2 only" {
+	common_setup
+	for v in eth0 vif1.0 vif2.0; do veth "$v"; done
+	before=$(snapshot)
+	run vn_shim 0 apply "$EX/xen-bridge.conf"
+	[ "$status" -eq 0 ]
+	# A create, three ports in one datagram, two port settings.
+	[ "$(cat "$BATS_TEST_TMPDIR/count")" = 6 ]
+	run cut -d' ' -f2 "$BATS_TEST_TMPDIR/log"
+	[ "${lines[*]}" = "RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_SETLINK RTM_SETLINK" ]
+	run vn_shim 0 apply "$EX/xen-bridge.conf"
+	[ "$output" = "$EX/xen-bridge.conf: no change" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/count")" = 0 ]
+
+	ip -n "$NS" link del xenbr0
+	eq "$(snapshot)" "$before"
+	# Request 1 refused: the kernel's words, nothing made.
+	run --separate-stderr vn_shim 1 apply "$EX/xen-bridge.conf"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"bridge xenbr0: create"*"failed: Invalid header length (Invalid argument)"* ]]
+	grep -q '^1 RTM_NEWLINK .* name xenbr0 .*INJECTED$' "$BATS_TEST_TMPDIR/log"
+	eq "$(snapshot)" "$before"
+	run --separate-stderr vn_shim 2 apply "$EX/xen-bridge.conf"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"bridge xenbr0: add port eth0: failed: Invalid header length (Invalid argument)"* ]]
+	# Request 2 alone was refused: the two after it in its datagram went
+	# on (3 and 4), and so did the undo's (5 on).
+	run grep -c INJECTED "$BATS_TEST_TMPDIR/log"
+	[ "$output" = 1 ]
+	grep -q '^2 RTM_NEWLINK .* name eth0 master [0-9]* INJECTED$' "$BATS_TEST_TMPDIR/log"
+	grep -q '^3 RTM_NEWLINK .* name vif1.0 master [0-9]*$' "$BATS_TEST_TMPDIR/log"
+	grep -q '^4 RTM_NEWLINK .* name vif2.0 master [0-9]*$' "$BATS_TEST_TMPDIR/log"
+	grep -q '^5 ' "$BATS_TEST_TMPDIR/log"
+	eq "$(snapshot)" "$before"
+	# Requests counted from 1, so K past the end is never reached.
+	run vn_shim 7 apply "$EX/xen-bridge.conf"
+	[ "$status" -eq 0 ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/log")" = "7 not reached" ]
+}
+
+@test "the matrix reports a difference planted after the failed apply" {
+	run "$RUN" -k 1 --plant "link set dev vif2.0 mtu 1234" xen-bridge
+	printf '%s\n' "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"~ link vif2.0 | mtu: 1500 -> 1234"* ]]
+	[ "${lines[-1]}" = "rollback matrix: 1 files x 6 steps = 1 cases, 0 identical" ]
+}
+
+@test "rollback matrix: xen-bridge (examples/xen-bridge.conf over a NIC with the host's address)" {
+	matrix xen-bridge
+}
+
+@test "rollback matrix: veth-macvlan (veth del of a pair with addresses and a macvlan upper)" {
+	matrix veth-macvlan
+}
+
+@test "rollback matrix: bridge-mtu-addr (bridge del of a bridge with MTU 1400, an address, a route)" {
+	matrix bridge-mtu-addr
+}
+
+@test "rollback matrix: bridge-stp (bridge set stp on from stp off forward-delay 0)" {
+	matrix bridge-stp
+}
+
+@test "rollback matrix: prune (apply --prune deletes links vnetctl made)" {
+	matrix prune
+}
