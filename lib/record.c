@@ -945,6 +945,11 @@ static void plan_fields(struct back *b)
 
 			named_copy(tab, link_kobj(r), rs, &want);
 			named_copy(tab, link_kobj(n->cur), b->cur, &have);
+			/* A link the kernel does not list is none (a bond without a primary). */
+			for (const struct param *p = tab; p->word; p++)
+				if (p->type == PT_IFREF && p->nest == PN_INFO && !obj_has(&want, p->field) &&
+				    obj_has(&have, p->field) && have.v[p->field].u)
+					obj_set_u(&want, p->field, 0);
 			m = obj_diff(tab, &want, &have, PN_INFO) | obj_diff(tab, &want, &have, PN_VLANFLAG);
 			for (const struct param *p = tab; p->word; p++) {
 				if (!(m & (1U << p->field)))
@@ -984,6 +989,37 @@ static void plan_fields(struct back *b)
 	}
 }
 
+/*
+ * A bond's slaves in the order they joined (the active one without a
+ * primary is the first): when one must join again, those that come after it
+ * leave and join again behind it. The order is the record's, by index.
+ */
+static void bond_order(struct back *b)
+{
+	struct state *rs = &b->rec->st;
+
+	for (int i = 0; i < rs->n; i++) {
+		const struct link *m = &rs->links[i];
+		int first = -1;
+
+		if (strcmp(m->kind, "bond") || !b->rec->scope[i])
+			continue;
+		for (int j = 0; j < rs->n && first < 0; j++)
+			if (rs->links[j].master == m->ifindex && (b->now[j].cur || b->now[j].made) &&
+			    strcmp(b->now[j].master, m->name))
+				first = j;
+		for (int j = first + 1; first >= 0 && j < rs->n; j++)
+			if (rs->links[j].master == m->ifindex && !strcmp(b->now[j].master, m->name)) {
+				step(b, OP_MASTER, NULL, rs->links[j].name,
+				     "%s: release from %s (to join again in its order)", rs->links[j].name,
+				     m->name);
+				b->now[j].master[0] = 0;
+				b->now[j].up = 0; /* the bonding driver closes a released slave */
+			}
+	}
+}
+
+/* Releases first (a port number or a slave's place comes free), then joins in the record's order. */
 static void plan_masters(struct back *b)
 {
 	struct state *rs = &b->rec->st;
@@ -991,21 +1027,27 @@ static void plan_masters(struct back *b)
 	for (int i = 0; i < rs->n; i++) {
 		const struct link *r = &rs->links[i];
 		const struct link *m = state_by_index(rs, r->master);
-		struct now *n = &b->now[i], *mn = m ? &b->now[pos(rs, m)] : NULL;
-		const char *want = m ? m->name : "";
+		struct now *n = &b->now[i];
 
-		if (!b->rec->scope[i] || (!n->cur && !n->made) || !strcmp(n->master, want))
+		if (!b->rec->scope[i] || (!n->cur && !n->made) || !n->master[0] ||
+		    !strcmp(n->master, m ? m->name : ""))
 			continue;
-		if (n->master[0]) {
-			step(b, OP_MASTER, NULL, r->name, "%s: release from %s", r->name, n->master);
-			n->master[0] = 0;
-		}
+		step(b, OP_MASTER, NULL, r->name, "%s: release from %s", r->name, n->master);
+		n->master[0] = 0;
+	}
+	bond_order(b);
+	for (int i = 0; i < rs->n; i++) {
+		const struct link *r = &rs->links[i];
+		const struct link *m = state_by_index(rs, r->master);
+		struct now *n = &b->now[i], *mn = m ? &b->now[pos(rs, m)] : NULL;
+
 		/*
 		 * A master made in this round gets its fields in the next (a
 		 * bond's miimon): its ports join it then, with those in force,
 		 * as they first joined it.
 		 */
-		if (!m || (!mn->cur && !mn->made) || mn->made)
+		if (!b->rec->scope[i] || (!n->cur && !n->made) || !m || n->master[0] ||
+		    (!mn->cur && !mn->made) || mn->made)
 			continue;
 		/*
 		 * A master that was up comes up before its ports join, as it
@@ -1021,10 +1063,10 @@ static void plan_masters(struct back *b)
 		}
 		if (!strcmp(m->kind, "bond"))
 			set_down(b, n, r->name, "a bond takes only slaves that are down");
-		struct op *op = step(b, OP_MASTER, NULL, r->name, "%s: back into %s", r->name, want);
+		struct op *op = step(b, OP_MASTER, NULL, r->name, "%s: back into %s", r->name, m->name);
 
-		str_copy(op->master, sizeof(op->master), want);
-		str_copy(n->master, sizeof(n->master), want);
+		str_copy(op->master, sizeof(op->master), m->name);
+		str_copy(n->master, sizeof(n->master), m->name);
 		n->joined = 1;
 	}
 }

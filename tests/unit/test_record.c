@@ -345,6 +345,38 @@ static void test_bond_mode(struct vnet_ctx *ctx)
 	state_free(&a);
 }
 
+/*
+ * A bond's first slave released by the change: the second leaves too, and
+ * both join again in their order; a primary the change set goes (the
+ * kernel lists none when there is none).
+ */
+static void test_bond_order(struct vnet_ctx *ctx)
+{
+	const struct dl before[] = {
+		{ .index = 2, .name = "bond0", .kind = "bond", .up = 1, .data = { { IFLA_BOND_MODE, 1, 1 } } },
+		{ .index = 3, .name = "e0", .kind = "dummy", .master = 2, .up = 1 },
+		{ .index = 4, .name = "e1", .kind = "dummy", .master = 2, .up = 1 },
+	};
+	const struct dl after[] = {
+		{ .index = 2, .name = "bond0", .kind = "bond", .up = 1,
+		  .data = { { IFLA_BOND_MODE, 1, 1 }, { IFLA_BOND_PRIMARY, 4, 4 } } },
+		{ .index = 3, .name = "e0", .kind = "dummy" },
+		{ .index = 4, .name = "e1", .kind = "dummy", .master = 2, .up = 1 },
+	};
+	struct state b = reading(before, 3), a = reading(after, 3);
+	struct plan p = one_step(OP_MASTER, &kind_bond, "e0"), back;
+
+	plan_back(ctx, &b, NULL, &a, NULL, &p, &back);
+	dump_plan("bond order", &back);
+	int prim = find(&back, "bond0: primary e1 -> none"), r1 = find(&back, "e1: release from bond0");
+	int j0 = find(&back, "e0: back into bond0"), j1 = find(&back, "e1: back into bond0");
+
+	CHECK(prim >= 0 && r1 >= 0 && j0 > r1 && j1 > j0);
+	plan_free(&back);
+	plan_free(&p);
+	state_free(&a);
+}
+
 /* A VLAN made again with another id: deleted, and made as it was. */
 static void test_vlan_recreated(struct vnet_ctx *ctx)
 {
@@ -422,6 +454,7 @@ int main(void)
 	test_stp_back(ctx);
 	test_bridge_deleted(ctx);
 	test_bond_mode(ctx);
+	test_bond_order(ctx);
 	test_vlan_recreated(ctx);
 	test_refused(ctx);
 	test_nothing(ctx);
