@@ -17,6 +17,7 @@ static void usage(FILE *f)
 		   "  -p, --pretty      indented JSON\n"
 		   "      --dry-run     print the plan, change nothing\n"
 		   "  -q, --quiet       no informational lines\n"
+		   "      --no-wait     fail at once, naming it, when another change is pending\n"
 		   "  -h, --help        this help\n"
 		   "  -V, --version     print the version\n\n"
 		   "Objects:\n");
@@ -53,6 +54,15 @@ int report(struct vnet_ctx *ctx)
 	return e->exit_code ? e->exit_code : VNET_EXIT_FAIL;
 }
 
+/* The library's notices (a transaction rolled back, one pending) beside the results. */
+static void notice(void *arg, const char *msg)
+{
+	(void)arg;
+	fputs("vnetctl: ", stderr);
+	put_escaped(msg, stderr, 0);
+	fputc('\n', stderr);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -61,6 +71,7 @@ int main(int argc, char **argv)
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "dry-run", no_argument, NULL, 'D' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-wait", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -92,6 +103,9 @@ int main(int argc, char **argv)
 		case 'q':
 			flags |= VNET_F_QUIET;
 			break;
+		case 'W':
+			flags |= VNET_F_NOWAIT;
+			break;
 		case 'h':
 			usage(stdout);
 			vnet_ctx_free(ctx);
@@ -122,6 +136,7 @@ int main(int argc, char **argv)
 		return VNET_EXIT_USAGE;
 	}
 	vnet_ctx_set_flags(ctx, flags);
+	vnet_ctx_set_notice(ctx, notice, NULL);
 	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_confirm, NULL };
 	const struct cmd *found = NULL;
 

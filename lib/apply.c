@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "journal.h"
 
 struct item {
 	struct stmt *s;
@@ -516,10 +517,12 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	vnet_clear_error(ctx);
 	/* Now the host: one reading, under the namespace's lock. */
 	if (!check) {
-		r = vnet_lock(ctx, !(flags & VNET_APPLY_NOWAIT));
+		r = vnet_lock(ctx, !(flags & VNET_APPLY_NOWAIT) && !(ctx->flags & VNET_F_NOWAIT));
 		if (r < 0)
 			goto out;
 		locked = 1;
+	} else {
+		journal_look(ctx); /* check says what is pending, and rolls back what was interrupted */
 	}
 	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS);
 	if (r < 0)
@@ -563,7 +566,9 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		plan_print(ctx, &all, f.path);
 		goto out;
 	}
+	ctx->txn_what = f.path;
 	r = plan_exec(ctx, &all);
+	ctx->txn_what = NULL;
 	if (r < 0) {
 		if (all.failed < all.n && all.ops[all.failed].from < n)
 			locate(ctx, &f, it[all.ops[all.failed].from].s);

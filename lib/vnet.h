@@ -25,6 +25,7 @@ enum {
 	VNET_F_JSON = 1 << 1,	 /* JSON output */
 	VNET_F_PRETTY = 1 << 2,	 /* indented JSON */
 	VNET_F_QUIET = 1 << 3,	 /* no informational lines */
+	VNET_F_NOWAIT = 1 << 4,	 /* fail at once, naming it, when the namespace is busy */
 };
 
 /* Exit codes documented in vnetctl(8). */
@@ -98,6 +99,14 @@ unsigned int vnet_ctx_flags(const struct vnet_ctx *ctx);
 /* Where results (show output, plans, "no change") go; default stdout. */
 void vnet_ctx_set_output(struct vnet_ctx *ctx, FILE *out);
 const struct vnet_error *vnet_ctx_error(const struct vnet_ctx *ctx);
+/**
+ * vnet_ctx_set_notice() - where the library's notices go
+ * @fn: called with each notice, one line without the program's name: a
+ *	transaction that was interrupted and has been rolled back (with what
+ *	was undone), one that is pending, a wait for one; NULL: none are told
+ * @arg: passed to fn
+ */
+void vnet_ctx_set_notice(struct vnet_ctx *ctx, void (*fn)(void *arg, const char *msg), void *arg);
 /* Number of change requests sent to the kernel so far. */
 unsigned long vnet_ctx_requests(const struct vnet_ctx *ctx);
 
