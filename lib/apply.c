@@ -39,10 +39,6 @@ struct synth_stmt {
 	char *argv[4];
 };
 
-struct vnet_txn {
-	struct plan plan;
-};
-
 /* Appends one diagnostic: "file:line:col: message", the line, a caret under the word. */
 static void diag(struct vnet_ctx *ctx, const struct stmtfile *f, const struct stmt *s, FILE *out)
 {
@@ -600,6 +596,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		*txn = calloc(1, sizeof(**txn));
 		if (*txn) {
 			(*txn)->plan = all;
+			str_copy((*txn)->what, sizeof((*txn)->what), f.path);
 			memset(&all, 0, sizeof(all));
 			locked = 0; /* held until commit or rollback */
 		}

@@ -522,6 +522,12 @@ struct plan {
 	struct record *rec; /* the host before the first step (lib/record.c), once it ran */
 };
 
+/* A change kept open for a confirmation: its plan (with the record), the lock, the journal. */
+struct vnet_txn {
+	struct plan plan;
+	char what[128]; /* "bridge br0", a file's path: for messages */
+};
+
 /*
  * A step's values live apart and only when it has some (a plan of 16,000
  * creates is not 16,000 whole objects): op_obj reads a step without them as
@@ -619,8 +625,12 @@ int vnet_usage_errno(struct vnet_ctx *ctx, int err, const char *fmt, ...)
  * Taken, it first settles what an interrupted transaction left (journal.h).
  */
 int vnet_lock(struct vnet_ctx *ctx, int wait);
+/* The same without settling: for confirm and rollback, which settle it their way. */
+int vnet_lock_raw(struct vnet_ctx *ctx, int wait);
 /* Releases it; at the outermost level, the transaction's journal goes with it. */
 void vnet_unlock(struct vnet_ctx *ctx);
+/* Lets go of the lock and the journal, which a guardian process holds from now on. */
+void vnet_lock_hand_over(struct vnet_ctx *ctx);
 /* The namespace's inode (/run/netns/NAME or this process's). */
 int vnet_ns_inode(struct vnet_ctx *ctx, unsigned long long *ino);
 /* /run/vnetctl/WHAT-INODE[SUFFIX], the folder made if need be; 0 or -errno. */

@@ -161,18 +161,6 @@ static void sweep(unsigned long long mine)
 	}
 }
 
-int vnet_confirm_path(struct vnet_ctx *ctx, char *buf, size_t len)
-{
-	unsigned long long ino;
-	int r = vnet_ns_inode(ctx, &ino);
-
-	if (r < 0)
-		return vnet_fail(ctx, -r, "cannot identify the network namespace");
-	mkdir(RUN_DIR, 0700);
-	snprintf(buf, len, RUN_DIR "/confirm-%llu", ino);
-	return 0;
-}
-
 int vnet_may_change_links(void)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
@@ -262,11 +250,25 @@ int vnet_lock(struct vnet_ctx *ctx, int wait)
 	return lock_take(ctx, wait, 1);
 }
 
+int vnet_lock_raw(struct vnet_ctx *ctx, int wait)
+{
+	return lock_take(ctx, wait, 0);
+}
+
 void vnet_unlock(struct vnet_ctx *ctx)
 {
 	if (ctx->lock_depth == 0 || --ctx->lock_depth > 0)
 		return;
 	journal_end(ctx);
+	if (ctx->lock_fd >= 0)
+		close(ctx->lock_fd);
+	ctx->lock_fd = -1;
+}
+
+void vnet_lock_hand_over(struct vnet_ctx *ctx)
+{
+	ctx->journal_owned = 0;
+	ctx->lock_depth = 0;
 	if (ctx->lock_fd >= 0)
 		close(ctx->lock_fd);
 	ctx->lock_fd = -1;

@@ -331,7 +331,8 @@ int stmt_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 	return s->kind->plan(ctx, st, s, want, plan);
 }
 
-static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
+/* A change: under the lock, journalled; with txn, kept open (lock and journal held) once made. */
+static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want, struct vnet_txn **txn)
 {
 	struct plan plan = { 0 };
 	int r = vnet_lock(ctx, !(ctx->flags & VNET_F_NOWAIT));
@@ -345,6 +346,12 @@ static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 		ctx->txn_what = NULL;
 		if (r == 0)
 			r = verify(ctx, s, want, &plan);
+		if (r == 0 && txn && (*txn = calloc(1, sizeof(**txn)))) {
+			plan_print(ctx, &plan, s->what);
+			(*txn)->plan = plan;
+			snprintf((*txn)->what, sizeof((*txn)->what), "%s", s->what);
+			return 0; /* the lock is held until the transaction ends */
+		}
 	}
 	vnet_unlock(ctx);
 	if (r == 0)
@@ -353,13 +360,15 @@ static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 	return r;
 }
 
-int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv)
+int vnet_run_txn(struct vnet_ctx *ctx, int argc, char *const *argv, struct vnet_txn **txn)
 {
 	struct stmt s = { .argc = argc, .argv = argv };
 	struct obj want;
 	int r;
 
 	vnet_clear_error(ctx);
+	if (txn)
+		*txn = NULL;
 	if (argc >= 1 && !strcmp(argv[0], "show")) {
 		int config;
 
@@ -376,8 +385,13 @@ int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv)
 		journal_look(ctx);
 		r = run_show(ctx, &s);
 	} else if (r == 0) {
-		r = run_change(ctx, &s, &want);
+		r = run_change(ctx, &s, &want, txn);
 	}
 	obj_free(&want);
 	return r;
+}
+
+int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv)
+{
+	return vnet_run_txn(ctx, argc, argv, NULL);
 }
