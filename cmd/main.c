@@ -12,21 +12,28 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: vnetctl [OPTIONS] OBJECT VERB [ARGUMENTS]\n"
 		   "       vnetctl OBJECT help\n\n"
 		   "Options:\n"
-		   "  -n, --netns NAME  work in the network namespace NAME (as ip -n)\n"
-		   "  -j, --json        JSON output\n"
-		   "  -p, --pretty      indented JSON\n"
-		   "      --dry-run     print the plan, change nothing\n"
-		   "  -q, --quiet       no informational lines\n"
-		   "  -h, --help        this help\n"
-		   "  -V, --version     print the version\n\n"
+		   "  -n, --netns NAME        work in the network namespace NAME (as ip -n)\n"
+		   "  -j, --json              JSON output\n"
+		   "  -p, --pretty            indented JSON\n"
+		   "      --dry-run           print the plan, change nothing\n"
+		   "  -q, --quiet             no informational lines\n"
+		   "      --confirm SECONDS   keep a change only if confirmed in time (vnetctl\n"
+		   "                          confirm, or Enter here); else a guardian process\n"
+		   "                          rolls it back\n"
+		   "      --detach            with --confirm: return once the guardian holds it\n"
+		   "      --no-wait           fail at once, naming it, when another change is\n"
+		   "                          in progress or waits for its confirmation\n"
+		   "  -h, --help              this help\n"
+		   "  -V, --version           print the version\n\n"
 		   "Objects:\n");
 	for (const struct cmd *c = cmds; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fprintf(f, "\nFiles:\n");
-	fprintf(f, "  %-10s %s\n  %-10s %s\n  %-10s %s\n", cmd_apply.name, cmd_apply.summary,
-		cmd_check.name, cmd_check.summary, cmd_confirm.name, cmd_confirm.summary);
-	fprintf(f, "\nExit status: 0 success or no change, 1 the operation failed, "
-		   "2 usage or parse error (nothing changed).\n");
+	fprintf(f, "\nFiles and transactions:\n");
+	fprintf(f, "  %-10s %s\n  %-10s %s\n  %-10s %s\n  %-10s %s\n", cmd_apply.name,
+		cmd_apply.summary, cmd_check.name, cmd_check.summary, cmd_confirm.name,
+		cmd_confirm.summary, cmd_rollback.name, cmd_rollback.summary);
+	fprintf(f, "\nExit status: 0 success or no change, 1 the operation failed (or was not "
+		   "confirmed), 2 usage or parse error (nothing changed).\n");
 }
 
 /* Writes s with control bytes escaped: a message is one line, and words from
@@ -53,6 +60,15 @@ int report(struct vnet_ctx *ctx)
 	return e->exit_code ? e->exit_code : VNET_EXIT_FAIL;
 }
 
+/* The library's notices (a transaction rolled back, one pending) beside the results. */
+static void notice(void *arg, const char *msg)
+{
+	(void)arg;
+	fputs("vnetctl: ", stderr);
+	put_escaped(msg, stderr, 0);
+	fputc('\n', stderr);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -61,12 +77,15 @@ int main(int argc, char **argv)
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "dry-run", no_argument, NULL, 'D' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "confirm", required_argument, NULL, 'C' },
+		{ "detach", no_argument, NULL, 'X' },
+		{ "no-wait", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
 	struct vnet_ctx *ctx = vnet_ctx_new();
-	const char *netns = NULL;
+	struct gopts o = { 0 };
 	unsigned int flags = 0;
 	int c, rc;
 
@@ -78,7 +97,20 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+n:jpqhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			netns = optarg;
+			o.netns = optarg;
+			break;
+		case 'C':
+			if (parse_seconds(optarg, &o.confirm) < 0) {
+				fprintf(stderr, "vnetctl: --confirm: \"%s\": expected seconds, 1-86400\n", optarg);
+				vnet_ctx_free(ctx);
+				return VNET_EXIT_USAGE;
+			}
+			break;
+		case 'X':
+			o.detach = 1;
+			break;
+		case 'W':
+			flags |= VNET_F_NOWAIT;
 			break;
 		case 'j':
 			flags |= VNET_F_JSON;
@@ -107,8 +139,9 @@ int main(int argc, char **argv)
 			 */
 			if (!strncmp(argv[optind - 1], "--", 2))
 				fprintf(stderr, "vnetctl: option \"%s\": %s\n", argv[optind - 1],
-					optopt == 'n' ? "a namespace name is required"
-						      : "unknown, or takes no value");
+					optopt == 'n'	? "a namespace name is required"
+					: optopt == 'C' ? "a number of seconds is required"
+							: "unknown, or takes no value");
 			else
 				fprintf(stderr, "vnetctl: option \"-%c\": %s\n", optopt,
 					optopt == 'n' ? "a namespace name is required" : "unknown option");
@@ -122,7 +155,8 @@ int main(int argc, char **argv)
 		return VNET_EXIT_USAGE;
 	}
 	vnet_ctx_set_flags(ctx, flags);
-	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_confirm, NULL };
+	vnet_ctx_set_notice(ctx, notice, NULL);
+	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_confirm, &cmd_rollback, NULL };
 	const struct cmd *found = NULL;
 
 	for (const struct cmd *cm = cmds; cm->name; cm++)
@@ -132,10 +166,19 @@ int main(int argc, char **argv)
 		if (!strcmp(extra[i]->name, argv[optind]))
 			found = extra[i];
 	for (const struct cmd *cm = found; cm; cm = NULL) {
-		if (netns && vnet_ctx_set_netns(ctx, netns) < 0)
+		if ((o.confirm || o.detach) && !cm->changes) {
+			fprintf(stderr, "vnetctl: %s: %s\n", cm->name,
+				o.confirm ? "--confirm is for commands that change the host"
+					  : "--detach goes with --confirm SECONDS");
+			rc = VNET_EXIT_USAGE;
+		} else if (o.detach && !o.confirm && cm != &cmd_apply) {
+			fprintf(stderr, "vnetctl: --detach goes with --confirm SECONDS\n");
+			rc = VNET_EXIT_USAGE;
+		} else if (o.netns && vnet_ctx_set_netns(ctx, o.netns) < 0) {
 			rc = report(ctx);
-		else
-			rc = cm->run(ctx, argc - optind, argv + optind);
+		} else {
+			rc = cm->run(ctx, &o, argc - optind, argv + optind);
+		}
 		vnet_ctx_free(ctx);
 		return rc;
 	}

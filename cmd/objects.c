@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The objects: thin wrappers that hand the words to the library. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -36,32 +37,57 @@ void usage_object(FILE *f, const char *object)
 	}
 }
 
-static int run_object(struct vnet_ctx *ctx, int argc, char **argv)
+/* OBJECT show, OBJECT help: words that only look (--confirm has nothing to keep). */
+static int is_view(int argc, char **argv)
 {
+	for (int i = 1; i < argc && i < 3; i++)
+		if (!strcmp(argv[i], "show") || !strcmp(argv[i], "help"))
+			return 1;
+	return 0;
+}
+
+static int run_object(struct vnet_ctx *ctx, const struct gopts *o, int argc, char **argv)
+{
+	struct vnet_txn *txn = NULL;
+
 	if (argc < 2 || !strcmp(argv[1], "help") || (argc == 3 && !strcmp(argv[2], "help"))) {
 		usage_object(argc < 2 ? stderr : stdout, argv[0]);
 		return argc < 2 ? VNET_EXIT_USAGE : VNET_EXIT_OK;
 	}
-	if (vnet_run(ctx, argc, argv) < 0)
+	if (o->confirm && is_view(argc, argv)) {
+		fprintf(stderr, "vnetctl: --confirm: %s %s changes nothing\n", argv[0], argv[1]);
+		return VNET_EXIT_USAGE;
+	}
+	if (!o->confirm || (vnet_ctx_flags(ctx) & VNET_F_DRY_RUN)) {
+		if (vnet_run(ctx, argc, argv) < 0)
+			return report(ctx);
+		return VNET_EXIT_OK;
+	}
+	/* A hang-up from here on rolls back, once the change is made. */
+	confirm_block_signals();
+	if (vnet_run_txn(ctx, argc, argv, &txn) < 0)
 		return report(ctx);
-	return VNET_EXIT_OK;
+	if (!txn)
+		return VNET_EXIT_OK; /* no change: nothing to confirm */
+	return confirm_hold(ctx, o, txn);
 }
 
-static int run_show_all(struct vnet_ctx *ctx, int argc, char **argv)
+static int run_show_all(struct vnet_ctx *ctx, const struct gopts *o, int argc, char **argv)
 {
+	(void)o;
 	if (vnet_run(ctx, argc, argv) < 0)
 		return report(ctx);
 	return VNET_EXIT_OK;
 }
 
 const struct cmd cmds[] = {
-	{ "bridge", "bridges and their ports (brctl, ip link type bridge)", run_object },
-	{ "bond", "bonds and their slaves (ifenslave, ip link type bond)", run_object },
-	{ "vlan", "802.1Q and 802.1ad VLAN interfaces (ip link type vlan)", run_object },
-	{ "vf", "SR-IOV virtual functions (sriov_numvfs, ip link set DEV vf N)", run_object },
-	{ "veth", "veth pairs (ip link type veth peer name)", run_object },
-	{ "sea", "shared Ethernet adapters after PowerVM VIOS (mkvdev -sea, lsmap -net)", run_object },
+	{ "bridge", "bridges and their ports (brctl, ip link type bridge)", run_object, 1 },
+	{ "bond", "bonds and their slaves (ifenslave, ip link type bond)", run_object, 1 },
+	{ "vlan", "802.1Q and 802.1ad VLAN interfaces (ip link type vlan)", run_object, 1 },
+	{ "vf", "SR-IOV virtual functions (sriov_numvfs, ip link set DEV vf N)", run_object, 1 },
+	{ "veth", "veth pairs (ip link type veth peer name)", run_object, 1 },
+	{ "sea", "shared Ethernet adapters after PowerVM VIOS (mkvdev -sea, lsmap -net)", run_object, 1 },
 	{ "show", "everything vnetctl can describe ([--config]: as statements apply accepts)",
-	  run_show_all },
+	  run_show_all, 0 },
 	{ 0 }
 };

@@ -31,7 +31,7 @@ _vnetctl_sea_kw='backing ha-mode adapter pvid vlans default mtu'
 # Keywords that stand alone (no value).
 _vnetctl_flag_kw='up down'
 _vnetctl_options='-n --netns -j --json -p --pretty --dry-run -q --quiet
-	-h --help -V --version'
+	--confirm --detach --no-wait -h --help -V --version'
 
 # Prints the words that may follow keyword $1 (empty: free-form value).
 _vnetctl_values()
@@ -330,8 +330,8 @@ _vnetctl_add()
 }
 
 # The commands on files of statements and on the whole host:
-#   apply FILE|- [--dry-run] [--prune] [--confirm SECONDS] [--no-wait]
-#   check FILE|-    confirm    show [--config]
+#   apply FILE|- [--dry-run] [--prune] [--confirm SECONDS [--detach]] [--no-wait]
+#   check FILE|-    confirm    rollback    show [--config]
 # $1: the current word, $2: the command, then the words between them.
 _vnetctl_filecmd()
 {
@@ -342,7 +342,7 @@ _vnetctl_filecmd()
 		[[ " $* " == *' --config '* ]] || _vnetctl_add '--config' "$cur"
 		return
 		;;
-	apply) opts='--dry-run --prune --confirm --no-wait' ;;
+	apply) opts='--dry-run --prune --confirm --detach --no-wait' ;;
 	check) ;;
 	*) return ;;
 	esac
@@ -354,7 +354,7 @@ _vnetctl_filecmd()
 			opts=${opts/--confirm/}
 			shift
 			;;
-		--dry-run | --prune | --no-wait) opts=${opts/"$1"/} ;;
+		--dry-run | --prune | --no-wait | --detach) opts=${opts/"$1"/} ;;
 		- | [!-]*) file=1 ;;
 		esac
 		shift
@@ -412,6 +412,10 @@ _vnetctl()
 			fi
 		elif [[ $w == --netns=* ]]; then
 			_vnetctl_ns=${w#--netns=}
+		elif [[ $w == --confirm ]]; then
+			# The cursor is on SECONDS: no list to offer.
+			((i + 1 == cword)) && return
+			((i++))
 		elif [[ $w == -- ]]; then
 			((i++))
 			break
@@ -426,7 +430,7 @@ _vnetctl()
 	fi
 	# The commands on files and on the whole host share the object's place.
 	if ((i >= cword)) && [[ $cur != -* ]]; then
-		_vnetctl_add 'apply check confirm show' "$cur"
+		_vnetctl_add 'apply check confirm rollback show' "$cur"
 	fi
 	if ((i >= cword)); then
 		# The cursor is on an option or on the object.
@@ -442,7 +446,7 @@ _vnetctl()
 	fi
 
 	case ${words[i]} in
-	apply | check | confirm | show)
+	apply | check | confirm | rollback | show)
 		_vnetctl_filecmd "$cur" "${words[@]:i:cword-i}"
 		return
 		;;

@@ -22,6 +22,7 @@
 #include "plan.h"
 #include "kind.h"
 #include "out.h"
+#include "journal.h"
 
 struct item {
 	struct stmt *s;
@@ -42,10 +43,6 @@ struct synth_stmt {
 	struct stmt s; /* first: the block is freed through it */
 	char words[3][VNET_NAMSIZ];
 	char *argv[4];
-};
-
-struct vnet_txn {
-	struct plan plan;
 };
 
 /* Appends one diagnostic: "file:line:col: message", the line, a caret under the word. */
@@ -590,10 +587,12 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	vnet_clear_error(ctx);
 	/* Now the host: one reading, under the namespace's lock. */
 	if (!check) {
-		r = vnet_lock(ctx, !(flags & VNET_APPLY_NOWAIT));
+		r = vnet_lock(ctx, !(flags & VNET_APPLY_NOWAIT) && !(ctx->flags & VNET_F_NOWAIT));
 		if (r < 0)
 			goto out;
 		locked = 1;
+	} else {
+		journal_look(ctx); /* check says what is pending, and rolls back what was interrupted */
 	}
 	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS);
 	if (r < 0)
@@ -637,7 +636,9 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		plan_print(ctx, &all, f.path);
 		goto out;
 	}
+	ctx->txn_what = f.path;
 	r = plan_exec(ctx, &all);
+	ctx->txn_what = NULL;
 	if (r < 0) {
 		if (all.failed < all.n && all.ops[all.failed].from < n)
 			locate(ctx, &f, it[all.ops[all.failed].from].s);
@@ -669,6 +670,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		*txn = calloc(1, sizeof(**txn));
 		if (*txn) {
 			(*txn)->plan = all;
+			str_copy((*txn)->what, sizeof((*txn)->what), f.path);
 			memset(&all, 0, sizeof(all));
 			locked = 0; /* held until commit or rollback */
 		}

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "internal.h"
+#include "kind.h"
 #include "nl.h"
 #include "sysfs.h"
 
@@ -81,6 +82,25 @@ unsigned long vnet_ctx_requests(const struct vnet_ctx *ctx)
 const char *vnet_version(void)
 {
 	return VNET_VERSION;
+}
+
+void vnet_ctx_set_notice(struct vnet_ctx *ctx, void (*fn)(void *arg, const char *msg), void *arg)
+{
+	ctx->notice = fn;
+	ctx->notice_arg = arg;
+}
+
+void vnet_notice(struct vnet_ctx *ctx, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (!ctx->notice)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx->notice(ctx->notice_arg, msg);
 }
 
 void vnet_clear_error(struct vnet_ctx *ctx)

@@ -47,6 +47,14 @@ struct vnet_ctx {
 	} idx[16];	      /* names resolved while a plan runs (masters, mostly) */
 	int nidx;
 	int lock_depth;
+	struct nl_tap *tap; /* while the record is taken: the dumps' messages, raw (lib/journal.c) */
+	/* Told of each step a rollback ran (record_restore), NULL: nobody asks. */
+	void (*on_undo)(struct vnet_ctx *ctx, const char *text);
+	void *undo_arg;
+	int journal_owned;    /* this process wrote the namespace's journal: removed with the lock */
+	const char *txn_what; /* what the transaction changes ("bridge br0", a file), for the journal */
+	void (*notice)(void *arg, const char *msg); /* vnet_ctx_set_notice */
+	void *notice_arg;
 };
 
 /*

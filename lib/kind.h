@@ -48,9 +48,24 @@ int stmt_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 /* A usage error (exit 2) that carries an errno: a file that cannot be read. */
 int vnet_usage_errno(struct vnet_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Takes the per-namespace lock (lib/lock.c); 0 or -errno with the error set. */
+/*
+ * Takes the per-namespace lock (lib/lock.c); 0 or -errno with the error set.
+ * Taken, it first settles what an interrupted transaction left (journal.h).
+ */
 int vnet_lock(struct vnet_ctx *ctx, int wait);
+/* The same without settling: for confirm and rollback, which settle it their way. */
+int vnet_lock_raw(struct vnet_ctx *ctx, int wait);
+/* Releases it; at the outermost level, the transaction's journal goes with it. */
 void vnet_unlock(struct vnet_ctx *ctx);
+/* Lets go of the lock and the journal, which a guardian process holds from now on. */
+void vnet_lock_hand_over(struct vnet_ctx *ctx);
+/* The namespace's inode (/run/netns/NAME or this process's). */
+int vnet_ns_inode(struct vnet_ctx *ctx, unsigned long long *ino);
+/* /run/vnetctl/WHAT-INODE[SUFFIX], the folder made if need be; 0 or -errno. */
+int vnet_run_path(struct vnet_ctx *ctx, const char *what, const char *suffix, char *buf,
+		  size_t len);
+/* Says something to the user beside the results (vnet_ctx_set_notice); nothing when unset. */
+void vnet_notice(struct vnet_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True when the effective capabilities hold CAP_NET_ADMIN (or cannot be read). */
 int vnet_may_change_links(void);
 

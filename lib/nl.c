@@ -133,6 +133,24 @@ int nlm_open(struct vnet_ctx *ctx)
 	return 0;
 }
 
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+uint64_t nlm_netns_cookie(struct vnet_ctx *ctx)
+{
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+	struct vnet_error saved = ctx->err;
+
+	/* Linux 5.14 and later; before, 0: the inode alone names the namespace. */
+	if (nlm_open(ctx) < 0 ||
+	    getsockopt(mnl_socket_get_fd(ctx->nl), SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) < 0)
+		cookie = 0;
+	ctx->err = saved;
+	return cookie;
+}
+
 void nlm_close(struct vnet_ctx *ctx)
 {
 	if (ctx->nl)
@@ -507,6 +525,41 @@ void nlm_forget(struct vnet_ctx *ctx, const char *name)
 			ctx->idx[i--] = ctx->idx[--ctx->nidx];
 }
 
+static void tap_add(struct nl_tap *t, const struct nlmsghdr *h)
+{
+	size_t n = MNL_ALIGN(h->nlmsg_len);
+
+	if (t->err)
+		return;
+	if (t->len + n > t->cap) {
+		size_t cap = t->cap ? t->cap : 64 * 1024;
+		char *b;
+
+		while (cap < t->len + n)
+			cap *= 2;
+		b = realloc(t->buf, cap);
+		if (!b) {
+			t->err = -ENOMEM;
+			return;
+		}
+		t->buf = b;
+		t->cap = cap;
+	}
+	memcpy(t->buf + t->len, h, h->nlmsg_len);
+	memset(t->buf + t->len + h->nlmsg_len, 0, n - h->nlmsg_len);
+	t->len += n;
+}
+
+/* Which of the tapped dumps a dump request is. */
+static unsigned int tap_kind(uint16_t type, uint8_t family)
+{
+	if (type == RTM_GETADDR)
+		return TAP_ADDR;
+	if (type == RTM_GETROUTE)
+		return TAP_ROUTE;
+	return family == AF_BRIDGE ? TAP_BRIDGE : TAP_LINK;
+}
+
 /*
  * One read's worth of a dump: 1 to go on, 0 at its end, or -errno. Unlike
  * mnl_cb_run, a message flagged NLM_F_DUMP_INTR (the links changed while the
@@ -536,7 +589,11 @@ int nlm_dump_part(const char *buf, int len, unsigned int seq, unsigned int porti
 		if (d->type ? h->nlmsg_type != d->type || h->nlmsg_len < NLMSG_LENGTH(d->hdrlen)
 			    : !is_link_msg(h))
 			continue; /* NOOP, OVERRUN, or not of the kind dumped */
-		if (!d->intr && d->cb(h, d->data) == MNL_CB_ERROR)
+		if (d->intr)
+			continue;
+		if (d->tap)
+			tap_add(d->tap, h);
+		if (d->cb(h, d->data) == MNL_CB_ERROR)
 			return -EINVAL;
 	}
 	return 1;
@@ -562,7 +619,14 @@ int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ex
 						     : 0 };
 	struct rbuf b;
 	int r, tries;
+	unsigned int tk = tap_kind(type, family);
+	size_t mark = 0;
 
+	/* The journal wants each dump of the record once, as it was read. */
+	if (ctx->tap && !(ctx->tap->done & tk)) {
+		d.tap = ctx->tap;
+		mark = d.tap->len;
+	}
 	r = nlm_open(ctx);
 	if (r < 0)
 		return r;
@@ -599,6 +663,8 @@ int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ex
 			break;
 		}
 		d.intr = 0;
+		if (d.tap)
+			d.tap->len = mark; /* a reading again replaces the one before */
 		do {
 			int n = recv_some(ctx, &b);
 
@@ -622,6 +688,10 @@ int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ex
 	 */
 	if (r == 0 && d.intr)
 		r = -EAGAIN;
+	if (d.tap && r == 0)
+		d.tap->done |= tk;
+	else if (d.tap)
+		d.tap->len = mark;
 	free(b.p);
 	return r;
 }

@@ -43,6 +43,8 @@ int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_c
 /* The same for another dump: RTM_GETLINK, RTM_GETADDR or RTM_GETROUTE (cb sees RTM_NEWADDR, RTM_NEWROUTE). */
 int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ext_mask,
 		nlm_dump_cb cb, nlm_dump_cb reset, void *data);
+/* The namespace's cookie (SO_NETNS_COOKIE: never reused, unlike its inode); 0 unknown. */
+uint64_t nlm_netns_cookie(struct vnet_ctx *ctx);
 /* GETs one link (with VF info); cb sees the RTM_NEWLINK reply. */
 int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *data);
 
@@ -68,7 +70,21 @@ struct dump_run {
 	int intr; /* a message came flagged NLM_F_DUMP_INTR: cb sees no more */
 	uint16_t type;	 /* the messages cb sees; 0: RTM_NEWLINK with a whole ifinfomsg */
 	size_t hdrlen;	 /* and their family header's size */
+	struct nl_tap *tap; /* NULL, or where each message cb sees is copied too */
 };
+
+/*
+ * A copy of the messages of the first link, bridge VLAN, address and route
+ * dumps read while it is set on the context (ctx->tap): the record as
+ * read, for the journal. A dump read again (interrupted) replaces its part.
+ */
+struct nl_tap {
+	char *buf; /* the messages back to back, each at an aligned offset */
+	size_t len, cap;
+	unsigned int done; /* TAP_* dumps already taken */
+	int err;	   /* out of memory: the copy is incomplete */
+};
+enum { TAP_LINK = 1, TAP_BRIDGE = 2, TAP_ADDR = 4, TAP_ROUTE = 8 };
 /* One read of a dump: 1 to go on, 0 at its end, or a negative errno. */
 int nlm_dump_part(const char *buf, int len, unsigned int seq, unsigned int portid,
 		  struct dump_run *d);

@@ -5,6 +5,8 @@
 
 #include "state.h"
 
+struct kind;
+
 void out_line(struct vnet_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void out_json(struct vnet_ctx *ctx, struct json_object *j);
 /* Adds the known fields of o as JSON: keywords with '-' as '_', command-line units. */

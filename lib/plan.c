@@ -28,6 +28,7 @@
 #include "kind.h"
 #include "sysfs.h"
 #include "out.h"
+#include "journal.h"
 #include "record.h"
 
 static void restore(struct vnet_ctx *ctx, struct plan *p);
@@ -662,8 +663,11 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 	if (p->n && !vnet_may_change_links())
 		return vnet_fail(ctx, EPERM, "%s: changing links needs CAP_NET_ADMIN (run as root)",
 				 p->ops[0].text ? p->ops[0].text : p->ops[0].name);
-	/* The host before the first change: what a failure brings back. */
-	if (p->n && !p->rec && (r = record_take(ctx, p, &p->rec)) < 0)
+	/*
+	 * The host before the first change: what a failure brings back, and
+	 * in the journal what the next vnetctl brings back if this one dies.
+	 */
+	if (p->n && !p->rec && (r = journal_take(ctx, p, &p->rec)) < 0)
 		return r;
 	for (int i = 0; i < p->n; i++) {
 		int run = deletion_run(p, i);

@@ -68,6 +68,12 @@ struct plan {
 	struct record *rec; /* the host before the first step (lib/record.c), once it ran */
 };
 
+/* A change kept open for a confirmation: its plan (with the record), the lock, the journal. */
+struct vnet_txn {
+	struct plan plan;
+	char what[128]; /* "bridge br0", a file's path: for messages */
+};
+
 /*
  * A step's values live apart and only when it has some (a plan of 16,000
  * creates is not 16,000 whole objects): op_obj reads a step without them as

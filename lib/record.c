@@ -637,6 +637,21 @@ int record_take(struct vnet_ctx *ctx, const struct plan *p, struct record **out)
 	return 0;
 }
 
+struct state *record_state(struct record *rec)
+{
+	return &rec->st;
+}
+
+const struct namelist *record_names(const struct record *rec)
+{
+	return &rec->names;
+}
+
+unsigned char *record_mac_user(struct record *rec)
+{
+	return rec->mac_user;
+}
+
 uint32_t record_group(struct record *rec, const char *name)
 {
 	const struct link *l = rec ? state_by_name(&rec->st, name) : NULL;
@@ -1350,6 +1365,8 @@ int record_restore(struct vnet_ctx *ctx, struct record *rec, char *what, size_t 
 		for (int i = 0; round < ROUNDS && i < back.n; i++) {
 			int e = plan_run_op(ctx, &back.ops[i]); /* best effort: the next reading tells */
 
+			if (e == 0 && ctx->on_undo)
+				ctx->on_undo(ctx, back.ops[i].text);
 			if (e < 0 && getenv("VNETCTL_DEBUG_ROLLBACK"))
 				fprintf(stderr, "%s: %s (%s)\n", back.ops[i].text, strerror(-e), ctx->err.ext_msg);
 		}

@@ -116,6 +116,14 @@ void record_plan_against(struct vnet_ctx *ctx, struct record *rec, struct state 
 			 const struct addrset *caddrs, const struct routeset *croutes,
 			 struct plan *out);
 void record_free(struct record *rec);
+/*
+ * For the journal (lib/journal.c), what record_of cannot find again in the
+ * dumps: the links as read, the names the plan's steps name, and by
+ * position in the links whether each one's MAC was chosen by a user.
+ */
+struct state *record_state(struct record *rec);
+const struct namelist *record_names(const struct record *rec);
+unsigned char *record_mac_user(struct record *rec);
 /* The interface group the link named was in (0 when the record has none or no such link). */
 uint32_t record_group(struct record *rec, const char *name);
 

@@ -677,6 +677,28 @@ int state_decode_msg(struct state *st, const struct nlmsghdr *nlh, int family)
 	return r == MNL_CB_ERROR ? -EINVAL : 0;
 }
 
+int state_name_refs(struct state *st)
+{
+	/* Links named by index (a bond's primary, say) get their names now. */
+	for (int i = 0; i < st->n; i++) {
+		const struct kind *k = kind_by_link_kind(st->links[i].kind);
+		struct obj *o = st->links[i].kobj;
+
+		for (const struct param *p = k && o ? k->params : NULL; p && p->word; p++) {
+			struct val *v = &o->v[p->field];
+
+			if (p->type != PT_IFREF || !obj_has(o, p->field) || !v->u || v->names.n)
+				continue;
+			v->names.names = calloc(1, sizeof(*v->names.names));
+			if (!v->names.names)
+				return -ENOMEM;
+			str_copy(v->names.names[0], VNET_NAMSIZ, state_name(st, (int)v->u));
+			v->names.n = 1;
+		}
+	}
+	return 0;
+}
+
 int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 {
 	int r;
@@ -703,23 +725,8 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 		return ctx->err.msg[0] ? r : vnet_fail(ctx, -r, "cannot read the links");
 	if (st->n)
 		qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index), names_stale(st);
-	/* Links named by index (a bond's primary, say) get their names now. */
-	for (int i = 0; i < st->n; i++) {
-		const struct kind *k = kind_by_link_kind(st->links[i].kind);
-		struct obj *o = st->links[i].kobj;
-
-		for (const struct param *p = k && o ? k->params : NULL; p && p->word; p++) {
-			struct val *v = &o->v[p->field];
-
-			if (p->type != PT_IFREF || !obj_has(o, p->field) || !v->u || v->names.n)
-				continue;
-			v->names.names = calloc(1, sizeof(*v->names.names));
-			if (!v->names.names)
-				return vnet_fail(ctx, ENOMEM, "out of memory");
-			str_copy(v->names.names[0], VNET_NAMSIZ, state_name(st, (int)v->u));
-			v->names.n = 1;
-		}
-	}
+	if (state_name_refs(st) < 0)
+		return vnet_fail(ctx, ENOMEM, "out of memory");
 	/*
 	 * VLAN entries matter on bridge ports only (a bridge's own are not
 	 * kept): with no port there is nothing to ask the kernel for.

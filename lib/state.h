@@ -112,6 +112,8 @@ void state_free(struct state *st);
 /* An empty state, and one dumped message decoded into it (for tests and fuzzing). */
 int state_init(struct state *st);
 int state_decode_msg(struct state *st, const struct nlmsghdr *nlh, int family);
+/* After the links are decoded: the links a kind's field names by index get their names. */
+int state_name_refs(struct state *st);
 struct link *state_by_name(struct state *st, const char *name);
 struct link *state_by_index(struct state *st, int ifindex);
 const char *state_name(struct state *st, int ifindex);

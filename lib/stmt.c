@@ -14,6 +14,7 @@
 #include "plan.h"
 #include "kind.h"
 #include "out.h"
+#include "journal.h"
 
 static const char *const verb_names[NVERBS] = { "add", "set", "del", "show", "count" };
 
@@ -107,17 +108,22 @@ static int run_show(struct vnet_ctx *ctx, struct stmt *s)
  * counts and veths before bonds, bonds before VLANs, VLANs before bridges,
  * and SEAs last. -j gives one object keyed by kind.
  */
-static int show_all(struct vnet_ctx *ctx, int argc, char *const *argv)
+static int show_all_words(struct vnet_ctx *ctx, int argc, char *const *argv, int *config)
 {
-	static const struct kind *const order[] = { &kind_vf, &kind_veth, &kind_bond, &kind_vlan,
-						    &kind_bridge, &kind_sea };
-	int config = 0, r = 0;
-
+	*config = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--config"))
 			return vnet_usage(ctx, i, "show: unexpected \"%s\" (show [--config])", argv[i]);
-		config = 1;
+		*config = 1;
 	}
+	return 0;
+}
+
+static int show_all(struct vnet_ctx *ctx, int config)
+{
+	static const struct kind *const order[] = { &kind_vf, &kind_veth, &kind_bond, &kind_vlan,
+						    &kind_bridge, &kind_sea };
+	int r = 0;
 	struct state st;
 
 	/* One reading of the host, lent to every kind in turn. */
@@ -319,18 +325,27 @@ int stmt_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 	return s->kind->plan(ctx, st, s, want, plan);
 }
 
-static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
+/* A change: under the lock, journalled; with txn, kept open (lock and journal held) once made. */
+static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want, struct vnet_txn **txn)
 {
 	struct plan plan = { 0 };
-	int r = vnet_lock(ctx, 1);
+	int r = vnet_lock(ctx, !(ctx->flags & VNET_F_NOWAIT));
 
 	if (r < 0)
 		return r;
 	r = plan_stmt(ctx, s, want, &plan);
 	if (r == 0 && !(ctx->flags & VNET_F_DRY_RUN) && plan.n) {
+		ctx->txn_what = s->what;
 		r = plan_exec(ctx, &plan);
+		ctx->txn_what = NULL;
 		if (r == 0)
 			r = verify(ctx, s, want, &plan);
+		if (r == 0 && txn && (*txn = calloc(1, sizeof(**txn)))) {
+			plan_print(ctx, &plan, s->what);
+			(*txn)->plan = plan;
+			snprintf((*txn)->what, sizeof((*txn)->what), "%s", s->what);
+			return 0; /* the lock is held until the transaction ends */
+		}
 	}
 	vnet_unlock(ctx);
 	if (r == 0)
@@ -339,20 +354,38 @@ static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 	return r;
 }
 
-int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv)
+int vnet_run_txn(struct vnet_ctx *ctx, int argc, char *const *argv, struct vnet_txn **txn)
 {
 	struct stmt s = { .argc = argc, .argv = argv };
 	struct obj want;
 	int r;
 
 	vnet_clear_error(ctx);
-	if (argc >= 1 && !strcmp(argv[0], "show"))
-		return show_all(ctx, argc, argv);
+	if (txn)
+		*txn = NULL;
+	if (argc >= 1 && !strcmp(argv[0], "show")) {
+		int config;
+
+		r = show_all_words(ctx, argc, argv, &config);
+		if (r == 0) {
+			/* A transaction pending or interrupted is said (and rolled back) first. */
+			journal_look(ctx);
+			r = show_all(ctx, config);
+		}
+		return r;
+	}
 	r = stmt_parse(ctx, &s, &want);
-	if (r == 0 && s.verb == V_SHOW)
+	if (r == 0 && s.verb == V_SHOW) {
+		journal_look(ctx);
 		r = run_show(ctx, &s);
-	else if (r == 0)
-		r = run_change(ctx, &s, &want);
+	} else if (r == 0) {
+		r = run_change(ctx, &s, &want, txn);
+	}
 	obj_free(&want);
 	return r;
+}
+
+int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv)
+{
+	return vnet_run_txn(ctx, argc, argv, NULL);
 }

@@ -25,6 +25,7 @@ enum {
 	VNET_F_JSON = 1 << 1,	 /* JSON output */
 	VNET_F_PRETTY = 1 << 2,	 /* indented JSON */
 	VNET_F_QUIET = 1 << 3,	 /* no informational lines */
+	VNET_F_NOWAIT = 1 << 4,	 /* fail at once, naming it, when the namespace is busy */
 };
 
 /* Exit codes documented in vnetctl(8). */
@@ -98,6 +99,14 @@ unsigned int vnet_ctx_flags(const struct vnet_ctx *ctx);
 /* Where results (show output, plans, "no change") go; default stdout. */
 void vnet_ctx_set_output(struct vnet_ctx *ctx, FILE *out);
 const struct vnet_error *vnet_ctx_error(const struct vnet_ctx *ctx);
+/**
+ * vnet_ctx_set_notice() - where the library's notices go
+ * @fn: called with each notice, one line without the program's name: a
+ *	transaction that was interrupted and has been rolled back (with what
+ *	was undone), one that is pending, a wait for one; NULL: none are told
+ * @arg: passed to fn
+ */
+void vnet_ctx_set_notice(struct vnet_ctx *ctx, void (*fn)(void *arg, const char *msg), void *arg);
 /* Number of change requests sent to the kernel so far. */
 unsigned long vnet_ctx_requests(const struct vnet_ctx *ctx);
 
@@ -112,6 +121,17 @@ unsigned long vnet_ctx_requests(const struct vnet_ctx *ctx);
  */
 int vnet_run(struct vnet_ctx *ctx, int argc, char *const *argv);
 
+struct vnet_txn;
+
+/**
+ * vnet_run_txn() - vnet_run(), the transaction kept open for a confirmation
+ * @txn: set to the open transaction when the statement changed the host
+ *	 (NULL when it changed nothing); the namespace's lock and the journal
+ *	 stay held until vnet_txn_commit(), vnet_txn_rollback() or
+ *	 vnet_txn_guard()
+ */
+int vnet_run_txn(struct vnet_ctx *ctx, int argc, char *const *argv, struct vnet_txn **txn);
+
 /* vnet_apply() flags. */
 enum {
 	VNET_APPLY_CHECK = 1 << 0,  /* compare only: exit 0 in sync, 1 differences, 2 trouble */
@@ -119,8 +139,6 @@ enum {
 	VNET_APPLY_HOLD = 1 << 2,   /* keep the transaction open for a confirmation */
 	VNET_APPLY_NOWAIT = 1 << 3, /* fail instead of waiting for another apply's lock */
 };
-
-struct vnet_txn;
 
 /**
  * vnet_apply() - apply a file of statements, all or nothing
@@ -138,8 +156,50 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags,
 void vnet_txn_commit(struct vnet_ctx *ctx, struct vnet_txn *txn);
 /* Undoes what an held apply changed, and releases the lock. */
 int vnet_txn_rollback(struct vnet_ctx *ctx, struct vnet_txn *txn);
-/* Where a held apply announces itself to "vnetctl confirm" (per namespace). */
-int vnet_confirm_path(struct vnet_ctx *ctx, char *buf, size_t len);
+
+struct vnet_guard;
+
+/**
+ * vnet_txn_guard() - hand an open transaction to a guardian process
+ * @seconds: from now to the deadline
+ * @guard: the guardian, to wait for the transaction's end (vnet_guard_*)
+ *
+ * The guardian, a process of its own session that ignores SIGHUP, holds the
+ * journal and the lock from now on: it waits on a socket for
+ * vnet_confirm() or vnet_rollback() (from this namespace's vnetctl confirm
+ * or rollback), and rolls back by itself at the deadline. txn is consumed:
+ * when no guardian could take it, it was rolled back here.
+ * Return: 0, or a negative errno with the error record set.
+ */
+int vnet_txn_guard(struct vnet_ctx *ctx, struct vnet_txn *txn, unsigned int seconds,
+		   struct vnet_guard **guard);
+/* Readable (poll) when the transaction has ended: then vnet_guard_outcome(). */
+int vnet_guard_fd(const struct vnet_guard *g);
+int vnet_guard_pid(const struct vnet_guard *g);
+/* The deadline, as time(2). */
+long long vnet_guard_deadline(const struct vnet_guard *g);
+/* Asks this transaction's guardian to keep the changes (confirm) or to undo them now. */
+int vnet_guard_tell(struct vnet_ctx *ctx, struct vnet_guard *g, int confirm);
+/**
+ * vnet_guard_outcome() - how the guarded transaction ended
+ *
+ * Prints it as results: "WHAT: confirmed", or each step the rollback ran
+ * (-j: one JSON object). Return: 0 confirmed; a negative errno with the
+ * error record set when it was rolled back or the guardian ended without
+ * saying (killed: its journal stays for the next vnetctl).
+ */
+int vnet_guard_outcome(struct vnet_ctx *ctx, struct vnet_guard *g);
+void vnet_guard_free(struct vnet_guard *g);
+/**
+ * vnet_confirm() - keep the changes of the transaction pending in this namespace
+ *
+ * Through its guardian's socket, or, its guardian dead before the
+ * deadline, by removing its journal. Return: 0, or a negative errno with
+ * the error set (nothing pending; too late, and rolled back).
+ */
+int vnet_confirm(struct vnet_ctx *ctx);
+/* vnet_rollback() - undo it now; prints each step undone. */
+int vnet_rollback(struct vnet_ctx *ctx);
 
 /* The statement forms vnet_run() accepts, terminated by a NULL object. */
 const struct vnet_verb *vnet_verbs(void);

@@ -201,7 +201,7 @@ teardown() { common_teardown; }
 	grep -q "confirmed" "$BATS_TEST_TMPDIR/out"
 	run vn confirm
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"no apply is waiting"* ]]
+	[[ "$output" == *"confirm: nothing pending"* ]]
 	# A dropped session (SIGHUP) rolls back.
 	vn bridge del xenbr0
 	before=$(snapshot)
