@@ -101,7 +101,7 @@ orphaned() {
 }
 
 @test "kill -9 of the command: the guardian rolls back at the deadline" {
-	start --confirm 3 bridge add br1 ports e0 up
+	start --confirm 6 bridge add br1 ports e0 up
 	kill -9 "$CMD"
 	wait "$CMD" || true
 	changed
@@ -131,7 +131,7 @@ orphaned() {
 @test "a session killed whole (SIGKILL to all its processes): restored at the deadline" {
 	# A login shell's session: the shell and the command in it, all killed
 	# at once, as when a terminal emulator or sshd dies.
-	setsid bash -c '"$0" -n "$1" --confirm 3 bridge add br1 ports e0 up < /dev/null > "$2" 2> "$3"; sleep 100' \
+	setsid bash -c '"$0" -n "$1" --confirm 6 bridge add br1 ports e0 up < /dev/null > "$2" 2> "$3"; sleep 100' \
 		"$VNETCTL" "$NS" "$OUT" "$ERR" 3>&- &
 	S=$!
 	SLEEPER=$S
@@ -149,7 +149,7 @@ orphaned() {
 
 @test "a terminal closed under the command (script): restored" {
 	command -v script >/dev/null || skip "script (util-linux) is missing"
-	script -qfec "$VNETCTL -n $NS --confirm 3 bridge add br1 ports e0 up 2> $ERR" /dev/null > "$OUT" < /dev/null 3>&- &
+	script -qfec "$VNETCTL -n $NS --confirm 6 bridge add br1 ports e0 up 2> $ERR" /dev/null > "$OUT" < /dev/null 3>&- &
 	S=$!
 	wait_for 20 has_guardian_line "$ERR"
 	G=$(guardian_of "$ERR")
@@ -215,7 +215,7 @@ orphaned() {
 }
 
 @test "the guardian killed: before the deadline it stays pending, after it the next command rolls back" {
-	orphaned 3
+	orphaned 6
 	[ -s "$JOURNAL" ]
 	run --separate-stderr vn show
 	[[ "$stderr" == *"whose guardian died, awaits confirmation until"* ]]
