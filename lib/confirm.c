@@ -100,18 +100,16 @@ static char *read_all(int fd)
 {
 	struct text t = { 0 };
 	char buf[4096];
+	ssize_t n;
 
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf) - 1);
-
-		if (n < 0 && errno == EINTR)
-			continue;
+	do {
+		n = fd_read(fd, buf, sizeof(buf) - 1);
 		if (n <= 0)
 			break;
 		buf[n] = 0;
 		text_add(&t, buf, "");
 		t.s[--t.len] = 0; /* no line of its own: a read may end mid-line */
-	}
+	} while ((size_t)n == sizeof(buf) - 1);
 	return t.s;
 }
 
@@ -120,19 +118,6 @@ static void note_op(struct vnet_ctx *ctx, const char *text)
 	text_add(ctx->undo_arg, "op ", text);
 }
 
-static void write_all(int fd, const char *s, size_t n)
-{
-	while (fd >= 0 && n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (size_t)w;
-	}
-}
 
 /* Closes every descriptor but those in keep[] (a bats run waits for its own, say). */
 static void close_others(const int *keep, int n)
@@ -178,8 +163,8 @@ finish(struct vnet_ctx *ctx, struct vnet_txn *txn, int rollback, const char *why
 	unlink(sa->sun_path);
 	close(ls);
 	vnet_unlock(ctx); /* the journal, then the lock */
-	write_all(c, t.s, t.len);
-	write_all(out, t.s, t.len);
+	fd_write(c, t.s, t.len);
+	fd_write(out, t.s, t.len);
 	_exit(0);
 }
 
@@ -277,14 +262,9 @@ int vnet_txn_guard(struct vnet_ctx *ctx, struct vnet_txn *txn, unsigned int seco
 	close(p[1]);
 	if (pid > 0)
 		waitpid(pid, &st, 0);
-	for (size_t n = 0; pid > 0 && n < sizeof(line) - 1;) {
-		ssize_t r = read(p[0], line + n, 1);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || line[n++] == '\n')
+	for (size_t n = 0; pid > 0 && n < sizeof(line) - 1;)
+		if (fd_read(p[0], line + n, 1) != 1 || line[n++] == '\n')
 			break;
-	}
 	if (strncmp(line, "ready ", 6)) {
 		/* It never took the journal over: this process still holds it, and undoes the change. */
 		close(p[0]);

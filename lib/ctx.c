@@ -159,3 +159,32 @@ int vnet_fail(struct vnet_ctx *ctx, int err, const char *fmt, ...)
 	va_end(ap);
 	return r;
 }
+
+/* read (out 0) or write (out 1) until n bytes have passed: fd_read, fd_write. */
+static ssize_t fd_all(int fd, char *buf, size_t n, int out)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t r = out ? write(fd, buf + done, n - done) : read(fd, buf + done, n - done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && !done)
+			return -1;
+		if (r <= 0)
+			break;
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t fd_read(int fd, void *buf, size_t n)
+{
+	return fd_all(fd, buf, n, 0);
+}
+
+ssize_t fd_write(int fd, const void *buf, size_t n)
+{
+	return fd_all(fd, (char *)buf, n, 1);
+}

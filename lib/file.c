@@ -55,10 +55,8 @@ static int read_all(struct vnet_ctx *ctx, const char *path, char **out, size_t *
 				close(fd);
 			return vnet_fail(ctx, ENOMEM, "%s: out of memory", path);
 		}
-		ssize_t r = read(fd, buf + n, cap - n);
+		ssize_t r = fd_read(fd, buf + n, cap - n);
 
-		if (r < 0 && errno == EINTR)
-			continue;
 		if (r < 0) {
 			int e = errno;
 
@@ -67,23 +65,21 @@ static int read_all(struct vnet_ctx *ctx, const char *path, char **out, size_t *
 				close(fd);
 			return vnet_usage_errno(ctx, e, "%s: cannot read", path);
 		}
-		if (r == 0)
-			break;
 		n += (size_t)r;
-		if (n == cap) {
-			if (cap >= FILE_MAX) {
-				free(buf);
-				if (fd)
-					close(fd);
-				return vnet_usage(ctx, -1, "%s: larger than %d MiB", path, FILE_MAX >> 20);
-			}
-			cap *= 2;
-			char *nb = realloc(buf, cap + 1);
-
-			if (!nb)
-				free(buf);
-			buf = nb;
+		if (n < cap)
+			break;
+		if (cap >= FILE_MAX) {
+			free(buf);
+			if (fd)
+				close(fd);
+			return vnet_usage(ctx, -1, "%s: larger than %d MiB", path, FILE_MAX >> 20);
 		}
+		cap *= 2;
+		char *nb = realloc(buf, cap + 1);
+
+		if (!nb)
+			free(buf);
+		buf = nb;
 	}
 	if (fd)
 		close(fd);

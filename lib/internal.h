@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <string.h>
 
 #include "vnet.h"
@@ -107,6 +108,14 @@ void str_join(char *dst, size_t len, ...) __attribute__((sentinel));
  * (the kernel's words and the errno).
  */
 void str_fit(char *dst, size_t len, const char *src);
+
+/*
+ * read and write that go on until n bytes have passed, the file ends (read)
+ * or an error other than EINTR stops them: the count that passed, or -1 with
+ * errno when none did.
+ */
+ssize_t fd_read(int fd, void *buf, size_t n);
+ssize_t fd_write(int fd, const void *buf, size_t n);
 
 /*
  * Error helpers. Each returns -err so a caller can write

@@ -341,15 +341,9 @@ static int jfile_read(struct vnet_ctx *ctx, struct jfile *j, int whole)
 			close(fd);
 			return -ENOMEM;
 		}
-		while (got < j->h.body_len) {
-			ssize_t n = read(fd, j->body + got, j->h.body_len - got);
+		ssize_t n = fd_read(fd, j->body, j->h.body_len);
 
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			got += (size_t)n;
-		}
+		got = n > 0 ? (size_t)n : 0;
 		if (got != j->h.body_len || fnv(FNV_START, j->body, got) != j->h.body_sum)
 			r = -EBADMSG;
 	}
