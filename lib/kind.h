@@ -125,6 +125,12 @@ struct kind {
 
 extern const struct kind kind_bridge, kind_bridge_port;
 extern const struct kind kind_bond, kind_bond_slave, kind_bond_active, kind_vlan, kind_vf;
+/*
+ * A bond slave's own MAC, the one it had before it joined (the bond gives it
+ * the bond's while it is in): NULL when l is not a slave of a bond or the
+ * kernel did not say.
+ */
+const uint8_t *bond_slave_perm(const struct link *l);
 extern const struct kind kind_sea, kind_veth;
 /* " (and with it the VLANs v1,v2)" for a device whose VLANs the kernel deletes with it. */
 const char *vlan_uppers_text(struct state *st, const struct link *lower);

@@ -444,7 +444,7 @@ static void read_assign_types(struct vnet_ctx *ctx, struct record *rec)
 	if (pid == 0) {
 		close(fd[0]);
 		if ((ctx->netns_fd >= 0 && setns(ctx->netns_fd, CLONE_NEWNET) < 0) ||
-		    unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		    unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_SLAVE, NULL) < 0)
 			_exit(1);
 		umount2("/sys", MNT_DETACH);
 		if (mount("sysfs", "/sys", "sysfs", 0, NULL) < 0)
@@ -686,6 +686,18 @@ struct now {
 	int up;
 };
 
+/*
+ * The MAC a link is to have of its own: a bond slave's is the one it had
+ * before it joined, which the bond gives back when it lets it go; the one it
+ * showed while in was the bond's.
+ */
+static const uint8_t *own_mac(const struct link *r)
+{
+	const uint8_t *perm = bond_slave_perm(r);
+
+	return perm ? perm : r->addr;
+}
+
 struct back {
 	struct vnet_ctx *ctx;
 	struct record *rec;
@@ -854,7 +866,7 @@ static void create_one(struct back *b, const struct link *r)
 	s->alias = r->alias;
 	if (r->addrlen == 6 && b->rec->mac_user[pos(rs, r)]) {
 		s->has |= LS_MAC;
-		memcpy(s->mac, r->addr, 6);
+		memcpy(s->mac, own_mac(r), 6);
 	}
 	if (low)
 		str_copy(s->lower, sizeof(s->lower), low->name);
@@ -1139,10 +1151,14 @@ static void plan_link_fields(struct back *b)
 			has |= LS_MTU;
 			o += (size_t)snprintf(txt + o, sizeof(txt) - o, " mtu %u -> %u", c->mtu, r->mtu);
 		}
-		if (r->addrlen == 6 && b->rec->mac_user[i] && memcmp(c->addr, r->addr, 6)) {
+		const uint8_t *mac = own_mac(r);
+
+		/* A bond slave's MAC is the bond's doing while it is in one. */
+		if (r->addrlen == 6 && b->rec->mac_user[i] && !bond_slave_perm(c) &&
+		    memcmp(c->addr, mac, 6)) {
 			char a[20], was[20];
 
-			format_mac(r->addr, a, sizeof(a));
+			format_mac(mac, a, sizeof(a));
 			format_mac(c->addr, was, sizeof(was));
 			has |= LS_MAC;
 			o += (size_t)snprintf(txt + o, sizeof(txt) - o, " address %s -> %s", was, a);
@@ -1163,7 +1179,7 @@ static void plan_link_fields(struct back *b)
 
 		s->has = has;
 		s->mtu = r->mtu;
-		memcpy(s->mac, r->addr, 6);
+		memcpy(s->mac, mac, 6);
 		s->alias = r->alias;
 		s->group = r->group;
 	}

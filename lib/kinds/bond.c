@@ -681,3 +681,13 @@ const struct kind kind_bond_slave = {
 		     "release IF from BOND" },
 	.plan = slave_plan,
 };
+
+const uint8_t *bond_slave_perm(const struct link *l)
+{
+	static const uint8_t none[6];
+	const uint8_t *m = link_pobj(l)->v[S_PERM].mac;
+
+	if (strcmp(l->slave_kind, "bond") || !memcmp(m, none, 6))
+		return NULL;
+	return m;
+}

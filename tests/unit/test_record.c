@@ -27,6 +27,7 @@ struct dl {
 	int master, link, up;
 	unsigned int mtu;
 	uint8_t mac[6];
+	uint8_t perm[6]; /* a bond slave's own MAC: set, the link is a slave of a bond */
 	/* kind data: up to four u32/u16/u8 attributes */
 	struct {
 		uint16_t type;
@@ -54,6 +55,12 @@ static void put_link(struct state *st, const struct dl *d)
 		mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)d->link);
 	if (d->kind) {
 		li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+		if (d->perm[0]) {
+			mnl_attr_put_strz(nlh, IFLA_INFO_SLAVE_KIND, "bond");
+			data = mnl_attr_nest_start(nlh, IFLA_INFO_SLAVE_DATA);
+			mnl_attr_put(nlh, IFLA_BOND_SLAVE_PERM_HWADDR, 6, d->perm);
+			mnl_attr_nest_end(nlh, data);
+		}
 		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, d->kind);
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 		for (int i = 0; i < 4 && d->data[i].type; i++) {
@@ -377,6 +384,37 @@ static void test_bond_order(struct vnet_ctx *ctx)
 	state_free(&a);
 }
 
+/*
+ * A bond deleted with its slaves in it: each slave is given back its own MAC
+ * (the bond had given it the bond's), and one not yet in the bond again is
+ * not given the bond's, or it would join with that MAC as its own.
+ */
+static void test_bond_slave_mac(struct vnet_ctx *ctx)
+{
+	const struct dl before[] = {
+		{ .index = 2, .name = "bond0", .kind = "bond", .up = 1, .mac = { 2, 0, 0, 0, 0, 1 },
+		  .data = { { IFLA_BOND_MODE, 1, 1 } } },
+		{ .index = 3, .name = "e0", .kind = "dummy", .master = 2, .up = 1,
+		  .mac = { 2, 0, 0, 0, 0, 1 }, .perm = { 2, 0, 0, 0, 0, 1 } },
+		{ .index = 4, .name = "e1", .kind = "dummy", .master = 2, .up = 1,
+		  .mac = { 2, 0, 0, 0, 0, 1 }, .perm = { 2, 0, 0, 0, 0, 2 } },
+	};
+	const struct dl after[] = {
+		{ .index = 3, .name = "e0", .kind = "dummy", .mac = { 2, 0, 0, 0, 0, 1 } },
+		{ .index = 4, .name = "e1", .kind = "dummy", .mac = { 2, 0, 0, 0, 0, 9 } },
+	};
+	struct state b = reading(before, 3), a = reading(after, 2);
+	struct plan p = one_step(OP_DELETE, &kind_bond, "bond0"), back;
+
+	plan_back(ctx, &b, NULL, &a, NULL, &p, &back);
+	dump_plan("bond slave MAC", &back);
+	CHECK(find(&back, "e1: address 02:00:00:00:00:09 -> 02:00:00:00:00:02") >= 0);
+	CHECK(find(&back, "e0: address") < 0);
+	plan_free(&back);
+	plan_free(&p);
+	state_free(&a);
+}
+
 /* A VLAN made again with another id: deleted, and made as it was. */
 static void test_vlan_recreated(struct vnet_ctx *ctx)
 {
@@ -455,6 +493,7 @@ int main(void)
 	test_bridge_deleted(ctx);
 	test_bond_mode(ctx);
 	test_bond_order(ctx);
+	test_bond_slave_mac(ctx);
 	test_vlan_recreated(ctx);
 	test_refused(ctx);
 	test_nothing(ctx);
