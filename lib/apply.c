@@ -32,6 +32,7 @@ struct item {
 	struct namelist decl;	/* names the statement creates or owns */
 	struct namelist uses;	/* names it refers to */
 	struct namelist takes;	/* names it makes its ports or slaves */
+	struct namelist early;	/* ports another statement's object holds: released first */
 	int ndeps, placed;
 };
 
@@ -116,6 +117,12 @@ static void refs_of(struct item *it)
 		k->refs(s, &it->want, &it->decl, &it->uses, &it->takes);
 	for (int i = 0; i < it->takes.n; i++)
 		names_add(&it->uses, it->takes.names[i]);
+}
+
+/* The master a statement puts the ports it takes into: its object's, or a "bridge port"'s bridge. */
+static const char *into_of(const struct item *it)
+{
+	return it->decl.n ? it->decl.names[0] : it->s->arg[0];
 }
 
 /* A small open-addressing map from names to statement numbers. */
@@ -207,7 +214,7 @@ static int heap_pop(int *h, int *n, const struct item *it)
  * lowest rank, then the file's order. Returns -1 on a cycle. Linear in the
  * number of names: a file of thousands of statements orders at once.
  */
-static int order_items(struct item *it, int n, struct state *st, int *order)
+static int order_items(struct item *it, int n, struct state *st, int *order, int soft)
 {
 	struct namemap m = { 16 };
 	int *indeg = calloc((size_t)n + 1, sizeof(int)), *heap = malloc(((size_t)n + 1) * sizeof(int));
@@ -236,8 +243,12 @@ static int order_items(struct item *it, int n, struct state *st, int *order)
 				const struct link *l = state_by_name(st, name);
 				const char *holder = l && l->master ? state_name(st, l->master) : NULL;
 
-				if (holder && !(it[a].decl.n && !strcmp(holder, it[a].decl.names[0])))
+				if (holder && strcmp(holder, into_of(&it[a])))
 					b = map_get(&m, holder);
+				if (b >= 0 && b != a && soft) {
+					names_add(&it[a].early, name);
+					continue;
+				}
 			}
 			if (b < 0 || b == a)
 				continue;
@@ -282,6 +293,7 @@ static void items_free(struct item *it, int n)
 		namelist_free(&it[i].decl);
 		namelist_free(&it[i].uses);
 		namelist_free(&it[i].takes);
+		namelist_free(&it[i].early);
 	}
 	free(it);
 }
@@ -467,12 +479,40 @@ static int prune_items(struct vnet_ctx *ctx, struct state *st, struct item **ite
 }
 
 /* Plans every statement in order against st, simulating as it goes. */
+/*
+ * A port the statement takes from a master whose own statement comes later
+ * (each waits on the other: "bond0 slaves eth0" while eth0 is xenbr0's, and
+ * "xenbr0 ports bond0"): released from that master first, in a step of its
+ * own, as that master's statement would have released it.
+ */
+static void release_early(struct state *st, const struct item *i, struct plan *p)
+{
+	for (int e = 0; e < i->early.n; e++) {
+		const struct link *l = state_by_name(st, i->early.names[e]);
+		const struct link *m = l && l->master ? state_by_index(st, l->master) : NULL;
+		const struct kind *k = m ? kind_by_link_kind(m->kind) : NULL;
+
+		/* Already where the statement puts it (a re-plan after the apply). */
+		if (!k || !strcmp(m->name, into_of(i)))
+			continue;
+		struct op *op = plan_add(p, OP_MASTER, k, l->name);
+
+		op_textf(op, "%s %s: release %s (%s takes it)", k->name, m->name, l->name,
+			 i->s->arg[0]);
+	}
+}
+
 static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it, int n,
 		     const int *order, struct state *st, struct plan *all)
 {
 	for (int k = 0; k < n; k++) {
 		struct item *i = &it[order[k]];
 		struct plan p = { 0 };
+
+		if (i->early.n) {
+			release_early(st, i, &p);
+			take_steps(all, &p, st, order[k]); /* empties p */
+		}
 		int r = stmt_plan(ctx, st, i->s, &i->want, &p);
 
 		if (r < 0) {
@@ -609,7 +649,14 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		r = vnet_fail(ctx, ENOMEM, "out of memory");
 		goto out;
 	}
-	if (order_items(it, n, &st, order) < 0) {
+	r = order_items(it, n, &st, order, 0);
+	if (r < 0) {
+		/* Each waiting on the other for a port: the ports move first, on their own. */
+		for (int i = 0; i < n; i++)
+			it[i].placed = 0;
+		r = order_items(it, n, &st, order, 1);
+	}
+	if (r < 0) {
 		char lines[200] = "";
 		size_t o = 0;
 

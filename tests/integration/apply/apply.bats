@@ -278,3 +278,37 @@ teardown() { common_teardown; }
 	vn apply "$F"
 	eq "$(ip -n "$NS" -j link show master br1 | jq -r 'map(.ifname) | sort | join(",")')" "eth0,eth1,vif1.0,vif2.0"
 }
+
+# Two statements that wait on each other for a port: the bond takes eth0 from
+# xenbr0, xenbr0 takes the bond. The port moves first, in a step of its own;
+# without bonding on this kernel, the plan (--dry-run) is what shows it.
+@test "a port that moves from one statement's master to another's is released first, not a cycle" {
+	ip -n "$NS" link add name xenbr0 type bridge
+	ip -n "$NS" link set dev eth0 master xenbr0
+	printf '%s\n' "bridge add xenbr0 ports bond0,vif1.0" \
+		"bond add bond0 mode active-backup slaves eth0,eth1" > "$F"
+	before=$(snapshot)
+	run vn apply --dry-run "$F"
+	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+	[ "${lines[0]}" = "bridge xenbr0: release eth0 (bond0 takes it)" ]
+	[ "${lines[1]}" = "bond bond0: create (mode active-backup)" ]
+	[[ "$output" == *"bridge xenbr0: add port bond0"* ]]
+	[[ "$output" != *"release port eth0"* ]]
+	[ "$(snapshot)" = "$before" ]
+}
+
+# Two bridges that swap their ports wait on each other only for those ports:
+# each is released from its old bridge first.
+@test "two bridges that swap their ports: applied, and a second apply is a no-op" {
+	ip -n "$NS" link add name br0 type bridge
+	ip -n "$NS" link add name br1 type bridge
+	ip -n "$NS" link set dev eth0 master br0
+	ip -n "$NS" link set dev eth1 master br1
+	printf '%s\n' "bridge add br0 ports eth1" "bridge add br1 ports eth0" > "$F"
+	run vn apply "$F"
+	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+	[ "$(lj eth0 .master)" = br1 ]
+	[ "$(lj eth1 .master)" = br0 ]
+	run vn apply "$F"
+	[ "$output" = "$F: no change" ]
+}

@@ -109,3 +109,30 @@ failures_of() {
 	monitor_stop
 	! grep -qE 'bond0|xenbr0|nic[01]' "$MONITOR_OUT"
 }
+
+# The usual road to the Xen host: one NIC in xenbr0, then the file of two
+# NICs in a bond in xenbr0. The bond takes nic0 from xenbr0 while xenbr0
+# takes the bond: the port moves first, in a step of its own (each statement
+# waited on the other: "a cycle", exit 2, before).
+@test "Xen host from a one-NIC bridge: the file moves the NIC under the bond" {
+	ip -n "$NS" link add name xenbr0 type bridge
+	ip -n "$NS" link set dev nic0 master xenbr0
+	ip -n "$NS" link set dev xenbr0 up
+	ip -n "$NS" link set dev vif1.0 up
+	cat >"$BATS_TEST_TMPDIR/xen.conf" <<'CONF'
+bond add bond0 mode active-backup miimon 100 primary nic0 slaves nic0,nic1 up
+bridge add xenbr0 stp off forward-delay 0 ports bond0,vif1.0 up
+CONF
+	run vn apply --dry-run "$BATS_TEST_TMPDIR/xen.conf"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"bridge xenbr0: release nic0 (bond0 takes it)"* ]]
+	vn apply "$BATS_TEST_TMPDIR/xen.conf"
+	[ "$(lj nic0 .master)" = bond0 ]
+	[ "$(lj nic1 .master)" = bond0 ]
+	[ "$(lj bond0 .master)" = xenbr0 ]
+	[ "$(lj vif1.0 .master)" = xenbr0 ]
+	wait_active nic0
+	guest_ping
+	run vn apply "$BATS_TEST_TMPDIR/xen.conf"
+	[ "$output" = "$BATS_TEST_TMPDIR/xen.conf: no change" ] || { echo "$output" >&2; false; }
+}
