@@ -28,6 +28,12 @@
  *       EOPNOTSUPP (without its chosen index), which would hide the fault.
  *       A sysfs write fails with EIO without reaching the kernel. Only
  *       request K fails: those after it (the rollback's) pass through.
+ *   VNETCTL_FAILINJECT_KILL=K  instead, the process is killed (SIGKILL) right
+ *       after change request K: a datagram that holds it is sent cut after
+ *       it (rtnetlink runs a datagram's requests in the sender's send call,
+ *       so the kernel has run exactly K), a sysfs write is made; then the
+ *       process dies, as a vnetctl killed by kill -9, the OOM killer or a
+ *       closed terminal would (the journal tests, tests/rollback/run --kill).
  *   VNETCTL_FAILINJECT_COUNT=PATH  at exit, PATH is overwritten with the
  *       number of change requests the process sent, as "N\n".
  *   VNETCTL_FAILINJECT_LOG=PATH  one line appended per change request,
@@ -54,6 +60,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,6 +85,8 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static unsigned long inject_at; /* 0: count only */
 static unsigned long seen;	 /* change requests so far */
 static int injected;
+static int kill_mode;		 /* VNETCTL_FAILINJECT_KILL: die after request inject_at */
+static int kill_pending;	 /* it has been sent: die once the call returns */
 static const char *count_path;
 static int log_fd = -1;
 /* Files on sysfs opened for writing, by descriptor: their paths. */
@@ -124,6 +133,7 @@ static void *next(const char *name)
 static void init(void)
 {
 	const char *k = getenv("VNETCTL_FAILINJECT"), *l = getenv("VNETCTL_FAILINJECT_LOG");
+	const char *kk = getenv("VNETCTL_FAILINJECT_KILL");
 	char *end;
 
 	real_send = next("send");
@@ -144,11 +154,17 @@ static void init(void)
 	real_close = next("close");
 	real_fopen = next("fopen");
 	real_fopen64 = next("fopen64");
+	if (kk && *kk) {
+		if (k && *k)
+			die("VNETCTL_FAILINJECT and VNETCTL_FAILINJECT_KILL: one or the other");
+		k = kk;
+		kill_mode = 1;
+	}
 	if (k && *k) {
 		errno = 0;
 		inject_at = strtoul(k, &end, 10);
 		if (errno || *end || !inject_at)
-			die("VNETCTL_FAILINJECT: expected a change request number from 1");
+			die("VNETCTL_FAILINJECT(_KILL): expected a change request number from 1");
 	}
 	count_path = getenv("VNETCTL_FAILINJECT_COUNT");
 	if (count_path && !*count_path)
@@ -187,6 +203,17 @@ __attribute__((destructor)) static void on_exit_write_count(void)
 	n = snprintf(buf, sizeof(buf), "%lu\n", seen);
 	real_write(fd, buf, (size_t)n);
 	real_close(fd);
+}
+
+/* Kill mode: request K has gone to the kernel; the process dies now. */
+static ssize_t after(ssize_t r)
+{
+	if (!kill_pending)
+		return r;
+	on_exit_write_count();
+	kill(getpid(), SIGKILL);
+	for (;;)
+		pause();
 }
 
 static void log_line(unsigned long n, const char *what, int inj)
@@ -423,6 +450,16 @@ static char *datagram(const char *buf, size_t len, size_t *out_len)
 				describe(h, what, sizeof(what));
 				log_line(seen, what, inj);
 			}
+			if (inj && kill_mode) {
+				/* [before][request K]: sent, then the process dies. */
+				copy = malloc(off + step);
+				if (!copy)
+					die("out of memory");
+				memcpy(copy, buf, off + step);
+				*out_len = off + step;
+				injected = kill_pending = 1;
+				break;
+			}
 			if (inj) {
 				/* [before][header + family byte, padded][after] */
 				size_t cut = NLMSG_ALIGN(NLMSG_HDRLEN + 1);
@@ -460,7 +497,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 		return real_sendto(fd, buf, len, flags, to, tolen);
 	r = real_sendto(fd, copy, clen, flags, to, tolen);
 	free(copy);
-	return r < 0 ? r : (ssize_t)len; /* the caller sent len bytes, as far as it knows */
+	return after(r < 0 ? r : (ssize_t)len); /* the caller sent len bytes, as far as it knows */
 }
 
 ssize_t send(int fd, const void *buf, size_t len, int flags)
@@ -474,7 +511,7 @@ ssize_t send(int fd, const void *buf, size_t len, int flags)
 		return real_send(fd, buf, len, flags);
 	r = real_send(fd, copy, clen, flags);
 	free(copy);
-	return r < 0 ? r : (ssize_t)len;
+	return after(r < 0 ? r : (ssize_t)len);
 }
 
 /* A message's iovecs in one buffer, for counting and cutting. */
@@ -512,7 +549,7 @@ static ssize_t sendmsg_route(int fd, const struct msghdr *m, int flags)
 	c.msg_iovlen = 1;
 	r = real_sendmsg(fd, &c, flags);
 	free(copy);
-	return r < 0 ? r : (ssize_t)len;
+	return after(r < 0 ? r : (ssize_t)len);
 }
 
 ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
@@ -559,7 +596,7 @@ static void track_open(int fd, const char *path, int flags)
 	errno = e;
 }
 
-/* 1: the write to fd is a change request and must fail (errno EIO). */
+/* 1: the write to fd is a change request and must fail (errno EIO); in kill mode, 0, and the process dies after it. */
 static int sysfs_write(int fd, const void *buf, size_t len)
 {
 	char what[600];
@@ -580,8 +617,10 @@ static int sysfs_write(int fd, const void *buf, size_t len)
 	}
 	if (inj)
 		injected = 1;
+	if (inj && kill_mode)
+		kill_pending = 1; /* the write is made, then the process dies */
 	pthread_mutex_unlock(&lock);
-	return inj;
+	return inj && !kill_mode;
 }
 
 ssize_t write(int fd, const void *buf, size_t len)
@@ -596,13 +635,13 @@ ssize_t write(int fd, const void *buf, size_t len)
 			errno = EIO;
 			return -1;
 		}
-		return real_write(fd, buf, len);
+		return after(real_write(fd, buf, len));
 	}
 	if (!is_route_socket(fd) || !(copy = datagram(buf, len, &clen)))
 		return real_write(fd, buf, len);
 	r = real_write(fd, copy, clen);
 	free(copy);
-	return r < 0 ? r : (ssize_t)len;
+	return after(r < 0 ? r : (ssize_t)len);
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
@@ -612,7 +651,7 @@ ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
 		errno = EIO;
 		return -1;
 	}
-	return real_pwrite(fd, buf, len, off);
+	return after(real_pwrite(fd, buf, len, off));
 }
 
 ssize_t pwrite64(int fd, const void *buf, size_t len, off64_t off)
@@ -622,7 +661,7 @@ ssize_t pwrite64(int fd, const void *buf, size_t len, off64_t off)
 		errno = EIO;
 		return -1;
 	}
-	return real_pwrite64(fd, buf, len, off);
+	return after(real_pwrite64(fd, buf, len, off));
 }
 
 ssize_t writev(int fd, const struct iovec *iov, int n)
@@ -642,7 +681,7 @@ ssize_t writev(int fd, const struct iovec *iov, int n)
 	} else if (is_route_socket(fd)) {
 		die("writev on an rtnetlink socket is not followed; teach the shim");
 	}
-	return real_writev(fd, iov, n);
+	return after(real_writev(fd, iov, n));
 }
 
 static int needs_mode(int flags)

@@ -81,3 +81,9 @@ load matrix
 @test "rollback matrix: prune (apply --prune deletes links vnetctl made)" {
 	matrix prune
 }
+
+# Issue 18: vnetctl killed (SIGKILL) right after each change request of each
+# scenario above; the next command (show) rolls its journal back.
+@test "kill matrix: every scenario of this tier, killed after each change request" {
+	matrix --kill xen-bridge veth-macvlan bridge-mtu-addr bridge-stp prune
+}

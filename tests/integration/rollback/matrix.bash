@@ -17,8 +17,10 @@ teardown() {
 # matrix SCENARIO: its whole matrix; passes when every case does, and then
 # writes the summary line to the TAP stream as a comment (a failing test
 # shows the whole output, which ends with that line).
+# matrix --kill SCENARIO: the kill matrix (vnetctl killed after each
+# request; the next command rolls the journal back).
 matrix() {
-	run "$RUN" "$1"
+	run "$RUN" "$@"
 	printf '%s\n' "$output"
 	[ "$status" -eq 0 ]
 	echo "# ${lines[-1]}" >&3

@@ -61,3 +61,10 @@ load matrix
 	require_feature vlan_filtering
 	matrix vios
 }
+
+# Issue 18: vnetctl killed (SIGKILL) right after each change request of each
+# scenario above; the next command (show) rolls its journal back.
+@test "kill matrix: every scenario of this tier, killed after each change request" {
+	require_feature vlan_filtering bonding 8021q netdevsim
+	matrix --kill bridge-vlans bond-mode vlan-bond vf sea xen-host vios
+}

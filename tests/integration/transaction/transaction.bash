@@ -4,7 +4,7 @@
 
 load ../../lib/common
 
-KILLINJECT=${KILLINJECT:-$(cd "$(dirname "$VNETCTL")/.." && pwd)/tests/killinject.so}
+SHIM=${SHIM:-$(cd "$(dirname "$VNETCTL")/.." && pwd)/tests/failinject.so}
 # Under tests/sanitize vnetctl is an ASan build: a preloaded shim comes before
 # the ASan runtime in the library list, which ASan refuses unless told (as
 # tests/rollback/run tells it for its shim).
