@@ -12,6 +12,7 @@
  * must find nothing left to do.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,17 +72,11 @@ static void diag(struct vnet_ctx *ctx, const struct stmtfile *f, const struct st
 
 static int rank_of(const struct stmt *s)
 {
-	static const char *const order[] = { "vf count", "veth", "bond", "bond slave", "vlan",
-					     "bridge", "bridge port", "sea", "vf" };
-	char key[32];
+	int r = s->verb == V_COUNT && s->kind->count_rank ? s->kind->count_rank : s->kind->rank;
 
 	if (s->verb == V_DEL)
 		return 0;
-	snprintf(key, sizeof(key), "%s%s", s->kind->name, s->verb == V_COUNT ? " count" : "");
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (!strcmp(order[i], key))
-			return (int)i + 1;
-	return (int)(sizeof(order) / sizeof(order[0])) + 1;
+	return r ? r : INT_MAX;
 }
 
 /* What a statement creates, refers to and takes as ports, from its words. */
@@ -306,7 +301,8 @@ static void take_steps(struct plan *all, struct plan *p, struct state *st, int f
 
 		*op = p->ops[i];
 		op->from = from;
-		state_simulate(st, op);
+		if (!op->simulated)
+			state_simulate(st, op);
 	}
 	if (p->note && !all->note) {
 		all->note = p->note;

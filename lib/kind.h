@@ -79,6 +79,13 @@ struct kind {
 	const char *count_args[2]; /* for the count verb ("PF", "N") */
 	unsigned int verbs;	 /* V_* */
 	const char *summary[NVERBS]; /* per verb: add, set, del, show, count */
+	/*
+	 * A file's order between statements that do not depend on each other,
+	 * lower first (deletions come before all): what others may take or
+	 * stack on goes first. count_rank: the count verb's (a VF count before
+	 * everything, as its VFs may be ports). 0: after all others.
+	 */
+	int rank, count_rank;
 	/* Fills a link's kobj/pobj from IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA. */
 	void (*decode)(struct link *l, const struct nlattr *data, int slave);
 	/* Parses the keywords itself (repeated groups); NULL: param_parse on params. */

@@ -58,6 +58,7 @@ struct op {
 	int from;		  /* which statement of a file planned it */
 	struct linkspec *spec;	  /* OP_LINK, OP_ADDR_*: what to send (owned) */
 	int done;
+	int simulated;		  /* in the planning state already (a SEA plans against its own steps) */
 };
 
 struct plan {

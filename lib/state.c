@@ -47,6 +47,19 @@ static struct link *new_link(struct state *st)
 	return l;
 }
 
+int state_reserve(struct state *st, int more)
+{
+	if (st->n + more <= st->cap)
+		return 0;
+	void *nl = realloc(st->links, (size_t)(st->n + more) * sizeof(*st->links));
+
+	if (!nl)
+		return -ENOMEM;
+	st->links = nl;
+	st->cap = st->n + more;
+	return 0;
+}
+
 const struct portvlan portvlan_empty;
 
 struct obj *link_kobj_w(struct link *l)

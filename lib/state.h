@@ -101,6 +101,11 @@ struct link *state_port(struct state *st, const struct link *master, const struc
  * next statement of a file is planned against the host as it will be.
  */
 void state_simulate(struct state *st, const struct op *op);
+/*
+ * Room for more links without moving the array: a kind that plans against
+ * its own simulated steps keeps its pointers into it valid that way.
+ */
+int state_reserve(struct state *st, int more);
 /* A new simulated link named name of kind (for simulate hooks). */
 struct link *state_sim_link(struct state *st, const char *name, const char *kind);
 /* The group vnetctl puts the links it creates in (its mark for --prune). */

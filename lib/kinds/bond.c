@@ -650,6 +650,7 @@ static int bond_show(struct vnet_ctx *ctx, const struct stmt *s, const char *nam
 
 const struct kind kind_bond = {
 	.name = "bond",
+	.rank = 3,
 	.link_kind = "bond",
 	.params = bond_params,
 	.args = { "NAME" },
@@ -666,6 +667,7 @@ const struct kind kind_bond = {
 /* Internal: the step that switches the active slave. */
 const struct kind kind_bond_active = {
 	.name = "bond",
+	.rank = 3,
 	.link_kind = "bond",
 	.params = active_param,
 };
@@ -674,6 +676,7 @@ static const struct param no_params[] = { { 0 } };
 
 const struct kind kind_bond_slave = {
 	.name = "bond slave",
+	.rank = 4,
 	.params = no_params,
 	.args = { "BOND", "IF" },
 	.verbs = V_ADD | V_DEL,

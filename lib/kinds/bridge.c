@@ -656,6 +656,7 @@ static int bridge_show(struct vnet_ctx *ctx, const struct stmt *s, const char *n
 
 const struct kind kind_bridge = {
 	.name = "bridge",
+	.rank = 6,
 	.link_kind = "bridge",
 	.params = br_params,
 	.port_params = port_params,
@@ -673,6 +674,7 @@ const struct kind kind_bridge = {
 
 const struct kind kind_bridge_port = {
 	.name = "bridge port",
+	.rank = 7,
 	.params = port_params,
 	.port_params = port_params,
 	.args = { "BRIDGE", "PORT" },

@@ -15,8 +15,16 @@
  * bridge's alias records, after that mark, what the kernel cannot tell:
  * the backing devices in order, the default adapter, the SEA's MTU, and
  * how the devices the SEA took over were before (down, MTU), so that
- * releasing them puts them back. Everything else (ports, VLANs, the bond's slaves and primary,
- * up/down, MTU) is read from the kernel and compared with the statement.
+ * releasing them puts them back. Everything else (ports, VLANs, the bond's
+ * slaves and primary, up/down, MTU) is read from the kernel and compared
+ * with the statement.
+ *
+ * A SEA statement plans as the bridge, bond, veth, port and port-VLAN steps
+ * it stands for, each simulated on the planning state as soon as it is
+ * planned (as a file's statements are), so each step is planned against
+ * the host as the steps before it leave it; a failure is undone from the
+ * record of the host like any other plan (lib/record.c). The SEA's only
+ * request of its own is the alias.
  */
 #include "../internal.h" /* net/if.h before linux/if.h */
 #include "../value.h"
@@ -36,7 +44,6 @@
 #include <linux/if_bonding.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
-#include <linux/veth.h>
 
 enum { F_BACKING, F_HAMODE, F_ADAPTER, F_PVID, F_VLANS, F_DEFAULT, F_MTU };
 enum { HA_DISABLED, HA_AUTO, HA_STANDBY };
@@ -50,10 +57,7 @@ enum { HA_DISABLED, HA_AUTO, HA_STANDBY };
 /* IFALIASZ - 1: the longest alias the kernel keeps. */
 #define ALIAS_MAX 255
 
-/* OP_KIND steps of this kind (op->index). */
-enum { SK_VETH, SK_ALIAS };
-/* The field of an SK_VETH step: its MTU. */
-enum { VF_MTU = F_MTU };
+/* The one OP_KIND step of this kind: an alias (the SEA's mark and record), in op_obj(op)->ext. */
 
 static const char *const ha_names[] = { "disabled", "auto", "standby", NULL };
 
@@ -476,51 +480,53 @@ static int cur_took(struct state *st, const struct sea_cur *c, const char *sea, 
 
 /* ---- the plan ---- */
 
-/* What a device will be when the plan gets to a step: the plan's own view. */
-struct pred {
-	char name[VNET_NAMSIZ];
-	int up;
-	char master[VNET_NAMSIZ];
-	unsigned int mtu; /* 0: unknown */
-	int fresh;	  /* joined the bridge in this plan: no VLANs yet */
-};
-
+/*
+ * Planning: each step goes into the plan and, at once, into the state the
+ * plan is made against (state_simulate, as a file's statements are planned
+ * one after another), so the next step sees the host as the steps before it
+ * leave it. The steps are the other kinds': a bridge and a bond made or
+ * changed, ports joined and released, port VLANs, a veth pair per new
+ * adapter; the SEA's own is only the alias that records it.
+ */
 struct sp {
 	struct vnet_ctx *ctx;
-	struct state *st;
+	struct state *st; /* the host as the steps so far leave it */
 	struct plan *plan;
+	int simulated;	  /* the plan's steps already in st */
 	const struct sea_cur *c;
 	const char *name;
 	char bond[VNET_NAMSIZ + 8];
 	char what[64];
-	struct pred *p;
-	int np;
+	struct namelist fresh; /* joined the bridge in this plan: no VLANs yet */
 };
 
-static struct pred *pr(struct sp *s, const char *dev)
+/* The steps planned since the last call go into the state. */
+static void sp_sim(struct sp *s)
 {
-	const struct link *l;
-	struct pred *p;
+	for (; s->simulated < s->plan->n; s->simulated++) {
+		struct op *op = &s->plan->ops[s->simulated];
 
-	for (int i = 0; i < s->np; i++)
-		if (!strcmp(s->p[i].name, dev))
-			return &s->p[i];
-	void *n = realloc(s->p, (size_t)(s->np + 1) * sizeof(*s->p));
-
-	if (!n)
-		abort();
-	s->p = n;
-	p = &s->p[s->np++];
-	memset(p, 0, sizeof(*p));
-	snprintf(p->name, sizeof(p->name), "%s", dev);
-	l = state_by_name(s->st, dev);
-	if (l) {
-		p->up = is_up(l);
-		p->mtu = l->mtu;
-		if (l->master)
-			snprintf(p->master, sizeof(p->master), "%s", state_name(s->st, l->master));
+		state_simulate(s->st, op);
+		op->simulated = 1;
 	}
-	return p;
+}
+
+/* dev as the steps so far leave it (NULL: none). */
+static struct link *sp_link(struct sp *s, const char *dev)
+{
+	struct link *l;
+
+	sp_sim(s);
+	l = state_by_name(s->st, dev);
+	return l && !l->deleted ? l : NULL;
+}
+
+/* dev's master as the steps so far leave it, as a name ("" for none). */
+static const char *sp_master(struct sp *s, const char *dev)
+{
+	const struct link *l = sp_link(s, dev);
+
+	return l && l->master ? state_name(s->st, l->master) : "";
 }
 
 /* An OP_SET of one link field of the bridge table ("up", "mtu"): it fits any link. */
@@ -536,24 +542,23 @@ static struct op *link_op(struct plan *plan, const char *dev, const char *word, 
 
 static void sp_up(struct sp *s, const char *dev, int up, const char *why)
 {
-	struct pred *p = pr(s, dev);
+	const struct link *l = sp_link(s, dev);
 
-	if (p->up == up)
+	if ((l && is_up(l)) == up)
 		return;
-	p->up = up;
 	struct op *op = link_op(s->plan, dev, "up", (uint64_t)up);
 
 	op_textf(op, "%s: %s %s%s", s->what, dev, up ? "up" : "down", why);
 }
 
+/* An MTU of 0 in the state: one the kernel set that the plan cannot know (a released slave's). */
 static void sp_mtu(struct sp *s, const char *dev, unsigned int mtu)
 {
-	struct pred *p = pr(s, dev);
-	unsigned int old = p->mtu;
+	const struct link *l = sp_link(s, dev);
+	unsigned int old = l ? l->mtu : 0;
 
 	if (!mtu || old == mtu)
 		return;
-	p->mtu = mtu;
 	struct op *op = link_op(s->plan, dev, "mtu", mtu);
 
 	if (old)
@@ -566,7 +571,6 @@ static void sp_alias(struct sp *s, const char *dev, const char *alias, const cha
 {
 	struct op *op = plan_add(s->plan, OP_KIND, &kind_sea, dev);
 
-	op->index = SK_ALIAS;
 	op_obj_w(op)->ext = strdup(alias);
 	op_obj_w(op)->ext_free = free;
 	if (!op_obj(op)->ext)
@@ -589,13 +593,10 @@ static void sp_mark(struct sp *s, const char *dev)
 static void sp_join_bridge(struct sp *s, const char *dev, const char *role)
 {
 	struct op *op = plan_add(s->plan, OP_MASTER, &kind_bridge, dev);
-	struct pred *p;
 
-	snprintf(op->master, sizeof(op->master), "%s", s->name);
+	str_copy(op->master, sizeof(op->master), s->name);
 	op_textf(op, "%s: add %s %s to bridge %s", s->what, role, dev, s->name);
-	p = pr(s, dev);
-	snprintf(p->master, sizeof(p->master), "%s", s->name);
-	p->fresh = 1;
+	namelist_add(&s->fresh, dev);
 }
 
 /* Releases a port the bridge has now. */
@@ -604,38 +605,45 @@ static void sp_leave_bridge(struct sp *s, const struct link *l, const char *role
 	struct op *op = plan_add(s->plan, OP_MASTER, &kind_bridge, l->name);
 
 	op_textf(op, "%s: release %s %s from bridge %s", s->what, role, l->name, s->name);
-	pr(s, l->name)->master[0] = 0;
+}
+
+/* The bonding driver wants a slave down to enslave it, and opens it itself. */
+/*
+ * What the bonding driver does to a slave that joins (it opens it) or
+ * leaves (it closes it and gives it back the MTU it had, which the plan
+ * does not know: 0), into the state.
+ */
+static void sp_slave_now(struct sp *s, const char *dev, int in)
+{
+	struct link *l = sp_link(s, dev);
+
+	if (!l)
+		return;
+	l->flags = in ? (l->flags | IFF_UP) : (l->flags & ~IFF_UP);
+	l->mtu = 0;
 }
 
 /* The bonding driver wants a slave down to enslave it, and opens it itself. */
 static void sp_join_bond(struct sp *s, const char *dev)
 {
 	char why[80];
-	struct pred *p;
 
 	snprintf(why, sizeof(why), " (a slave must be down to join %s)", s->bond);
 	sp_up(s, dev, 0, why);
 	struct op *op = plan_add(s->plan, OP_MASTER, &kind_bond, dev);
 
-	snprintf(op->master, sizeof(op->master), "%.*s", VNET_NAMSIZ - 1, s->bond);
+	str_copy(op->master, sizeof(op->master), s->bond);
 	op_textf(op, "%s: enslave %s to %s", s->what, dev, s->bond);
-	p = pr(s, dev);
-	snprintf(p->master, sizeof(p->master), "%.*s", VNET_NAMSIZ - 1, s->bond);
-	p->up = 1;
-	p->mtu = 0;
+	sp_slave_now(s, dev, 1);
 }
 
 /* The bonding driver closes a released slave and gives it back its MTU. */
 static void sp_leave_bond(struct sp *s, const char *dev)
 {
 	struct op *op = plan_add(s->plan, OP_MASTER, &kind_bond, dev);
-	struct pred *p;
 
 	op_textf(op, "%s: release %s from %s", s->what, dev, s->bond);
-	p = pr(s, dev);
-	p->master[0] = 0;
-	p->up = 0;
-	p->mtu = 0;
+	sp_slave_now(s, dev, 0);
 }
 
 /* A device leaves the SEA: as it was before the SEA took it. */
@@ -648,42 +656,37 @@ static void sp_restore(struct sp *s, const char *dev)
 	sp_up(s, dev, !(t && t->down), " (as before the SEA took it)");
 }
 
-/* A veth pair IF/IF-peer, IF up (OP_KIND SK_VETH); the peer comes up in a step of its own. */
-static struct op *veth_op(struct op *op, unsigned int mtu)
-{
-	op->index = SK_VETH;
-	op->group = VNET_GROUP;
-	if (mtu)
-		obj_set_u(op_obj_w(op), VF_MTU, mtu);
-	return op;
-}
-
+/* A new adapter: a veth pair IF/IF-peer, IF up; the peer comes up in a step of its own. */
 static void sp_create_veth(struct sp *s, const char *dev, unsigned int mtu)
 {
-	struct op *op = veth_op(plan_add(s->plan, OP_KIND, &kind_sea, dev), mtu);
-	struct pred *p;
-	char m[32] = "", peer[VNET_NAMSIZ + 8];
+	char m[32] = "", peer[VNET_NAMSIZ + 8], what[96];
+	struct obj o;
+	struct op *op;
 
-	if (mtu)
-		snprintf(m, sizeof(m), ", mtu %u", mtu);
-	op_textf(op, "%s: create adapter %s (veth, peer %s" PEER_SUFFIX "%s, up)", s->what, dev, dev, m);
 	snprintf(peer, sizeof(peer), "%s" PEER_SUFFIX, dev);
+	obj_init(&o);
+	obj_set_name(&o, fw(&kind_veth, "peer"), peer);
+	obj_set_u(&o, fw(&kind_veth, "up"), 1);
+	if (mtu) {
+		obj_set_u(&o, fw(&kind_veth, "mtu"), mtu);
+		snprintf(m, sizeof(m), ", mtu %u", mtu);
+	}
+	snprintf(what, sizeof(what), "%s: veth %s", s->what, dev);
+	op = plan_create(s->plan, &kind_veth, what, dev, &o, o.mask);
+	op_textf(op, "%s: create adapter %s (veth, peer %s%s, up)", s->what, dev, peer, m);
+	obj_free(&o);
 	op = link_op(s->plan, peer, "up", 1);
 	op_textf(op, "%s: %s up", s->what, peer);
-	p = pr(s, dev);
-	p->up = 1;
-	p->mtu = mtu ? mtu : 1500;
 	sp_mark(s, dev);
 }
 
 /* Deletes an adapter the SEA created (and its peer). */
 static void sp_delete_veth(struct sp *s, const struct link *l)
 {
-	struct op *op = plan_add(s->plan, OP_DELETE, &kind_sea, l->name);
+	struct op *op = plan_add(s->plan, OP_DELETE, &kind_veth, l->name);
 
 	op_textf(op, "%s: delete adapter %s (and its peer)%s", s->what, l->name,
 		 vlan_uppers_text(s->st, l));
-	pr(s, l->name)->master[0] = 0;
 }
 
 /* The bond's fields that vnetctl sets: mode, miimon, primary, up (and mtu). */
@@ -706,14 +709,13 @@ static void sp_delete_bond(struct sp *s)
 
 	op_textf(op, "%s: delete bond %s (its slaves are released)%s", s->what, b->name,
 		 vlan_uppers_text(s->st, b));
-	for (const struct link *sl = state_port(s->st, b, NULL); sl; sl = state_port(s->st, b, sl)) {
-		struct pred *p = pr(s, sl->name);
+	struct namelist slaves = { 0 };
 
-		p->master[0] = 0;
-		p->up = 0;
-		p->mtu = 0;
-	}
-	pr(s, b->name)->master[0] = 0;
+	for (const struct link *sl = state_port(s->st, b, NULL); sl; sl = state_port(s->st, b, sl))
+		namelist_add(&slaves, sl->name);
+	for (int i = 0; i < slaves.n; i++)
+		sp_slave_now(s, slaves.names[i], 0);
+	namelist_free(&slaves);
 }
 
 /* The bridge's fields that vnetctl sets: stp off, VLAN filtering, no default PVID, up. */
@@ -925,22 +927,30 @@ static void sp_init(struct sp *s, struct vnet_ctx *ctx, struct state *st, struct
 	s->ctx = ctx;
 	s->st = st;
 	s->plan = plan;
+	s->simulated = plan->n; /* steps before the SEA's are not its to simulate */
 	s->c = c;
 	s->name = name;
 	snprintf(s->bond, sizeof(s->bond), "%s" BOND_SUFFIX, name);
 	snprintf(s->what, sizeof(s->what), "sea %s", name);
 }
 
+/* The last steps into the state too: it is the host as the SEA's plan leaves it. */
+static void sp_end(struct sp *s)
+{
+	sp_sim(s);
+	namelist_free(&s->fresh);
+}
+
 /* The VLAN steps of a port; one that joined in this plan has none yet. */
 static void sp_port_vlans(struct sp *s, const char *role, const char *dev,
 			  const struct portvlan *want)
 {
-	const struct link *l = state_by_name(s->st, dev);
+	const struct link *l = sp_link(s, dev);
 	struct portvlan none = { 0 };
 	char what[96];
 
 	snprintf(what, sizeof(what), "%s %s %s", s->what, role, dev);
-	plan_port_vlans(s->plan, what, dev, pr(s, dev)->fresh || !l ? &none : link_vl(l), want);
+	plan_port_vlans(s->plan, what, dev, namelist_has(&s->fresh, dev) || !l ? &none : link_vl(l), want);
 }
 
 static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
@@ -974,6 +984,9 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 			r = vnet_fail(ctx, EINVAL, "%s: bond %s is no longer active-backup; delete the SEA and add it again",
 				      s->what, c.bond->name);
 	}
+	/* The links it may make (bridge, bond, two per adapter) keep c's pointers in place. */
+	if (r == 0 && state_reserve(st, 2 + 2 * w.ad->n) < 0)
+		r = vnet_fail(ctx, ENOMEM, "out of memory");
 	if (r < 0) {
 		want_free(&w);
 		cur_free(&c);
@@ -991,7 +1004,6 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 		snprintf(what, sizeof(what), "%s: bridge %s", sp.what, name);
 		plan_create(plan, &kind_bridge, what, name, &o, o.mask);
 		obj_free(&o);
-		pr(&sp, name)->up = 1;
 		sp_alias(&sp, name, alias, NULL);
 	} else {
 		struct obj o, cur;
@@ -1045,10 +1057,6 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 			snprintf(what, sizeof(what), "%s: bond %s", sp.what, sp.bond);
 			plan_create(plan, &kind_bond, what, sp.bond, &o, o.mask);
 			obj_free(&o);
-			struct pred *p = pr(&sp, sp.bond);
-
-			p->up = 1;
-			p->mtu = w.mtu;
 			sp_mark(&sp, sp.bond);
 		} else {
 			struct obj o, cur;
@@ -1067,13 +1075,16 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 			snprintf(what, sizeof(what), "%s: bond %s", sp.what, sp.bond);
 			if (m)
 				plan_set(plan, &kind_bond, what, sp.bond, &o, &cur, m);
-			if (m & (1U << fw(&kind_bond, "mtu")))
-				pr(&sp, sp.bond)->mtu = w.mtu;
 			obj_free(&o);
 			obj_free(&cur);
+			/* Named first: each step below changes the state the ports are read from. */
+			struct namelist slaves = { 0 };
+
 			for (const struct link *sl = state_port(st, b, NULL); sl;
-			     sl = state_port(st, b, sl)) {
-				const char *d = sl->name;
+			     sl = state_port(st, b, sl))
+				namelist_add(&slaves, sl->name);
+			for (int i = 0; i < slaves.n; i++) {
+				const char *d = slaves.names[i];
 
 				if (namelist_has(&w.backing, d))
 					continue;
@@ -1081,11 +1092,12 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 				if (!adapters_find(w.ad, d))
 					sp_restore(&sp, d);
 			}
+			namelist_free(&slaves);
 		}
 		for (int i = 0; i < w.backing.n; i++) {
 			const char *d = w.backing.names[i];
 
-			if (strcmp(pr(&sp, d)->master, sp.bond))
+			if (strcmp(sp_master(&sp, d), sp.bond))
 				sp_join_bond(&sp, d);
 			sp_up(&sp, d, 1, "");
 		}
@@ -1108,7 +1120,7 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 				obj_free(&cur);
 			}
 		}
-		if (strcmp(pr(&sp, sp.bond)->master, name))
+		if (strcmp(sp_master(&sp, sp.bond), name))
 			sp_join_bridge(&sp, sp.bond, "trunk");
 	} else {
 		if (c.bond) {
@@ -1122,7 +1134,7 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 		}
 		sp_up(&sp, w.trunk, 1, "");
 		sp_mtu(&sp, w.trunk, w.mtu);
-		if (strcmp(pr(&sp, w.trunk)->master, name))
+		if (strcmp(sp_master(&sp, w.trunk), name))
 			sp_join_bridge(&sp, w.trunk, "trunk");
 	}
 	struct portvlan tv;
@@ -1141,7 +1153,7 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 			sp_up(&sp, a->name, 1, "");
 			sp_mtu(&sp, a->name, w.mtu);
 		}
-		if (strcmp(pr(&sp, a->name)->master, name))
+		if (strcmp(sp_master(&sp, a->name), name))
 			sp_join_bridge(&sp, a->name, "adapter");
 		adapter_portvlan(a, &av);
 		sp_port_vlans(&sp, "adapter", a->name, &av);
@@ -1157,7 +1169,7 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 	if (c.br && strcmp(c.br->alias, alias))
 		sp_alias(&sp, name, alias, c.br->alias);
 
-	free(sp.p);
+	sp_end(&sp);
 	want_free(&w);
 	cur_free(&c);
 	return 0;
@@ -1206,7 +1218,7 @@ static int plan_del(struct vnet_ctx *ctx, struct state *st, const struct stmt *s
 	}
 	if (c.br)
 		sp_delete_bridge(&sp);
-	free(sp.p);
+	sp_end(&sp);
 	cur_free(&c);
 	return 0;
 }
@@ -1226,73 +1238,27 @@ static unsigned int sea_needs(const struct stmt *s, const struct obj *want)
 
 /* ---- the requests of this kind ---- */
 
-/* What a SEA's own steps do to a simulated state: veths appear, aliases change. */
+/* What a SEA's own step does to a simulated state: an alias changes. */
 static void sea_simulate(struct state *st, const struct op *op)
 {
-	if (op->type != OP_KIND)
-		return;
-	if (op->index == SK_ALIAS) {
-		struct link *l = state_by_name(st, op->name);
+	struct link *l = op->type == OP_KIND ? state_by_name(st, op->name) : NULL;
 
-		if (l)
-			link_set_alias(l, op_obj(op)->ext ? (const char *)op_obj(op)->ext : "");
-		return;
-	}
-	char pname[VNET_NAMSIZ + 8];
-	struct link *a = state_sim_link(st, op->name, "veth");
-	ptrdiff_t ai = a - st->links;
-
-	a->flags |= IFF_UP;
-	if (obj_has(op_obj(op), VF_MTU))
-		a->mtu = (unsigned int)op_obj(op)->v[VF_MTU].u;
-	snprintf(pname, sizeof(pname), "%s" PEER_SUFFIX, op->name);
-	struct link *b = state_sim_link(st, pname, "veth");
-
-	a = &st->links[ai]; /* the array may have moved */
-	b->mtu = a->mtu;
-	a->link = b->ifindex;
-	b->link = a->ifindex;
+	if (l)
+		link_set_alias(l, op_obj(op)->ext ? (const char *)op_obj(op)->ext : "");
 }
 
 static struct nlmsghdr *sea_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 {
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifm;
-	struct nlattr *li, *data;
-	char pname[VNET_NAMSIZ + 8];
+	const char *a = op_obj(op)->ext ? op_obj(op)->ext : "";
+	struct nlmsghdr *nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
 
-	if (op->index == SK_ALIAS) {
-		const char *a = op_obj(op)->ext ? op_obj(op)->ext : "";
-
-		nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
-		mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-		mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
-		/* An empty alias clears it; the kernel wants one byte at least. */
-		if (a[0])
-			mnl_attr_put(nlh, IFLA_IFALIAS, strlen(a), a);
-		else
-			mnl_attr_put_strz(nlh, IFLA_IFALIAS, "");
-		return nlh;
-	}
-	/* SK_VETH: IF and IF-peer, both up. */
-	snprintf(pname, sizeof(pname), "%s" PEER_SUFFIX, op->name);
-	nlh = nlm_msg_start(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_flags = IFF_UP;
-	ifm->ifi_change = IFF_UP;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
-	if (obj_has(op_obj(op), VF_MTU))
-		mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)op_obj(op)->v[VF_MTU].u);
-	if (op->group)
-		mnl_attr_put_u32(nlh, IFLA_GROUP, op->group);
-	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	/* The peer comes up in a step of its own. */
-	veth_put_peer(nlh, pname, 0, obj_has(op_obj(op), VF_MTU) ? (uint32_t)op_obj(op)->v[VF_MTU].u : 0,
-		      NULL, 0);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, li);
+	/* An empty alias clears it; the kernel wants one byte at least. */
+	if (a[0])
+		mnl_attr_put(nlh, IFLA_IFALIAS, strlen(a), a);
+	else
+		mnl_attr_put_strz(nlh, IFLA_IFALIAS, "");
 	return nlh;
 }
 
@@ -1625,6 +1591,7 @@ out:
 
 const struct kind kind_sea = {
 	.name = "sea",
+	.rank = 8,
 	.params = sea_params,
 	.args = { "NAME" },
 	.verbs = V_ADD | V_SET | V_DEL | V_SHOW,

@@ -385,6 +385,7 @@ static int veth_show(struct vnet_ctx *ctx, const struct stmt *s, const char *nam
 
 const struct kind kind_veth = {
 	.name = "veth",
+	.rank = 2,
 	.link_kind = "veth",
 	.params = veth_params,
 	.args = { "NAME" },

@@ -671,6 +671,8 @@ static void vf_rec_plan(struct vnet_ctx *ctx, struct plan *plan, const char *pf,
 
 const struct kind kind_vf = {
 	.name = "vf",
+	.rank = 9,
+	.count_rank = 1,
 	.params = vf_params,
 	.args = { "PF", "VF|A-B|all" },
 	.argtype = { ARG_IFNAME, ARG_VFSPEC },

@@ -339,6 +339,7 @@ static int vlan_show(struct vnet_ctx *ctx, const struct stmt *s, const char *nam
 
 const struct kind kind_vlan = {
 	.name = "vlan",
+	.rank = 5,
 	.link_kind = "vlan",
 	.params = vlan_params,
 	.args = { "NAME" },

@@ -542,9 +542,9 @@ out:
 }
 
 /*
- * A SEA adapter's simulated create adds two links; the second may move the
- * array (here it does: 63 links fill all but one place of the first 64), and
- * the pair must still point at each other.
+ * A veth pair's simulated create (a SEA's new adapter) adds two links; the
+ * second may move the array (here it does: 63 links fill all but one place
+ * of the first 64), and the pair must still point at each other.
  */
 static void test_simulate(void)
 {
@@ -556,8 +556,13 @@ static void test_simulate(void)
 		snprintf(name, sizeof(name), "x%d", i);
 		state_sim_link(&st, name, "bridge");
 	}
-	struct op *op = plan_add(&plan, OP_KIND, &kind_sea, "ent0");
+	struct op *op = plan_add(&plan, OP_CREATE, &kind_veth, "ent0");
+	int peer = field_of(kind_veth.params, "peer")->field, up = field_of(kind_veth.params, "up")->field;
 
+	namelist_add(&op_obj_w(op)->v[peer].names, "ent0-peer");
+	op_obj_w(op)->mask |= 1U << peer;
+	obj_set_u(op_obj_w(op), up, 1);
+	op->fields = (1U << peer) | (1U << up);
 	state_simulate(&st, op);
 	struct link *a = state_by_name(&st, "ent0"), *b = state_by_name(&st, "ent0-peer");
 
