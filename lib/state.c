@@ -43,7 +43,6 @@ static struct link *new_link(struct state *st)
 	}
 	l = &st->links[st->n++];
 	memset(l, 0, sizeof(*l));
-	l->alias = (char *)"";
 	return l;
 }
 
@@ -93,9 +92,8 @@ struct portvlan *link_vl_w(struct link *l)
 
 void link_set_alias(struct link *l, const char *alias)
 {
-	if (l->alias[0])
-		free(l->alias);
-	l->alias = (char *)"";
+	free(l->alias);
+	l->alias = NULL;
 	if (alias && alias[0] && !(l->alias = strdup(alias)))
 		abort();
 }

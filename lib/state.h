@@ -32,7 +32,7 @@ struct link {
 	int topology_change; /* a bridge in an STP topology change */
 	int link;	     /* IFLA_LINK: the lower device (a VLAN's), a veth's peer */
 	int link_netns;	     /* IFLA_LINK_NETNSID came too: link is another namespace's index */
-	char *alias;	     /* IFLA_IFALIAS, never NULL: "" for none (a SEA's mark) */
+	char *alias;	     /* IFLA_IFALIAS (a SEA's mark), owned; NULL: none (link_alias) */
 	/*
 	 * IFLA_INFO_DATA as dumped, for a kind vnetctl has no table for (a
 	 * macvlan): what a rollback sends to make the link again. NULL: none.
@@ -72,6 +72,10 @@ struct obj *link_pobj_w(struct link *l);
 struct portvlan *link_vl_w(struct link *l);
 void link_pobj_clear(struct link *l);
 void link_set_alias(struct link *l, const char *alias);
+static inline const char *link_alias(const struct link *l)
+{
+	return l->alias ? l->alias : "";
+}
 
 struct state {
 	struct nl_cache *cache; /* libnl link cache: the generic fields */

@@ -305,15 +305,15 @@ static int sea_owns(const struct link *l, struct link_owner *o)
 				 : !strcmp(l->kind, "bridge") ? "the bridge"
 							      : "a link";
 
-	if (strncmp(l->alias, MARK, ml))
+	if (strncmp(link_alias(l), MARK, ml))
 		return 0;
-	nl = strcspn(l->alias + ml, " ");
-	snprintf(o->name, sizeof(o->name), "%.*s", (int)nl, l->alias + ml);
+	nl = strcspn(link_alias(l) + ml, " ");
+	snprintf(o->name, sizeof(o->name), "%.*s", (int)nl, link_alias(l) + ml);
 	if (nl >= sizeof(o->name) || parse_ifname(o->name, &why) < 0)
 		o->name[0] = 0;
 	/* The mark only: the bridge's alias goes on with the record. */
 	snprintf(o->why, sizeof(o->why), "%s a SEA made (its alias: %.*s%s); sea set and sea del manage it",
-		 part, (int)(ml + nl), l->alias, l->alias[ml + nl] ? " ..." : "");
+		 part, (int)(ml + nl), link_alias(l), link_alias(l)[ml + nl] ? " ..." : "");
 	return 1;
 }
 
@@ -322,7 +322,7 @@ static int is_created(const struct link *l, const char *sea)
 	char mark[VNET_NAMSIZ + sizeof(MARK)];
 
 	snprintf(mark, sizeof(mark), MARK "%s", sea);
-	return l && !strcmp(l->kind, "veth") && !strcmp(l->alias, mark);
+	return l && !strcmp(l->kind, "veth") && !strcmp(link_alias(l), mark);
 }
 
 /*
@@ -424,14 +424,14 @@ static void sea_read(struct state *st, const char *name, struct sea_cur *c)
 	struct link *l = state_by_name(st, name);
 
 	memset(c, 0, sizeof(*c));
-	if (l && !strcmp(l->kind, "bridge") && marked(l->alias, name))
+	if (l && !strcmp(l->kind, "bridge") && marked(link_alias(l), name))
 		c->br = l;
 	snprintf(bn, sizeof(bn), "%s" BOND_SUFFIX, name);
 	l = state_by_name(st, bn);
-	if (l && !strcmp(l->kind, "bond") && marked(l->alias, name))
+	if (l && !strcmp(l->kind, "bond") && marked(link_alias(l), name))
 		c->bond = l;
 	if (c->br)
-		rec_parse(c->br->alias, &c->rec);
+		rec_parse(link_alias(c->br), &c->rec);
 	if (c->bond) {
 		/* The slaves, those the record knows in its order first. */
 		for (int i = 0; i < c->rec.backing.n; i++) {
@@ -1166,8 +1166,8 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 	sp_mtu(&sp, name, w.mtu);
 
 	/* 6. The record, once it says something new. */
-	if (c.br && strcmp(c.br->alias, alias))
-		sp_alias(&sp, name, alias, c.br->alias);
+	if (c.br && strcmp(link_alias(c.br), alias))
+		sp_alias(&sp, name, alias, link_alias(c.br));
 
 	sp_end(&sp);
 	want_free(&w);
@@ -1555,7 +1555,7 @@ static int sea_show(struct vnet_ctx *ctx, const struct stmt *s, const char *name
 
 		if (!l)
 			r = vnet_fail(ctx, ENODEV, "sea %s: no such SEA", name);
-		else if (strcmp(l->kind, "bridge") || !marked(l->alias, name))
+		else if (strcmp(l->kind, "bridge") || !marked(link_alias(l), name))
 			r = vnet_fail(ctx, EINVAL, "sea %s: %s is %s%s, not a SEA", name, name,
 				      l->kind[0] ? "a " : "a device without a kind", l->kind);
 		if (r < 0)
@@ -1568,7 +1568,7 @@ static int sea_show(struct vnet_ctx *ctx, const struct stmt *s, const char *name
 		char sea[VNET_NAMSIZ + 1];
 		struct sea_cur c;
 
-		if (strcmp(l->kind, "bridge") || !mark_name(l->alias, sea, sizeof(sea)) ||
+		if (strcmp(l->kind, "bridge") || !mark_name(link_alias(l), sea, sizeof(sea)) ||
 		    strcmp(sea, l->name) || (name && strcmp(l->name, name)))
 			continue;
 		sea_read(&st, l->name, &c);

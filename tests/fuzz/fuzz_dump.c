@@ -63,7 +63,7 @@ static void use_state(struct state *st)
 		const struct kind *k = kind_by_link_kind(l->kind);
 
 		if (l->kind[sizeof(l->kind) - 1] || l->slave_kind[sizeof(l->slave_kind) - 1] ||
-		    l->name[sizeof(l->name) - 1] || !l->alias || strlen(l->alias) > 255 ||
+		    l->name[sizeof(l->name) - 1] || strlen(link_alias(l)) > 255 ||
 		    l->parent_bus[sizeof(l->parent_bus) - 1] ||
 		    l->parent_name[sizeof(l->parent_name) - 1])
 			abort(); /* an unterminated string in a decoded link */

@@ -527,7 +527,7 @@ static void test_decode(void)
 		CHECK(!strcmp(line, "id 5 reorder-hdr off gvrp off mvrp off loose-binding off bridge-binding off"));
 	}
 	/* A bond slave's fields come from the bond's own table, not the bridge port's. */
-	CHECK(link_pobj(e0)->mask != 0 && !br->pobj && !br->vl && !br->alias[0]);
+	CHECK(link_pobj(e0)->mask != 0 && !br->pobj && !br->vl && !br->alias);
 	int found = 0;
 
 	for (int i = 0; i < 100; i++) {
