@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "internal.h"
 #include "value.h"
 #include "obj.h"
@@ -23,6 +25,7 @@
 #include "kind.h"
 #include "out.h"
 #include "journal.h"
+#include "diff.h"
 
 struct item {
 	struct stmt *s;
@@ -486,6 +489,57 @@ static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 	return 0;
 }
 
+/*
+ * The diff's objects and their statements before: those of the statements
+ * that planned a step, and the bridges or bonds that lose a port or slave to
+ * another, as the host has them now (read again: st is simulated forward).
+ */
+static int diff_before(struct vnet_ctx *ctx, const struct plan *all, const struct item *it,
+		       struct diff *d)
+{
+	struct state now = { 0 };
+	int r = state_load(ctx, &now, ST_LINKS | ST_BRVLANS);
+
+	if (r < 0)
+		return r;
+	for (int i = 0; i < all->n; i++) {
+		const struct op *op = &all->ops[i];
+		const struct link *l = op->type == OP_MASTER ? state_by_name(&now, op->name) : NULL;
+		const struct link *m = l && l->master ? state_by_index(&now, l->master) : NULL;
+
+		diff_add_stmt(d, it[op->from].s);
+		if (m)
+			diff_add_link(d, m);
+	}
+	diff_finish(d);
+	diff_render(ctx, d, &now, 0);
+	state_free(&now);
+	return 0;
+}
+
+/* The result of apply (a dry run's too) or check; with -j, the diff after st. */
+static void print_result(struct vnet_ctx *ctx, const struct plan *all, const char *what,
+			 struct diff *d, struct state *st, int check)
+{
+	if (!(ctx->flags & VNET_F_JSON)) {
+		if (!check) {
+			plan_print(ctx, all, what);
+			return;
+		}
+		for (int i = 0; i < all->n; i++)
+			out_line(ctx, "%s", all->ops[i].text);
+		if (!all->n && !(ctx->flags & VNET_F_QUIET))
+			out_line(ctx, "%s: in sync", what);
+		return;
+	}
+	struct json_object *j = plan_json(ctx, all, check);
+
+	diff_render(ctx, d, st, 1);
+	json_object_object_add(j, "diff", diff_json(d));
+	out_json(ctx, j);
+	json_object_put(j);
+}
+
 int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struct vnet_txn **txn)
 {
 	struct stmtfile f;
@@ -496,6 +550,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	char *details = NULL;
 	size_t dlen = 0;
 	FILE *dout = NULL;
+	struct diff diff = { 0 };
 
 	if (txn)
 		*txn = NULL;
@@ -622,18 +677,14 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		goto out;
 	}
 	r = plan_file(ctx, &f, it, n, order, &st, &all);
+	if (r == 0 && all.n && (ctx->flags & VNET_F_JSON))
+		r = diff_before(ctx, &all, it, &diff);
 	if (r < 0)
 		goto out;
-	if (check) {
-		for (int i = 0; i < all.n; i++)
-			out_line(ctx, "%s", all.ops[i].text);
-		if (!all.n && !(ctx->flags & VNET_F_QUIET))
-			out_line(ctx, "%s: in sync", f.path);
-		r = all.n ? 1 : 0;
-		goto out;
-	}
-	if ((ctx->flags & VNET_F_DRY_RUN) || !all.n) {
-		plan_print(ctx, &all, f.path);
+	if (check || (ctx->flags & VNET_F_DRY_RUN) || !all.n) {
+		/* The state simulated forward is what the plan would leave. */
+		print_result(ctx, &all, f.path, &diff, &st, check);
+		r = check && all.n ? 1 : 0;
 		goto out;
 	}
 	ctx->txn_what = f.path;
@@ -665,7 +716,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		plan_undo(ctx, &all);
 		goto out;
 	}
-	plan_print(ctx, &all, f.path);
+	print_result(ctx, &all, f.path, &diff, &st, 0);
 	if (txn && (flags & VNET_APPLY_HOLD)) {
 		*txn = calloc(1, sizeof(**txn));
 		if (*txn) {
@@ -680,6 +731,7 @@ out:
 		ctx->err.exit_code = VNET_EXIT_USAGE; /* check: any trouble is 2, as diff(1) */
 	if (dout)
 		fclose(dout);
+	diff_free(&diff);
 	free(details);
 	if (locked)
 		vnet_unlock(ctx);

@@ -1,0 +1,91 @@
+#!/usr/bin/env bats
+# apply -j, apply --dry-run -j and check -j: the "diff", each changed object's
+# statements before and after (what show --config prints for it). The host is
+# read with ip; the before and after texts are compared with show --config
+# read at those moments.
+
+bats_require_minimum_version 1.5.0
+load ../../lib/common
+
+setup() {
+	common_setup
+	veth eth0
+	veth eth1
+	F=$BATS_TEST_TMPDIR/host.conf
+}
+teardown() { common_teardown; }
+
+# The diff's entry for OBJECT, field FIELD: dj JSON OBJECT FIELD
+dj() {
+	jq -r --arg o "$2" ".diff[] | select(.object == \$o) | .$3" <<<"$1"
+}
+
+@test "a dry run's diff: nothing before, the file's settings after; the host untouched" {
+	printf '%s\n' 'bridge add br0 stp on priority 4096 ports eth0' > "$F"
+	before=$(snapshot)
+	run --separate-stderr vn -j apply --dry-run "$F"
+	[ "$status" -eq 0 ]
+	eq "$(jq -c '[.changed, .dry_run, (.diff | map(.object))]' <<<"$output")" '[true,true,["bridge br0"]]'
+	eq "$(dj "$output" 'bridge br0' before)" ""
+	after=$(dj "$output" 'bridge br0' after)
+	[[ "$after" == "bridge add br0 stp on priority 4096 "*" ports eth0 "* ]]
+	[[ "$after" == *$'\nbridge port set br0 eth0'* ]]
+	eq "$(snapshot)" "$before"
+	run ip -n "$NS" link show br0
+	[ "$status" -ne 0 ]
+}
+
+@test "apply -j: before and after are show --config of the object at those moments" {
+	printf '%s\n' 'bridge add br0 forward-delay 4 ports eth0' > "$F"
+	vn -q apply "$F"
+	conf_before=$(vn bridge show br0 --config)
+	sed -i 's/forward-delay 4/forward-delay 7/' "$F"
+	run --separate-stderr vn -j apply "$F"
+	[ "$status" -eq 0 ]
+	eq "$(lj br0 .linkinfo.info_data.forward_delay)" 700
+	eq "$(jq -c '[.changed, .operations, (.diff | length)]' <<<"$output")" \
+		'[true,["bridge br0: set forward-delay 4 -> 7"],1]'
+	eq "$(dj "$output" 'bridge br0' before)" "$conf_before"
+	eq "$(dj "$output" 'bridge br0' after)" "$(vn bridge show br0 --config)"
+	[[ "$conf_before" == *" forward-delay 4 "* ]]
+	[[ "$(dj "$output" 'bridge br0' after)" == *" forward-delay 7 "* ]]
+}
+
+@test "no change: diff is empty; a port moved lists both bridges; a prune's delete has nothing after" {
+	printf '%s\n' 'bridge add br0 ports eth0,eth1' 'bridge add br1' > "$F"
+	vn -q apply "$F"
+	run --separate-stderr vn -j apply "$F"
+	eq "$(jq -c '[.changed, .diff]' <<<"$output")" '[false,[]]'
+
+	printf '%s\n' 'bridge add br0 ports eth1' 'bridge add br1 ports eth0' > "$F"
+	run --separate-stderr vn -j apply "$F"
+	[ "$status" -eq 0 ]
+	eq "$(lj eth0 .master)" br1
+	eq "$(jq -c '.diff | map(.object) | sort' <<<"$output")" '["bridge br0","bridge br1"]'
+	[[ "$(dj "$output" 'bridge br0' before)" == *"bridge port set br0 eth0 "* ]]
+	[[ "$(dj "$output" 'bridge br0' after)" != *"eth0"* ]]
+	[[ "$(dj "$output" 'bridge br1' after)" == *"bridge port set br1 eth0 "* ]]
+
+	printf '%s\n' 'bridge add br0 ports eth1' > "$F"
+	run --separate-stderr vn -j apply --prune "$F"
+	[ "$status" -eq 0 ]
+	eq "$(jq -c '[.diff[] | {object, after}]' <<<"$output")" '[{"object":"bridge br1","after":""}]'
+	run ip -n "$NS" link show br1
+	[ "$status" -ne 0 ]
+}
+
+@test "check -j: in_sync, the differences and the diff; exit 1, then 0 once applied" {
+	printf '%s\n' 'veth add va peer vb mtu 1400' > "$F"
+	before=$(snapshot)
+	run --separate-stderr vn -j check "$F"
+	[ "$status" -eq 1 ]
+	eq "$(jq -c '[.in_sync, .operations, (.diff | map(.object))]' <<<"$output")" \
+		'[false,["veth va: create (peer vb mtu 1400)"],["veth va"]]'
+	[[ "$(dj "$output" 'veth va' after)" == "veth add va peer vb mtu 1400"* ]]
+	eq "$(snapshot)" "$before"
+	vn -q apply "$F"
+	eq "$(lj vb .mtu)" 1400
+	run --separate-stderr vn -j check "$F"
+	[ "$status" -eq 0 ]
+	eq "$output" '{"in_sync":true,"operations":[],"diff":[]}'
+}
