@@ -469,9 +469,70 @@ static int prune_items(struct vnet_ctx *ctx, struct state *st, struct item **ite
 	return r;
 }
 
-/* Plans every statement in order against st, simulating as it goes. */
+/*
+ * apply -j's diff, made while the file is planned: each object the plan
+ * changes, with its statements as the state has them before the first step
+ * that changes it (st is simulated forward as the planning goes on).
+ */
+struct diffing {
+	struct diff d;
+	struct namemap seen; /* the objects' names: a link name is one object's */
+};
+
+static void diffing_init(struct diffing *df, int n, const struct state *st)
+{
+	memset(df, 0, sizeof(*df));
+	/* Objects: the statements' and masters that lose a link, made or there now. */
+	df->seen.cap = 16;
+	while (df->seen.cap < 2 * (2 * n + st->n) + 16)
+		df->seen.cap *= 2;
+	df->seen.key = calloc((size_t)df->seen.cap, sizeof(*df->seen.key));
+	df->seen.val = calloc((size_t)df->seen.cap, sizeof(*df->seen.val));
+	if (!df->seen.key || !df->seen.val)
+		abort();
+}
+
+static void diffing_free(struct diffing *df)
+{
+	diff_free(&df->d);
+	free(df->seen.key);
+	free(df->seen.val);
+}
+
+static void diff_note(struct vnet_ctx *ctx, struct diffing *df, struct state *st,
+		      const struct kind *k, const char *name)
+{
+	if (!k || map_get(&df->seen, name) >= 0)
+		return;
+	map_put(&df->seen, diff_add(ctx, &df->d, st, k, name)->name, 0);
+}
+
+/*
+ * Before st takes the steps p of statement s: their objects, the one s
+ * declares and the master of a link that leaves it or is deleted.
+ */
+static void diff_steps(struct vnet_ctx *ctx, struct diffing *df, struct state *st,
+		       const struct stmt *s, const struct plan *p)
+{
+	char name[VNET_NAMSIZ];
+
+	if (!df || !p->n)
+		return;
+	diff_note(ctx, df, st, diff_kind_of_stmt(s), s->arg[0]);
+	for (int i = 0; i < p->n; i++) {
+		const struct op *op = &p->ops[i];
+		const struct link *l = op->type == OP_MASTER || op->type == OP_DELETE
+					       ? state_by_name(st, op->name) : NULL;
+		const struct link *m = l && l->master ? state_by_index(st, l->master) : NULL;
+
+		if (m)
+			diff_note(ctx, df, st, diff_kind_of_link(m, name), name);
+	}
+}
+
+/* Plans every statement in order against st, simulating as it goes (noting the diff's objects). */
 static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it, int n,
-		     const int *order, struct state *st, struct plan *all)
+		     const int *order, struct state *st, struct plan *all, struct diffing *df)
 {
 	for (int k = 0; k < n; k++) {
 		struct item *i = &it[order[k]];
@@ -483,43 +544,16 @@ static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 			locate(ctx, f, i->s);
 			return r;
 		}
+		diff_steps(ctx, df, st, i->s, &p);
 		take_steps(all, &p, st, order[k]);
 		plan_free(&p);
 	}
 	return 0;
 }
 
-/*
- * The diff's objects and their statements before: those of the statements
- * that planned a step, and the bridges or bonds that lose a port or slave to
- * another, as the host has them now (read again: st is simulated forward).
- */
-static int diff_before(struct vnet_ctx *ctx, const struct plan *all, const struct item *it,
-		       struct diff *d)
-{
-	struct state now = { 0 };
-	int r = state_load(ctx, &now, ST_LINKS | ST_BRVLANS);
-
-	if (r < 0)
-		return r;
-	for (int i = 0; i < all->n; i++) {
-		const struct op *op = &all->ops[i];
-		const struct link *l = op->type == OP_MASTER ? state_by_name(&now, op->name) : NULL;
-		const struct link *m = l && l->master ? state_by_index(&now, l->master) : NULL;
-
-		diff_add_stmt(d, it[op->from].s);
-		if (m)
-			diff_add_link(d, m);
-	}
-	diff_finish(d);
-	diff_render(ctx, d, &now, 0);
-	state_free(&now);
-	return 0;
-}
-
 /* The result of apply (a dry run's too) or check; with -j, the diff after st. */
 static void print_result(struct vnet_ctx *ctx, const struct plan *all, const char *what,
-			 struct diff *d, struct state *st, int check)
+			 struct diffing *df, struct state *st, int check)
 {
 	if (!(ctx->flags & VNET_F_JSON)) {
 		if (!check) {
@@ -534,8 +568,8 @@ static void print_result(struct vnet_ctx *ctx, const struct plan *all, const cha
 	}
 	struct json_object *j = plan_json(ctx, all, check);
 
-	diff_render(ctx, d, st, 1);
-	json_object_object_add(j, "diff", diff_json(d));
+	diff_after(ctx, &df->d, st);
+	json_object_object_add(j, "diff", diff_json(&df->d));
 	out_json(ctx, j);
 	json_object_put(j);
 }
@@ -550,7 +584,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	char *details = NULL;
 	size_t dlen = 0;
 	FILE *dout = NULL;
-	struct diff diff = { 0 };
+	struct diffing diff = { 0 };
 
 	if (txn)
 		*txn = NULL;
@@ -676,9 +710,9 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 			       f.path, lines);
 		goto out;
 	}
-	r = plan_file(ctx, &f, it, n, order, &st, &all);
-	if (r == 0 && all.n && (ctx->flags & VNET_F_JSON))
-		r = diff_before(ctx, &all, it, &diff);
+	if (ctx->flags & VNET_F_JSON)
+		diffing_init(&diff, n, &st);
+	r = plan_file(ctx, &f, it, n, order, &st, &all, (ctx->flags & VNET_F_JSON) ? &diff : NULL);
 	if (r < 0)
 		goto out;
 	if (check || (ctx->flags & VNET_F_DRY_RUN) || !all.n) {
@@ -701,7 +735,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	if (r == 0) {
 		struct plan again = { 0 };
 
-		r = plan_file(ctx, &f, it, n, order, &st, &again);
+		r = plan_file(ctx, &f, it, n, order, &st, &again, NULL);
 		if (r == 0 && again.n) {
 			char left[200];
 
@@ -731,7 +765,7 @@ out:
 		ctx->err.exit_code = VNET_EXIT_USAGE; /* check: any trouble is 2, as diff(1) */
 	if (dout)
 		fclose(dout);
-	diff_free(&diff);
+	diffing_free(&diff);
 	free(details);
 	if (locked)
 		vnet_unlock(ctx);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * apply's diff: the objects a plan changes, each described as show --config
- * describes it, on the host before the change and after it (or, for a dry
- * run and check, on the state the plan was simulated to).
+ * describes it, before the plan's first step that changes it and after the
+ * change (the host read back, or for a dry run and check the state the plan
+ * was simulated to).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,100 +16,73 @@
 #include "kind.h"
 #include "diff.h"
 
-/* The kind that describes a statement's object: a sub-object's parent ("bridge port": bridge). */
-static const struct kind *described_by(const struct kind *k)
+const struct kind *diff_kind_of_stmt(const struct stmt *s)
 {
-	size_t w = strcspn(k->name, " ");
+	size_t w = strcspn(s->kind->name, " ");
 
 	for (const struct kind *const *kp = kind_table; *kp; kp++)
-		if ((*kp)->conf && !strncmp((*kp)->name, k->name, w) && !(*kp)->name[w])
+		if ((*kp)->conf && !strncmp((*kp)->name, s->kind->name, w) && !(*kp)->name[w])
 			return *kp;
 	return NULL;
 }
 
-static void add(struct diff *d, const struct kind *k, const char *name)
-{
-	if (!k || !name || !name[0])
-		return;
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 16;
-		d->o = realloc(d->o, (size_t)d->cap * sizeof(*d->o));
-		if (!d->o)
-			abort();
-	}
-	struct diff_obj *o = &d->o[d->n];
-
-	memset(o, 0, sizeof(*o));
-	o->kind = k;
-	str_copy(o->name, sizeof(o->name), name);
-	o->seq = d->n++;
-}
-
-void diff_add_stmt(struct diff *d, const struct stmt *s)
-{
-	add(d, described_by(s->kind), s->arg[0]);
-}
-
-void diff_add_link(struct diff *d, const struct link *l)
+const struct kind *diff_kind_of_link(const struct link *l, char name[VNET_NAMSIZ])
 {
 	struct link_owner o;
 	const struct kind *k;
 
-	if (kind_owner(l, &o))
-		add(d, o.kind->conf ? o.kind : NULL, o.name);
-	else if ((k = kind_by_link_kind(l->kind)) && k->conf)
-		add(d, k, l->name);
+	if (kind_owner(l, &o)) {
+		str_copy(name, VNET_NAMSIZ, o.name);
+		return o.kind->conf && o.name[0] ? o.kind : NULL;
+	}
+	str_copy(name, VNET_NAMSIZ, l->name);
+	k = kind_by_link_kind(l->kind);
+	return k && k->conf ? k : NULL;
 }
 
-static int by_key(const void *a, const void *b)
-{
-	const struct diff_obj *x = a, *y = b;
-	int c = strcmp(x->kind->name, y->kind->name);
-
-	if (!c)
-		c = strcmp(x->name, y->name);
-	return c ? c : x->seq - y->seq;
-}
-
-static int by_seq(const void *a, const void *b)
-{
-	return ((const struct diff_obj *)a)->seq - ((const struct diff_obj *)b)->seq;
-}
-
-void diff_finish(struct diff *d)
-{
-	int k = 0;
-
-	if (!d->n)
-		return;
-	qsort(d->o, (size_t)d->n, sizeof(*d->o), by_key);
-	for (int i = 0; i < d->n; i++)
-		if (!k || d->o[i].kind != d->o[k - 1].kind || strcmp(d->o[i].name, d->o[k - 1].name))
-			d->o[k++] = d->o[i];
-	d->n = k;
-	qsort(d->o, (size_t)d->n, sizeof(*d->o), by_seq);
-}
-
-void diff_render(struct vnet_ctx *ctx, struct diff *d, struct state *st, int after)
+/* What show --config prints for o in st: "" when it is not there. */
+static char *describe(struct vnet_ctx *ctx, const struct diff_obj *o, struct state *st)
 {
 	FILE *keep = ctx->out;
+	const struct link *l = state_by_name(st, o->name);
+	char *text = NULL;
+	size_t len = 0;
 
-	for (int i = 0; i < d->n; i++) {
-		struct diff_obj *o = &d->o[i];
-		const struct link *l = state_by_name(st, o->name);
-		size_t len = 0;
-
-		free(o->text[after]);
-		o->text[after] = NULL;
-		ctx->out = open_memstream(&o->text[after], &len);
-		if (!ctx->out)
-			abort();
-		/* The kind's own links only; a SEA's conf finds its own bridge. */
-		if (l && !l->deleted && (o->kind->owns || !strcmp(l->kind, o->kind->link_kind)))
-			o->kind->conf(ctx, st, l);
-		fclose(ctx->out);
-	}
+	ctx->out = open_memstream(&text, &len);
+	if (!ctx->out)
+		abort();
+	/* The kind's own links only; a SEA's conf finds its own bridge. */
+	if (l && !l->deleted && (o->kind->owns || !strcmp(l->kind, o->kind->link_kind)))
+		o->kind->conf(ctx, st, l);
+	fclose(ctx->out);
 	ctx->out = keep;
+	return text;
+}
+
+const struct diff_obj *diff_add(struct vnet_ctx *ctx, struct diff *d, struct state *st,
+				const struct kind *k, const char *name)
+{
+	struct diff_obj *o = calloc(1, sizeof(*o));
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 16;
+		d->o = realloc(d->o, (size_t)d->cap * sizeof(*d->o));
+	}
+	if (!o || !d->o)
+		abort();
+	o->kind = k;
+	str_copy(o->name, sizeof(o->name), name);
+	o->text[0] = describe(ctx, o, st);
+	d->o[d->n++] = o;
+	return o;
+}
+
+void diff_after(struct vnet_ctx *ctx, struct diff *d, struct state *st)
+{
+	for (int i = 0; i < d->n; i++) {
+		free(d->o[i]->text[1]);
+		d->o[i]->text[1] = describe(ctx, d->o[i], st);
+	}
 }
 
 struct json_object *diff_json(const struct diff *d)
@@ -116,7 +90,7 @@ struct json_object *diff_json(const struct diff *d)
 	struct json_object *a = json_object_new_array();
 
 	for (int i = 0; i < d->n; i++) {
-		const struct diff_obj *o = &d->o[i];
+		const struct diff_obj *o = d->o[i];
 		const char *b = o->text[0] ? o->text[0] : "", *f = o->text[1] ? o->text[1] : "";
 		char what[VNET_NAMSIZ + 32];
 
@@ -136,8 +110,9 @@ struct json_object *diff_json(const struct diff *d)
 void diff_free(struct diff *d)
 {
 	for (int i = 0; i < d->n; i++) {
-		free(d->o[i].text[0]);
-		free(d->o[i].text[1]);
+		free(d->o[i]->text[0]);
+		free(d->o[i]->text[1]);
+		free(d->o[i]);
 	}
 	free(d->o);
 	memset(d, 0, sizeof(*d));
