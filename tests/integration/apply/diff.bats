@@ -89,3 +89,19 @@ dj() {
 	[ "$status" -eq 0 ]
 	eq "$output" '{"in_sync":true,"operations":[],"diff":[]}'
 }
+
+@test "a link deleted by a statement of its own: its bridge, which loses the port, is in the diff too" {
+	printf '%s\n' 'veth add va peer vb' 'bridge add br0 ports va,eth0' > "$F"
+	vn -q apply "$F"
+	printf '%s\n' 'veth del va' > "$F"
+	run --separate-stderr vn -j apply "$F"
+	[ "$status" -eq 0 ]
+	j=$output
+	eq "$(jq -c '.diff | map(.object)' <<<"$j")" '["veth va","bridge br0"]'
+	eq "$(dj "$j" 'veth va' after)" ""
+	[[ "$(dj "$j" 'bridge br0' before)" == *$'\nbridge port set br0 va '* ]]
+	[[ "$(dj "$j" 'bridge br0' after)" != *" va"* ]]
+	run ip -n "$NS" link show va
+	[ "$status" -ne 0 ]
+	eq "$(ip -n "$NS" -j link show master br0 | jq -r 'map(.ifname) | join(",")')" eth0
+}
