@@ -44,7 +44,9 @@ options:
   src:
     description:
       - A file of statements, or a directory whose C(*.conf) files are read in
-        lexical order as one file, on the target.
+        lexical order as one file, on the target. Errors name the file and its
+        line. A directory without a C(*.conf) file is an error (with
+        I(prune), it would delete everything vnetctl made).
       - Mutually exclusive with I(config).
     type: path
   netns:
@@ -188,6 +190,8 @@ cmd:
 '''
 
 import json
+import os
+import re
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -201,6 +205,33 @@ def first_json(text):
         return json.JSONDecoder().raw_decode(text.lstrip())[0]
     except ValueError:
         return None
+
+
+def read_dir(module, path):
+    """DIR/*.conf in lexical order as one text, and where each file starts in it."""
+    names = sorted(n for n in os.listdir(path)
+                   if n.endswith('.conf') and os.path.isfile(os.path.join(path, n)))
+    if not names:
+        module.fail_json(msg='src: %s holds no *.conf file' % path, rc=2)
+    text, starts, line = [], [], 1
+    for n in names:
+        with open(os.path.join(path, n)) as f:
+            t = f.read()
+        if t and not t.endswith('\n'):
+            t += '\n'
+        starts.append((line, os.path.join(path, n)))
+        line += t.count('\n')
+        text.append(t)
+    return ''.join(text), starts
+
+
+def relocate(text, starts, path):
+    """vnetctl's '<stdin>:LINE' as the file and line of the directory the text came from."""
+    def at(m):
+        n = int(m.group(1))
+        first, name = [s for s in starts if s[0] <= n][-1] if starts and n >= 1 else (1, path)
+        return '%s:%d' % (name, n - first + 1)
+    return re.sub(r'<stdin>:(\d+)', at, text).replace('<stdin>', path)
 
 
 def vnetctl_base(module):
@@ -236,14 +267,21 @@ def apply(module):
         cmd += ['--confirm', str(p['confirm']), '--detach']
     if not p['wait']:
         cmd.append('--no-wait')
-    cmd += ['apply', p['src'] or '-']
-    if p['prune']:
-        cmd.append('--prune')
-    data = None
+    starts = None
     if p['src'] is None:
         data = p['config'] if p['config'].endswith('\n') else p['config'] + '\n'
+    elif os.path.isdir(p['src']):
+        # vnetctl reads the files as one; their names come back in its messages.
+        data, starts = read_dir(module, p['src'])
+    else:
+        data = None
+    cmd += ['apply', '-' if data is not None else p['src']]
+    if p['prune']:
+        cmd.append('--prune')
     started = time.time()
     rc, out, err = run(module, cmd, data)
+    if starts is not None:
+        err = relocate(err, starts, p['src'])
     if rc != 0:
         fail(module, cmd, rc, out, err)
     res = first_json(out)
