@@ -6,6 +6,7 @@
 
 bats_require_minimum_version 1.5.0
 load ../../lib/common
+load ../../lib/features
 
 setup() {
 	common_setup
@@ -104,4 +105,29 @@ dj() {
 	run ip -n "$NS" link show va
 	[ "$status" -ne 0 ]
 	eq "$(ip -n "$NS" -j link show master br0 | jq -r 'map(.ifname) | join(",")')" eth0
+}
+
+@test "a bond and a SEA: each described as bond show and sea show --config describe it (VM tier)" {
+	require_feature bonding vlan_filtering 8021q
+	printf '%s\n' 'bond add bond0 mode active-backup miimon 100 slaves eth0' > "$F"
+	cat "$BATS_TEST_DIRNAME/../../../examples/vios-sea.conf" >> "$F"
+	run --separate-stderr vn -j apply "$F"
+	[ "$status" -eq 0 ]
+	j=$output
+	eq "$(jq -c '.diff | map(.object) | sort' <<<"$j")" '["bond bond0","sea sea0"]'
+	eq "$(dj "$j" 'bond bond0' before)" ""
+	eq "$(dj "$j" 'bond bond0' after)" "$(vn bond show bond0 --config)"
+	eq "$(dj "$j" 'sea sea0' after)" "$(vn sea show sea0 --config)"
+	eq "$(lj eth0 .master)" bond0
+
+	sed -i 's/vlans 100,200/vlans 100/' "$F"
+	before=$(vn sea show sea0 --config)
+	run --separate-stderr vn -j apply --dry-run "$F"
+	eq "$(jq -c '.diff | map(.object)' <<<"$output")" '["sea sea0"]'
+	eq "$(dj "$output" 'sea sea0' before)" "$before"
+	[[ "$(dj "$output" 'sea sea0' after)" == *"adapter vadapt4 pvid 4 vlans 100 "* ]]
+	run --separate-stderr vn -j apply "$F"
+	[ "$status" -eq 0 ]
+	eq "$(dj "$output" 'sea sea0' after)" "$(vn sea show sea0 --config)"
+	eq "$(bridge -n "$NS" -j vlan show dev vadapt4 | jq -c '[.[0].vlans[].vlan] | sort')" '[4,100]'
 }
