@@ -176,7 +176,7 @@ rolled_back:
   type: bool
 rc:
   description: vnetctl's exit status.
-  returned: always
+  returned: always, but for I(state=rolled_back) when nothing waited (vnetctl's 1 is no failure there)
   type: int
 stderr:
   description: What vnetctl printed on standard error (the confirmation's deadline, a recovered transaction).
@@ -311,7 +311,8 @@ def finish(module):
     rc, out, err = run(module, cmd)
     if rc != 0:
         if 'nothing pending' in err and not keep:
-            module.exit_json(changed=False, operations=[], rc=rc, stderr=err, cmd=cmd,
+            # Not rc: Ansible takes a result with a non-zero rc for a failure.
+            module.exit_json(changed=False, operations=[], stderr=err, cmd=cmd,
                              msg='nothing waits for a confirmation')
         fail(module, cmd, rc, out, err,
              ' (was the change rolled back at its deadline, or did it change nothing?)'
