@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "internal.h"
 #include "value.h"
 #include "obj.h"
@@ -24,6 +26,7 @@
 #include "kind.h"
 #include "out.h"
 #include "journal.h"
+#include "diff.h"
 
 struct item {
 	struct stmt *s;
@@ -474,7 +477,6 @@ static int prune_items(struct vnet_ctx *ctx, struct state *st, struct item **ite
 	return r;
 }
 
-/* Plans every statement in order against st, simulating as it goes. */
 /*
  * A port the statement takes from a master whose own statement comes later
  * (each waits on the other: "bond0 slaves eth0" while eth0 is xenbr0's, and
@@ -498,8 +500,70 @@ static void release_early(struct state *st, const struct item *i, struct plan *p
 	}
 }
 
+/*
+ * apply -j's diff, made while the file is planned: each object the plan
+ * changes, with its statements as the state has them before the first step
+ * that changes it (st is simulated forward as the planning goes on).
+ */
+struct diffing {
+	struct diff d;
+	struct namemap seen; /* the objects' names: a link name is one object's */
+};
+
+static void diffing_init(struct diffing *df, int n, const struct state *st)
+{
+	memset(df, 0, sizeof(*df));
+	/* Objects: the statements' and masters that lose a link, made or there now. */
+	df->seen.cap = 16;
+	while (df->seen.cap < 2 * (2 * n + st->n) + 16)
+		df->seen.cap *= 2;
+	df->seen.key = calloc((size_t)df->seen.cap, sizeof(*df->seen.key));
+	df->seen.val = calloc((size_t)df->seen.cap, sizeof(*df->seen.val));
+	if (!df->seen.key || !df->seen.val)
+		abort();
+}
+
+static void diffing_free(struct diffing *df)
+{
+	diff_free(&df->d);
+	free(df->seen.key);
+	free(df->seen.val);
+}
+
+static void diff_note(struct vnet_ctx *ctx, struct diffing *df, struct state *st,
+		      const struct kind *k, const char *name)
+{
+	if (!k || map_get(&df->seen, name) >= 0)
+		return;
+	map_put(&df->seen, diff_add(ctx, &df->d, st, k, name)->name, 0);
+}
+
+/*
+ * Before st takes the steps p of statement s: their objects, the one s
+ * declares and the master of a link that leaves it or is deleted.
+ */
+static void diff_steps(struct vnet_ctx *ctx, struct diffing *df, struct state *st,
+		       const struct stmt *s, const struct plan *p)
+{
+	char name[VNET_NAMSIZ];
+
+	if (!df || !p->n)
+		return;
+	diff_note(ctx, df, st, diff_kind_of_stmt(s), s->arg[0]);
+	for (int i = 0; i < p->n; i++) {
+		const struct op *op = &p->ops[i];
+		const struct link *l = op->type == OP_MASTER || op->type == OP_DELETE
+					       ? state_by_name(st, op->name) : NULL;
+		const struct link *m = l && l->master ? state_by_index(st, l->master) : NULL;
+
+		if (m)
+			diff_note(ctx, df, st, diff_kind_of_link(m, name), name);
+	}
+}
+
+/* Plans every statement in order against st, simulating as it goes (noting the diff's objects). */
 static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it, int n,
-		     const int *order, struct state *st, struct plan *all)
+		     const int *order, struct state *st, struct plan *all, struct diffing *df)
 {
 	for (int k = 0; k < n; k++) {
 		struct item *i = &it[order[k]];
@@ -507,8 +571,12 @@ static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 
 		if (i->early.n) {
 			release_early(st, i, &p);
+			diff_steps(ctx, df, st, i->s, &p);
 			take_steps(all, &p, st, order[k]); /* empties p */
 		}
+		/* Its object before it plans: a SEA's plan moves st as it goes. */
+		if (df)
+			diff_note(ctx, df, st, diff_kind_of_stmt(i->s), i->s->arg[0]);
 		int r = stmt_plan(ctx, st, i->s, &i->want, &p);
 
 		if (r < 0) {
@@ -516,10 +584,34 @@ static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 			locate(ctx, f, i->s);
 			return r;
 		}
+		diff_steps(ctx, df, st, i->s, &p);
 		take_steps(all, &p, st, order[k]);
 		plan_free(&p);
 	}
 	return 0;
+}
+
+/* The result of apply (a dry run's too) or check; with -j, the diff after st. */
+static void print_result(struct vnet_ctx *ctx, const struct plan *all, const char *what,
+			 struct diffing *df, struct state *st, int check)
+{
+	if (!(ctx->flags & VNET_F_JSON)) {
+		if (!check) {
+			plan_print(ctx, all, what);
+			return;
+		}
+		for (int i = 0; i < all->n; i++)
+			out_line(ctx, "%s", all->ops[i].text);
+		if (!all->n && !(ctx->flags & VNET_F_QUIET))
+			out_line(ctx, "%s: in sync", what);
+		return;
+	}
+	struct json_object *j = plan_json(ctx, all, check);
+
+	diff_after(ctx, &df->d, st);
+	json_object_object_add(j, "diff", diff_json(&df->d));
+	out_json(ctx, j);
+	json_object_put(j);
 }
 
 int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struct vnet_txn **txn)
@@ -532,6 +624,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	char *details = NULL;
 	size_t dlen = 0;
 	FILE *dout = NULL;
+	struct diffing diff = { 0 };
 
 	if (txn)
 		*txn = NULL;
@@ -664,19 +757,15 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 			       f.path, lines);
 		goto out;
 	}
-	r = plan_file(ctx, &f, it, n, order, &st, &all);
+	if (ctx->flags & VNET_F_JSON)
+		diffing_init(&diff, n, &st);
+	r = plan_file(ctx, &f, it, n, order, &st, &all, (ctx->flags & VNET_F_JSON) ? &diff : NULL);
 	if (r < 0)
 		goto out;
-	if (check) {
-		for (int i = 0; i < all.n; i++)
-			out_line(ctx, "%s", all.ops[i].text);
-		if (!all.n && !(ctx->flags & VNET_F_QUIET))
-			out_line(ctx, "%s: in sync", f.path);
-		r = all.n ? 1 : 0;
-		goto out;
-	}
-	if ((ctx->flags & VNET_F_DRY_RUN) || !all.n) {
-		plan_print(ctx, &all, f.path);
+	if (check || (ctx->flags & VNET_F_DRY_RUN) || !all.n) {
+		/* The state simulated forward is what the plan would leave. */
+		print_result(ctx, &all, f.path, &diff, &st, check);
+		r = check && all.n ? 1 : 0;
 		goto out;
 	}
 	ctx->txn_what = f.path;
@@ -693,7 +782,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	if (r == 0) {
 		struct plan again = { 0 };
 
-		r = plan_file(ctx, &f, it, n, order, &st, &again);
+		r = plan_file(ctx, &f, it, n, order, &st, &again, NULL);
 		if (r == 0 && again.n) {
 			char left[200];
 
@@ -708,7 +797,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		plan_undo(ctx, &all);
 		goto out;
 	}
-	plan_print(ctx, &all, f.path);
+	print_result(ctx, &all, f.path, &diff, &st, 0);
 	if (txn && (flags & VNET_APPLY_HOLD)) {
 		*txn = calloc(1, sizeof(**txn));
 		if (*txn) {
@@ -723,6 +812,7 @@ out:
 		ctx->err.exit_code = VNET_EXIT_USAGE; /* check: any trouble is 2, as diff(1) */
 	if (dout)
 		fclose(dout);
+	diffing_free(&diff);
 	free(details);
 	if (locked)
 		vnet_unlock(ctx);

@@ -97,6 +97,13 @@ struct kind {
 		    const struct obj *want, struct plan *plan);
 	int (*show)(struct vnet_ctx *ctx, const struct stmt *s, const char *name, int config);
 	/*
+	 * show --config of one object: the statements that make the link l as
+	 * st has it (nothing when l is another kind's). For apply's diff, on
+	 * the host read before and after, or on a simulated state. NULL: the
+	 * kind has no link of its own to describe (a VF).
+	 */
+	void (*conf)(struct vnet_ctx *ctx, struct state *st, const struct link *l);
+	/*
 	 * For files: the names a statement creates or owns beyond its NAME,
 	 * refers to, and takes as ports, when its keywords are its own (a SEA's
 	 * bond and veths). Adds to the lists; NULL: the generic reading.

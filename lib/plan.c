@@ -726,21 +726,33 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 	return 0;
 }
 
-void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what)
+struct json_object *plan_json(struct vnet_ctx *ctx, const struct plan *p, int check)
 {
-	if (ctx->flags & VNET_F_JSON) {
-		struct json_object *j = json_object_new_object(), *a = json_object_new_array();
+	struct json_object *j = json_object_new_object(), *a = json_object_new_array();
 
-		for (int i = 0; i < p->n; i++)
-			json_object_array_add(a, json_object_new_string(p->ops[i].text));
+	for (int i = 0; i < p->n; i++)
+		json_object_array_add(a, json_object_new_string(p->ops[i].text));
+	if (check) {
+		json_object_object_add(j, "in_sync", json_object_new_boolean(p->n == 0));
+	} else {
 		json_object_object_add(j, "changed", json_object_new_boolean(p->n > 0));
 		json_object_object_add(j, "dry_run",
 				       json_object_new_boolean(!!(ctx->flags & VNET_F_DRY_RUN)));
-		json_object_object_add(j, "operations", a);
-		/* Change requests sent (0 on a dry run or no change): for scripts and bench/. */
+	}
+	json_object_object_add(j, "operations", a);
+	/* Change requests sent (0 on a dry run or no change): for scripts and bench/. */
+	if (!check)
 		json_object_object_add(j, "requests", json_object_new_int64((int64_t)ctx->nreq));
-		if (p->note)
-			json_object_object_add(j, "note", json_object_new_string(p->note));
+	if (p->note)
+		json_object_object_add(j, "note", json_object_new_string(p->note));
+	return j;
+}
+
+void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what)
+{
+	if (ctx->flags & VNET_F_JSON) {
+		struct json_object *j = plan_json(ctx, p, 0);
+
 		out_json(ctx, j);
 		json_object_put(j);
 		return;

@@ -108,6 +108,11 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p);
 void plan_undo(struct vnet_ctx *ctx, struct plan *p);
 /* Sends one step and waits for its answer: 0 or -errno (ctx->err has the kernel's words). */
 int plan_run_op(struct vnet_ctx *ctx, const struct op *op);
+/*
+ * The plan as JSON: {"changed", "dry_run", "operations", "requests"[, "note"]};
+ * for check, {"in_sync", "operations"[, "note"]}.
+ */
+struct json_object *plan_json(struct vnet_ctx *ctx, const struct plan *p, int check);
 /* Prints the plan lines (or "no change"), honouring -q and -j. */
 void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what);
 

@@ -662,6 +662,7 @@ const struct kind kind_bond = {
 	.check = bond_check,
 	.plan = bond_plan,
 	.show = bond_show,
+	.conf = show_config,
 };
 
 /* Internal: the step that switches the active slave. */

@@ -587,7 +587,7 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 		if (link_vl(pl)->have)
 			port_vlan_fields(link_vl(pl), &o);
 		obj_format(port_params, &o, o.mask, txt, sizeof(txt));
-		out_line(ctx, "bridge port set %s %s %s", br->name, pl->name, txt);
+		out_line(ctx, "bridge port set %s %s%s%s", br->name, pl->name, txt[0] ? " " : "", txt);
 		obj_free(&o);
 	}
 	obj_free(&cur);
@@ -670,6 +670,7 @@ const struct kind kind_bridge = {
 	.needs = bridge_needs,
 	.plan = bridge_plan,
 	.show = bridge_show,
+	.conf = show_config,
 };
 
 const struct kind kind_bridge_port = {

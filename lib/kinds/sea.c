@@ -1541,6 +1541,26 @@ static void show_config(struct vnet_ctx *ctx, const struct sea_cur *c)
 	out_line(ctx, "%s", line);
 }
 
+/* The SEA whose bridge is l (and whose name l's is), as show --config prints it. */
+static int sea_of(const struct link *l)
+{
+	char sea[VNET_NAMSIZ + 1];
+
+	return !strcmp(l->kind, "bridge") && mark_name(link_alias(l), sea, sizeof(sea)) &&
+	       !strcmp(sea, l->name);
+}
+
+static void sea_conf(struct vnet_ctx *ctx, struct state *st, const struct link *l)
+{
+	struct sea_cur c;
+
+	if (!sea_of(l))
+		return;
+	sea_read(st, l->name, &c);
+	show_config(ctx, &c);
+	cur_free(&c);
+}
+
 static int sea_show(struct vnet_ctx *ctx, const struct stmt *s, const char *name, int config)
 {
 	struct state st;
@@ -1565,11 +1585,9 @@ static int sea_show(struct vnet_ctx *ctx, const struct stmt *s, const char *name
 		arr = json_object_new_array();
 	for (int i = 0; i < st.n; i++) {
 		const struct link *l = &st.links[i];
-		char sea[VNET_NAMSIZ + 1];
 		struct sea_cur c;
 
-		if (strcmp(l->kind, "bridge") || !mark_name(link_alias(l), sea, sizeof(sea)) ||
-		    strcmp(sea, l->name) || (name && strcmp(l->name, name)))
+		if (!sea_of(l) || (name && strcmp(l->name, name)))
 			continue;
 		sea_read(&st, l->name, &c);
 		if (arr)
@@ -1604,6 +1622,7 @@ const struct kind kind_sea = {
 	.needs = sea_needs,
 	.plan = sea_plan,
 	.show = sea_show,
+	.conf = sea_conf,
 	.refs = sea_refs,
 	.simulate = sea_simulate,
 	.build = sea_build,

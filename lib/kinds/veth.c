@@ -396,6 +396,7 @@ const struct kind kind_veth = {
 	.check = veth_check,
 	.plan = veth_plan,
 	.show = veth_show,
+	.conf = show_config,
 	.simulate = veth_simulate,
 	.put_data = veth_put_data,
 };

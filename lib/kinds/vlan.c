@@ -351,4 +351,5 @@ const struct kind kind_vlan = {
 	.check = vlan_check,
 	.plan = vlan_plan,
 	.show = vlan_show,
+	.conf = show_config,
 };

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * apply's diff: the objects a plan changes, each described as show --config
+ * describes it, before the plan's first step that changes it and after the
+ * change (the host read back, or for a dry run and check the state the plan
+ * was simulated to).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "internal.h"
+#include "state.h"
+#include "kind.h"
+#include "diff.h"
+
+const struct kind *diff_kind_of_stmt(const struct stmt *s)
+{
+	size_t w = strcspn(s->kind->name, " ");
+
+	for (const struct kind *const *kp = kind_table; *kp; kp++)
+		if ((*kp)->conf && !strncmp((*kp)->name, s->kind->name, w) && !(*kp)->name[w])
+			return *kp;
+	return NULL;
+}
+
+const struct kind *diff_kind_of_link(const struct link *l, char name[VNET_NAMSIZ])
+{
+	struct link_owner o;
+	const struct kind *k;
+
+	if (kind_owner(l, &o)) {
+		str_copy(name, VNET_NAMSIZ, o.name);
+		return o.kind->conf && o.name[0] ? o.kind : NULL;
+	}
+	str_copy(name, VNET_NAMSIZ, l->name);
+	k = kind_by_link_kind(l->kind);
+	return k && k->conf ? k : NULL;
+}
+
+/* What show --config prints for o in st: "" when it is not there. */
+static char *describe(struct vnet_ctx *ctx, const struct diff_obj *o, struct state *st)
+{
+	FILE *keep = ctx->out;
+	const struct link *l = state_by_name(st, o->name);
+	char *text = NULL;
+	size_t len = 0;
+
+	ctx->out = open_memstream(&text, &len);
+	if (!ctx->out)
+		abort();
+	/* The kind's own links only; a SEA's conf finds its own bridge. */
+	if (l && !l->deleted && (o->kind->owns || !strcmp(l->kind, o->kind->link_kind)))
+		o->kind->conf(ctx, st, l);
+	fclose(ctx->out);
+	ctx->out = keep;
+	return text;
+}
+
+const struct diff_obj *diff_add(struct vnet_ctx *ctx, struct diff *d, struct state *st,
+				const struct kind *k, const char *name)
+{
+	struct diff_obj *o = calloc(1, sizeof(*o));
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 16;
+		d->o = realloc(d->o, (size_t)d->cap * sizeof(*d->o));
+	}
+	if (!o || !d->o)
+		abort();
+	o->kind = k;
+	str_copy(o->name, sizeof(o->name), name);
+	o->text[0] = describe(ctx, o, st);
+	d->o[d->n++] = o;
+	return o;
+}
+
+void diff_after(struct vnet_ctx *ctx, struct diff *d, struct state *st)
+{
+	for (int i = 0; i < d->n; i++) {
+		free(d->o[i]->text[1]);
+		d->o[i]->text[1] = describe(ctx, d->o[i], st);
+	}
+}
+
+struct json_object *diff_json(const struct diff *d)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (int i = 0; i < d->n; i++) {
+		const struct diff_obj *o = d->o[i];
+		const char *b = o->text[0] ? o->text[0] : "", *f = o->text[1] ? o->text[1] : "";
+		char what[VNET_NAMSIZ + 32];
+
+		if (!strcmp(b, f))
+			continue; /* changed in a way show --config does not describe */
+		struct json_object *j = json_object_new_object();
+
+		snprintf(what, sizeof(what), "%s %s", o->kind->name, o->name);
+		json_object_object_add(j, "object", json_object_new_string(what));
+		json_object_object_add(j, "before", json_object_new_string(b));
+		json_object_object_add(j, "after", json_object_new_string(f));
+		json_object_array_add(a, j);
+	}
+	return a;
+}
+
+void diff_free(struct diff *d)
+{
+	for (int i = 0; i < d->n; i++) {
+		free(d->o[i]->text[0]);
+		free(d->o[i]->text[1]);
+		free(d->o[i]);
+	}
+	free(d->o);
+	memset(d, 0, sizeof(*d));
+}
