@@ -54,6 +54,7 @@ enum {
 	JR_DELETE = 2,	/* a link the plan deletes */
 	JR_MACUSER = 3, /* int32 pairs: ifindex, its MAC was chosen by a user */
 	JR_MSGS = 4,	/* the dumps' messages, back to back */
+	JR_EXT = 5,	/* a kind's own record of a link: "KIND\0NAME\0", from that link's message */
 };
 
 struct jrec {
@@ -255,6 +256,15 @@ static int journal_write(struct vnet_ctx *ctx, const struct plan *p, struct reco
 	}
 	jb_put(&j, JR_MACUSER, macs, (uint32_t)(st->n * 2 * sizeof(*macs)));
 	free(macs);
+	const struct kind *k;
+	const char *en;
+
+	for (int i = 0; (en = record_ext(rec, i, &k)); i++) {
+		char e[64 + VNET_NAMSIZ];
+		int n = snprintf(e, sizeof(e), "%s%c%s", k->name, 0, en);
+
+		jb_put(&j, JR_EXT, e, (uint32_t)n + 1);
+	}
 	/* The messages last and in place: they are most of it (a megabyte for a thousand links). */
 	struct iovec body[2] = { { j.b, j.len }, { &msgs, sizeof(msgs) } };
 	struct iovec all[3] = { body[0], body[1], { tap->buf, tap->len } };
@@ -406,6 +416,53 @@ int journal_adopt(struct vnet_ctx *ctx, int64_t deadline, int64_t deadline_rt)
 	return r;
 }
 
+/* The link message named name among the journal's messages (a link dump's, not AF_BRIDGE). */
+static const struct nlmsghdr *link_msg(const char *msgs, int len, const char *name)
+{
+	const struct nlmsghdr *h = (const struct nlmsghdr *)msgs;
+
+	for (; msgs && mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+		const struct nlattr *a;
+
+		if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)) ||
+		    ((const struct ifinfomsg *)NLMSG_DATA(h))->ifi_family == AF_BRIDGE)
+			continue;
+		mnl_attr_for_each(a, h, sizeof(struct ifinfomsg))
+			if (mnl_attr_get_type(a) == IFLA_IFNAME &&
+			    !strncmp(mnl_attr_get_payload(a), name, mnl_attr_get_payload_len(a)) &&
+			    strlen(name) + 1 == mnl_attr_get_payload_len(a))
+				return h;
+	}
+	return NULL;
+}
+
+/* A kind's own record (JR_EXT, "KIND\0NAME\0") made again from the link's message. */
+static int load_ext(struct vnet_ctx *ctx, struct record *rec, const char *d, uint32_t len,
+		    const char *msgs, int mlen)
+{
+	const char *name = memchr(d, 0, len);
+	const struct kind *k = NULL;
+	const struct link *l;
+	const struct nlmsghdr *h;
+	void *data;
+	int r;
+
+	if (!name)
+		return -EBADMSG;
+	name++;
+	if (!memchr(name, 0, len - (size_t)(name - d)))
+		return -EBADMSG;
+	for (const struct kind *const *kp = kind_table; *kp && !k; kp++)
+		if (!strcmp((*kp)->name, d) && (*kp)->rec_load)
+			k = *kp;
+	l = state_by_name(record_state(rec), name);
+	h = link_msg(msgs, mlen, name);
+	if (!k || !l || !h)
+		return -EBADMSG;
+	r = k->rec_load(ctx, l, h, &data);
+	return r < 0 ? r : record_add_ext(rec, k, name, data);
+}
+
 /* The record as record_take() made it, from the journal's body. */
 static int rebuild(struct vnet_ctx *ctx, const struct jfile *j, struct record **out)
 {
@@ -416,7 +473,7 @@ static int rebuild(struct vnet_ctx *ctx, const struct jfile *j, struct record **
 	const int32_t *macs = NULL;
 	size_t nmacs = 0, off = 0;
 	const char *msgs = NULL;
-	int mlen = 0, r;
+	int mlen = 0, next = 0, r;
 
 	*out = NULL;
 	if (state_init(&st) < 0)
@@ -435,6 +492,8 @@ static int rebuild(struct vnet_ctx *ctx, const struct jfile *j, struct record **
 			macs = (const int32_t *)d, nmacs = rec.len / (2 * sizeof(int32_t));
 		else if (rec.type == JR_MSGS && rec.len <= INT32_MAX)
 			msgs = d, mlen = (int)rec.len;
+		else if (rec.type == JR_EXT)
+			next++;
 		off += sizeof(rec) + JR_ALIGN(rec.len);
 	}
 	/* Links first, then their bridge VLANs (a port must be known), addresses and routes. */
@@ -483,6 +542,21 @@ static int rebuild(struct vnet_ctx *ctx, const struct jfile *j, struct record **
 
 		if (l)
 			mu[l - rs->links] = !!macs[2 * i + 1];
+	}
+	/* The kinds' own records, from the links' messages. */
+	for (off = 0; next && off + sizeof(struct jrec) <= j->h.body_len;) {
+		struct jrec rec;
+
+		memcpy(&rec, j->body + off, sizeof(rec));
+		if (rec.len > j->h.body_len - off - sizeof(rec))
+			break;
+		if (rec.type == JR_EXT &&
+		    (r = load_ext(ctx, *out, j->body + off + sizeof(rec), rec.len, msgs, mlen)) < 0) {
+			record_free(*out);
+			*out = NULL;
+			return ctx->err.msg[0] ? r : vnet_fail(ctx, -r, "the journal's record of a kind is damaged");
+		}
+		off += sizeof(rec) + JR_ALIGN(rec.len);
 	}
 	return 0;
 }

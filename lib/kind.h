@@ -129,6 +129,13 @@ struct kind {
 	void (*rec_plan)(struct vnet_ctx *ctx, struct plan *plan, const char *name, const void *rec);
 	void (*rec_free)(void *rec);
 	/*
+	 * The same record as rec_take's, from l as the host was (a link of a
+	 * journal's reading) and its dumped message nlh: the record of a
+	 * transaction whose process died, taken before any change.
+	 */
+	int (*rec_load)(struct vnet_ctx *ctx, const struct link *l, const struct nlmsghdr *nlh,
+			void **rec);
+	/*
 	 * Whether the link l, of another kind, is part of an object of this
 	 * kind (a SEA's bridge, bond or veths): then 1, with o's name and why
 	 * filled (o is left alone otherwise). Such a link is this kind's to change: the other kinds leave

@@ -642,6 +642,29 @@ struct state *record_state(struct record *rec)
 	return &rec->st;
 }
 
+const char *record_ext(const struct record *rec, int i, const struct kind **k)
+{
+	if (i < 0 || i >= rec->next)
+		return NULL;
+	*k = rec->ext[i].kind;
+	return rec->ext[i].name;
+}
+
+int record_add_ext(struct record *rec, const struct kind *k, const char *name, void *data)
+{
+	void *n = realloc(rec->ext, (size_t)(rec->next + 1) * sizeof(*rec->ext));
+
+	if (!n) {
+		k->rec_free(data);
+		return -ENOMEM;
+	}
+	rec->ext = n;
+	str_copy(rec->ext[rec->next].name, sizeof(rec->ext[rec->next].name), name);
+	rec->ext[rec->next].kind = k;
+	rec->ext[rec->next++].data = data;
+	return 0;
+}
+
 const struct namelist *record_names(const struct record *rec)
 {
 	return &rec->names;

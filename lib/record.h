@@ -124,6 +124,13 @@ void record_free(struct record *rec);
 struct state *record_state(struct record *rec);
 const struct namelist *record_names(const struct record *rec);
 unsigned char *record_mac_user(struct record *rec);
+/*
+ * The kinds' own records (a PF's VF table): the name of the i-th, its kind
+ * in *k (NULL past the last); and one more, made from the journal (data is
+ * the record's from then on, freed with it).
+ */
+const char *record_ext(const struct record *rec, int i, const struct kind **k);
+int record_add_ext(struct record *rec, const struct kind *k, const char *name, void *data);
 /* The interface group the link named was in (0 when the record has none or no such link). */
 uint32_t record_group(struct record *rec, const char *name);
 

@@ -186,6 +186,8 @@ static int vftab_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Reads the PF's VF table; a table shorter than the count is an error. */
+static int vftab_check(struct vnet_ctx *ctx, const char *what, const char *pf, struct vftab *t);
+
 static int read_vfs(struct vnet_ctx *ctx, const char *what, const char *pf, struct vftab *t)
 {
 	int r;
@@ -195,6 +197,12 @@ static int read_vfs(struct vnet_ctx *ctx, const char *what, const char *pf, stru
 	r = nlm_getlink(ctx, pf, vftab_cb, t);
 	if (r < 0)
 		return vnet_fail(ctx, -r, "%s: cannot read the VF table of %s", what, pf);
+	return vftab_check(ctx, what, pf, t);
+}
+
+/* A table as read: its count known, every VF listed. */
+static int vftab_check(struct vnet_ctx *ctx, const char *what, const char *pf, struct vftab *t)
+{
 	if (t->num_vf < 0)
 		t->num_vf = 0;
 	if (t->listed < t->num_vf)
@@ -574,6 +582,26 @@ struct vf_rec {
 	char rel[256]; /* sriov_numvfs, relative to the sysfs root; "" unknown */
 };
 
+/* Where the PF l's VF count is written (rec->rel; "" when it has no device). */
+static void rec_rel(struct vnet_ctx *ctx, const struct link *l, struct vf_rec *rec)
+{
+	if (l && l->parent_dev && l->parent_bus[0] &&
+	    sysfs_dev_path(ctx, l->parent_bus, l->parent_name, "sriov_numvfs", rec->rel,
+			   sizeof(rec->rel)) < 0)
+		rec->rel[0] = 0;
+}
+
+static int rec_done(struct vf_rec *rec, int r, void **out)
+{
+	if (r < 0) {
+		vftab_free(&rec->tab);
+		free(rec);
+		return r;
+	}
+	*out = rec;
+	return 0;
+}
+
 static int vf_rec_take(struct vnet_ctx *ctx, const char *pf, void **out)
 {
 	struct vf_rec *rec = calloc(1, sizeof(*rec));
@@ -584,21 +612,28 @@ static int vf_rec_take(struct vnet_ctx *ctx, const char *pf, void **out)
 		return vnet_fail(ctx, ENOMEM, "out of memory");
 	r = read_vfs(ctx, pf, pf, &rec->tab);
 	if (r == 0 && state_load(ctx, &st, ST_LINKS) == 0) {
-		const struct link *l = state_by_name(&st, pf);
-
-		if (l && l->parent_dev && l->parent_bus[0] &&
-		    sysfs_dev_path(ctx, l->parent_bus, l->parent_name, "sriov_numvfs", rec->rel,
-				   sizeof(rec->rel)) < 0)
-			rec->rel[0] = 0;
+		rec_rel(ctx, state_by_name(&st, pf), rec);
 		state_free(&st);
 	}
-	if (r < 0) {
-		vftab_free(&rec->tab);
-		free(rec);
-		return r;
-	}
-	*out = rec;
-	return 0;
+	return rec_done(rec, r, out);
+}
+
+/* The journal's: the table from the PF's message of the reading before the change. */
+static int vf_rec_load(struct vnet_ctx *ctx, const struct link *l, const struct nlmsghdr *nlh,
+		       void **out)
+{
+	struct vf_rec *rec = calloc(1, sizeof(*rec));
+	int r;
+
+	if (!rec)
+		return vnet_fail(ctx, ENOMEM, "out of memory");
+	rec->tab.num_vf = -1;
+	r = vftab_cb(nlh, &rec->tab) == MNL_CB_OK ? 0 : vnet_fail(ctx, ENOMEM, "out of memory");
+	if (r == 0)
+		r = vftab_check(ctx, l->name, l->name, &rec->tab);
+	if (r == 0)
+		rec_rel(ctx, l, rec);
+	return rec_done(rec, r, out);
 }
 
 static void vf_rec_free(void *p)
@@ -688,4 +723,5 @@ const struct kind kind_vf = {
 	.rec_take = vf_rec_take,
 	.rec_plan = vf_rec_plan,
 	.rec_free = vf_rec_free,
+	.rec_load = vf_rec_load,
 };
