@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "cmd.h"
 
 static int run_apply(struct vnet_ctx *ctx, const struct gopts *go, int argc, char **argv)
@@ -38,11 +39,8 @@ static int run_apply(struct vnet_ctx *ctx, const struct gopts *go, int argc, cha
 			return VNET_EXIT_USAGE;
 		}
 	}
-	if (!path) {
-		fprintf(stderr, "vnetctl: %s: a file is required (FILE or - for standard input)\n",
-			argv[0]);
-		return VNET_EXIT_USAGE;
-	}
+	if (!path)
+		path = VNET_CONFDIR; /* the host's configuration: its *.conf */
 	if (o.detach && !o.confirm) {
 		fprintf(stderr, "vnetctl: apply: --detach goes with --confirm SECONDS\n");
 		return VNET_EXIT_USAGE;
@@ -68,7 +66,8 @@ static int run_apply(struct vnet_ctx *ctx, const struct gopts *go, int argc, cha
 }
 
 const struct cmd cmd_apply = { "apply", "apply a file of statements, all or nothing "
-			       "(FILE|- [--dry-run] [--prune] [--confirm SECONDS [--detach]] [--no-wait])",
+			       "([FILE|DIR|-] [--dry-run] [--prune] [--confirm SECONDS [--detach]] [--no-wait]; "
+			       "default " VNET_CONFDIR ")",
 			       run_apply, 1 };
-const struct cmd cmd_check = { "check", "does the host match a file? (FILE|-; exit 0 in sync, "
+const struct cmd cmd_check = { "check", "does the host match a file? ([FILE|DIR|-]; exit 0 in sync, "
 			       "1 differences, 2 trouble)", run_apply, 0 };

@@ -330,8 +330,8 @@ _vnetctl_add()
 }
 
 # The commands on files of statements and on the whole host:
-#   apply FILE|- [--dry-run] [--prune] [--confirm SECONDS [--detach]] [--no-wait]
-#   check FILE|-    confirm    rollback    show [--config]
+#   apply [FILE|DIR|-] [--dry-run] [--prune] [--confirm SECONDS [--detach]] [--no-wait]
+#   check [FILE|DIR|-]    confirm    rollback    show [--config]
 # $1: the current word, $2: the command, then the words between them.
 _vnetctl_filecmd()
 {

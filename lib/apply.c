@@ -55,12 +55,14 @@ static void diag(struct vnet_ctx *ctx, const struct stmtfile *f, const struct st
 {
 	int w = ctx->err.word >= 0 && ctx->err.word < s->argc ? ctx->err.word : 0;
 	int line = s->line ? s->line[w] : 0, col = s->col ? s->col[w] : 1;
-	const char *text = line > 0 && line <= f->nlines ? f->lines[line - 1] : "";
+	const char *text = line > 0 && line <= f->nlines ? f->lines[line - 1] : "", *path;
+	int fline;
 
+	stmts_where(f, line, &path, &fline);
 	/* A very long line is shown around the word. */
 	int from = col > 120 ? col - 60 : 0;
 
-	fprintf(out, "%s:%d:%d: %s\n    %s%.200s%s\n    %s", f->path, line, col, ctx->err.msg,
+	fprintf(out, "%s:%d:%d: %s\n    %s%.200s%s\n    %s", path, fline, col, ctx->err.msg,
 		from ? "..." : "", text + from, strlen(text + from) > 200 ? "..." : "", from ? "   " : "");
 	for (int i = from; i < col - 1 && text[i]; i++)
 		fputc(text[i] == '\t' ? '\t' : ' ', out);
@@ -320,10 +322,13 @@ static void take_steps(struct plan *all, struct plan *p, struct state *st, int f
 static void locate(struct vnet_ctx *ctx, const struct stmtfile *f, const struct stmt *s)
 {
 	char m[sizeof(ctx->err.msg) + 300];
+	const char *path;
+	int fline;
 
 	if (!s->line)
 		return;
-	snprintf(m, sizeof(m), "%s:%d: %s", f->path, s->line[0], ctx->err.msg);
+	stmts_where(f, s->line[0], &path, &fline);
+	snprintf(m, sizeof(m), "%s:%d: %s", path, fline, ctx->err.msg);
 	str_fit(ctx->err.msg, sizeof(ctx->err.msg), m);
 }
 
@@ -693,9 +698,13 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 				map_put(&seen, key[i], i);
 				continue;
 			}
+			const char *pp;
+			int pl;
+
+			stmts_where(&f, it[prev].s->line ? it[prev].s->line[0] : 0, &pp, &pl);
 			vnet_clear_error(ctx);
-			vnet_usage(ctx, 0, "%s: also on line %d: a file holds one statement per object",
-				   sm->what, it[prev].s->line ? it[prev].s->line[0] : 0);
+			vnet_usage(ctx, 0, "%s: also on line %d%s%s: a file holds one statement per object",
+				   sm->what, pl, f.nparts ? " of " : "", f.nparts ? pp : "");
 			diag(ctx, &f, sm, dout);
 			errors++;
 		}
@@ -746,13 +755,19 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		r = order_items(it, n, &st, order, 1);
 	}
 	if (r < 0) {
-		char lines[200] = "";
+		char lines[300] = "";
 		size_t o = 0;
 
 		for (int i = 0; i < n && o < sizeof(lines) - 8; i++)
-			if (!it[i].placed && it[i].s->line)
-				o += (size_t)snprintf(lines + o, sizeof(lines) - o, "%s%d", o ? ", " : "",
-						      it[i].s->line[0]);
+			if (!it[i].placed && it[i].s->line) {
+				const char *fp;
+				int fline;
+
+				stmts_where(&f, it[i].s->line[0], &fp, &fline);
+				/* In a directory, each with its file. */
+				o += (size_t)snprintf(lines + o, sizeof(lines) - o, "%s%s%s%d", o ? ", " : "",
+						      f.nparts ? fp : "", f.nparts ? ":" : "", fline);
+			}
 		r = vnet_usage(ctx, -1, "%s: the statements on lines %s depend on each other (a cycle)",
 			       f.path, lines);
 		goto out;

@@ -5,6 +5,7 @@
  * line continues the statement on the next. Words keep their physical line
  * and column, so an error can point at the word at fault.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -28,8 +29,22 @@ void stmts_free(struct stmtfile *f)
 	free(f->text);
 	free(f->words);
 	free(f->lines);
+	for (int i = 0; i < f->nparts; i++)
+		free(f->parts[i].path);
+	free(f->parts);
 	memset(f, 0, sizeof(*f));
 }
+
+void stmts_where(const struct stmtfile *f, int line, const char **path, int *fline)
+{
+	int i = f->nparts - 1;
+
+	while (i > 0 && f->parts[i].first > line)
+		i--;
+	*path = i >= 0 ? f->parts[i].path : f->path;
+	*fline = i >= 0 ? line - f->parts[i].first + 1 : line;
+}
+
 
 static int read_all(struct vnet_ctx *ctx, const char *path, char **out, size_t *len)
 {
@@ -89,6 +104,85 @@ static int read_all(struct vnet_ctx *ctx, const char *path, char **out, size_t *
 	return 0;
 }
 
+static int conf_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".conf");
+}
+
+static int name_order(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name); /* lexical, whatever the locale */
+}
+
+/*
+ * A directory's *.conf files, in lexical order, as one text: each ends with
+ * an empty line of its own, so that a last line continued with \ does not
+ * run into the next file.
+ */
+static int read_dir(struct vnet_ctx *ctx, const char *dir, struct stmtfile *f, char **out,
+		    size_t *len)
+{
+	struct dirent **ents = NULL;
+	int n = scandir(dir, &ents, conf_name, name_order), r = 0, line = 1;
+	char *text = NULL;
+	size_t tl = 0;
+
+	if (n < 0)
+		return vnet_usage_errno(ctx, errno, "%s: cannot read the directory", dir);
+	f->parts = calloc((size_t)n + 1, sizeof(*f->parts));
+	if (!f->parts)
+		r = vnet_fail(ctx, ENOMEM, "out of memory");
+	for (int i = 0; i < n && r == 0; i++) {
+		char *t = NULL, *nt;
+		size_t l = 0;
+		struct stmtpart *pt = &f->parts[f->nparts];
+
+		size_t pl = strlen(dir) + strlen(ents[i]->d_name) + 2;
+
+		if (!(pt->path = malloc(pl))) {
+			r = vnet_fail(ctx, ENOMEM, "out of memory");
+			break;
+		}
+		snprintf(pt->path, pl, "%s/%s", dir, ents[i]->d_name);
+		f->nparts++;
+		pt->first = line;
+		r = read_all(ctx, pt->path, &t, &l);
+		if (r < 0)
+			break;
+		nt = realloc(text, tl + l + 3);
+		if (!nt) {
+			free(t);
+			r = vnet_fail(ctx, ENOMEM, "out of memory");
+			break;
+		}
+		text = nt;
+		memcpy(text + tl, t, l);
+		tl += l;
+		if (l && text[tl - 1] != '\n')
+			text[tl++] = '\n';
+		text[tl++] = '\n';
+		for (size_t k = 0; k < l; k++)
+			line += t[k] == '\n';
+		line += (l && t[l - 1] != '\n') + 1;
+		free(t);
+	}
+	for (int i = 0; i < n; i++)
+		free(ents[i]);
+	free(ents);
+	if (r < 0) {
+		free(text);
+		return r;
+	}
+	if (!text && !(text = calloc(1, 1)))
+		return vnet_fail(ctx, ENOMEM, "out of memory");
+	text[tl] = 0;
+	*out = text;
+	*len = tl;
+	return 0;
+}
+
 static int add_word(struct stmt *s, char *w, int line, int col)
 {
 	/* Room doubles: a statement continued over 40,000 lines stays linear. */
@@ -127,7 +221,12 @@ int stmts_read(struct vnet_ctx *ctx, const char *path, struct stmtfile *f)
 
 	memset(f, 0, sizeof(*f));
 	f->path = strcmp(path, "-") ? path : "<stdin>";
-	r = read_all(ctx, path, &f->text, &len);
+	struct stat sb;
+
+	if (strcmp(path, "-") && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		r = read_dir(ctx, path, f, &f->text, &len);
+	else
+		r = read_all(ctx, path, &f->text, &len);
 	if (r < 0)
 		return r;
 	const char *nul = memchr(f->text, 0, len);
@@ -137,7 +236,11 @@ int stmts_read(struct vnet_ctx *ctx, const char *path, struct stmtfile *f)
 
 		for (const char *c = f->text; c < nul; c++)
 			at += *c == '\n';
-		return vnet_usage(ctx, -1, "%s:%d: a NUL byte: not a text file", f->path, at);
+		const char *fp;
+		int fl;
+
+		stmts_where(f, at, &fp, &fl);
+		return vnet_usage(ctx, -1, "%s:%d: a NUL byte: not a text file", fp, fl);
 	}
 	/* Keep each physical line for messages (the text is cut into words below). */
 	for (size_t i = 0; i <= len; i++)

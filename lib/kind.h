@@ -36,9 +36,18 @@ struct stmtfile {
 	int nlines;
 	struct stmt *st;    /* argc/argv/line/col set; the rest by stmt_parse */
 	int n;
+	/* A directory: its *.conf files, read as one text; lines numbered through all. */
+	struct stmtpart {
+		char *path;	    /* DIR/NAME.conf, owned */
+		int first;	    /* its line 1 is line first of the text */
+	} *parts;
+	int nparts;
 };
 
+/* path: a file, "-" (standard input) or a directory (its *.conf in lexical order). */
 int stmts_read(struct vnet_ctx *ctx, const char *path, struct stmtfile *f);
+/* Where line (of the text as read) is: the file and its line there. */
+void stmts_where(const struct stmtfile *f, int line, const char **path, int *fline);
 void stmts_free(struct stmtfile *f);
 /* The words of a statement to kind, verb, names and wanted fields (no host access). */
 int stmt_parse(struct vnet_ctx *ctx, struct stmt *s, struct obj *want);
