@@ -8,7 +8,7 @@
 # Keywords of "bridge add|set" and "bridge port add|set" (lib/kinds/bridge.c).
 _vnetctl_bridge_kw='stp priority forward-delay hello-time max-age ageing-time
 	vlan-filtering vlan-protocol default-pvid mcast-snooping mtu address ports
-	up down'
+	addresses gateway gateway6 up down'
 _vnetctl_port_kw='cost priority hairpin guard learning flood mcast-flood
 	isolated pvid vlans untagged'
 # Keywords of "bond add|set" (lib/kinds/bond.c).
@@ -16,15 +16,17 @@ _vnetctl_bond_kw='mode miimon updelay downdelay use-carrier arp-interval
 	arp-ip-target arp-validate arp-all-targets primary primary-reselect
 	fail-over-mac xmit-hash-policy lacp-rate ad-select min-links
 	all-slaves-active num-grat-arp resend-igmp packets-per-slave lp-interval
-	slaves active-slave mtu up down'
+	slaves active-slave mtu addresses gateway gateway6 up down'
 # Keywords of "vlan add|set" (lib/kinds/vlan.c).
 _vnetctl_vlan_kw='link id proto reorder-hdr gvrp mvrp loose-binding
-	bridge-binding ingress-qos-map egress-qos-map mtu up down'
+	bridge-binding ingress-qos-map egress-qos-map mtu addresses gateway gateway6
+	up down'
 # Keywords of "vf set" (lib/kinds/vf.c); rate is max-rate under ip's older name.
 _vnetctl_vf_kw='mac vlan qos proto min-rate max-rate rate spoofchk trust state
 	query-rss'
 # Keywords of "veth add|set" (lib/kinds/veth.c).
-_vnetctl_veth_kw='peer mtu address peer-address up down peer-mtu peer-state'
+_vnetctl_veth_kw='peer mtu address peer-address up down peer-mtu peer-state
+	addresses gateway gateway6'
 # Keywords of "sea add|set" (lib/kinds/sea.c); adapter, and the pvid and
 # vlans that follow it, come once per adapter.
 _vnetctl_sea_kw='backing ha-mode adapter pvid vlans default mtu'

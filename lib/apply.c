@@ -24,6 +24,7 @@
 #include "state.h"
 #include "plan.h"
 #include "kind.h"
+#include "addr.h"
 #include "out.h"
 #include "journal.h"
 #include "diff.h"
@@ -566,6 +567,15 @@ static void diff_steps(struct vnet_ctx *ctx, struct diffing *df, struct state *s
 	}
 }
 
+/* Whether a plan makes a link a port or slave (whose addresses it must not strand). */
+static int plan_joins(const struct plan *p)
+{
+	for (int i = 0; i < p->n; i++)
+		if (p->ops[i].type == OP_MASTER && p->ops[i].master[0])
+			return 1;
+	return 0;
+}
+
 /* Plans every statement in order against st, simulating as it goes (noting the diff's objects). */
 static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it, int n,
 		     const int *order, struct state *st, struct plan *all, struct diffing *df)
@@ -712,6 +722,30 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		free(seen.key);
 		free(seen.val);
 	}
+	/* An address on two links, two gateways of a family: the later statement is at fault. */
+	for (int j = 0; !errors && j < n; j++) {
+		char why[160];
+		int w = -2;
+
+		if (!(it[j].want.mask & addr_fields(it[j].s->kind)))
+			continue;
+		for (int i = 0; i < j && w == -2; i++) {
+			if (!(it[i].want.mask & addr_fields(it[i].s->kind)))
+				continue;
+			w = addr_clash(it[i].s->kind, &it[i].want, it[j].s->kind, &it[j].want, why, sizeof(why));
+			if (w == -2)
+				continue;
+			const char *pp;
+			int pl;
+
+			stmts_where(&f, it[i].s->line ? it[i].s->line[0] : 0, &pp, &pl);
+			vnet_clear_error(ctx);
+			vnet_usage(ctx, w, "%s: %s (also on line %d%s%s)", it[j].s->what, why, pl,
+				   f.nparts ? " of " : "", f.nparts ? pp : "");
+			diag(ctx, &f, it[j].s, dout);
+			errors++;
+		}
+	}
 	fclose(dout);
 	dout = NULL;
 	if (errors) {
@@ -732,7 +766,13 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	} else {
 		journal_look(ctx); /* check says what is pending, and rolls back what was interrupted */
 	}
-	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS);
+	/* Addresses and routes: read when a statement declares some (else once a plan moves a port). */
+	unsigned int what = ST_LINKS | ST_BRVLANS;
+
+	for (int i = 0; i < n; i++)
+		if (it[i].want.mask & addr_fields(it[i].s->kind))
+			what |= ST_ADDRS;
+	r = state_load(ctx, &st, what);
 	if (r < 0)
 		goto out;
 	if (flags & VNET_APPLY_PRUNE) {
@@ -775,6 +815,8 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	if (ctx->flags & VNET_F_JSON)
 		diffing_init(&diff, n, &st);
 	r = plan_file(ctx, &f, it, n, order, &st, &all, (ctx->flags & VNET_F_JSON) ? &diff : NULL);
+	if (r == 0 && !check && plan_joins(&all) && (r = state_load_addrs(ctx, &st)) == 0)
+		r = addr_stranded(ctx, &st, &all);
 	if (r < 0)
 		goto out;
 	if (check || (ctx->flags & VNET_F_DRY_RUN) || !all.n) {
@@ -793,7 +835,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	}
 	/* Read back: planning the file again must find nothing to do. */
 	state_free(&st);
-	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS);
+	r = state_load(ctx, &st, what);
 	if (r == 0) {
 		struct plan again = { 0 };
 

@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "state.h"
 #include "kind.h"
+#include "out.h"
 #include "diff.h"
 
 const struct kind *diff_kind_of_stmt(const struct stmt *s)
@@ -53,7 +54,7 @@ static char *describe(struct vnet_ctx *ctx, const struct diff_obj *o, struct sta
 		abort();
 	/* The kind's own links only; a SEA's conf finds its own bridge. */
 	if (l && !l->deleted && (o->kind->owns || !strcmp(l->kind, o->kind->link_kind)))
-		o->kind->conf(ctx, st, l);
+		show_conf(ctx, o->kind, o->kind->conf, st, l);
 	fclose(ctx->out);
 	ctx->out = keep;
 	return text;

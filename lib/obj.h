@@ -18,6 +18,8 @@ enum ptype {
 	PT_IFREF,  /* IF|none: another link, sent as its ifindex */
 	PT_IPS,    /* IPv4 addresses, comma-separated, at most .max of them */
 	PT_QOSMAP, /* FROM:TO[,...]; .min/.max bound FROM, the value bounds TO */
+	PT_ADDRS,  /* ADDR/PLEN[,...]|none: IPv4 and IPv6 addresses (lib/addr.c) */
+	PT_GW,	   /* a router's address|none, of family .min (4 or 6) */
 };
 
 /* Where a field travels in a request. */
@@ -28,6 +30,7 @@ enum pnest {
 	PN_PORT,     /* IFLA_PROTINFO (AF_BRIDGE) port attribute */
 	PN_FLAGS,    /* ifi_flags IFF_UP */
 	PN_VLANFLAG, /* a bit (attr) of IFLA_VLAN_FLAGS in IFLA_INFO_DATA */
+	PN_ADDR,     /* addresses and gateways: their own requests (lib/addr.c) */
 };
 
 /* Rules of the kernel that the plan must respect. */
@@ -64,12 +67,34 @@ struct qosmap {
 	uint32_t (*e)[2]; /* from, to */
 };
 
+/* An address with its prefix length (a gateway's: 0). */
+struct ipaddr {
+	uint8_t family, plen;
+	uint8_t a[16];
+};
+
+struct addrlist {
+	int n;
+	struct ipaddr *e;
+};
+
+struct json_object;
+/* Address lists (lib/addr.c). "none" parses to an empty list; gw: 4 or 6, a gateway's family. */
+int addrlist_parse(const char *s, int gw, struct addrlist **out, const char **why);
+int addrlist_format(const struct addrlist *l, char *buf, size_t len, int plen);
+int addrlist_equal(const struct addrlist *a, const struct addrlist *b);
+int addrlist_has(const struct addrlist *l, const struct ipaddr *a);
+struct addrlist *addrlist_dup(const struct addrlist *l);
+void addrlist_free(struct addrlist **l);
+struct json_object *addrlist_json(const struct addrlist *l);
+
 struct val {
 	uint64_t u;
 	uint8_t mac[6];
 	struct vlanset *vlans;
 	struct namelist names; /* PT_NAMES, PT_IPS, PT_IFREF (0 or 1 name) */
 	struct qosmap *qos;
+	struct addrlist *ips;  /* PT_ADDRS, PT_GW (0 or 1): none is an empty list */
 };
 
 /*

@@ -75,8 +75,9 @@ static struct val *obj_slot(struct obj *o, int f)
 void obj_free(struct obj *o)
 {
 	for (int i = 0; i < o->nv; i++) {
-		if (!o->v[i].vlans && !o->v[i].names.names && !o->v[i].qos)
+		if (!o->v[i].vlans && !o->v[i].names.names && !o->v[i].qos && !o->v[i].ips)
 			continue; /* a number: nothing to free (most fields, most objects) */
+		addrlist_free(&o->v[i].ips);
 		free(o->v[i].vlans);
 		namelist_free(&o->v[i].names);
 		if (o->v[i].qos)
@@ -119,6 +120,9 @@ int val_equal(const struct param *p, const struct val *a, const struct val *b)
 		if (!a->vlans || !b->vlans)
 			return a->vlans == b->vlans;
 		return vlanset_equal(a->vlans, b->vlans);
+	case PT_ADDRS:
+	case PT_GW:
+		return addrlist_equal(a->ips, b->ips);
 	case PT_NAMES:
 	case PT_IPS:
 	case PT_IFREF:
@@ -200,6 +204,9 @@ int val_format(const struct param *p, const struct val *v, char *buf, size_t len
 					      v->qos->e[i][0], v->qos->e[i][1]);
 		return (int)o;
 	}
+	case PT_ADDRS:
+	case PT_GW:
+		return addrlist_format(v->ips, buf, len, p->type == PT_ADDRS);
 	case PT_IPS:
 	case PT_NAMES: {
 		size_t o = 0;
@@ -416,6 +423,9 @@ static int parse_value(const struct param *p, const char *s, struct val *v, cons
 		return parse_ipv4list(s, (int)p->max, &v->names, why);
 	case PT_QOSMAP:
 		return parse_qosmap(p, s, v, why);
+	case PT_ADDRS:
+	case PT_GW:
+		return addrlist_parse(s, p->type == PT_GW ? (int)p->min : 0, &v->ips, why);
 	}
 	*why = "internal error";
 	return -EINVAL;
@@ -589,6 +599,8 @@ void obj_copy_field(struct obj *dst, const struct obj *src, int f)
 			if (qosmap_add(d->qos, s->qos->e[i][0], s->qos->e[i][1]) < 0)
 				abort();
 	}
+	addrlist_free(&d->ips);
+	d->ips = s->ips ? addrlist_dup(s->ips) : NULL;
 	dst->mask |= 1U << f;
 	dst->word[f] = src->word[f];
 }

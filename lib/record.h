@@ -16,6 +16,7 @@
 
 #include "internal.h"
 #include "kind.h"
+#include "addr.h"
 
 /* What an OP_LINK or OP_ADDR_* step sends. */
 enum {
@@ -49,44 +50,10 @@ struct linkspec {
 		uint8_t mac[6];
 		uint32_t group;
 	} peer;
-	/* OP_ADDR_*: one address */
-	struct rec_addr {
-		int ifindex;
-		uint8_t family, plen, scope;
-		uint32_t flags;
-		uint8_t local[16], address[16];
-		int has_local, has_address, has_brd;
-		uint8_t brd[4];
-		char label[VNET_NAMSIZ];
-	} addr;
-	/* OP_ROUTE_*: one route, as dumped (its msg owned by the step) */
-	struct rec_route {
-		int oif; /* RTA_OIF, 0 none */
-		uint8_t family, dst_len, tos, type;
-		uint32_t table, priority;
-		uint8_t dst[16], gateway[16];
-		struct nlmsghdr *msg; /* owned */
-	} route;
+	struct rec_addr addr;	/* OP_ADDR_*: one address */
+	struct rec_route route; /* OP_ROUTE_*: one route, as dumped (its msg owned by the step) */
 };
 
-/* Addresses as dumped: the static ones (see addrset_decode). */
-struct addrset {
-	struct rec_addr *a;
-	int n, cap;
-};
-/*
- * One RTM_NEWADDR (a dump's) into the set (data): only the static
- * addresses, those a user gave; an nlm_dump_cb.
- */
-int addrset_decode(const struct nlmsghdr *nlh, void *data);
-
-/* Routes as dumped: those a user or a program added, not the kernel's own. */
-struct routeset {
-	struct rec_route *r;
-	int n, cap;
-};
-int routeset_decode(const struct nlmsghdr *nlh, void *data);
-void routeset_free(struct routeset *s);
 
 /*
  * Records the host before p runs. Fails, changing nothing, when the plan

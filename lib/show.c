@@ -12,6 +12,7 @@
 #include "state.h"
 #include "kind.h"
 #include "out.h"
+#include "addr.h"
 
 static struct json_object *json_field(const struct param *p, const struct val *v)
 {
@@ -42,6 +43,13 @@ static struct json_object *json_field(const struct param *p, const struct val *v
 		return v->u ? json_object_new_int64((int64_t)v->u) : NULL;
 	case PT_IFREF:
 		return v->names.n ? json_object_new_string(v->names.names[0]) : NULL;
+	case PT_ADDRS:
+		return addrlist_json(v->ips);
+	case PT_GW:
+		if (!v->ips || !v->ips->n)
+			return NULL;
+		addrlist_format(v->ips, buf, sizeof(buf), 0);
+		return json_object_new_string(buf);
 	case PT_IPS:
 	case PT_NAMES: {
 		struct json_object *a = json_object_new_array();
@@ -71,6 +79,42 @@ void json_add_fields(struct json_object *j, const struct param *tab, const struc
 	}
 }
 
+/*
+ * show --config of l as the kind writes it, with the link's addresses and
+ * gateways at the end of its first statement (one that a backslash
+ * continues ends at its last line).
+ */
+void show_conf(struct vnet_ctx *ctx, const struct kind *k, show_text_fn conf, struct state *st,
+	       const struct link *l)
+{
+	char words[2048], *text = NULL, *end;
+	size_t len = 0;
+	FILE *keep = ctx->out;
+
+	if (!addr_words(st, l, words, sizeof(words))) {
+		conf(ctx, st, l);
+		return;
+	}
+	ctx->out = open_memstream(&text, &len);
+	if (!ctx->out)
+		abort();
+	conf(ctx, st, l);
+	fclose(ctx->out);
+	ctx->out = keep;
+	(void)k;
+	/* The end of the first statement: the first newline not after a backslash. */
+	for (end = text; end && *end; end++)
+		if (*end == '\n' && (end == text || end[-1] != '\\'))
+			break;
+	if (!end || !*end) {
+		fputs(text ? text : "", ctx->out);
+		free(text);
+		return;
+	}
+	fprintf(ctx->out, "%.*s%s%s", (int)(end - text), text, words, end);
+	free(text);
+}
+
 int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, const char *name,
 	       int config, const char *header, show_text_fn text, show_json_fn json,
 	       show_text_fn conf)
@@ -78,7 +122,8 @@ int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, co
 	struct state st;
 	int r;
 
-	r = state_load(ctx, &st, what);
+	/* Addresses and gateways: in -j and --config (the text views are brctl's and ip's). */
+	r = state_load(ctx, &st, what | ((config || (ctx->flags & VNET_F_JSON)) ? ST_ADDRS : 0));
 	if (r < 0)
 		goto out;
 	if (name) {
@@ -111,12 +156,13 @@ int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, co
 
 			if (!j)
 				continue; /* described along with another link (a veth's peer) */
+			addr_json(&st, l, j);
 			fprintf(ctx->out, "%s%s", n++ ? "," : "", (ctx->flags & VNET_F_PRETTY) ? "\n" : "");
 			fputs(json_object_to_json_string_ext(j, fl | JSON_C_TO_STRING_NOSLASHESCAPE),
 			      ctx->out);
 			json_object_put(j);
 		} else if (config) {
-			conf(ctx, &st, l);
+			show_conf(ctx, k, conf, &st, l);
 		} else {
 			text(ctx, &st, l);
 		}

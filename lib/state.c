@@ -22,6 +22,7 @@
 #include "obj.h"
 #include "nl.h"
 #include "state.h"
+#include "addr.h"
 #include "plan.h"
 #include "kind.h"
 #include "attr.h"
@@ -755,6 +756,25 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 			return vnet_fail(ctx, -r, "cannot read the bridge VLANs");
 		st->have_vlans = 1;
 	}
+	return (what & ST_ADDRS) ? state_load_addrs(ctx, st) : 0;
+}
+
+int state_load_addrs(struct vnet_ctx *ctx, struct state *st)
+{
+	int r;
+
+	if (st->addrs)
+		return 0;
+	st->addrs = calloc(1, sizeof(*st->addrs));
+	st->routes = calloc(1, sizeof(*st->routes));
+	if (!st->addrs || !st->routes)
+		return vnet_fail(ctx, ENOMEM, "out of memory");
+	r = addrs_load(ctx, st->addrs);
+	if (r == 0)
+		r = routes_load(ctx, st->routes);
+	if (r < 0)
+		return vnet_fail(ctx, -r, "cannot read the addresses and routes");
+	st->what |= ST_ADDRS;
 	return 0;
 }
 
@@ -772,5 +792,11 @@ void state_free(struct state *st)
 	free(st->by_name);
 	if (st->cache)
 		nl_cache_free(st->cache);
+	if (st->addrs)
+		free(st->addrs->a);
+	free(st->addrs);
+	if (st->routes)
+		routeset_free(st->routes);
+	free(st->routes);
 	memset(st, 0, sizeof(*st));
 }

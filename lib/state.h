@@ -5,6 +5,9 @@
 
 #include "obj.h"
 
+struct addrset;
+struct routeset;
+
 struct portvlan {
 	int have; /* the dump reported VLAN entries for the port */
 	struct vlanset member;
@@ -91,6 +94,8 @@ struct state {
 	} *by_name;		   /* hash of positions by name */
 	int by_name_size, by_name_n; /* its slots; the links it covers: 0..by_name_n-1 */
 	int borrowed;		/* a copy of ctx->shared: state_free leaves it alone */
+	struct addrset *addrs;	/* ST_ADDRS: the static addresses, as read (a plan does not move them) */
+	struct routeset *routes; /* ST_ADDRS: the routes a user or program added */
 	unsigned int what;	/* ST_* read */
 };
 
@@ -115,8 +120,11 @@ struct link *state_sim_link(struct state *st, const char *name, const char *kind
 /* The group vnetctl puts the links it creates in (its mark for --prune). */
 #define VNET_GROUP 30318
 
-enum { ST_LINKS = 1, ST_BRVLANS = 2 };
+/* What state_load reads: links, bridge VLANs, static addresses and routes (st->addrs, st->routes). */
+enum { ST_LINKS = 1, ST_BRVLANS = 2, ST_ADDRS = 4 };
 int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what);
+/* The addresses and routes too, into a state read without them (a no-op once there). */
+int state_load_addrs(struct vnet_ctx *ctx, struct state *st);
 void state_free(struct state *st);
 /* An empty state, and one dumped message decoded into it (for tests and fuzzing). */
 int state_init(struct state *st);

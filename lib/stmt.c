@@ -13,6 +13,7 @@
 #include "state.h"
 #include "plan.h"
 #include "kind.h"
+#include "addr.h"
 #include "out.h"
 #include "journal.h"
 
@@ -161,10 +162,12 @@ static int plan_stmt(struct vnet_ctx *ctx, const struct stmt *s, const struct ob
 {
 	struct state st;
 	unsigned int what = s->kind->needs ? s->kind->needs(s, want) : ST_LINKS;
-	int r = state_load(ctx, &st, what);
+	int r = state_load(ctx, &st, what | ST_ADDRS);
 
 	if (r == 0)
-		r = s->kind->plan(ctx, &st, s, want, plan);
+		r = stmt_plan(ctx, &st, s, want, plan);
+	if (r == 0)
+		r = addr_stranded(ctx, &st, plan);
 	state_free(&st);
 	return r;
 }
@@ -278,6 +281,8 @@ static int parse_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 		r = vnet_usage(ctx, -1, "%s: set needs at least one keyword", s->what);
 	if (r == 0 && k->check)
 		r = k->check(ctx, s, want);
+	if (r == 0)
+		r = addr_check(ctx, s, want);
 	return r;
 }
 
@@ -322,7 +327,21 @@ int stmt_parse(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 int stmt_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 	      const struct obj *want, struct plan *plan)
 {
-	return s->kind->plan(ctx, st, s, want, plan);
+	uint32_t am = addr_fields(s->kind);
+	int r;
+
+	if (!(want->mask & am))
+		return s->kind->plan(ctx, st, s, want, plan);
+	/*
+	 * The kind plans its own fields; the addresses and gateways follow, in
+	 * steps of their own (lib/addrplan.c). kw is a view of want without
+	 * them: it shares want's values and is not freed.
+	 */
+	struct obj kw = *want;
+
+	kw.mask &= ~am;
+	r = s->kind->plan(ctx, st, s, &kw, plan);
+	return r < 0 ? r : addr_plan(ctx, st, s, want, plan);
 }
 
 /* A change: under the lock, journalled; with txn, kept open (lock and journal held) once made. */

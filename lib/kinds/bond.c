@@ -20,6 +20,7 @@
 #include "../state.h"
 #include "../plan.h"
 #include "../kind.h"
+#include "../addr.h"
 #include "../out.h"
 #include "../attr.h"
 
@@ -31,7 +32,7 @@
 enum {
 	B_MODE, B_MIIMON, B_UPDELAY, B_DOWNDELAY, B_USECARRIER, B_ARPINT, B_ARPIP, B_ARPVAL,
 	B_ARPALL, B_PRIMARY, B_PRESEL, B_FOMAC, B_XMIT, B_LACP, B_ADSEL, B_MINLINKS, B_ASA,
-	B_GRAT, B_IGMP, B_PPS, B_LPINT, B_SLAVES, B_ACTIVE, B_MTU, B_UP,
+	B_GRAT, B_IGMP, B_PPS, B_LPINT, B_SLAVES, B_ACTIVE, B_MTU, B_UP, B_ADDRS, B_GW, B_GW6,
 };
 
 /* Slave fields, read only: IFLA_BOND_SLAVE_* */
@@ -119,6 +120,7 @@ static const struct param bond_params[] = {
 	  "MTU in bytes; the slaves follow the bond", 0 },
 	{ "up", B_UP, PT_FLAG, 1, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "bring the bond up", 0 },
 	{ "down", B_UP, PT_FLAG, 0, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "take the bond down", 0 },
+	ADDR_PARAMS(B_ADDRS, B_GW, B_GW6),
 	{ 0 }
 };
 

@@ -22,12 +22,13 @@
 #include "../state.h"
 #include "../plan.h"
 #include "../kind.h"
+#include "../addr.h"
 #include "../out.h"
 #include "../attr.h"
 
 enum {
 	BR_STP, BR_PRIO, BR_FWD, BR_HELLO, BR_MAXAGE, BR_AGEING, BR_VLANF, BR_VPROTO,
-	BR_DPVID, BR_MCSNOOP, BR_MTU, BR_ADDR, BR_PORTS, BR_UP,
+	BR_DPVID, BR_MCSNOOP, BR_MTU, BR_ADDR, BR_PORTS, BR_UP, BR_ADDRS, BR_GW, BR_GW6,
 };
 
 enum {
@@ -72,6 +73,7 @@ static const struct param br_params[] = {
 	  "exactly these ports; others are released" },
 	{ "up", BR_UP, PT_FLAG, 1, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "bring the bridge up" },
 	{ "down", BR_UP, PT_FLAG, 0, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "take the bridge down" },
+	ADDR_PARAMS(BR_ADDRS, BR_GW, BR_GW6),
 	{ 0 }
 };
 

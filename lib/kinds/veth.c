@@ -16,6 +16,7 @@
 #include "../state.h"
 #include "../plan.h"
 #include "../kind.h"
+#include "../addr.h"
 #include "../out.h"
 
 #include <errno.h>
@@ -28,7 +29,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
-enum { E_PEER, E_MTU, E_ADDR, E_PADDR, E_UP, E_PMTU, E_PSTATE };
+enum { E_PEER, E_MTU, E_ADDR, E_PADDR, E_UP, E_PMTU, E_PSTATE, E_ADDRS, E_GW, E_GW6 };
 
 static const char *const state_names[] = { "down", "up", NULL };
 
@@ -49,6 +50,7 @@ static const struct param veth_params[] = {
 	  "MTU of the peer, when it differs from NAME's", 0 },
 	{ "peer-state", E_PSTATE, PT_ENUM, 0, 0, state_names, NULL, PN_NONE, 0, 0, "up|down",
 	  "the peer up or down, when it differs from NAME", 0 },
+	ADDR_PARAMS(E_ADDRS, E_GW, E_GW6),
 	{ 0 }
 };
 

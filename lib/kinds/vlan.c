@@ -10,6 +10,7 @@
 #include "../state.h"
 #include "../plan.h"
 #include "../kind.h"
+#include "../addr.h"
 #include "../out.h"
 
 #include <errno.h>
@@ -24,7 +25,7 @@
 
 enum {
 	V_LINK, V_ID, V_PROTO, V_REORDER, V_GVRP, V_MVRP, V_LOOSE, V_BRBIND, V_INGRESS, V_EGRESS,
-	V_MTU, V_UP,
+	V_MTU, V_UP, V_ADDRS, V_GW, V_GW6,
 };
 
 static const char *const proto_names[] = { "802.1q", "802.1ad", NULL };
@@ -59,6 +60,7 @@ static const struct param vlan_params[] = {
 	  "MTU in bytes, at most the lower device's", 0 },
 	{ "up", V_UP, PT_FLAG, 1, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "bring the VLAN up", 0 },
 	{ "down", V_UP, PT_FLAG, 0, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "take the VLAN down", 0 },
+	ADDR_PARAMS(V_ADDRS, V_GW, V_GW6),
 	{ 0 }
 };
 

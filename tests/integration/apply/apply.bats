@@ -13,9 +13,12 @@ setup() {
 teardown() { common_teardown; }
 
 @test "the example applies in dependency order whatever the order of the lines" {
-	tac "$EX/xen-bridge.conf" > "$F"   # port lines first, comments last
+	# The example's statements backwards: the port lines first.
+	printf '%s\n' "bridge port set xenbr0 vif2.0 isolated on" "bridge port set xenbr0 vif1.0 isolated on" \
+		"bridge add xenbr0 stp off forward-delay 0 ports eth0,vif1.0,vif2.0 \\" \
+		"    addresses 192.0.2.10/24 gateway 192.0.2.1 up" > "$F"
 	run vn apply "$F"
-	[ "$status" -eq 0 ]
+	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
 	[ "${lines[0]}" = "bridge xenbr0: create (stp off forward-delay 0 up)" ]
 	[ "$(lj vif1.0 .master)" = xenbr0 ]
 	[ "$(lj vif1.0 .linkinfo.info_slave_data.isolated)" = true ]
@@ -49,9 +52,11 @@ teardown() { common_teardown; }
 	before=$(snapshot)
 	run vn apply "$EX/xen-bridge.conf" --dry-run
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 6 ]
+	[ "${#lines[@]}" -eq 8 ]
 	[ "${lines[1]}" = "bridge xenbr0: add port eth0" ]
-	[ "${lines[5]}" = "bridge xenbr0 port vif2.0: set isolated on" ]
+	[ "${lines[4]}" = "bridge xenbr0: add address 192.0.2.10/24" ]
+	[ "${lines[5]}" = "bridge xenbr0: add route default via 192.0.2.1" ]
+	[ "${lines[7]}" = "bridge xenbr0 port vif2.0: set isolated on" ]
 	[ "$(snapshot)" = "$before" ]
 }
 
@@ -74,9 +79,11 @@ teardown() { common_teardown; }
 	[ "$(snapshot)" = "$before" ]
 }
 
-@test "bad files: missing, a directory, a NUL byte, empty standard input, a 1 MiB line" {
+@test "bad files: missing, a directory's *.conf that is no file, a NUL byte, empty standard input, a 1 MiB line" {
 	expect_fail 2 "nosuch.conf: cannot open (No such file or directory)" -- apply "$BATS_TEST_TMPDIR/nosuch.conf"
-	expect_fail 2 "cannot read (Is a directory)" -- apply "$BATS_TEST_TMPDIR"
+	# A directory is read as one file (dir.bats); a *.conf in it that is no file is an error.
+	mkdir -p "$BATS_TEST_TMPDIR/d/sub.conf"
+	expect_fail 2 "sub.conf: cannot read (Is a directory)" -- apply "$BATS_TEST_TMPDIR/d"
 	printf 'bridge add br0\nbridge add\0br1\n' > "$F"
 	expect_fail 2 "$F:2: a NUL byte: not a text file" -- apply "$F"
 	run vn apply - < /dev/null

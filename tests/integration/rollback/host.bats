@@ -20,10 +20,10 @@ load matrix
 	before=$(snapshot)
 	run vn_shim 0 apply "$EX/xen-bridge.conf"
 	[ "$status" -eq 0 ]
-	# A create, three ports in one datagram, two port settings.
-	[ "$(cat "$BATS_TEST_TMPDIR/count")" = 6 ]
+	# A create, three ports in one datagram, the address, the default route, two port settings.
+	[ "$(cat "$BATS_TEST_TMPDIR/count")" = 8 ]
 	run cut -d' ' -f2 "$BATS_TEST_TMPDIR/log"
-	[ "${lines[*]}" = "RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_SETLINK RTM_SETLINK" ]
+	[ "${lines[*]}" = "RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWADDR RTM_NEWROUTE RTM_SETLINK RTM_SETLINK" ]
 	run vn_shim 0 apply "$EX/xen-bridge.conf"
 	[ "$output" = "$EX/xen-bridge.conf: no change" ]
 	[ "$(cat "$BATS_TEST_TMPDIR/count")" = 0 ]
@@ -49,9 +49,9 @@ load matrix
 	grep -q '^5 ' "$BATS_TEST_TMPDIR/log"
 	eq "$(snapshot)" "$before"
 	# Requests counted from 1, so K past the end is never reached.
-	run vn_shim 7 apply "$EX/xen-bridge.conf"
+	run vn_shim 9 apply "$EX/xen-bridge.conf"
 	[ "$status" -eq 0 ]
-	[ "$(tail -1 "$BATS_TEST_TMPDIR/log")" = "7 not reached" ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/log")" = "9 not reached" ]
 }
 
 @test "the matrix reports a difference planted after the failed apply" {
@@ -59,7 +59,7 @@ load matrix
 	printf '%s\n' "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"~ link vif2.0 | mtu: 1500 -> 1234"* ]]
-	[ "${lines[-1]}" = "rollback matrix: 1 files x 6 steps = 1 cases, 0 identical" ]
+	[ "${lines[-1]}" = "rollback matrix: 1 files x 10 steps = 1 cases, 0 identical" ]
 }
 
 @test "rollback matrix: xen-bridge (examples/xen-bridge.conf over a NIC with the host's address)" {
