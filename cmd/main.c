@@ -186,7 +186,12 @@ int main(int argc, char **argv)
 		usage(stdout);
 		rc = VNET_EXIT_OK;
 	} else {
-		fprintf(stderr, "vnetctl: unknown object \"%s\"; try vnetctl --help\n", argv[optind]);
+		char hint[120];
+
+		vnet_hint_object(argv[optind], hint, sizeof(hint));
+		fprintf(stderr, "vnetctl: unknown object \"");
+		put_escaped(argv[optind], stderr, 0);
+		fprintf(stderr, "\"%s%s\n", hint, hint[0] ? " (vnetctl --help lists them)" : "; try vnetctl --help");
 		rc = VNET_EXIT_USAGE;
 	}
 	vnet_ctx_free(ctx);

@@ -17,6 +17,7 @@
 #include "obj.h"
 #include "nl.h"
 #include "attr.h"
+#include "suggest.h"
 
 const struct obj obj_empty;
 
@@ -444,12 +445,16 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 	for (; i < argc; i++) {
 		const struct param *p = param_by_word(tab, argv[i]);
 		const char *why = NULL;
-		char range[80] = "";
+		char range[320] = "";
 		int kw = i;
 
-		if (!p)
-			return vnet_usage(ctx, i, "%s: unknown keyword \"%.*s%s\"", what, 60, argv[i],
-					  strlen(argv[i]) > 60 ? "..." : "");
+		if (!p) {
+			char hint[200];
+
+			keyword_hint(tab, argc, argv, i, hint, sizeof(hint));
+			return vnet_usage(ctx, i, "%s: unknown keyword \"%.*s%s\"%s", what, 60, argv[i],
+					  strlen(argv[i]) > 60 ? "..." : "", hint);
+		}
 		if (obj_has(o, p->field)) {
 			const struct param *first = param_by_field(tab, p->field);
 
@@ -466,6 +471,15 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 			if (!strcmp(why, "out of range") &&
 			    (p->type == PT_UINT || p->type == PT_CSEC))
 				range_text(p, range, sizeof(range));
+			if (p->type == PT_ENUM) {
+				const char *near = value_suggest(argv[i], p->names);
+
+				/* "802.1Q", as ip prints it: say the word we take. */
+				if (near)
+					snprintf(range, sizeof(range), "; did you mean %s?", near);
+				else
+					snprintf(range, sizeof(range), "; expected %s", p->value);
+			}
 			/* A long word is shown by its start: the reason must stay readable. */
 			return vnet_usage(ctx, i, "%s: %s: \"%.*s%s\": %s%s", what, p->word, 60, argv[i],
 					  strlen(argv[i]) > 60 ? "..." : "", why, range);

@@ -15,6 +15,7 @@
 #include "kind.h"
 #include "out.h"
 #include "journal.h"
+#include "suggest.h"
 
 static const char *const verb_names[NVERBS] = { "add", "set", "del", "show", "count" };
 
@@ -303,16 +304,35 @@ int stmt_parse(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 			break;
 		}
 	}
-	if (!k)
-		return vnet_usage(ctx, 0, "unknown object \"%s\"", argv[0]);
+	if (!k) {
+		char hint[120];
+
+		vnet_hint_object(argv[0], hint, sizeof(hint));
+		return vnet_usage(ctx, 0, "unknown object \"%s\"%s", argv[0], hint);
+	}
 	if (argc <= v)
 		return vnet_usage(ctx, v - 1, "%s: a verb is required", k->name);
 	s->kind = k;
 	for (int b = 0; b < NVERBS; b++)
 		if ((k->verbs & (1U << b)) && !strcmp(argv[v], verb_names[b]))
 			s->verb = (enum verb)(1U << b);
-	if (!s->verb)
-		return vnet_usage(ctx, v, "%s: unknown verb \"%s\"", k->name, argv[v]);
+	if (!s->verb) {
+		const char *words[NVERBS + 8];
+		char hint[160];
+		int n = 0;
+
+		for (int b = 0; b < NVERBS; b++)
+			if (k->verbs & (1U << b))
+				words[n++] = verb_names[b];
+		/* "bridge ports add": the sub-objects' own words are near misses too. */
+		for (const struct kind *const *kp = kind_table; *kp && n < NVERBS + 7; kp++)
+			if (!strncmp((*kp)->name, k->name, strlen(k->name)) &&
+			    (*kp)->name[strlen(k->name)] == ' ')
+				words[n++] = (*kp)->name + strlen(k->name) + 1;
+		words[n] = NULL;
+		verb_hint(k, words, argv[v], hint, sizeof(hint));
+		return vnet_usage(ctx, v, "%s: unknown verb \"%s\"%s", k->name, argv[v], hint);
+	}
 	s->first_kw = v + 1;
 	if (s->verb == V_SHOW)
 		return 0;

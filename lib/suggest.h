@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Hints for unknown words (lib/suggest.c): "; did you mean isolated?", or "" when none fits. */
+#ifndef VNET_SUGGEST_H
+#define VNET_SUGGEST_H
+
+#include <stddef.h>
+
+struct param;
+struct kind;
+
+/* The nearest of cands (NULL-terminated) to word, or NULL when none is near. */
+const char *vnet_suggest(const char *word, const char *const *cands);
+/* The same for a value of an enumeration (names), knowing other tools' names. */
+const char *value_suggest(const char *word, const char *const *names);
+/* For argv[i], a word that tab does not know, in the statement argv. */
+void keyword_hint(const struct param *tab, int argc, char *const *argv, int i, char *buf,
+		  size_t len);
+/* For an unknown verb w of kind k, whose verbs (and sub-objects) are verbs. */
+void verb_hint(const struct kind *k, const char *const *verbs, const char *w, char *buf,
+	       size_t len);
+
+#endif
