@@ -182,6 +182,15 @@ int main(int argc, char **argv)
 		vnet_ctx_free(ctx);
 		return rc;
 	}
+	if (!strcmp(argv[optind], "help") && optind + 1 < argc) {
+		/* "vnetctl help bridge", as git help does */
+		for (const struct cmd *cm = cmds; cm->name; cm++)
+			if (!strcmp(cm->name, argv[optind + 1]) && cm->changes) {
+				usage_object(stdout, cm->name);
+				vnet_ctx_free(ctx);
+				return VNET_EXIT_OK;
+			}
+	}
 	if (!strcmp(argv[optind], "help")) {
 		usage(stdout);
 		rc = VNET_EXIT_OK;

@@ -45,6 +45,7 @@ static const struct vnet_keyword *keywords_of(const struct param *tab)
 		k[i].word = tab[i].word;
 		k[i].value = tab[i].value;
 		k[i].help = tab[i].help;
+		k[i].required = !!(tab[i].flags & PF_REQUIRED);
 	}
 	return k;
 }
@@ -64,7 +65,7 @@ const struct vnet_verb *vnet_verbs(void)
 		const struct kind *k = *kp;
 
 		for (int b = 0; b < NVERBS; b++) {
-			char args[64];
+			char args[160];
 
 			if (!(k->verbs & (1U << b)))
 				continue;
@@ -75,6 +76,14 @@ const struct vnet_verb *vnet_verbs(void)
 			else
 				snprintf(args, sizeof(args), "%s%s%s", k->args[0], k->args[1] ? " " : "",
 					 k->args[1] ? k->args[1] : "");
+			/* add's synopsis shows the words it cannot do without: "NAME link DEV id N" */
+			for (const struct param *p = k->params; b == 0 && p && p->word; p++)
+				if (p->flags & PF_REQUIRED) {
+					size_t l = strlen(args);
+
+					snprintf(args + l, sizeof(args) - l, " %s%s%s", p->word,
+						 p->value ? " " : "", p->value ? p->value : "");
+				}
 			verbs[n].object = k->name;
 			verbs[n].verb = verb_names[b];
 			verbs[n].args = strdup(args);

@@ -61,11 +61,13 @@ struct vnet_error {
  * @word:	the keyword ("forward-delay")
  * @value:	what follows it ("SECONDS", "on|off"), NULL for a bare keyword
  * @help:	one line: meaning, unit, default
+ * @required:	add needs it (the synopsis of add shows it)
  */
 struct vnet_keyword {
 	const char *word;
 	const char *value;
 	const char *help;
+	int required;
 };
 
 /**

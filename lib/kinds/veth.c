@@ -34,7 +34,8 @@ static const char *const state_names[] = { "down", "up", NULL };
 
 static const struct param veth_params[] = {
 	{ "peer", E_PEER, PT_IFREF, 0, 0, NULL, NULL, PN_NONE, 0, 0, "PEER",
-	  "the other end's name, in this namespace; fixed once created", PF_IMMUTABLE | PF_DECLARES },
+	  "the other end's name, in this namespace; fixed once created",
+	  PF_IMMUTABLE | PF_DECLARES | PF_REQUIRED },
 	{ "mtu", E_MTU, PT_UINT, 68, 65535, NULL, NULL, PN_LINK, IFLA_MTU, 4, "N",
 	  "MTU in bytes, of both ends (unless peer-mtu)", 0 },
 	{ "address", E_ADDR, PT_MAC, 0, 0, NULL, NULL, PN_LINK, IFLA_ADDRESS, 0, "MAC",

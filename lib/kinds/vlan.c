@@ -35,9 +35,9 @@ static const uint64_t proto_values[] = { ETH_P_8021Q, ETH_P_8021AD };
 
 static const struct param vlan_params[] = {
 	{ "link", V_LINK, PT_IFREF, 0, 0, NULL, NULL, PN_LINK, IFLA_LINK, 4, "DEV",
-	  "the lower device (a NIC, bond or bridge); fixed once created", PF_IMMUTABLE },
+	  "the lower device (a NIC, bond or bridge); fixed once created", PF_IMMUTABLE | PF_REQUIRED },
 	{ "id", V_ID, PT_UINT, 1, 4094, NULL, NULL, PN_INFO, IFLA_VLAN_ID, 2, "N",
-	  "VLAN id, 1-4094; fixed once created", PF_IMMUTABLE },
+	  "VLAN id, 1-4094; fixed once created", PF_IMMUTABLE | PF_REQUIRED },
 	{ "proto", V_PROTO, PT_ENUM, 0, 0, proto_names, proto_values, PN_INFO, IFLA_VLAN_PROTOCOL,
 	  W_BE16, "802.1q|802.1ad", "tag protocol (default 802.1q); fixed once created",
 	  PF_IMMUTABLE },
