@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "internal.h"
 #include "value.h"
 #include "obj.h"
@@ -624,11 +626,23 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	r = plan_file(ctx, &f, it, n, order, &st, &all);
 	if (r < 0)
 		goto out;
-	if (check) {
+	if (check && (ctx->flags & VNET_F_JSON)) {
+		/* {"in_sync": false, "differences": ["bridge br0: set stp off -> on", ...]} */
+		struct json_object *j = json_object_new_object(), *a = json_object_new_array();
+
+		for (int i = 0; i < all.n; i++)
+			json_object_array_add(a, json_object_new_string(all.ops[i].text));
+		json_object_object_add(j, "in_sync", json_object_new_boolean(!all.n));
+		json_object_object_add(j, "differences", a);
+		out_json(ctx, j);
+		json_object_put(j);
+	} else if (check) {
 		for (int i = 0; i < all.n; i++)
 			out_line(ctx, "%s", all.ops[i].text);
 		if (!all.n && !(ctx->flags & VNET_F_QUIET))
 			out_line(ctx, "%s: in sync", f.path);
+	}
+	if (check) {
 		r = all.n ? 1 : 0;
 		goto out;
 	}
