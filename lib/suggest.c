@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "value.h"
 #include "obj.h"
+#include "state.h"
 #include "kind.h"
 #include "suggest.h"
 
@@ -347,4 +348,25 @@ void vnet_hint_object(const char *word, char *buf, size_t len)
 	objects[n++] = "help";
 	objects[n] = NULL;
 	object_hint(objects, word, buf, len);
+}
+
+void release_hint(struct vnet_ctx *ctx, struct state *st, const struct link *l, char *buf,
+		  size_t len)
+{
+	const struct link *m = l && l->master ? state_by_index(st, l->master) : NULL;
+	char ns[280] = "";
+
+	buf[0] = 0;
+	if (!m)
+		return;
+	if (ctx->netns[0])
+		snprintf(ns, sizeof(ns), "-n %s ", ctx->netns);
+	if (!strcmp(m->kind, "bridge"))
+		snprintf(buf, len, "; release it there first: vnetctl %sbridge port del %s %s (or in the same file)", ns,
+			 m->name, l->name);
+	else if (!strcmp(m->kind, "bond"))
+		snprintf(buf, len, "; release it there first: vnetctl %sbond slave del %s %s (or in the same file)", ns,
+			 m->name, l->name);
+	else
+		snprintf(buf, len, "; release it there first: ip %slink set %s nomaster", ns, l->name);
 }

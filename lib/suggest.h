@@ -19,4 +19,14 @@ void keyword_hint(const struct param *tab, int argc, char *const *argv, int i, c
 void verb_hint(const struct kind *k, const char *const *verbs, const char *w, char *buf,
 	       size_t len);
 
+struct vnet_ctx;
+struct state;
+struct link;
+/*
+ * "; release it there first: vnetctl bridge port del br0 eth0", the command that
+ * takes l out of its master (ip's nomaster for a master vnetctl does not make).
+ */
+void release_hint(struct vnet_ctx *ctx, struct state *st, const struct link *l, char *buf,
+		  size_t len);
+
 #endif

@@ -22,6 +22,7 @@
 #include "../kind.h"
 #include "../out.h"
 #include "../attr.h"
+#include "../suggest.h"
 
 #include <json-c/json.h>
 #include <libmnl/libmnl.h>
@@ -246,10 +247,13 @@ static int check_slave(struct vnet_ctx *ctx, struct state *st, const char *bond,
 		return vnet_fail(ctx, ELOOP, "bond %s: cannot be a slave of itself", bond);
 	if (!l)
 		return vnet_fail(ctx, ENODEV, "bond %s: slave %s: no such interface", bond, name);
-	if (l->master && (!b || l->master != b->ifindex))
-		return vnet_fail(ctx, EBUSY,
-				 "bond %s: slave %s: already enslaved to %s; release it there first",
-				 bond, name, state_name(st, l->master));
+	if (l->master && (!b || l->master != b->ifindex)) {
+		char hint[320];
+
+		release_hint(ctx, st, l, hint, sizeof(hint));
+		return vnet_fail(ctx, EBUSY, "bond %s: slave %s: already enslaved to %s%s", bond, name,
+				 state_name(st, l->master), hint);
+	}
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "../kind.h"
 #include "../out.h"
 #include "../attr.h"
+#include "../suggest.h"
 
 enum {
 	BR_STP, BR_PRIO, BR_FWD, BR_HELLO, BR_MAXAGE, BR_AGEING, BR_VLANF, BR_VPROTO,
@@ -303,10 +304,13 @@ static int check_port(struct vnet_ctx *ctx, struct state *st, const char *bridge
 		return vnet_fail(ctx, ELOOP, "bridge %s: cannot be a port of itself", bridge);
 	if (!l)
 		return vnet_fail(ctx, ENODEV, "bridge %s: port %s: no such interface", bridge, port);
-	if (l->master && (!br || l->master != br->ifindex))
-		return vnet_fail(ctx, EBUSY,
-				 "bridge %s: port %s: already enslaved to %s; release it there first",
-				 bridge, port, state_name(st, l->master));
+	if (l->master && (!br || l->master != br->ifindex)) {
+		char hint[320];
+
+		release_hint(ctx, st, l, hint, sizeof(hint));
+		return vnet_fail(ctx, EBUSY, "bridge %s: port %s: already enslaved to %s%s", bridge,
+				 port, state_name(st, l->master), hint);
+	}
 	return 0;
 }
 

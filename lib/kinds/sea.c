@@ -26,6 +26,7 @@
 #include "../plan.h"
 #include "../kind.h"
 #include "../out.h"
+#include "../suggest.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -872,9 +873,13 @@ static int check_host(struct vnet_ctx *ctx, struct state *st, const struct stmt 
 		if (is_created(l, name))
 			return vnet_fail(ctx, EINVAL, "%s: backing %s: an adapter this SEA created cannot back it",
 					 s->what, d);
-		if (m[0] && strcmp(m, brn) && strcmp(m, bn))
-			return vnet_fail(ctx, EBUSY, "%s: backing %s: already enslaved to %s; release it there first",
-					 s->what, d, m);
+		if (m[0] && strcmp(m, brn) && strcmp(m, bn)) {
+			char hint[320];
+
+			release_hint(ctx, st, l, hint, sizeof(hint));
+			return vnet_fail(ctx, EBUSY, "%s: backing %s: already enslaved to %s%s", s->what, d,
+					 m, hint);
+		}
 	}
 	for (int i = 0; i < w->ad->n; i++) {
 		const char *d = w->ad->a[i].name;
@@ -883,9 +888,13 @@ static int check_host(struct vnet_ctx *ctx, struct state *st, const struct stmt 
 		char peer[VNET_NAMSIZ + 8];
 
 		if (l) {
-			if (m[0] && strcmp(m, brn) && strcmp(m, bn))
-				return vnet_fail(ctx, EBUSY, "%s: adapter %s: already enslaved to %s; release it there first",
-						 s->what, d, m);
+			if (m[0] && strcmp(m, brn) && strcmp(m, bn)) {
+				char hint[320];
+
+				release_hint(ctx, st, l, hint, sizeof(hint));
+				return vnet_fail(ctx, EBUSY, "%s: adapter %s: already enslaved to %s%s",
+						 s->what, d, m, hint);
+			}
 			continue;
 		}
 		if ((int)strlen(d) > NEW_ADAPTER_MAX)
