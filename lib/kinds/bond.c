@@ -228,7 +228,7 @@ static const struct link *find_bond(struct vnet_ctx *ctx, struct state *st, cons
 
 	*r = 0;
 	if (l && strcmp(l->kind, "bond")) {
-		*r = vnet_fail(ctx, EEXIST, "bond %s: %s exists and is %s%s, not a bond", name, name,
+		*r = vnet_refuse(ctx, EEXIST, "bond %s: %s exists and is %s%s, not a bond", name, name,
 			       l->kind[0] ? "a " : "a device without a kind", l->kind);
 		return NULL;
 	}
@@ -244,7 +244,7 @@ static int check_slave(struct vnet_ctx *ctx, struct state *st, const char *bond,
 	const struct link *l = state_by_name(st, name);
 
 	if (!strcmp(name, bond))
-		return vnet_fail(ctx, ELOOP, "bond %s: cannot be a slave of itself", bond);
+		return vnet_refuse(ctx, ELOOP, "bond %s: cannot be a slave of itself", bond);
 	if (!l)
 		return vnet_fail(ctx, ENODEV, "bond %s: slave %s: no such interface", bond, name);
 	if (l->master && (!b || l->master != b->ifindex)) {

@@ -301,7 +301,7 @@ static int check_port(struct vnet_ctx *ctx, struct state *st, const char *bridge
 	struct link *l = state_by_name(st, port);
 
 	if (!strcmp(port, bridge))
-		return vnet_fail(ctx, ELOOP, "bridge %s: cannot be a port of itself", bridge);
+		return vnet_refuse(ctx, ELOOP, "bridge %s: cannot be a port of itself", bridge);
 	if (!l)
 		return vnet_fail(ctx, ENODEV, "bridge %s: port %s: no such interface", bridge, port);
 	if (l->master && (!br || l->master != br->ifindex)) {
@@ -321,7 +321,7 @@ static const struct link *find_bridge(struct vnet_ctx *ctx, struct state *st, co
 
 	*r = 0;
 	if (l && strcmp(l->kind, "bridge")) {
-		*r = vnet_fail(ctx, EEXIST, "bridge %s: %s exists and is %s%s, not a bridge", name,
+		*r = vnet_refuse(ctx, EEXIST, "bridge %s: %s exists and is %s%s, not a bridge", name,
 			       name, l->kind[0] ? "a " : "a device without a kind",
 			       l->kind[0] ? l->kind : "");
 		return NULL;
@@ -460,7 +460,7 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 	int enslaved = pl->master == br->ifindex;
 
 	if (!enslaved && !create)
-		return vnet_fail(ctx, ENOENT, "bridge %s: %s is not a port of it", bridge, port);
+		return vnet_refuse(ctx, ENOENT, "bridge %s: %s is not a port of it", bridge, port);
 	str_join(what, sizeof(what), "bridge ", bridge, " port ", port, NULL);
 	if (!enslaved)
 		plan_enslave(plan, bridge, port);

@@ -903,7 +903,7 @@ static int check_host(struct vnet_ctx *ctx, struct state *st, const struct stmt 
 					 s->what, d, d, NEW_ADAPTER_MAX);
 		snprintf(peer, sizeof(peer), "%s" PEER_SUFFIX, d);
 		if (state_by_name(st, peer))
-			return vnet_fail(ctx, EEXIST, "%s: adapter %s: no such interface, and %s (its would-be peer) exists",
+			return vnet_refuse(ctx, EEXIST, "%s: adapter %s: no such interface, and %s (its would-be peer) exists",
 					 s->what, d, peer);
 	}
 	return 0;
@@ -918,13 +918,13 @@ static int check_names(struct vnet_ctx *ctx, struct state *st, const struct stmt
 	char bn[VNET_NAMSIZ + 8];
 
 	if (l && !c->br)
-		return vnet_fail(ctx, EEXIST, "%s: %s exists and is %s%s, not a SEA (no %s%s mark)",
+		return vnet_refuse(ctx, EEXIST, "%s: %s exists and is %s%s, not a SEA (no %s%s mark)",
 				 s->what, name, l->kind[0] ? "a " : "a device without a kind", l->kind,
 				 MARK, name);
 	snprintf(bn, sizeof(bn), "%s" BOND_SUFFIX, name);
 	l = state_by_name(st, bn);
 	if (l && !c->bond)
-		return vnet_fail(ctx, EEXIST, "%s: %s exists and is not the SEA's bond (no %s%s mark)",
+		return vnet_refuse(ctx, EEXIST, "%s: %s exists and is not the SEA's bond (no %s%s mark)",
 				 s->what, bn, MARK, name);
 	return 0;
 }
@@ -1601,7 +1601,7 @@ static int sea_show(struct vnet_ctx *ctx, const struct stmt *s, const char *name
 		if (!l)
 			r = vnet_fail(ctx, ENODEV, "sea %s: no such SEA", name);
 		else if (strcmp(l->kind, "bridge") || !marked(l->alias, name))
-			r = vnet_fail(ctx, EINVAL, "sea %s: %s is %s%s, not a SEA", name, name,
+			r = vnet_refuse(ctx, EINVAL, "sea %s: %s is %s%s, not a SEA", name, name,
 				      l->kind[0] ? "a " : "a device without a kind", l->kind);
 		if (r < 0)
 			goto out;

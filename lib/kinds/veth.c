@@ -154,7 +154,7 @@ static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 	const char *peer = obj_has(want, E_PEER) ? want->v[E_PEER].names.names[0] : NULL;
 
 	if (l && strcmp(l->kind, "veth"))
-		return vnet_fail(ctx, EEXIST, "%s: %s exists and is %s%s, not a veth", s->what, name,
+		return vnet_refuse(ctx, EEXIST, "%s: %s exists and is %s%s, not a veth", s->what, name,
 				 l->kind[0] ? "a " : "", kind_text(l));
 	struct link *pl = l ? state_veth_peer(st, l) : NULL;
 	struct link_owner owner;
@@ -178,7 +178,7 @@ static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		struct obj p;
 
 		if (taken)
-			return vnet_fail(ctx, EEXIST, "%s: peer %s exists already (%s%s)", s->what, peer,
+			return vnet_refuse(ctx, EEXIST, "%s: peer %s exists already (%s%s)", s->what, peer,
 					 taken->kind[0] ? "a " : "", kind_text(taken));
 		plan_create(plan, &kind_veth, s->what, name, want, want->mask)->peer_group = VNET_GROUP;
 		peer_side(want, &p);

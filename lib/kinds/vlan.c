@@ -161,7 +161,7 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 	int r = 0;
 
 	if (l && strcmp(l->kind, "vlan"))
-		return vnet_fail(ctx, EEXIST, "%s: %s exists and is %s%s, not a VLAN", s->what, name,
+		return vnet_refuse(ctx, EEXIST, "%s: %s exists and is %s%s, not a VLAN", s->what, name,
 				 l->kind[0] ? "a " : "a device without a kind", l->kind);
 	if (s->verb == V_DEL) {
 		if (!l)
