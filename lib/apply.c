@@ -25,6 +25,7 @@
 #include "kind.h"
 #include "out.h"
 #include "journal.h"
+#include "suggest.h"
 
 struct item {
 	struct stmt *s;
@@ -648,6 +649,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	}
 	if ((ctx->flags & VNET_F_DRY_RUN) || !all.n) {
 		plan_print(ctx, &all, f.path);
+		r = plan_check_drivers(ctx, &all);
 		goto out;
 	}
 	ctx->txn_what = f.path;
@@ -668,10 +670,12 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		if (r == 0 && again.n) {
 			char left[200];
 
+			const char *lacks = missing_text(ctx, &again.ops[0], 0, NULL);
+
 			str_fit(left, sizeof(left), again.ops[0].text ? again.ops[0].text : "?");
 			r = vnet_fail(ctx, 0,
-				      "%s: the kernel accepted the changes but did not apply them all (still to do: %s); undone",
-				      f.path, left);
+				      "%s: the kernel accepted the changes but did not apply them all (still to do: %s)%s%s; undone",
+				      f.path, left, lacks ? ": " : "", lacks ? lacks : "");
 		}
 		plan_free(&again);
 	}

@@ -78,6 +78,9 @@ struct kind {
 	enum argtype argtype[2];
 	const char *count_args[2]; /* for the count verb ("PF", "N") */
 	unsigned int verbs;	 /* V_* */
+	/* A kernel without its driver: what it lacks and how to get it ("no bonding driver: ..."). */
+	const char *missing;
+	const char *module; /* the driver's module ("bonding") */
 	const char *summary[NVERBS]; /* per verb: add, set, del, show, count */
 	/* Fills a link's kobj/pobj from IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA. */
 	void (*decode)(struct link *l, const struct nlattr *data, int slave);

@@ -54,6 +54,10 @@ struct param {
 	const char *value;	/* usage: "on|off", "SECONDS" */
 	const char *help;
 	unsigned int flags;	/* PF_* */
+	/* What a kernel that refuses or ignores it lacks, and how to get it; NULL: always there. */
+	const char *missing;
+	/* The IFLA_INFO_DATA attribute a bridge reports when the kernel has it (0: none to ask). */
+	uint16_t feature_attr;
 };
 
 #define W_BE16 0x82

@@ -98,7 +98,7 @@ const struct vnet_verb *vnet_verbs(void)
 static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 {
 	const char *name = NULL, *why = NULL;
-	int config = 0;
+	int config = 0, r;
 
 	for (int i = s->first_kw; i < s->argc; i++) {
 		if (!strcmp(s->argv[i], "--config"))
@@ -110,7 +110,10 @@ static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 		else
 			name = s->argv[i];
 	}
-	return s->kind->show(ctx, s, name, config);
+	r = s->kind->show(ctx, s, name, config);
+	if (r == 0 && !name && kind_lacks_driver(ctx, s->kind))
+		vnet_notice(ctx, "%s: %s", s->kind->name, kind_lacks_driver(ctx, s->kind));
+	return r;
 }
 
 /*
@@ -157,6 +160,9 @@ static int show_all(struct vnet_ctx *ctx, int config)
 		else if (!config)
 			out_line(ctx, "%s== %s ==", i ? "\n" : "", k->name);
 		r = k->show(ctx, &s, NULL, config);
+		/* An empty section says why when the kernel cannot have such links. */
+		if (r == 0 && !json && !config && kind_lacks_driver(ctx, k))
+			out_line(ctx, "(%s)", kind_lacks_driver(ctx, k));
 	}
 	if (json)
 		fputs("}\n", ctx->out);
@@ -193,9 +199,15 @@ static int verify(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *
 	if (r == 0 && again.n) {
 		char left[200];
 
+		const char *lacks = missing_text(ctx, &again.ops[0], 0, NULL);
+
 		str_fit(left, sizeof(left), again.ops[0].text ? again.ops[0].text : s->what);
-		r = vnet_fail(ctx, 0, "%s: the kernel accepted the change but did not apply it (still to do: %s); undone",
-			      s->what, left);
+		if (lacks)
+			r = vnet_fail(ctx, 0, "%s: the kernel accepted the change but did not apply it (still to do: %s): %s; undone",
+				      s->what, left, lacks);
+		else
+			r = vnet_fail(ctx, 0, "%s: the kernel accepted the change but did not apply it (still to do: %s); undone",
+				      s->what, left);
 		plan_undo(ctx, done);
 	} else if (r < 0) {
 		/* The host could not be read back: the change is not known to hold. */
@@ -379,6 +391,9 @@ static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want, st
 	vnet_unlock(ctx);
 	if (r == 0)
 		plan_print(ctx, &plan, s->what);
+	/* A dry run does not pretend: a create this kernel cannot do fails here too. */
+	if (r == 0 && (ctx->flags & VNET_F_DRY_RUN))
+		r = plan_check_drivers(ctx, &plan);
 	plan_free(&plan);
 	return r;
 }

@@ -7,13 +7,17 @@
  * match exactly (STYLE.md), the hint only says which word was meant.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "internal.h"
 #include "value.h"
 #include "obj.h"
+#include "nl.h"
 #include "state.h"
+#include "plan.h"
 #include "kind.h"
 #include "suggest.h"
 
@@ -369,4 +373,99 @@ void release_hint(struct vnet_ctx *ctx, struct state *st, const struct link *l, 
 			 m->name, l->name);
 	else
 		snprintf(buf, len, "; release it there first: ip %slink set %s nomaster", ns, l->name);
+}
+
+/* p's feature, when the kernel (asked about the bridge op names) confirms it lacks it. */
+static const char *param_missing(struct vnet_ctx *ctx, const struct op *op, const struct param *p)
+{
+	if (!p || !p->missing)
+		return NULL;
+	if (p->feature_attr) {
+		int has = nlm_bridge_has_attr(ctx, op->name, p->feature_attr);
+
+		/* a bridge not made yet (its create failed): the kernel is asked another way */
+		if (has < 0)
+			has = nlm_bridge_vlan_probe(ctx);
+		if (has != 0)
+			return NULL;
+	}
+	return p->missing;
+}
+
+const char *missing_text(struct vnet_ctx *ctx, const struct op *op, int err, const char *ext)
+{
+	const struct kind *k = op->kind;
+	const struct param *tabs[2];
+
+	if (!k)
+		return NULL;
+	/* The kernel has no driver for the kind (its module did not load on demand). */
+	if (op->type == OP_CREATE && err == EOPNOTSUPP && k->missing && ext &&
+	    strstr(ext, "Unknown device type"))
+		return k->missing;
+	if (err && err != EOPNOTSUPP)
+		return NULL;
+	tabs[0] = op->type == OP_PORT && k->port_params ? k->port_params : k->params;
+	tabs[1] = NULL;
+	if (op->type == OP_VLAN_ADD || op->type == OP_VLAN_DEL) {
+		/* port VLAN entries: what the port's VLAN keywords need */
+		return param_missing(ctx, op, find_word(k->port_params ? k->port_params : k->params,
+							"vlans"));
+	}
+	for (const struct param *p = tabs[0]; p && p->word; p++)
+		if ((op->fields & (1U << p->field)) && p->missing)
+			return param_missing(ctx, op, p);
+	return NULL;
+}
+
+/* The module is there to load (modules.dep) or built in (modules.builtin): 1, else 0. */
+static int module_listed(const char *module)
+{
+	static const char *const lists[] = { "modules.dep", "modules.builtin" };
+	struct utsname u;
+	char path[512], line[1024], want[80];
+
+	if (uname(&u) < 0)
+		return 0;
+	snprintf(want, sizeof(want), "/%s.ko", module);
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/lib/modules/%s/%s", u.release, lists[i]);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (strstr(line, want)) {
+				fclose(f);
+				return 1;
+			}
+		fclose(f);
+	}
+	return 0;
+}
+
+const char *kind_lacks_driver(struct vnet_ctx *ctx, const struct kind *k)
+{
+	/*
+	 * Asked of the kernel only when no module could load on demand: the
+	 * probe of a loadable one would load it (and bonding makes a bond0 in
+	 * the host's namespace when it loads).
+	 */
+	if (!k->missing || !k->link_kind || (k->module && module_listed(k->module)))
+		return NULL;
+	return nlm_kind_probe(ctx, k->link_kind) == 0 ? k->missing : NULL;
+}
+
+int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p)
+{
+	for (int i = 0; i < p->n; i++) {
+		const struct op *op = &p->ops[i];
+		const char *lacks = op->type == OP_CREATE && op->kind ? kind_lacks_driver(ctx, op->kind) : NULL;
+
+		if (lacks)
+			return vnet_refuse(ctx, EOPNOTSUPP, "%s: %s: the plan would fail at this step",
+					   op->text ? op->text : op->name, lacks);
+	}
+	return 0;
 }

@@ -29,4 +29,18 @@ struct link;
 void release_hint(struct vnet_ctx *ctx, struct state *st, const struct link *l, char *buf,
 		  size_t len);
 
+struct op;
+/*
+ * What the kernel lacks when op failed with err (a positive errno, 0 when it
+ * took the step and did not apply it) and the kernel's words ext: the kind's
+ * driver or a keyword's feature, with how to get it; NULL when that is not it.
+ */
+const char *missing_text(struct vnet_ctx *ctx, const struct op *op, int err, const char *ext);
+
+/* What the kernel lacks to make links of kind k (its driver), NULL when it has it or cannot tell. */
+const char *kind_lacks_driver(struct vnet_ctx *ctx, const struct kind *k);
+/* A dry run's plan that would create a link of a kind the kernel has no driver for: 0 or -errno. */
+struct plan;
+int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p);
+
 #endif

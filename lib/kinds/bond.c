@@ -658,6 +658,8 @@ const struct kind kind_bond = {
 	.params = bond_params,
 	.args = { "NAME" },
 	.verbs = V_ADD | V_SET | V_DEL | V_SHOW,
+	.missing = "this kernel has no bonding driver: modprobe bonding (or a kernel built with CONFIG_BONDING)",
+	.module = "bonding",
 	.summary = { "create a bond or bring it to these settings", "change an existing bond",
 		     "delete a bond (its slaves are released)",
 		     "/proc/net/bonding-like view, JSON with -j, statements with --config" },

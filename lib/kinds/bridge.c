@@ -42,6 +42,11 @@ static const uint64_t vproto_values[] = { ETH_P_8021Q, ETH_P_8021AD };
 #define BOOLP(w, f, n, a, wd, h) \
 	{ w, f, PT_BOOL, 0, 1, NULL, NULL, n, a, wd, "on|off", h }
 
+/* Without it the kernel refuses vlan-filtering on and port VLANs, and ignores the protocol and default PVID. */
+#define NO_VLAN_FILTERING \
+	"this kernel has no bridge VLAN filtering: it needs a kernel built with CONFIG_BRIDGE_VLAN_FILTERING", \
+	IFLA_BR_VLAN_PROTOCOL
+
 static const struct param br_params[] = {
 	/* The kernel checks forward-delay against the STP state in force (2-30 while on). */
 	{ "stp", BR_STP, PT_BOOL, 0, 1, NULL, NULL, PN_INFO, IFLA_BR_STP_STATE, 4, "on|off",
@@ -56,13 +61,13 @@ static const struct param br_params[] = {
 	  "SECONDS", "how long a BPDU stays valid, 6-40 (default 20)" },
 	{ "ageing-time", BR_AGEING, PT_CSEC, 0, 100000000, NULL, NULL, PN_INFO,
 	  IFLA_BR_AGEING_TIME, 4, "SECONDS", "how long a learnt address lives (default 300)" },
-	BOOLP("vlan-filtering", BR_VLANF, PN_INFO, IFLA_BR_VLAN_FILTERING, 1,
-	      "filter frames by the ports' VLANs (default off)"),
+	{ "vlan-filtering", BR_VLANF, PT_BOOL, 0, 1, NULL, NULL, PN_INFO, IFLA_BR_VLAN_FILTERING, 1,
+	  "on|off", "filter frames by the ports' VLANs (default off)", 0, NO_VLAN_FILTERING },
 	{ "vlan-protocol", BR_VPROTO, PT_ENUM, 0, 0, vproto_names, vproto_values, PN_INFO,
 	  IFLA_BR_VLAN_PROTOCOL, W_BE16, "802.1q|802.1ad",
-	  "the VLAN tag the bridge filters on (default 802.1q)" },
+	  "the VLAN tag the bridge filters on (default 802.1q)", 0, NO_VLAN_FILTERING },
 	{ "default-pvid", BR_DPVID, PT_PVID, 0, 0, NULL, NULL, PN_INFO, IFLA_BR_VLAN_DEFAULT_PVID,
-	  2, "N|none", "the PVID a new port gets, untagged (default 1)" },
+	  2, "N|none", "the PVID a new port gets, untagged (default 1)", 0, NO_VLAN_FILTERING },
 	BOOLP("mcast-snooping", BR_MCSNOOP, PN_INFO, IFLA_BR_MCAST_SNOOPING, 1,
 	      "IGMP/MLD snooping (default on)"),
 	{ "mtu", BR_MTU, PT_UINT, 68, 65535, NULL, NULL, PN_LINK, IFLA_MTU, 4, "N",
@@ -94,11 +99,11 @@ static const struct param port_params[] = {
 	BOOLP("isolated", P_ISOLATED, PN_PORT, IFLA_BRPORT_ISOLATED, 1,
 	      "forward only to non-isolated ports (default off)"),
 	{ "pvid", P_PVID, PT_PVID, 0, 0, NULL, NULL, PN_NONE, 0, 0, "N|none",
-	  "VLAN of frames that arrive untagged" },
+	  "VLAN of frames that arrive untagged", 0, NO_VLAN_FILTERING },
 	{ "vlans", P_VLANS, PT_VLANS, 0, 0, NULL, NULL, PN_NONE, 0, 0, "LIST|none",
-	  "VLANs the port carries tagged" },
+	  "VLANs the port carries tagged", 0, NO_VLAN_FILTERING },
 	{ "untagged", P_UNTAGGED, PT_VLANS, 0, 0, NULL, NULL, PN_NONE, 0, 0, "LIST|none",
-	  "VLANs that leave the port untagged" },
+	  "VLANs that leave the port untagged", 0, NO_VLAN_FILTERING },
 	{ 0 }
 };
 
@@ -665,6 +670,8 @@ const struct kind kind_bridge = {
 	.port_params = port_params,
 	.args = { "NAME" },
 	.verbs = V_ADD | V_SET | V_DEL | V_SHOW,
+	.missing = "this kernel has no bridge driver: modprobe bridge (or a kernel built with CONFIG_BRIDGE)",
+	.module = "bridge",
 	.summary = { "create a bridge or bring it to these settings", "change an existing bridge",
 		     "delete a bridge (its ports are released)",
 		     "brctl-like view, JSON with -j, statements with --config" },

@@ -390,6 +390,8 @@ const struct kind kind_veth = {
 	.params = veth_params,
 	.args = { "NAME" },
 	.verbs = V_ADD | V_SET | V_DEL | V_SHOW,
+	.missing = "this kernel has no veth driver: modprobe veth (or a kernel built with CONFIG_VETH)",
+	.module = "veth",
 	.summary = { "create a veth pair NAME/PEER or bring it to these settings",
 		     "change an existing veth pair", "delete a veth pair (both ends)",
 		     "table view (each pair once), JSON with -j, statements with --config" },

@@ -343,6 +343,8 @@ const struct kind kind_vlan = {
 	.params = vlan_params,
 	.args = { "NAME" },
 	.verbs = V_ADD | V_SET | V_DEL | V_SHOW,
+	.missing = "this kernel has no 802.1Q VLAN driver: modprobe 8021q (or a kernel built with CONFIG_VLAN_8021Q)",
+	.module = "8021q",
 	.summary = { "create a VLAN interface or bring it to these settings",
 		     "change an existing VLAN interface", "delete a VLAN interface",
 		     "table view, JSON with -j, statements with --config" },
