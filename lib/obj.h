@@ -58,6 +58,8 @@ struct param {
 	const char *missing;
 	/* The IFLA_INFO_DATA attribute a bridge reports when the kernel has it (0: none to ask). */
 	uint16_t feature_attr;
+	/* The kernel's default as a statement writes it ("off", "32768"); show --config leaves it out. */
+	const char *def;
 };
 
 #define W_BE16 0x82
@@ -143,6 +145,8 @@ void obj_copy_fields(struct obj *dst, const struct obj *src, uint32_t mask);
  * Unknown, duplicate and value-less keywords fail with one message format.
  * what names the object for messages ("bridge br0").
  */
+/* The fields of o that differ from their table's default (or have none). */
+uint32_t obj_non_default(const struct param *tab, const struct obj *o);
 int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 		int argc, char *const *argv, int i, struct obj *o);
 

@@ -490,6 +490,21 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 	return 0;
 }
 
+uint32_t obj_non_default(const struct param *tab, const struct obj *o)
+{
+	uint32_t m = 0;
+
+	for (const struct param *p = tab; p->word; p++) {
+		char buf[64];
+
+		if (!obj_has(o, p->field) || param_by_field(tab, p->field) != p)
+			continue;
+		if (!p->def || (val_format(p, &o->v[p->field], buf, sizeof(buf)), strcmp(buf, p->def)))
+			m |= 1U << p->field;
+	}
+	return m;
+}
+
 uint32_t obj_diff(const struct param *tab, const struct obj *want, const struct obj *cur,
 		  enum pnest nest)
 {

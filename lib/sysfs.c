@@ -11,9 +11,15 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 
 #include "internal.h"
 #include "value.h"
@@ -131,6 +137,31 @@ static long net_attr(const char *root, const char *name, const char *attr)
 	return v;
 }
 
+/*
+ * The speed of a link that is down: sysfs refuses it (EINVAL), the kernel's
+ * own ethtool call answers it, as it does when it picks a bridge port's cost.
+ */
+static long ethtool_speed(const char *name)
+{
+	struct ethtool_cmd cmd = { .cmd = ETHTOOL_GSET };
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	long v = -1;
+
+	if (fd < 0 || strlen(name) >= sizeof(ifr.ifr_name)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strlen(name));
+	ifr.ifr_data = (void *)&cmd;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && ethtool_cmd_speed(&cmd) != (uint32_t)SPEED_UNKNOWN)
+		v = (long)ethtool_cmd_speed(&cmd);
+	close(fd);
+	return v;
+}
+
 void sysfs_net_read(struct vnet_ctx *ctx, const char *const *names, const char *const *attrs,
 		    int n, long *out)
 {
@@ -168,6 +199,9 @@ void sysfs_net_read(struct vnet_ctx *ctx, const char *const *names, const char *
 			_exit(1);
 		for (int i = 0; i < n; i++) {
 			long v = net_attr("/sys", names[i], attrs[i]);
+
+			if (v < 0 && !strcmp(attrs[i], "speed"))
+				v = ethtool_speed(names[i]);
 
 			if (write(fd[1], &v, sizeof(v)) != sizeof(v))
 				_exit(1);

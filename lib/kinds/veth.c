@@ -17,6 +17,7 @@
 #include "../plan.h"
 #include "../kind.h"
 #include "../out.h"
+#include "../sysfs.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ static const struct param veth_params[] = {
 	  "the other end's name, in this namespace; fixed once created",
 	  PF_IMMUTABLE | PF_DECLARES | PF_REQUIRED },
 	{ "mtu", E_MTU, PT_UINT, 68, 65535, NULL, NULL, PN_LINK, IFLA_MTU, 4, "N",
-	  "MTU in bytes, of both ends (unless peer-mtu)", 0 },
+	  "MTU in bytes, of both ends (unless peer-mtu)", 0, .def = "1500" },
 	{ "address", E_ADDR, PT_MAC, 0, 0, NULL, NULL, PN_LINK, IFLA_ADDRESS, 0, "MAC",
 	  "MAC address of NAME (default: random)", 0 },
 	{ "peer-address", E_PADDR, PT_MAC, 0, 0, NULL, NULL, PN_NONE, 0, 0, "MAC",
@@ -348,7 +349,21 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 		o.mask &= ~(1U << E_PMTU);
 	if (o.v[E_PSTATE].u == o.v[E_UP].u)
 		o.mask &= ~(1U << E_PSTATE);
-	obj_format(veth_params, &o, o.mask, txt, sizeof(txt));
+	/*
+	 * A MAC only where it was set (addr_assign_type NET_ADDR_SET), not the
+	 * kernel's random one: a file applied on another host must not give two
+	 * links one MAC. On this host, an address left out is no change.
+	 */
+	const char *names[2] = { l->name, pl->name }, *attrs[2] = { "addr_assign_type",
+								   "addr_assign_type" };
+	long t[2];
+
+	sysfs_net_read(ctx, names, attrs, 2, t);
+	if (t[0] != 3)
+		o.mask &= ~(1U << E_ADDR);
+	if (t[1] != 3)
+		o.mask &= ~(1U << E_PADDR);
+	obj_format(veth_params, &o, obj_non_default(veth_params, &o) & o.mask, txt, sizeof(txt));
 	out_line(ctx, "veth add %s %s", l->name, txt);
 	obj_free(&o);
 }

@@ -67,7 +67,7 @@ teardown() { common_teardown; }
 	[ "${errs[2]}" = "                 ^" ]
 	[ "${errs[3]}" = "$F:3:20: bridge br1: stp: \"maybe\": expected on or off" ]
 	[ "${errs[5]}" = "                       ^" ]
-	[ "${errs[6]}" = "$F:6:1: unknown object \"brige\"" ]
+	[ "${errs[6]}" = "$F:6:1: unknown object \"brige\"; did you mean bridge?" ]
 	[ "${errs[8]}" = "    ^" ]
 	[[ "${errs[9]}" == "$F:7:22: bridge br3: ports: \"eth0,a/b\": an interface name cannot contain"* ]]
 	[ "${errs[-1]}" = "vnetctl: $F: 4 errors; nothing changed" ]
