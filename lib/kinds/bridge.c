@@ -324,6 +324,50 @@ static int check_port(struct vnet_ctx *ctx, struct state *st, const char *bridge
 	return 0;
 }
 
+/*
+ * What the kernel changes on its own when a field takes a value: starting
+ * STP moves forward-delay into 2-30 s (br_stp_start in
+ * net/bridge/br_stp_if.c). The plan says so, unless the same step sets it.
+ */
+static const struct side_effect {
+	int field;
+	uint64_t value; /* when field becomes this */
+	int other;
+	uint64_t min, max; /* other is moved into [min, max] */
+} side_effects[] = {
+	{ BR_STP, 1, BR_FWD, 200, 3000 },
+};
+
+static void say_side_effects(struct op *op, const struct obj *want, const struct obj *cur,
+			     uint32_t m)
+{
+	for (size_t i = 0; i < sizeof(side_effects) / sizeof(side_effects[0]); i++) {
+		const struct side_effect *e = &side_effects[i];
+		const struct param *p = param_by_field(br_params, e->other);
+		struct val to;
+		char from_s[32], to_s[32];
+
+		if (!(m & (1U << e->field)) || want->v[e->field].u != e->value ||
+		    (m & (1U << e->other)) || !obj_has(cur, e->other))
+			continue;
+		to = cur->v[e->other];
+		if (to.u < e->min)
+			to.u = e->min;
+		else if (to.u > e->max)
+			to.u = e->max;
+		else
+			continue;
+		val_format(p, &cur->v[e->other], from_s, sizeof(from_s));
+		val_format(p, &to, to_s, sizeof(to_s));
+		char *t = op->text;
+
+		op->text = NULL;
+		op_textf(op, "%s (the kernel %s %s %s -> %s)", t ? t : "",
+			 to.u > cur->v[e->other].u ? "raises" : "lowers", p->word, from_s, to_s);
+		free(t);
+	}
+}
+
 static const struct link *find_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 				      int must, int *r)
 {
@@ -413,7 +457,8 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 			m &= ~(1U << BR_STP);
 		}
 		if (m)
-			plan_set(plan, &kind_bridge, what, name, want, &cur, m);
+			say_side_effects(plan_set(plan, &kind_bridge, what, name, want, &cur, m), want,
+					 &cur, m);
 		obj_free(&cur);
 	}
 	if (obj_has(want, BR_PORTS)) {
