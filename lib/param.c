@@ -471,15 +471,7 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 			if (!strcmp(why, "out of range") &&
 			    (p->type == PT_UINT || p->type == PT_CSEC))
 				range_text(p, range, sizeof(range));
-			if (p->type == PT_ENUM) {
-				const char *near = value_suggest(argv[i], p->names);
-
-				/* "802.1Q", as ip prints it: say the word we take. */
-				if (near)
-					snprintf(range, sizeof(range), "; did you mean %s?", near);
-				else
-					snprintf(range, sizeof(range), "; expected %s", p->value);
-			}
+			value_hint(p, argv[i], range + strlen(range), sizeof(range) - strlen(range));
 			/* A long word is shown by its start: the reason must stay readable. */
 			return vnet_usage(ctx, i, "%s: %s: \"%.*s%s\": %s%s", what, p->word, 60, argv[i],
 					  strlen(argv[i]) > 60 ? "..." : "", why, range);

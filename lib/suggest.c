@@ -9,7 +9,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/utsname.h>
 
 #include "internal.h"
@@ -92,6 +94,45 @@ const char *value_suggest(const char *word, const char *const *names)
 			if (!strcmp(habits[h][0], word) && !strcmp(habits[h][1], *n))
 				return *n;
 	return vnet_suggest(word, names);
+}
+
+void value_hint(const struct param *p, const char *word, char *buf, size_t len)
+{
+	static const char *const truths[] = { "1", "yes", "true", "enable", "enabled", NULL };
+	static const char *const falsehoods[] = { "0", "no", "false", "disable", "disabled", NULL };
+
+	if (p->type == PT_ENUM) {
+		const char *near = value_suggest(word, p->names);
+
+		/* "802.1Q", as ip prints it: say the word we take. */
+		if (near)
+			snprintf(buf, len, "; did you mean %s?", near);
+		else
+			snprintf(buf, len, "; expected %s", p->value);
+	} else if (p->type == PT_BOOL) {
+		/* ip's stp_state 1, brctl's yes */
+		for (int i = 0; truths[i]; i++)
+			if (!strcasecmp(word, truths[i]))
+				snprintf(buf, len, "; did you mean on?");
+		for (int i = 0; falsehoods[i]; i++)
+			if (!strcasecmp(word, falsehoods[i]))
+				snprintf(buf, len, "; did you mean off?");
+	} else if (p->type == PT_CSEC) {
+		/* ip's bridge times count hundredths of a second: forward_delay 1500 */
+		char *end;
+		unsigned long long n = strtoull(word, &end, 10);
+
+		if (!*end && end != word && n >= p->min && n <= p->max) {
+			char secs[32], ipw[40];
+
+			format_centisecs(n, secs, sizeof(secs));
+			snprintf(ipw, sizeof(ipw), "%s", p->word);
+			for (char *c = ipw; *c; c++)
+				*c = *c == '-' ? '_' : *c;
+			snprintf(buf, len, "; vnetctl counts seconds: ip's %s %s is %s %s", ipw, word,
+				 p->word, secs);
+		}
+	}
 }
 
 /* The words of a table, for vnet_suggest. */
@@ -206,6 +247,12 @@ void keyword_hint(const struct param *tab, int argc, char *const *argv, int i, c
 	if (i >= 2 && !strcmp(argv[i - 1], "name") && find_word(tab, argv[i - 2]) &&
 	    find_word(tab, argv[i - 2])->type == PT_IFREF) {
 		snprintf(buf, len, "; %s takes the name itself: %s %s", argv[i - 2], argv[i - 2], w);
+		return;
+	}
+	/* "bridge add br0 type bridge", as ip link add writes it */
+	if (!strcmp(w, "type") && k) {
+		snprintf(buf, len, "; the object word is the kind: vnetctl %s add NAME [KEYWORD VALUE]...",
+			 k->name);
 		return;
 	}
 	/* "up on": up and down are words of their own. */
