@@ -326,9 +326,17 @@ int stmt_parse(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 		}
 	}
 	if (!k) {
-		char hint[120];
+		char hint[160];
 
 		vnet_hint_object(argv[0], hint, sizeof(hint));
+		/* "-n other bridge add ..." in a file: options go on the command line */
+		if (argv[0][0] == '-' && argv[0][1]) {
+			int val = argc > 1 && (!strcmp(argv[0], "-n") || !strcmp(argv[0], "--netns") ||
+					       !strcmp(argv[0], "--confirm"));
+
+			snprintf(hint, sizeof(hint), "; options go on the command line: vnetctl %s%s%.20s apply FILE",
+				 argv[0], val ? " " : "", val ? argv[1] : "");
+		}
 		return vnet_usage(ctx, 0, "unknown object \"%s\"%s", argv[0], hint);
 	}
 	if (argc <= v)

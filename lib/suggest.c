@@ -23,6 +23,12 @@
 #include "kind.h"
 #include "suggest.h"
 
+/* A letter as the distance compares it: case folded, '_' as '-'. */
+static int fold(char c)
+{
+	return c == '_' ? '-' : tolower((unsigned char)c);
+}
+
 /* Optimal string alignment distance, case-insensitive, '_' the same as '-'. */
 static int distance(const char *a, const char *b)
 {
@@ -38,17 +44,15 @@ static int distance(const char *a, const char *b)
 		d[0][j] = (int)j;
 	for (size_t i = 1; i <= la; i++) {
 		for (size_t j = 1; j <= lb; j++) {
-			int ca = a[i - 1] == '_' ? '-' : tolower((unsigned char)a[i - 1]);
-			int cb = b[j - 1] == '_' ? '-' : tolower((unsigned char)b[j - 1]);
-			int v = d[i - 1][j - 1] + (ca != cb);
+			int v = d[i - 1][j - 1] + (fold(a[i - 1]) != fold(b[j - 1]));
 
 			if (d[i - 1][j] + 1 < v)
 				v = d[i - 1][j] + 1;
 			if (d[i][j - 1] + 1 < v)
 				v = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && ca == (b[j - 2] == '_' ? '-' : tolower((unsigned char)b[j - 2])) &&
-			    cb == (a[i - 2] == '_' ? '-' : tolower((unsigned char)a[i - 2])) &&
-			    d[i - 2][j - 2] + 1 < v)
+			/* two letters swapped ("brigde") are one slip */
+			if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) &&
+			    fold(a[i - 2]) == fold(b[j - 1]) && d[i - 2][j - 2] + 1 < v)
 				v = d[i - 2][j - 2] + 1;
 			d[i][j] = v;
 		}
@@ -239,8 +243,8 @@ void keyword_hint(const struct param *tab, int argc, char *const *argv, int i, c
 	buf[0] = 0;
 	for (const char *const *g = global_options; *g; g++)
 		if (!strcmp(*g, w)) {
-			snprintf(buf, len, "; %s is an option of the command line, not a word of a statement (vnetctl %s OBJECT ... or vnetctl %s apply FILE)",
-				 w, w, w);
+			snprintf(buf, len, "; %s is an option of the command line, not a word of a statement: vnetctl %s apply FILE",
+				 w, w);
 			return;
 		}
 	/* "peer name b", as ip writes it: the name follows peer at once. */
