@@ -508,11 +508,40 @@ const char *kind_lacks_driver(struct vnet_ctx *ctx, const struct kind *k)
 	return nlm_kind_probe(ctx, k->link_kind) == 0 ? k->missing : NULL;
 }
 
+/* A feature a planned step needs (a value other than the kernel's default of a keyword that has one). */
+static const char *planned_feature(struct vnet_ctx *ctx, const struct op *op)
+{
+	const struct kind *k = op->kind;
+	const struct obj *o = op_obj(op);
+
+	if (!k)
+		return NULL;
+	if (op->type == OP_VLAN_ADD)
+		return param_missing(ctx, op, find_word(k->port_params ? k->port_params : k->params,
+							"vlans"));
+	if (op->type != OP_CREATE && op->type != OP_SET && op->type != OP_PORT)
+		return NULL;
+	for (const struct param *p = op->type == OP_PORT && k->port_params ? k->port_params : k->params;
+	     p && p->word; p++) {
+		char buf[64];
+
+		if (!p->missing || !(op->fields & (1U << p->field)) || !obj_has(o, p->field))
+			continue;
+		val_format(p, &o->v[p->field], buf, sizeof(buf));
+		if (!p->def || strcmp(buf, p->def))
+			return param_missing(ctx, op, p);
+	}
+	return NULL;
+}
+
 int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p)
 {
 	for (int i = 0; i < p->n; i++) {
 		const struct op *op = &p->ops[i];
 		const char *lacks = op->type == OP_CREATE && op->kind ? kind_lacks_driver(ctx, op->kind) : NULL;
+
+		if (!lacks)
+			lacks = planned_feature(ctx, op);
 
 		if (lacks)
 			return vnet_refuse(ctx, EOPNOTSUPP, "%s: %s: the plan would fail at this step",

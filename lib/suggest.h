@@ -41,7 +41,11 @@ const char *missing_text(struct vnet_ctx *ctx, const struct op *op, int err, con
 
 /* What the kernel lacks to make links of kind k (its driver), NULL when it has it or cannot tell. */
 const char *kind_lacks_driver(struct vnet_ctx *ctx, const struct kind *k);
-/* A dry run's plan that would create a link of a kind the kernel has no driver for: 0 or -errno. */
+/*
+ * A dry run's plan that would fail on this kernel: a create of a kind it has
+ * no driver for, or a step that needs a feature it lacks (VLAN filtering for
+ * vlan-filtering on or port VLANs). 0, or -errno with the error set.
+ */
 struct plan;
 int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p);
 

@@ -75,6 +75,17 @@ NO_FILTERING="this kernel has no bridge VLAN filtering: it needs a kernel built 
 	run --separate-stderr "$VNETCTL" -n "$NS" bridge add br9 stp off vlan-filtering on
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"bridge br9: create (stp off vlan-filtering on): $NO_FILTERING (Operation not supported)"* ]]
+	# a dry run does not pretend: it fails where the change would
+	run --separate-stderr "$VNETCTL" -n "$NS" --dry-run bridge add br9 vlan-filtering on
+	[ "$status" -eq 1 ]
+	eq "$output" "bridge br9: create (vlan-filtering on)"
+	eq "$stderr" "vnetctl: bridge br9: create (vlan-filtering on): $NO_FILTERING: the plan would fail at this step"
+	run --separate-stderr "$VNETCTL" -n "$NS" --dry-run bridge port set br0 e0 pvid 3
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"$NO_FILTERING: the plan would fail at this step" ]]
+	# and a value this kernel takes is no trouble
+	run --separate-stderr "$VNETCTL" -n "$NS" --dry-run bridge add br9 vlan-filtering off vlan-protocol 802.1q
+	[ "$status" -eq 0 ]
 	run --separate-stderr "$VNETCTL" -n "$NS" bridge set br0 vlan-protocol 802.1ad
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"did not apply it (still to do: bridge br0: set vlan-protocol 802.1q -> 802.1ad): $NO_FILTERING; undone" ]]

@@ -114,9 +114,9 @@ fill() {
 		[ -n "$line" ] || { echo "$obj help: no add synopsis" >&2; return 1; }
 		mapfile -t words < <(fill $line)
 		# The synopsis filled in is a whole statement: the plan is made (a
-		# dry run fails, exit 1, only where the kernel has no driver for it).
+		# dry run fails, exit 1, only where the kernel lacks a driver or feature).
 		run --separate-stderr "$VNETCTL" -n "$NS" --dry-run "$obj" add "${words[@]}"
-		[ "$status" -eq 0 ] || [[ $status -eq 1 && $stderr == *"this kernel has no "*" driver"* ]] ||
+		[ "$status" -eq 0 ] || [[ $status -eq 1 && $stderr == *"this kernel has no "* ]] ||
 			{ echo "$obj add ${words[*]}: exit $status: $stderr" >&2; return 1; }
 		# Each keyword it shows is needed: without it (and its value), a usage error.
 		# (not i: bats's run uses a global i)
