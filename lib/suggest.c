@@ -543,9 +543,14 @@ int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p)
 		if (!lacks)
 			lacks = planned_feature(ctx, op);
 
-		if (lacks)
+		if (lacks) {
+			char step[200];
+
+			/* A long step (a VLAN list) gives way in its middle, as a refused one does. */
+			str_fit(step, sizeof(step), op->text ? op->text : op->name);
 			return vnet_refuse(ctx, EOPNOTSUPP, "%s: %s: the plan would fail at this step",
-					   op->text ? op->text : op->name, lacks);
+					   step, lacks);
+		}
 	}
 	return 0;
 }
