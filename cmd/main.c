@@ -11,7 +11,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: vnetctl [OPTIONS] OBJECT VERB [ARGUMENTS]\n"
 		   "       vnetctl OBJECT help\n\n"
-		   "Options:\n"
+		   "Options (before the object, or among the words after it; -- ends them):\n"
 		   "  -n, --netns NAME        work in the network namespace NAME (as ip -n)\n"
 		   "  -j, --json              JSON output\n"
 		   "  -p, --pretty            indented JSON\n"
@@ -67,6 +67,73 @@ static void notice(void *arg, const char *msg)
 	fputs("vnetctl: ", stderr);
 	put_escaped(msg, stderr, 0);
 	fputc('\n', stderr);
+}
+
+/*
+ * Global options after the object ("bridge show -j", "bridge add br0
+ * priority 8192 --dry-run", "check -j FILE"), as many CLIs take them: the
+ * exact spellings of the options are taken out of the words wherever they
+ * stand; "--" ends this, so a link named "-j" is still "bridge del -- -j".
+ * Other words that start with "-" are left to the command ("priority -1"
+ * is a wrong value, not an option). Returns -1 to go on, else an exit code.
+ */
+static int late_options(int *argc, char **argv, int from, struct gopts *o, unsigned int *flags,
+			int *help)
+{
+	int n = from;
+
+	for (int i = from; i < *argc; i++) {
+		const char *w = argv[i], *val = NULL;
+
+		if (!strcmp(w, "--")) {
+			while (++i < *argc)
+				argv[n++] = argv[i];
+			break;
+		}
+		if (!strcmp(w, "-j") || !strcmp(w, "--json"))
+			*flags |= VNET_F_JSON;
+		else if (!strcmp(w, "-p") || !strcmp(w, "--pretty"))
+			*flags |= VNET_F_PRETTY;
+		else if (!strcmp(w, "-q") || !strcmp(w, "--quiet"))
+			*flags |= VNET_F_QUIET;
+		else if (!strcmp(w, "--dry-run"))
+			*flags |= VNET_F_DRY_RUN;
+		else if (!strcmp(w, "--no-wait"))
+			*flags |= VNET_F_NOWAIT;
+		else if (!strcmp(w, "--detach"))
+			o->detach = 1;
+		else if (!strcmp(w, "-h") || !strcmp(w, "--help"))
+			*help = 1;
+		else if (w[0] == '-' && w[1] && strspn(w + 1, "jpq") == strlen(w + 1))
+			/* "-jp" */
+			for (const char *c = w + 1; *c; c++)
+				*flags |= *c == 'j' ? VNET_F_JSON : *c == 'p' ? VNET_F_PRETTY : VNET_F_QUIET;
+		else if (!strcmp(w, "-n") || !strcmp(w, "--netns") || !strcmp(w, "--confirm") ||
+			 !strncmp(w, "--netns=", 8) || !strncmp(w, "--confirm=", 10)) {
+			const char *eq = strchr(w, '=');
+
+			if (eq) {
+				val = eq + 1;
+			} else if (++i < *argc) {
+				val = argv[i];
+			} else if (w[2] != 'c') {
+				fprintf(stderr, "vnetctl: option \"%s\": a namespace name is required\n", w);
+				return VNET_EXIT_USAGE;
+			}
+			if (w[2] != 'c') {
+				o->netns = val;
+			} else if (!val || parse_seconds(val, &o->confirm) < 0) {
+				fprintf(stderr, "vnetctl: %s: --confirm: \"%s\": expected seconds, 1-86400\n",
+					argv[from - 1], val ? val : "");
+				return VNET_EXIT_USAGE;
+			}
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	*argc = n;
+	argv[n] = NULL;
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -154,6 +221,13 @@ int main(int argc, char **argv)
 		vnet_ctx_free(ctx);
 		return VNET_EXIT_USAGE;
 	}
+	int help = 0;
+
+	rc = late_options(&argc, argv, optind + 1, &o, &flags, &help);
+	if (rc >= 0) {
+		vnet_ctx_free(ctx);
+		return rc;
+	}
 	vnet_ctx_set_flags(ctx, flags);
 	vnet_ctx_set_notice(ctx, notice, NULL);
 	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_confirm, &cmd_rollback, NULL };
@@ -166,7 +240,18 @@ int main(int argc, char **argv)
 		if (!strcmp(extra[i]->name, argv[optind]))
 			found = extra[i];
 	for (const struct cmd *cm = found; cm; cm = NULL) {
-		if ((o.confirm || o.detach) && !cm->changes) {
+		if (help) {
+			/* "bridge add br0 -h": the object's help; the commands' own list for the rest */
+			int object = 0;
+
+			for (const struct cmd *x = cmds; x->name; x++)
+				object |= x == cm && x->changes;
+			if (object)
+				usage_object(stdout, cm->name);
+			else
+				usage(stdout);
+			rc = VNET_EXIT_OK;
+		} else if ((o.confirm || o.detach) && !cm->changes) {
 			fprintf(stderr, "vnetctl: %s: %s\n", cm->name,
 				o.confirm ? "--confirm is for commands that change the host"
 					  : "--detach goes with --confirm SECONDS");
@@ -182,11 +267,25 @@ int main(int argc, char **argv)
 		vnet_ctx_free(ctx);
 		return rc;
 	}
+	if (!strcmp(argv[optind], "help") && optind + 1 < argc) {
+		/* "vnetctl help bridge", as git help does */
+		for (const struct cmd *cm = cmds; cm->name; cm++)
+			if (!strcmp(cm->name, argv[optind + 1]) && cm->changes) {
+				usage_object(stdout, cm->name);
+				vnet_ctx_free(ctx);
+				return VNET_EXIT_OK;
+			}
+	}
 	if (!strcmp(argv[optind], "help")) {
 		usage(stdout);
 		rc = VNET_EXIT_OK;
 	} else {
-		fprintf(stderr, "vnetctl: unknown object \"%s\"; try vnetctl --help\n", argv[optind]);
+		char hint[120];
+
+		vnet_hint_object(argv[optind], hint, sizeof(hint));
+		fprintf(stderr, "vnetctl: unknown object \"");
+		put_escaped(argv[optind], stderr, 0);
+		fprintf(stderr, "\"%s%s\n", hint, hint[0] ? " (vnetctl --help lists them)" : "; try vnetctl --help");
 		rc = VNET_EXIT_USAGE;
 	}
 	vnet_ctx_free(ctx);

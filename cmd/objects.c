@@ -5,7 +5,26 @@
 
 #include "cmd.h"
 
-/* Help text comes from the library's tables, never a hand-kept copy. */
+/* The verbs of object (and its sub-objects) whose keyword table is kw: "add|set". */
+static void verbs_of_table(const struct vnet_verb *v, const char *object,
+			   const struct vnet_keyword *kw, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (const struct vnet_verb *x = v; x->object; x++)
+		if (!strcmp(x->object, object) && x->keywords && x->keywords[0].word &&
+		    !strcmp(x->keywords[0].word, kw[0].word))
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "|" : "",
+					      x->verb);
+}
+
+static int of_object(const struct vnet_verb *x, const char *object, size_t ol)
+{
+	return !strncmp(x->object, object, ol) && (!x->object[ol] || x->object[ol] == ' ');
+}
+
+/* Help text comes from the library's tables, never a hand-kept copy, and nothing is cut. */
 void usage_object(FILE *f, const char *object)
 {
 	const struct vnet_verb *v = vnet_verbs();
@@ -14,34 +33,48 @@ void usage_object(FILE *f, const char *object)
 
 	fprintf(f, "Usage:\n");
 	for (const struct vnet_verb *x = v; x->object; x++)
-		if (!strncmp(x->object, object, ol) && (!x->object[ol] || x->object[ol] == ' '))
+		if (of_object(x, object, ol))
 			fprintf(f, "  vnetctl [OPTIONS] %s %s %s%s\n      %s\n", x->object, x->verb,
 				x->args, x->keywords && x->keywords[0].word ? " [KEYWORD VALUE]..." : "",
 				x->summary);
 	for (const struct vnet_verb *x = v; x->object; x++) {
-		if (strncmp(x->object, object, ol) || (x->object[ol] && x->object[ol] != ' ') ||
-		    !x->keywords || !x->keywords[0].word || x->keywords == last)
+		char verbs[64];
+
+		if (!of_object(x, object, ol) || !x->keywords || !x->keywords[0].word ||
+		    x->keywords == last)
 			continue;
 		/* add and set share a table: list it once per object. */
 		if (last && !strcmp(last[0].word, x->keywords[0].word))
 			continue;
 		last = x->keywords;
-		fprintf(f, "\nKeywords of %s add|set:\n", x->object);
+		verbs_of_table(v, x->object, x->keywords, verbs, sizeof(verbs));
+		fprintf(f, "\nKeywords of %s %s:\n", x->object, verbs);
 		for (const struct vnet_keyword *k = x->keywords; k->word; k++) {
-			char left[64];
+			int w = (int)strlen(k->word) + (k->value ? 1 + (int)strlen(k->value) : 0);
 
-			snprintf(left, sizeof(left), "%s%s%s", k->word, k->value ? " " : "",
-				 k->value ? k->value : "");
-			fprintf(f, "  %-28s %s\n", left, k->help);
+			fprintf(f, "  %s%s%s", k->word, k->value ? " " : "", k->value ? k->value : "");
+			/* A long keyword and value keep their line; the help goes below. */
+			if (w > 28)
+				fprintf(f, "\n  %-28s %s%s\n", "", k->help,
+					k->required ? " (add needs it)" : "");
+			else
+				fprintf(f, "%*s %s%s\n", 28 - w, "", k->help,
+					k->required ? " (add needs it)" : "");
 		}
 	}
+}
+
+/* help, --help or -h: the words that ask for an object's help. */
+static int is_help(const char *w)
+{
+	return !strcmp(w, "help") || !strcmp(w, "--help") || !strcmp(w, "-h");
 }
 
 /* OBJECT show, OBJECT help: words that only look (--confirm has nothing to keep). */
 static int is_view(int argc, char **argv)
 {
 	for (int i = 1; i < argc && i < 3; i++)
-		if (!strcmp(argv[i], "show") || !strcmp(argv[i], "help"))
+		if (!strcmp(argv[i], "show") || is_help(argv[i]))
 			return 1;
 	return 0;
 }
@@ -50,7 +83,8 @@ static int run_object(struct vnet_ctx *ctx, const struct gopts *o, int argc, cha
 {
 	struct vnet_txn *txn = NULL;
 
-	if (argc < 2 || !strcmp(argv[1], "help") || (argc == 3 && !strcmp(argv[2], "help"))) {
+	/* "bridge help", "bridge --help", "bridge port help", "bridge add -h" */
+	if (argc < 2 || is_help(argv[1]) || (argc >= 3 && is_help(argv[argc - 1]) && argc <= 4)) {
 		usage_object(argc < 2 ? stderr : stdout, argv[0]);
 		return argc < 2 ? VNET_EXIT_USAGE : VNET_EXIT_OK;
 	}

@@ -454,6 +454,11 @@ _vnetctl()
 		;;
 	esac
 
+	# Options may follow the object too (vnetctl bridge show -j).
+	if [[ $cur == -* ]]; then
+		_vnetctl_add "$_vnetctl_options" "$cur"
+		return
+	fi
 	# The statement: OBJECT [port|slave] VERB NAME... KEYWORD VALUE...
 	local object=${words[i]} verb table nargs sub=
 	((i++))

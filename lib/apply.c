@@ -28,6 +28,7 @@
 #include "out.h"
 #include "journal.h"
 #include "diff.h"
+#include "suggest.h"
 
 struct item {
 	struct stmt *s;
@@ -822,7 +823,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	if (check || (ctx->flags & VNET_F_DRY_RUN) || !all.n) {
 		/* The state simulated forward is what the plan would leave. */
 		print_result(ctx, &all, f.path, &diff, &st, check);
-		r = check && all.n ? 1 : 0;
+		r = check ? (all.n ? 1 : 0) : (ctx->flags & VNET_F_DRY_RUN) ? plan_check_drivers(ctx, &all) : 0;
 		goto out;
 	}
 	ctx->txn_what = f.path;
@@ -843,10 +844,12 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		if (r == 0 && again.n) {
 			char left[200];
 
+			const char *lacks = missing_text(ctx, &again.ops[0], 0, NULL);
+
 			str_fit(left, sizeof(left), again.ops[0].text ? again.ops[0].text : "?");
 			r = vnet_fail(ctx, 0,
-				      "%s: the kernel accepted the changes but did not apply them all (still to do: %s); undone",
-				      f.path, left);
+				      "%s: the kernel accepted the changes but did not apply them all (still to do: %s)%s%s; undone",
+				      f.path, left, lacks ? ": " : "", lacks ? lacks : "");
 		}
 		plan_free(&again);
 	}

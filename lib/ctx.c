@@ -149,6 +149,17 @@ int vnet_usage_errno(struct vnet_ctx *ctx, int err, const char *fmt, ...)
 	return r;
 }
 
+int vnet_refuse(struct vnet_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_error(ctx, VNET_EXIT_FAIL, 0, -1, fmt, ap);
+	va_end(ap);
+	ctx->err.err = err;
+	return -err;
+}
+
 int vnet_fail(struct vnet_ctx *ctx, int err, const char *fmt, ...)
 {
 	va_list ap;

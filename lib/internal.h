@@ -125,6 +125,14 @@ int vnet_usage(struct vnet_ctx *ctx, int word, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int vnet_fail(struct vnet_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * A refusal of vnetctl's own, before the kernel is asked (a bridge as its
+ * own port, a name held by another kind): the message says what is wrong,
+ * without the errno's words, which would mislead ("Too many levels of
+ * symbolic links", "File exists"); err stays in the record.
+ */
+int vnet_refuse(struct vnet_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void vnet_clear_error(struct vnet_ctx *ctx);
 
 #endif

@@ -87,6 +87,9 @@ struct kind {
 	enum argtype argtype[2];
 	const char *count_args[2]; /* for the count verb ("PF", "N") */
 	unsigned int verbs;	 /* V_* */
+	/* A kernel without its driver: what it lacks and how to get it ("no bonding driver: ..."). */
+	const char *missing;
+	const char *module; /* the driver's module ("bonding") */
 	const char *summary[NVERBS]; /* per verb: add, set, del, show, count */
 	/*
 	 * A file's order between statements that do not depend on each other,

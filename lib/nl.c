@@ -5,6 +5,7 @@
  * goes through here.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -694,4 +695,152 @@ int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ex
 		d.tap->len = mark;
 	free(b.p);
 	return r;
+}
+
+/* A create request for a throwaway link name (probes that the kernel is meant to refuse). */
+static struct nlmsghdr *probe_start(char *buf, size_t len, char *name)
+{
+	struct nlmsghdr *nlh;
+
+	snprintf(name, VNET_NAMSIZ, "vnprobe%u", (unsigned int)getpid() % 100000);
+	memset(buf, 0, len);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+/* A probe's link that a kernel made after all goes at once. */
+static void probe_delete(struct vnet_ctx *ctx, char *buf, const char *name)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = RTM_DELLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	nlm_request(ctx, nlh);
+}
+
+int nlm_kind_probe(struct vnet_ctx *ctx, const char *kind)
+{
+	static const uint8_t multicast[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	char buf[256], name[VNET_NAMSIZ];
+	struct nlmsghdr *nlh;
+	struct nlattr *li;
+	struct vnet_error saved = ctx->err;
+	int r;
+
+	/*
+	 * A create the kind's own validation refuses before anything is made:
+	 * a multicast IFLA_ADDRESS (bond, vlan, bridge and veth validate it).
+	 * A kind the kernel lacks (its module loaded on demand, as a create
+	 * would) fails earlier, with EOPNOTSUPP "Unknown device type".
+	 */
+	nlh = probe_start(buf, sizeof(buf), name);
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, multicast);
+	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
+	mnl_attr_nest_end(nlh, li);
+	r = nlm_request(ctx, nlh);
+	ctx->err = saved; /* a request's error record holds no allocation */
+	if (r == 0) {
+		/* Made after all (a kind that does not check the address): take it away. */
+		probe_delete(ctx, buf, name);
+		ctx->err = saved;
+		return 1;
+	}
+	return r == -EOPNOTSUPP ? 0 : r == -EADDRNOTAVAIL || r == -EINVAL ? 1 : -1;
+}
+
+struct bridge_attr_query {
+	uint16_t attr;
+	int master, bridge, has;
+};
+
+static int bridge_attr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct bridge_attr_query *q = data;
+	const struct nlattr *a, *i, *d;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
+		if (mnl_attr_get_type(a) == IFLA_MASTER && mnl_attr_get_payload_len(a) >= 4)
+			q->master = (int)mnl_attr_get_u32(a);
+		if (mnl_attr_get_type(a) != IFLA_LINKINFO)
+			continue;
+		mnl_attr_for_each_nested(i, a) {
+			if (mnl_attr_get_type(i) == IFLA_INFO_KIND)
+				q->bridge = !strncmp(mnl_attr_get_payload(i), "bridge",
+						     mnl_attr_get_payload_len(i));
+			if (mnl_attr_get_type(i) == IFLA_INFO_DATA)
+				mnl_attr_for_each_nested(d, i)
+					q->has |= mnl_attr_get_type(d) == q->attr;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+int nlm_bridge_has_attr(struct vnet_ctx *ctx, const char *name, uint16_t attr)
+{
+	struct bridge_attr_query q = { .attr = attr };
+	struct vnet_error saved = ctx->err;
+	char buf[256];
+	struct nlmsghdr *nlh = getlink_req(buf, name, RTEXT_FILTER_SKIP_STATS);
+	int r = nlm_talk(ctx, nlh, bridge_attr_cb, &q);
+
+	if (r == 0 && !q.bridge && q.master) {
+		/* a port: ask its bridge, by index */
+		struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+
+		memset(buf, 0, sizeof(buf));
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = RTM_GETLINK;
+		nlh->nlmsg_flags = NLM_F_REQUEST;
+		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+		ifm->ifi_index = q.master;
+		mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+		q.master = 0;
+		r = nlm_talk(ctx, nlh, bridge_attr_cb, &q);
+	}
+	ctx->err = saved;
+	return r < 0 || !q.bridge ? -1 : q.has;
+}
+
+int nlm_bridge_vlan_probe(struct vnet_ctx *ctx)
+{
+	struct vnet_error saved = ctx->err;
+	char buf[256], name[VNET_NAMSIZ];
+	struct nlmsghdr *nlh;
+	struct nlattr *li, *d;
+	int r;
+
+	/*
+	 * A bridge create that cannot succeed either way: with VLAN filtering
+	 * the kernel's validation refuses the protocol 0x1234 (EPROTONOSUPPORT);
+	 * without it, that check is not built and the MTU of 1 is refused
+	 * before the bridge is registered (EINVAL, "MTU less than device minimum").
+	 */
+	nlh = probe_start(buf, sizeof(buf), name);
+	mnl_attr_put_u32(nlh, IFLA_MTU, 1);
+	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	d = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u16(nlh, IFLA_BR_VLAN_PROTOCOL, htons(0x1234));
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, li);
+	r = nlm_request(ctx, nlh);
+	if (r == -EINVAL && !strstr(ctx->err.ext_msg, "mtu") && !strstr(ctx->err.ext_msg, "MTU"))
+		r = -EIO; /* refused for another reason: cannot tell */
+	ctx->err = saved;
+	if (r == 0) {
+		/* made after all: take it away (no kernel seen does this) */
+		probe_delete(ctx, buf, name);
+		ctx->err = saved;
+		return -1;
+	}
+	return r == -EPROTONOSUPPORT ? 1 : r == -EINVAL ? 0 : -1;
 }

@@ -36,6 +36,18 @@ int nlm_ifindex(struct vnet_ctx *ctx, const char *name);
 int nlm_index_or_zero(struct vnet_ctx *ctx, const char *name);
 /* Forgets what nlm_index_or_zero learnt of name (it was deleted or made); NULL: all. */
 void nlm_forget(struct vnet_ctx *ctx, const char *name);
+/*
+ * Whether the kernel can make links of kind (IFLA_INFO_KIND), asked without
+ * making one: 1 yes, 0 no (it has no driver for it), -1 unknown. ctx->err is kept.
+ */
+int nlm_kind_probe(struct vnet_ctx *ctx, const char *kind);
+/*
+ * Whether the bridge name (or the bridge name is a port of) reports the
+ * attribute attr in its IFLA_INFO_DATA: 1 yes, 0 no, -1 cannot tell. ctx->err is kept.
+ */
+int nlm_bridge_has_attr(struct vnet_ctx *ctx, const char *name, uint16_t attr);
+/* Whether the kernel has bridge VLAN filtering, asked without making a bridge: 1, 0, -1 unknown. */
+int nlm_bridge_vlan_probe(struct vnet_ctx *ctx);
 /* Dump; cb returns MNL_CB_OK to go on. Retries an interrupted dump. */
 typedef int (*nlm_dump_cb)(const struct nlmsghdr *nlh, void *data);
 int nlm_dump(struct vnet_ctx *ctx, uint8_t family, uint32_t ext_mask, nlm_dump_cb cb,

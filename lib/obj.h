@@ -39,6 +39,7 @@ enum {
 	PF_IFDOWN = 1 << 1,    /* the kernel changes it only while the link is down */
 	PF_NOSLAVES = 1 << 2,  /* ... only while the bond has no slaves */
 	PF_DECLARES = 1 << 3,  /* names a link the statement makes too (a veth's peer) */
+	PF_REQUIRED = 1 << 5,  /* add needs it (help's synopsis shows it; the kind's check enforces it) */
 	PF_ALONE = 1 << 4,     /* a rollback sends it in a step of its own, first (the kernel
 				  checks the other fields against it: STP and forward-delay) */
 };
@@ -56,6 +57,12 @@ struct param {
 	const char *value;	/* usage: "on|off", "SECONDS" */
 	const char *help;
 	unsigned int flags;	/* PF_* */
+	/* What a kernel that refuses or ignores it lacks, and how to get it; NULL: always there. */
+	const char *missing;
+	/* The IFLA_INFO_DATA attribute a bridge reports when the kernel has it (0: none to ask). */
+	uint16_t feature_attr;
+	/* The kernel's default as a statement writes it ("off", "32768"); show --config leaves it out. */
+	const char *def;
 };
 
 #define W_BE16 0x82
@@ -163,6 +170,8 @@ void obj_copy_fields(struct obj *dst, const struct obj *src, uint32_t mask);
  * Unknown, duplicate and value-less keywords fail with one message format.
  * what names the object for messages ("bridge br0").
  */
+/* The fields of o that differ from their table's default (or have none). */
+uint32_t obj_non_default(const struct param *tab, const struct obj *o);
 int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 		int argc, char *const *argv, int i, struct obj *o);
 

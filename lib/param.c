@@ -17,6 +17,7 @@
 #include "obj.h"
 #include "nl.h"
 #include "attr.h"
+#include "suggest.h"
 
 const struct obj obj_empty;
 
@@ -454,12 +455,16 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 	for (; i < argc; i++) {
 		const struct param *p = param_by_word(tab, argv[i]);
 		const char *why = NULL;
-		char range[80] = "";
+		char range[320] = "";
 		int kw = i;
 
-		if (!p)
-			return vnet_usage(ctx, i, "%s: unknown keyword \"%.*s%s\"", what, 60, argv[i],
-					  strlen(argv[i]) > 60 ? "..." : "");
+		if (!p) {
+			char hint[200];
+
+			keyword_hint(tab, argc, argv, i, hint, sizeof(hint));
+			return vnet_usage(ctx, i, "%s: unknown keyword \"%.*s%s\"%s", what, 60, argv[i],
+					  strlen(argv[i]) > 60 ? "..." : "", hint);
+		}
 		if (obj_has(o, p->field)) {
 			const struct param *first = param_by_field(tab, p->field);
 
@@ -476,6 +481,7 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 			if (!strcmp(why, "out of range") &&
 			    (p->type == PT_UINT || p->type == PT_CSEC))
 				range_text(p, range, sizeof(range));
+			value_hint(p, argv[i], range + strlen(range), sizeof(range) - strlen(range));
 			/* A long word is shown by its start: the reason must stay readable. */
 			return vnet_usage(ctx, i, "%s: %s: \"%.*s%s\": %s%s", what, p->word, 60, argv[i],
 					  strlen(argv[i]) > 60 ? "..." : "", why, range);
@@ -484,6 +490,21 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 		o->word[p->field] = kw;
 	}
 	return 0;
+}
+
+uint32_t obj_non_default(const struct param *tab, const struct obj *o)
+{
+	uint32_t m = 0;
+
+	for (const struct param *p = tab; p->word; p++) {
+		char buf[64];
+
+		if (!obj_has(o, p->field) || param_by_field(tab, p->field) != p)
+			continue;
+		if (!p->def || (val_format(p, &o->v[p->field], buf, sizeof(buf)), strcmp(buf, p->def)))
+			m |= 1U << p->field;
+	}
+	return m;
 }
 
 uint32_t obj_diff(const struct param *tab, const struct obj *want, const struct obj *cur,

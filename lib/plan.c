@@ -25,6 +25,7 @@
 #include "nl.h"
 #include "state.h"
 #include "plan.h"
+#include "suggest.h"
 #include "kind.h"
 #include "sysfs.h"
 #include "out.h"
@@ -708,8 +709,15 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 			char step[200];
 
 			str_fit(step, sizeof(step), p->ops[i].text ? p->ops[i].text : p->ops[i].name);
-			vnet_fail(ctx, -r, "%s: failed%s (%s)%s", step, ext, strerror(-r),
-				  i ? "; the steps before it were undone" : "");
+			const char *lacks = missing_text(ctx, &p->ops[i], -r, kmsg);
+
+			/* "this kernel has no bonding driver (...)", the kernel's words in brackets */
+			if (lacks)
+				vnet_fail(ctx, -r, "%s: %s (%s%s%s)%s", step, lacks, kmsg, kmsg[0] ? ": " : "",
+					  strerror(-r), i ? "; the steps before it were undone" : "");
+			else
+				vnet_fail(ctx, -r, "%s: failed%s (%s)%s", step, ext, strerror(-r),
+					  i ? "; the steps before it were undone" : "");
 			/* One mention of the errno is enough. */
 			snprintf(ctx->err.ext_msg, sizeof(ctx->err.ext_msg), "%s", kmsg);
 			ctx->err.ext_off = off;

@@ -24,12 +24,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
-#include <sys/mount.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -42,6 +39,7 @@
 #include "nl.h"
 #include "record.h"
 #include "addr.h"
+#include "sysfs.h"
 
 /* Rounds of plan, run and read back before a rollback gives up. */
 #define ROUNDS 6
@@ -196,65 +194,34 @@ static void close_scope(struct record *rec)
 /*
  * Whether each bridge's and bond's MAC was set by a user (addr_assign_type
  * 3): one that follows its ports must not be given a fixed one when made
- * again. /sys/class/net shows the namespace that mounted it, so a child
- * enters the namespace and mounts a sysfs of its own to read it.
+ * again.
  */
 static void read_assign_types(struct vnet_ctx *ctx, struct record *rec)
 {
 	struct state *st = &rec->st;
-	int fd[2], n = 0;
-	pid_t pid;
+	const char **names = calloc((size_t)st->n + 1, sizeof(*names));
+	const char **attrs = calloc((size_t)st->n + 1, sizeof(*attrs));
+	long *t = calloc((size_t)st->n + 1, sizeof(*t));
+	int *at = calloc((size_t)st->n + 1, sizeof(*at));
+	int n = 0;
 
-	for (int i = 0; i < st->n; i++) {
+	if (!names || !attrs || !t || !at)
+		abort();
+	for (int i = 0; i < st->n; i++)
 		if (rec->doomed[i] && (!strcmp(st->links[i].kind, "bridge") ||
-				       !strcmp(st->links[i].kind, "bond")))
-			n++;
-	}
-	if (!n || pipe(fd) < 0)
-		return;
-	pid = fork();
-	if (pid == 0) {
-		close(fd[0]);
-		if ((ctx->netns_fd >= 0 && setns(ctx->netns_fd, CLONE_NEWNET) < 0) ||
-		    unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_SLAVE, NULL) < 0)
-			_exit(1);
-		umount2("/sys", MNT_DETACH);
-		if (mount("sysfs", "/sys", "sysfs", 0, NULL) < 0)
-			_exit(1);
-		for (int i = 0; i < st->n; i++) {
-			char path[80], buf[16] = "";
-			int t = -1, f;
-
-			if (!rec->doomed[i] || (strcmp(st->links[i].kind, "bridge") &&
-						strcmp(st->links[i].kind, "bond")))
-				continue;
-			snprintf(path, sizeof(path), "/sys/class/net/%s/addr_assign_type",
-				 st->links[i].name);
-			f = open(path, O_RDONLY | O_CLOEXEC);
-			if (f >= 0 && read(f, buf, sizeof(buf) - 1) > 0)
-				t = atoi(buf);
-			if (f >= 0)
-				close(f);
-			if (write(fd[1], &t, sizeof(t)) != sizeof(t))
-				_exit(1);
+				       !strcmp(st->links[i].kind, "bond"))) {
+			names[n] = st->links[i].name;
+			attrs[n] = "addr_assign_type";
+			at[n++] = i;
 		}
-		_exit(0);
-	}
-	close(fd[1]);
-	for (int i = 0; pid > 0 && i < st->n; i++) {
-		int t;
-
-		if (!rec->doomed[i] || (strcmp(st->links[i].kind, "bridge") &&
-					strcmp(st->links[i].kind, "bond")))
-			continue;
-		if (read(fd[0], &t, sizeof(t)) != sizeof(t))
-			t = -1;
-		if (t >= 0)
-			rec->mac_user[i] = t == 3; /* NET_ADDR_SET */
-	}
-	close(fd[0]);
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
+	sysfs_net_read(ctx, names, attrs, n, t);
+	for (int k = 0; k < n; k++)
+		if (t[k] >= 0)
+			rec->mac_user[at[k]] = t[k] == 3; /* NET_ADDR_SET */
+	free(names);
+	free(attrs);
+	free(t);
+	free(at);
 }
 
 static int refuse(struct vnet_ctx *ctx, struct record *rec, const struct plan *p)

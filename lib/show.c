@@ -131,9 +131,18 @@ int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, co
 
 		if (!l)
 			r = vnet_fail(ctx, ENODEV, "%s %s: no such %s", k->name, name, k->name);
-		else if (strcmp(l->kind, k->link_kind))
-			r = vnet_fail(ctx, EINVAL, "%s %s: %s is %s%s, not a %s", k->name, name, name,
-				      l->kind[0] ? "a " : "a device without a kind", l->kind, k->name);
+		else if (strcmp(l->kind, k->link_kind)) {
+			const struct kind *other = kind_by_link_kind(l->kind);
+			char hint[120] = "";
+
+			/* "eth0 is a veth, not a bridge; vnetctl veth show eth0 shows it" */
+			if (other && other->show)
+				snprintf(hint, sizeof(hint), "; vnetctl %s show %s shows it", other->name,
+					 name);
+			r = vnet_refuse(ctx, EINVAL, "%s %s: %s is %s%s, not a %s%s", k->name, name, name,
+					l->kind[0] ? "a " : "a device without a kind", l->kind, k->name,
+					hint);
+		}
 		if (r < 0)
 			goto out;
 	}

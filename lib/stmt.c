@@ -16,6 +16,7 @@
 #include "addr.h"
 #include "out.h"
 #include "journal.h"
+#include "suggest.h"
 
 static const char *const verb_names[NVERBS] = { "add", "set", "del", "show", "count" };
 
@@ -45,6 +46,7 @@ static const struct vnet_keyword *keywords_of(const struct param *tab)
 		k[i].word = tab[i].word;
 		k[i].value = tab[i].value;
 		k[i].help = tab[i].help;
+		k[i].required = !!(tab[i].flags & PF_REQUIRED);
 	}
 	return k;
 }
@@ -64,7 +66,7 @@ const struct vnet_verb *vnet_verbs(void)
 		const struct kind *k = *kp;
 
 		for (int b = 0; b < NVERBS; b++) {
-			char args[64];
+			char args[160];
 
 			if (!(k->verbs & (1U << b)))
 				continue;
@@ -75,6 +77,14 @@ const struct vnet_verb *vnet_verbs(void)
 			else
 				snprintf(args, sizeof(args), "%s%s%s", k->args[0], k->args[1] ? " " : "",
 					 k->args[1] ? k->args[1] : "");
+			/* add's synopsis shows the words it cannot do without: "NAME link DEV id N" */
+			for (const struct param *p = k->params; b == 0 && p && p->word; p++)
+				if (p->flags & PF_REQUIRED) {
+					size_t l = strlen(args);
+
+					snprintf(args + l, sizeof(args) - l, " %s%s%s", p->word,
+						 p->value ? " " : "", p->value ? p->value : "");
+				}
 			verbs[n].object = k->name;
 			verbs[n].verb = verb_names[b];
 			verbs[n].args = strdup(args);
@@ -89,7 +99,7 @@ const struct vnet_verb *vnet_verbs(void)
 static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 {
 	const char *name = NULL, *why = NULL;
-	int config = 0;
+	int config = 0, r;
 
 	for (int i = s->first_kw; i < s->argc; i++) {
 		if (!strcmp(s->argv[i], "--config"))
@@ -101,7 +111,10 @@ static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 		else
 			name = s->argv[i];
 	}
-	return s->kind->show(ctx, s, name, config);
+	r = s->kind->show(ctx, s, name, config);
+	if (r == 0 && !name && kind_lacks_driver(ctx, s->kind))
+		vnet_notice(ctx, "%s: %s", s->kind->name, kind_lacks_driver(ctx, s->kind));
+	return r;
 }
 
 /*
@@ -148,6 +161,9 @@ static int show_all(struct vnet_ctx *ctx, int config)
 		else if (!config)
 			out_line(ctx, "%s== %s ==", i ? "\n" : "", k->name);
 		r = k->show(ctx, &s, NULL, config);
+		/* An empty section says why when the kernel cannot have such links. */
+		if (r == 0 && !json && !config && kind_lacks_driver(ctx, k))
+			out_line(ctx, "(%s)", kind_lacks_driver(ctx, k));
 	}
 	if (json)
 		fputs("}\n", ctx->out);
@@ -186,9 +202,15 @@ static int verify(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *
 	if (r == 0 && again.n) {
 		char left[200];
 
+		const char *lacks = missing_text(ctx, &again.ops[0], 0, NULL);
+
 		str_fit(left, sizeof(left), again.ops[0].text ? again.ops[0].text : s->what);
-		r = vnet_fail(ctx, 0, "%s: the kernel accepted the change but did not apply it (still to do: %s); undone",
-			      s->what, left);
+		if (lacks)
+			r = vnet_fail(ctx, 0, "%s: the kernel accepted the change but did not apply it (still to do: %s): %s; undone",
+				      s->what, left, lacks);
+		else
+			r = vnet_fail(ctx, 0, "%s: the kernel accepted the change but did not apply it (still to do: %s); undone",
+				      s->what, left);
 		plan_undo(ctx, done);
 	} else if (r < 0) {
 		/* The host could not be read back: the change is not known to hold. */
@@ -308,16 +330,43 @@ int stmt_parse(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 			break;
 		}
 	}
-	if (!k)
-		return vnet_usage(ctx, 0, "unknown object \"%s\"", argv[0]);
+	if (!k) {
+		char hint[160];
+
+		vnet_hint_object(argv[0], hint, sizeof(hint));
+		/* "-n other bridge add ..." in a file: options go on the command line */
+		if (argv[0][0] == '-' && argv[0][1]) {
+			int val = argc > 1 && (!strcmp(argv[0], "-n") || !strcmp(argv[0], "--netns") ||
+					       !strcmp(argv[0], "--confirm"));
+
+			snprintf(hint, sizeof(hint), "; options go on the command line: vnetctl %s%s%.20s apply FILE",
+				 argv[0], val ? " " : "", val ? argv[1] : "");
+		}
+		return vnet_usage(ctx, 0, "unknown object \"%s\"%s", argv[0], hint);
+	}
 	if (argc <= v)
 		return vnet_usage(ctx, v - 1, "%s: a verb is required", k->name);
 	s->kind = k;
 	for (int b = 0; b < NVERBS; b++)
 		if ((k->verbs & (1U << b)) && !strcmp(argv[v], verb_names[b]))
 			s->verb = (enum verb)(1U << b);
-	if (!s->verb)
-		return vnet_usage(ctx, v, "%s: unknown verb \"%s\"", k->name, argv[v]);
+	if (!s->verb) {
+		const char *words[NVERBS + 8];
+		char hint[160];
+		int n = 0;
+
+		for (int b = 0; b < NVERBS; b++)
+			if (k->verbs & (1U << b))
+				words[n++] = verb_names[b];
+		/* "bridge ports add": the sub-objects' own words are near misses too. */
+		for (const struct kind *const *kp = kind_table; *kp && n < NVERBS + 7; kp++)
+			if (!strncmp((*kp)->name, k->name, strlen(k->name)) &&
+			    (*kp)->name[strlen(k->name)] == ' ')
+				words[n++] = (*kp)->name + strlen(k->name) + 1;
+		words[n] = NULL;
+		verb_hint(k, words, argv[v], hint, sizeof(hint));
+		return vnet_usage(ctx, v, "%s: unknown verb \"%s\"%s", k->name, argv[v], hint);
+	}
 	s->first_kw = v + 1;
 	if (s->verb == V_SHOW)
 		return 0;
@@ -369,6 +418,9 @@ static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want, st
 	vnet_unlock(ctx);
 	if (r == 0)
 		plan_print(ctx, &plan, s->what);
+	/* A dry run does not pretend: a create this kernel cannot do fails here too. */
+	if (r == 0 && (ctx->flags & VNET_F_DRY_RUN))
+		r = plan_check_drivers(ctx, &plan);
 	plan_free(&plan);
 	return r;
 }

@@ -16,4 +16,13 @@ int sysfs_dev_path(struct vnet_ctx *ctx, const char *bus, const char *dev, const
 int sysfs_rel_ok(const char *rel);
 int sysfs_write(struct vnet_ctx *ctx, const char *rel, uint64_t val);
 
+/*
+ * /sys/class/net/names[i]/attrs[i] as numbers, read inside ctx's namespace
+ * (a child enters it and mounts a sysfs of its own; sysfs shows the namespace
+ * that mounted it): out[i] is the number, or -1 when it cannot be read.
+ * "speed" of a link that is down comes from ethtool (sysfs refuses it).
+ */
+void sysfs_net_read(struct vnet_ctx *ctx, const char *const *names, const char *const *attrs,
+		    int n, long *out);
+
 #endif

@@ -120,18 +120,22 @@ static int hexval(char c)
 }
 
 /* Six colon-separated two-digit hex octets; unicast and non-zero. */
+/* Six octets of one or two hex digits each, as ip takes them: "02:00:00:00:00:01", "2:0:0:0:0:1". */
 int parse_mac(const char *s, uint8_t mac[6], const char **why)
 {
-	int i, nz = 0;
+	const char *p = s;
+	int nz = 0;
 
-	if (strlen(s) != 17)
-		return bad(why, "expected six octets like 02:00:00:00:00:01");
-	for (i = 0; i < 6; i++) {
-		int hi = hexval(s[i * 3]), lo = hexval(s[i * 3 + 1]);
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
 
-		if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != ':'))
+		if (hi < 0)
 			return bad(why, "expected six octets like 02:00:00:00:00:01");
-		mac[i] = (uint8_t)(hi << 4 | lo);
+		mac[i] = (uint8_t)(lo < 0 ? hi : hi << 4 | lo);
+		p += lo < 0 ? 1 : 2;
+		if (*p != (i < 5 ? ':' : 0))
+			return bad(why, "expected six octets like 02:00:00:00:00:01");
+		p += i < 5;
 		nz |= mac[i];
 	}
 	if (!nz)

@@ -61,11 +61,13 @@ struct vnet_error {
  * @word:	the keyword ("forward-delay")
  * @value:	what follows it ("SECONDS", "on|off"), NULL for a bare keyword
  * @help:	one line: meaning, unit, default
+ * @required:	add needs it (the synopsis of add shows it)
  */
 struct vnet_keyword {
 	const char *word;
 	const char *value;
 	const char *help;
+	int required;
 };
 
 /**
@@ -203,6 +205,13 @@ int vnet_rollback(struct vnet_ctx *ctx);
 
 /* The statement forms vnet_run() accepts, terminated by a NULL object. */
 const struct vnet_verb *vnet_verbs(void);
+
+/**
+ * vnet_hint_object() - a hint for a word that is no object or command
+ * @word: the word given ("brigde", "port", "list")
+ * @buf: filled with "; did you mean bridge?", or "" when nothing is near
+ */
+void vnet_hint_object(const char *word, char *buf, size_t len);
 
 const char *vnet_version(void);
 

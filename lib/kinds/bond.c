@@ -23,6 +23,7 @@
 #include "../addr.h"
 #include "../out.h"
 #include "../attr.h"
+#include "../suggest.h"
 
 #include <json-c/json.h>
 #include <libmnl/libmnl.h>
@@ -229,7 +230,7 @@ static const struct link *find_bond(struct vnet_ctx *ctx, struct state *st, cons
 
 	*r = 0;
 	if (l && strcmp(l->kind, "bond")) {
-		*r = vnet_fail(ctx, EEXIST, "bond %s: %s exists and is %s%s, not a bond", name, name,
+		*r = vnet_refuse(ctx, EEXIST, "bond %s: %s exists and is %s%s, not a bond", name, name,
 			       l->kind[0] ? "a " : "a device without a kind", l->kind);
 		return NULL;
 	}
@@ -245,13 +246,16 @@ static int check_slave(struct vnet_ctx *ctx, struct state *st, const char *bond,
 	const struct link *l = state_by_name(st, name);
 
 	if (!strcmp(name, bond))
-		return vnet_fail(ctx, ELOOP, "bond %s: cannot be a slave of itself", bond);
+		return vnet_refuse(ctx, ELOOP, "bond %s: cannot be a slave of itself", bond);
 	if (!l)
 		return vnet_fail(ctx, ENODEV, "bond %s: slave %s: no such interface", bond, name);
-	if (l->master && (!b || l->master != b->ifindex))
-		return vnet_fail(ctx, EBUSY,
-				 "bond %s: slave %s: already enslaved to %s; release it there first",
-				 bond, name, state_name(st, l->master));
+	if (l->master && (!b || l->master != b->ifindex)) {
+		char hint[320];
+
+		release_hint(ctx, st, l, hint, sizeof(hint));
+		return vnet_fail(ctx, EBUSY, "bond %s: slave %s: already enslaved to %s%s", bond, name,
+				 state_name(st, l->master), hint);
+	}
 	return 0;
 }
 
@@ -657,6 +661,8 @@ const struct kind kind_bond = {
 	.params = bond_params,
 	.args = { "NAME" },
 	.verbs = V_ADD | V_SET | V_DEL | V_SHOW,
+	.missing = "this kernel has no bonding driver: modprobe bonding (or a kernel built with CONFIG_BONDING)",
+	.module = "bonding",
 	.summary = { "create a bond or bring it to these settings", "change an existing bond",
 		     "delete a bond (its slaves are released)",
 		     "/proc/net/bonding-like view, JSON with -j, statements with --config" },

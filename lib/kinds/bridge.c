@@ -25,6 +25,8 @@
 #include "../addr.h"
 #include "../out.h"
 #include "../attr.h"
+#include "../sysfs.h"
+#include "../suggest.h"
 
 enum {
 	BR_STP, BR_PRIO, BR_FWD, BR_HELLO, BR_MAXAGE, BR_AGEING, BR_VLANF, BR_VPROTO,
@@ -39,32 +41,38 @@ enum {
 static const char *const vproto_names[] = { "802.1q", "802.1ad", NULL };
 static const uint64_t vproto_values[] = { ETH_P_8021Q, ETH_P_8021AD };
 
-#define BOOLP(w, f, n, a, wd, h) \
-	{ w, f, PT_BOOL, 0, 1, NULL, NULL, n, a, wd, "on|off", h }
+#define BOOLP(w, f, n, a, wd, h, d) \
+	{ w, f, PT_BOOL, 0, 1, NULL, NULL, n, a, wd, "on|off", h, .def = d }
+
+/* Without it the kernel refuses vlan-filtering on and port VLANs, and ignores the protocol and default PVID. */
+#define NO_VLAN_FILTERING \
+	"this kernel has no bridge VLAN filtering: it needs a kernel built with CONFIG_BRIDGE_VLAN_FILTERING", \
+	IFLA_BR_VLAN_PROTOCOL
 
 static const struct param br_params[] = {
 	/* The kernel checks forward-delay against the STP state in force (2-30 while on). */
 	{ "stp", BR_STP, PT_BOOL, 0, 1, NULL, NULL, PN_INFO, IFLA_BR_STP_STATE, 4, "on|off",
-	  "run the kernel's spanning tree (default off)", PF_ALONE },
+	  "run the kernel's spanning tree (default off)", PF_ALONE, .def = "off" },
 	{ "priority", BR_PRIO, PT_UINT, 0, 65535, NULL, NULL, PN_INFO, IFLA_BR_PRIORITY, 2, "N",
-	  "bridge priority, the high part of the bridge id (default 32768)" },
+	  "bridge priority, the high part of the bridge id (default 32768)", .def = "32768" },
 	{ "forward-delay", BR_FWD, PT_CSEC, 0, 3000, NULL, NULL, PN_INFO, IFLA_BR_FORWARD_DELAY,
-	  4, "SECONDS", "listening and learning time; 2-30 while STP is on (default 15)" },
+	  4, "SECONDS", "listening and learning time; 2-30 while STP is on (default 15)", .def = "15" },
 	{ "hello-time", BR_HELLO, PT_CSEC, 100, 1000, NULL, NULL, PN_INFO, IFLA_BR_HELLO_TIME,
-	  4, "SECONDS", "interval between hello BPDUs, 1-10 (default 2)" },
+	  4, "SECONDS", "interval between hello BPDUs, 1-10 (default 2)", .def = "2" },
 	{ "max-age", BR_MAXAGE, PT_CSEC, 600, 4000, NULL, NULL, PN_INFO, IFLA_BR_MAX_AGE, 4,
-	  "SECONDS", "how long a BPDU stays valid, 6-40 (default 20)" },
+	  "SECONDS", "how long a BPDU stays valid, 6-40 (default 20)", .def = "20" },
 	{ "ageing-time", BR_AGEING, PT_CSEC, 0, 100000000, NULL, NULL, PN_INFO,
-	  IFLA_BR_AGEING_TIME, 4, "SECONDS", "how long a learnt address lives (default 300)" },
-	BOOLP("vlan-filtering", BR_VLANF, PN_INFO, IFLA_BR_VLAN_FILTERING, 1,
-	      "filter frames by the ports' VLANs (default off)"),
+	  IFLA_BR_AGEING_TIME, 4, "SECONDS", "how long a learnt address lives (default 300)",
+	  .def = "300" },
+	{ "vlan-filtering", BR_VLANF, PT_BOOL, 0, 1, NULL, NULL, PN_INFO, IFLA_BR_VLAN_FILTERING, 1,
+	  "on|off", "filter frames by the ports' VLANs (default off)", 0, NO_VLAN_FILTERING, .def = "off" },
 	{ "vlan-protocol", BR_VPROTO, PT_ENUM, 0, 0, vproto_names, vproto_values, PN_INFO,
 	  IFLA_BR_VLAN_PROTOCOL, W_BE16, "802.1q|802.1ad",
-	  "the VLAN tag the bridge filters on (default 802.1q)" },
+	  "the VLAN tag the bridge filters on (default 802.1q)", 0, NO_VLAN_FILTERING, .def = "802.1q" },
 	{ "default-pvid", BR_DPVID, PT_PVID, 0, 0, NULL, NULL, PN_INFO, IFLA_BR_VLAN_DEFAULT_PVID,
-	  2, "N|none", "the PVID a new port gets, untagged (default 1)" },
+	  2, "N|none", "the PVID a new port gets, untagged (default 1)", 0, NO_VLAN_FILTERING, .def = "1" },
 	BOOLP("mcast-snooping", BR_MCSNOOP, PN_INFO, IFLA_BR_MCAST_SNOOPING, 1,
-	      "IGMP/MLD snooping (default on)"),
+	      "IGMP/MLD snooping (default on)", "on"),
 	{ "mtu", BR_MTU, PT_UINT, 68, 65535, NULL, NULL, PN_LINK, IFLA_MTU, 4, "N",
 	  "MTU in bytes" },
 	{ "address", BR_ADDR, PT_MAC, 0, 0, NULL, NULL, PN_LINK, IFLA_ADDRESS, 6, "MAC",
@@ -81,27 +89,30 @@ static const struct param port_params[] = {
 	{ "cost", P_COST, PT_UINT, 1, 65535, NULL, NULL, PN_PORT, IFLA_BRPORT_COST, 4, "N",
 	  "STP path cost (default from the link speed)" },
 	{ "priority", P_PRIO, PT_UINT, 0, 63, NULL, NULL, PN_PORT, IFLA_BRPORT_PRIORITY, 2, "N",
-	  "STP port priority, 0-63 (default 32)" },
+	  "STP port priority, 0-63 (default 32)", .def = "32" },
 	BOOLP("hairpin", P_HAIRPIN, PN_PORT, IFLA_BRPORT_MODE, 1,
-	      "send frames back out of the port they came in on (default off)"),
+	      "send frames back out of the port they came in on (default off)", "off"),
 	BOOLP("guard", P_GUARD, PN_PORT, IFLA_BRPORT_GUARD, 1,
-	      "BPDU guard: block the port on a received BPDU (default off)"),
+	      "BPDU guard: block the port on a received BPDU (default off)", "off"),
 	BOOLP("learning", P_LEARNING, PN_PORT, IFLA_BRPORT_LEARNING, 1,
-	      "learn source addresses (default on)"),
+	      "learn source addresses (default on)", "on"),
 	BOOLP("flood", P_FLOOD, PN_PORT, IFLA_BRPORT_UNICAST_FLOOD, 1,
-	      "flood unknown unicast to the port (default on)"),
+	      "flood unknown unicast to the port (default on)", "on"),
 	BOOLP("mcast-flood", P_MCFLOOD, PN_PORT, IFLA_BRPORT_MCAST_FLOOD, 1,
-	      "flood unknown multicast to the port (default on)"),
+	      "flood unknown multicast to the port (default on)", "on"),
 	BOOLP("isolated", P_ISOLATED, PN_PORT, IFLA_BRPORT_ISOLATED, 1,
-	      "forward only to non-isolated ports (default off)"),
+	      "forward only to non-isolated ports (default off)", "off"),
 	{ "pvid", P_PVID, PT_PVID, 0, 0, NULL, NULL, PN_NONE, 0, 0, "N|none",
-	  "VLAN of frames that arrive untagged" },
+	  "VLAN of frames that arrive untagged", 0, NO_VLAN_FILTERING },
 	{ "vlans", P_VLANS, PT_VLANS, 0, 0, NULL, NULL, PN_NONE, 0, 0, "LIST|none",
-	  "VLANs the port carries tagged" },
+	  "VLANs the port carries tagged", 0, NO_VLAN_FILTERING },
 	{ "untagged", P_UNTAGGED, PT_VLANS, 0, 0, NULL, NULL, PN_NONE, 0, 0, "LIST|none",
-	  "VLANs that leave the port untagged" },
+	  "VLANs that leave the port untagged", 0, NO_VLAN_FILTERING },
 	{ 0 }
 };
+
+/* The ports whose speed show --config reads (a bridge takes at most 1023). */
+#define BR_MAX_READ 1024
 
 #define VLAN_FIELDS ((1U << P_PVID) | (1U << P_VLANS) | (1U << P_UNTAGGED))
 
@@ -302,14 +313,61 @@ static int check_port(struct vnet_ctx *ctx, struct state *st, const char *bridge
 	struct link *l = state_by_name(st, port);
 
 	if (!strcmp(port, bridge))
-		return vnet_fail(ctx, ELOOP, "bridge %s: cannot be a port of itself", bridge);
+		return vnet_refuse(ctx, ELOOP, "bridge %s: cannot be a port of itself", bridge);
 	if (!l)
 		return vnet_fail(ctx, ENODEV, "bridge %s: port %s: no such interface", bridge, port);
-	if (l->master && (!br || l->master != br->ifindex))
-		return vnet_fail(ctx, EBUSY,
-				 "bridge %s: port %s: already enslaved to %s; release it there first",
-				 bridge, port, state_name(st, l->master));
+	if (l->master && (!br || l->master != br->ifindex)) {
+		char hint[320];
+
+		release_hint(ctx, st, l, hint, sizeof(hint));
+		return vnet_fail(ctx, EBUSY, "bridge %s: port %s: already enslaved to %s%s", bridge,
+				 port, state_name(st, l->master), hint);
+	}
 	return 0;
+}
+
+/*
+ * What the kernel changes on its own when a field takes a value: starting
+ * STP moves forward-delay into 2-30 s (br_stp_start in
+ * net/bridge/br_stp_if.c). The plan says so, unless the same step sets it.
+ */
+static const struct side_effect {
+	int field;
+	uint64_t value; /* when field becomes this */
+	int other;
+	uint64_t min, max; /* other is moved into [min, max] */
+} side_effects[] = {
+	{ BR_STP, 1, BR_FWD, 200, 3000 },
+};
+
+static void say_side_effects(struct op *op, const struct obj *want, const struct obj *cur,
+			     uint32_t m)
+{
+	for (size_t i = 0; i < sizeof(side_effects) / sizeof(side_effects[0]); i++) {
+		const struct side_effect *e = &side_effects[i];
+		const struct param *p = param_by_field(br_params, e->other);
+		struct val to;
+		char from_s[32], to_s[32];
+
+		if (!(m & (1U << e->field)) || want->v[e->field].u != e->value ||
+		    (m & (1U << e->other)) || !obj_has(cur, e->other))
+			continue;
+		to = cur->v[e->other];
+		if (to.u < e->min)
+			to.u = e->min;
+		else if (to.u > e->max)
+			to.u = e->max;
+		else
+			continue;
+		val_format(p, &cur->v[e->other], from_s, sizeof(from_s));
+		val_format(p, &to, to_s, sizeof(to_s));
+		char *t = op->text;
+
+		op->text = NULL;
+		op_textf(op, "%s (the kernel %s %s %s -> %s)", t ? t : "",
+			 to.u > cur->v[e->other].u ? "raises" : "lowers", p->word, from_s, to_s);
+		free(t);
+	}
 }
 
 static const struct link *find_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
@@ -319,7 +377,7 @@ static const struct link *find_bridge(struct vnet_ctx *ctx, struct state *st, co
 
 	*r = 0;
 	if (l && strcmp(l->kind, "bridge")) {
-		*r = vnet_fail(ctx, EEXIST, "bridge %s: %s exists and is %s%s, not a bridge", name,
+		*r = vnet_refuse(ctx, EEXIST, "bridge %s: %s exists and is %s%s, not a bridge", name,
 			       name, l->kind[0] ? "a " : "a device without a kind",
 			       l->kind[0] ? l->kind : "");
 		return NULL;
@@ -401,7 +459,8 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 			m &= ~(1U << BR_STP);
 		}
 		if (m)
-			plan_set(plan, &kind_bridge, what, name, want, &cur, m);
+			say_side_effects(plan_set(plan, &kind_bridge, what, name, want, &cur, m), want,
+					 &cur, m);
 		obj_free(&cur);
 	}
 	if (obj_has(want, BR_PORTS)) {
@@ -458,7 +517,7 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 	int enslaved = pl->master == br->ifindex;
 
 	if (!enslaved && !create)
-		return vnet_fail(ctx, ENOENT, "bridge %s: %s is not a port of it", bridge, port);
+		return vnet_refuse(ctx, ENOENT, "bridge %s: %s is not a port of it", bridge, port);
 	str_join(what, sizeof(what), "bridge ", bridge, " port ", port, NULL);
 	if (!enslaved)
 		plan_enslave(plan, bridge, port);
@@ -570,26 +629,85 @@ static struct json_object *bridge_json(struct state *st, const struct link *br)
 	return j;
 }
 
+/*
+ * The path cost the kernel gives a port of this speed in Mbit/s (-1:
+ * unknown), as port_cost() in net/bridge/br_if.c does; a cost set by hand
+ * stays, and the kernel does not say which it is.
+ */
+static uint64_t speed_cost(long speed)
+{
+	switch (speed) {
+	case 10000:
+		return 2;
+	case 5000:
+		return 3;
+	case 2500:
+	case 1000:
+		return 4;
+	case 100:
+		return 19;
+	default:
+		return speed > 10000 ? 1 : 100;
+	}
+}
+
+/*
+ * What the admin set, not what the kernel chose: the kernel's defaults are
+ * left out (so is an MTU that follows the ports, a cost that follows the
+ * speed), and the MAC is written only when it was set (addr_assign_type
+ * NET_ADDR_SET), so that a file exported here and applied on another host
+ * does not give two bridges one MAC. On this host the file still applies as
+ * no change: a keyword left out is not managed.
+ */
 static void show_config(struct vnet_ctx *ctx, struct state *st, const struct link *br)
 {
 	char txt[4096];
 	struct obj cur;
+	const char *names[BR_MAX_READ + 1], *attrs[BR_MAX_READ + 1];
+	long got[BR_MAX_READ + 1];
+	unsigned int min_mtu = 0;
+	int n = 1;
+	uint32_t m;
 
 	if (kind_owner(br, NULL))
 		return; /* another kind's (a SEA's bridge): its statement describes it */
 
+	names[0] = br->name;
+	attrs[0] = "addr_assign_type";
+	for (const struct link *pl = state_port(st, br, NULL); pl; pl = state_port(st, br, pl)) {
+		if (n <= BR_MAX_READ) {
+			names[n] = pl->name;
+			attrs[n++] = "speed";
+		}
+		if (!min_mtu || pl->mtu < min_mtu)
+			min_mtu = pl->mtu;
+	}
+	sysfs_net_read(ctx, names, attrs, n, got);
 	bridge_current(st, br, &cur);
-	obj_format(br_params, &cur, cur.mask, txt, sizeof(txt));
+	m = obj_non_default(br_params, &cur);
+	if (got[0] != 3) /* NET_ADDR_SET */
+		m &= ~(1U << BR_ADDR);
+	/* With no port the kernel's MTU is 1500; with ports, the least of theirs. */
+	if (cur.v[BR_MTU].u == (min_mtu ? min_mtu : 1500))
+		m &= ~(1U << BR_MTU);
+	obj_format(br_params, &cur, m, txt, sizeof(txt));
 	out_line(ctx, "bridge add %s %s", br->name, txt);
+	n = 1;
 	for (const struct link *pl = state_port(st, br, NULL); pl; pl = state_port(st, br, pl)) {
 		struct obj o;
+		long speed = n <= BR_MAX_READ ? got[n++] : -1;
 
 		obj_init(&o);
 		obj_copy_fields(&o, link_pobj(pl), ~0U);
 		if (link_vl(pl)->have)
 			port_vlan_fields(link_vl(pl), &o);
-		obj_format(port_params, &o, o.mask, txt, sizeof(txt));
-		out_line(ctx, "bridge port set %s %s%s%s", br->name, pl->name, txt[0] ? " " : "", txt);
+		m = obj_non_default(port_params, &o);
+		if (obj_has(&o, P_COST) && o.v[P_COST].u == speed_cost(speed))
+			m &= ~(1U << P_COST);
+		if (m) {
+			obj_format(port_params, &o, m, txt, sizeof(txt));
+			out_line(ctx, "bridge port set %s %s %s", br->name, pl->name, txt);
+		}
 		obj_free(&o);
 	}
 	obj_free(&cur);
@@ -664,6 +782,8 @@ const struct kind kind_bridge = {
 	.port_params = port_params,
 	.args = { "NAME" },
 	.verbs = V_ADD | V_SET | V_DEL | V_SHOW,
+	.missing = "this kernel has no bridge driver: modprobe bridge (or a kernel built with CONFIG_BRIDGE)",
+	.module = "bridge",
 	.summary = { "create a bridge or bring it to these settings", "change an existing bridge",
 		     "delete a bridge (its ports are released)",
 		     "brctl-like view, JSON with -j, statements with --config" },

@@ -34,6 +34,7 @@
 #include "../plan.h"
 #include "../kind.h"
 #include "../out.h"
+#include "../suggest.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -63,14 +64,16 @@ static const char *const ha_names[] = { "disabled", "auto", "standby", NULL };
 
 static const struct param sea_params[] = {
 	{ "backing", F_BACKING, PT_NAMES, 0, 0, NULL, NULL, PN_NONE, 0, 0, "DEV[,DEV...]",
-	  "the backing device; several make an active-backup bond NAME-ha", 0 },
+	  "the backing device; several make an active-backup bond NAME-ha",
+	  PF_REQUIRED },
 	{ "ha-mode", F_HAMODE, PT_ENUM, 0, 0, ha_names, NULL, PN_NONE, 0, 0,
 	  "disabled|auto|standby",
 	  "failover between backing devices: none, bond with the first active, or the second", 0 },
 	{ "adapter", F_ADAPTER, PT_IFREF, 0, 0, NULL, NULL, PN_NONE, 0, 0, "IF",
-	  "a client adapter (a port; a new veth pair IF/IF-peer if absent); pvid and vlans follow", 0 },
+	  "a client adapter (a port; a new veth pair IF/IF-peer if absent); pvid and vlans follow",
+	  PF_REQUIRED },
 	{ "pvid", F_PVID, PT_UINT, 1, 4094, NULL, NULL, PN_NONE, 0, 0, "N",
-	  "the adapter's port VLAN id, untagged on it (1-4094)", 0 },
+	  "the adapter's port VLAN id, untagged on it (1-4094)", PF_REQUIRED },
 	{ "vlans", F_VLANS, PT_VLANS, 0, 0, NULL, NULL, PN_NONE, 0, 0, "LIST|none",
 	  "extra VLANs the adapter carries tagged", 0 },
 	{ "default", F_DEFAULT, PT_IFREF, 0, 0, NULL, NULL, PN_NONE, 0, 0, "IF|none",
@@ -872,9 +875,13 @@ static int check_host(struct vnet_ctx *ctx, struct state *st, const struct stmt 
 		if (is_created(l, name))
 			return vnet_fail(ctx, EINVAL, "%s: backing %s: an adapter this SEA created cannot back it",
 					 s->what, d);
-		if (m[0] && strcmp(m, brn) && strcmp(m, bn))
-			return vnet_fail(ctx, EBUSY, "%s: backing %s: already enslaved to %s; release it there first",
-					 s->what, d, m);
+		if (m[0] && strcmp(m, brn) && strcmp(m, bn)) {
+			char hint[320];
+
+			release_hint(ctx, st, l, hint, sizeof(hint));
+			return vnet_fail(ctx, EBUSY, "%s: backing %s: already enslaved to %s%s", s->what, d,
+					 m, hint);
+		}
 	}
 	for (int i = 0; i < w->ad->n; i++) {
 		const char *d = w->ad->a[i].name;
@@ -883,9 +890,13 @@ static int check_host(struct vnet_ctx *ctx, struct state *st, const struct stmt 
 		char peer[VNET_NAMSIZ + 8];
 
 		if (l) {
-			if (m[0] && strcmp(m, brn) && strcmp(m, bn))
-				return vnet_fail(ctx, EBUSY, "%s: adapter %s: already enslaved to %s; release it there first",
-						 s->what, d, m);
+			if (m[0] && strcmp(m, brn) && strcmp(m, bn)) {
+				char hint[320];
+
+				release_hint(ctx, st, l, hint, sizeof(hint));
+				return vnet_fail(ctx, EBUSY, "%s: adapter %s: already enslaved to %s%s",
+						 s->what, d, m, hint);
+			}
 			continue;
 		}
 		if ((int)strlen(d) > NEW_ADAPTER_MAX)
@@ -894,7 +905,7 @@ static int check_host(struct vnet_ctx *ctx, struct state *st, const struct stmt 
 					 s->what, d, d, NEW_ADAPTER_MAX);
 		snprintf(peer, sizeof(peer), "%s" PEER_SUFFIX, d);
 		if (state_by_name(st, peer))
-			return vnet_fail(ctx, EEXIST, "%s: adapter %s: no such interface, and %s (its would-be peer) exists",
+			return vnet_refuse(ctx, EEXIST, "%s: adapter %s: no such interface, and %s (its would-be peer) exists",
 					 s->what, d, peer);
 	}
 	return 0;
@@ -909,13 +920,13 @@ static int check_names(struct vnet_ctx *ctx, struct state *st, const struct stmt
 	char bn[VNET_NAMSIZ + 8];
 
 	if (l && !c->br)
-		return vnet_fail(ctx, EEXIST, "%s: %s exists and is %s%s, not a SEA (no %s%s mark)",
+		return vnet_refuse(ctx, EEXIST, "%s: %s exists and is %s%s, not a SEA (no %s%s mark)",
 				 s->what, name, l->kind[0] ? "a " : "a device without a kind", l->kind,
 				 MARK, name);
 	snprintf(bn, sizeof(bn), "%s" BOND_SUFFIX, name);
 	l = state_by_name(st, bn);
 	if (l && !c->bond)
-		return vnet_fail(ctx, EEXIST, "%s: %s exists and is not the SEA's bond (no %s%s mark)",
+		return vnet_refuse(ctx, EEXIST, "%s: %s exists and is not the SEA's bond (no %s%s mark)",
 				 s->what, bn, MARK, name);
 	return 0;
 }
@@ -1576,7 +1587,7 @@ static int sea_show(struct vnet_ctx *ctx, const struct stmt *s, const char *name
 		if (!l)
 			r = vnet_fail(ctx, ENODEV, "sea %s: no such SEA", name);
 		else if (strcmp(l->kind, "bridge") || !marked(link_alias(l), name))
-			r = vnet_fail(ctx, EINVAL, "sea %s: %s is %s%s, not a SEA", name, name,
+			r = vnet_refuse(ctx, EINVAL, "sea %s: %s is %s%s, not a SEA", name, name,
 				      l->kind[0] ? "a " : "a device without a kind", l->kind);
 		if (r < 0)
 			goto out;

@@ -18,6 +18,7 @@
 #include "../kind.h"
 #include "../addr.h"
 #include "../out.h"
+#include "../sysfs.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -35,9 +36,10 @@ static const char *const state_names[] = { "down", "up", NULL };
 
 static const struct param veth_params[] = {
 	{ "peer", E_PEER, PT_IFREF, 0, 0, NULL, NULL, PN_NONE, 0, 0, "PEER",
-	  "the other end's name, in this namespace; fixed once created", PF_IMMUTABLE | PF_DECLARES },
+	  "the other end's name, in this namespace; fixed once created",
+	  PF_IMMUTABLE | PF_DECLARES | PF_REQUIRED },
 	{ "mtu", E_MTU, PT_UINT, 68, 65535, NULL, NULL, PN_LINK, IFLA_MTU, 4, "N",
-	  "MTU in bytes, of both ends (unless peer-mtu)", 0 },
+	  "MTU in bytes, of both ends (unless peer-mtu)", 0, .def = "1500" },
 	{ "address", E_ADDR, PT_MAC, 0, 0, NULL, NULL, PN_LINK, IFLA_ADDRESS, 0, "MAC",
 	  "MAC address of NAME (default: random)", 0 },
 	{ "peer-address", E_PADDR, PT_MAC, 0, 0, NULL, NULL, PN_NONE, 0, 0, "MAC",
@@ -155,7 +157,7 @@ static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 	const char *peer = obj_has(want, E_PEER) ? want->v[E_PEER].names.names[0] : NULL;
 
 	if (l && strcmp(l->kind, "veth"))
-		return vnet_fail(ctx, EEXIST, "%s: %s exists and is %s%s, not a veth", s->what, name,
+		return vnet_refuse(ctx, EEXIST, "%s: %s exists and is %s%s, not a veth", s->what, name,
 				 l->kind[0] ? "a " : "", kind_text(l));
 	struct link *pl = l ? state_veth_peer(st, l) : NULL;
 	struct link_owner owner;
@@ -179,7 +181,7 @@ static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		struct obj p;
 
 		if (taken)
-			return vnet_fail(ctx, EEXIST, "%s: peer %s exists already (%s%s)", s->what, peer,
+			return vnet_refuse(ctx, EEXIST, "%s: peer %s exists already (%s%s)", s->what, peer,
 					 taken->kind[0] ? "a " : "", kind_text(taken));
 		plan_create(plan, &kind_veth, s->what, name, want, want->mask)->peer_group = VNET_GROUP;
 		peer_side(want, &p);
@@ -349,7 +351,21 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 		o.mask &= ~(1U << E_PMTU);
 	if (o.v[E_PSTATE].u == o.v[E_UP].u)
 		o.mask &= ~(1U << E_PSTATE);
-	obj_format(veth_params, &o, o.mask, txt, sizeof(txt));
+	/*
+	 * A MAC only where it was set (addr_assign_type NET_ADDR_SET), not the
+	 * kernel's random one: a file applied on another host must not give two
+	 * links one MAC. On this host, an address left out is no change.
+	 */
+	const char *names[2] = { l->name, pl->name }, *attrs[2] = { "addr_assign_type",
+								   "addr_assign_type" };
+	long t[2];
+
+	sysfs_net_read(ctx, names, attrs, 2, t);
+	if (t[0] != 3)
+		o.mask &= ~(1U << E_ADDR);
+	if (t[1] != 3)
+		o.mask &= ~(1U << E_PADDR);
+	obj_format(veth_params, &o, obj_non_default(veth_params, &o) & o.mask, txt, sizeof(txt));
 	out_line(ctx, "veth add %s %s", l->name, txt);
 	obj_free(&o);
 }
@@ -392,6 +408,8 @@ const struct kind kind_veth = {
 	.params = veth_params,
 	.args = { "NAME" },
 	.verbs = V_ADD | V_SET | V_DEL | V_SHOW,
+	.missing = "this kernel has no veth driver: modprobe veth (or a kernel built with CONFIG_VETH)",
+	.module = "veth",
 	.summary = { "create a veth pair NAME/PEER or bring it to these settings",
 		     "change an existing veth pair", "delete a veth pair (both ends)",
 		     "table view (each pair once), JSON with -j, statements with --config" },

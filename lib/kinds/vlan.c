@@ -36,9 +36,9 @@ static const uint64_t proto_values[] = { ETH_P_8021Q, ETH_P_8021AD };
 
 static const struct param vlan_params[] = {
 	{ "link", V_LINK, PT_IFREF, 0, 0, NULL, NULL, PN_LINK, IFLA_LINK, 4, "DEV",
-	  "the lower device (a NIC, bond or bridge); fixed once created", PF_IMMUTABLE },
+	  "the lower device (a NIC, bond or bridge); fixed once created", PF_IMMUTABLE | PF_REQUIRED },
 	{ "id", V_ID, PT_UINT, 1, 4094, NULL, NULL, PN_INFO, IFLA_VLAN_ID, 2, "N",
-	  "VLAN id, 1-4094; fixed once created", PF_IMMUTABLE },
+	  "VLAN id, 1-4094; fixed once created", PF_IMMUTABLE | PF_REQUIRED },
 	{ "proto", V_PROTO, PT_ENUM, 0, 0, proto_names, proto_values, PN_INFO, IFLA_VLAN_PROTOCOL,
 	  W_BE16, "802.1q|802.1ad", "tag protocol (default 802.1q); fixed once created",
 	  PF_IMMUTABLE },
@@ -163,7 +163,7 @@ static int vlan_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 	int r = 0;
 
 	if (l && strcmp(l->kind, "vlan"))
-		return vnet_fail(ctx, EEXIST, "%s: %s exists and is %s%s, not a VLAN", s->what, name,
+		return vnet_refuse(ctx, EEXIST, "%s: %s exists and is %s%s, not a VLAN", s->what, name,
 				 l->kind[0] ? "a " : "a device without a kind", l->kind);
 	if (s->verb == V_DEL) {
 		if (!l)
@@ -346,6 +346,8 @@ const struct kind kind_vlan = {
 	.params = vlan_params,
 	.args = { "NAME" },
 	.verbs = V_ADD | V_SET | V_DEL | V_SHOW,
+	.missing = "this kernel has no 802.1Q VLAN driver: modprobe 8021q (or a kernel built with CONFIG_VLAN_8021Q)",
+	.module = "8021q",
 	.summary = { "create a VLAN interface or bring it to these settings",
 		     "change an existing VLAN interface", "delete a VLAN interface",
 		     "table view, JSON with -j, statements with --config" },

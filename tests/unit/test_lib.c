@@ -85,6 +85,18 @@ static void test_mac(void)
 	CHECK(parse_mac("02:00:00:00:00:01:02", m, &why) < 0);
 	CHECK(parse_mac("02-00-00-00-00-01", m, &why) < 0);
 	CHECK(parse_mac("02:00:00:00:00:0g", m, &why) < 0);
+	/* one hex digit an octet, as ip takes it */
+	CHECK(parse_mac("2:0:0:0:0:1", m, &why) == 0 && m[0] == 2 && m[4] == 0 && m[5] == 1);
+	CHECK(parse_mac("2:a:Bc:0:10:f", m, &why) == 0 && m[1] == 0xa && m[2] == 0xbc && m[4] == 0x10 &&
+	      m[5] == 0xf);
+	CHECK(parse_mac("2:0:0:0:0:", m, &why) < 0);
+	CHECK(parse_mac("2::0:0:0:1", m, &why) < 0);
+	CHECK(parse_mac("2:0:0:0:0:123", m, &why) < 0);
+	CHECK(parse_mac("002:0:0:0:0:1", m, &why) < 0);
+	CHECK(parse_mac("2:0:0:0:0:1:", m, &why) < 0);
+	CHECK(parse_mac(":2:0:0:0:0:1", m, &why) < 0);
+	CHECK(parse_mac("3:0:0:0:0:1", m, &why) < 0 && strstr(why, "multicast"));
+	CHECK(parse_mac("0:0:0:0:0:0", m, &why) < 0 && strstr(why, "zero"));
 	parse_mac("02:00:00:ab:00:01", m, &why);
 	format_mac(m, buf, sizeof(buf));
 	CHECK(!strcmp(buf, "02:00:00:ab:00:01"));

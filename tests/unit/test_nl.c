@@ -353,7 +353,8 @@ static void test_long_step(struct vnet_ctx *ctx)
 	struct plan p = { 0 };
 	struct op *op = plan_add(&p, OP_VLAN_ADD, &kind_bridge, "t0");
 	struct vlanset s = { 0 };
-	const char *msg = vnet_ctx_error(ctx)->msg, *end = ": failed (Operation not supported)";
+	/* (where the kernel lacks VLAN filtering, the message says so before the errno) */
+	const char *msg = vnet_ctx_error(ctx)->msg, *end = " (Operation not supported)";
 
 	for (unsigned int v = 2; v < 4095; v += 2)
 		vlanset_add(&s, v);
@@ -363,7 +364,8 @@ static void test_long_step(struct vnet_ctx *ctx)
 	CHECK(plan_exec(ctx, &p) == -EOPNOTSUPP);
 	CHECK(!strncmp(msg, "bridge t1 port t0: add vlans 2,4,6,", 35) && strstr(msg, ",...,"));
 	CHECK(strlen(msg) > strlen(end) && !strcmp(msg + strlen(msg) - strlen(end), end));
-	CHECK(strstr(msg, ",4092,4094: failed") != NULL);
+	CHECK(strstr(msg, ",4092,4094: failed (") != NULL ||
+	      strstr(msg, ",4092,4094: this kernel has no bridge VLAN filtering: ") != NULL);
 	plan_free(&p);
 }
 

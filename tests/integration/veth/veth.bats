@@ -129,17 +129,18 @@ up() {
 	run vn apply "$F"
 	eq "$output" "$F: no change"
 	vn show --config > "$BATS_TEST_TMPDIR/export.conf"
-	grep -q '^veth add v0 peer p0 mtu 9000 address ' "$BATS_TEST_TMPDIR/export.conf"
+	# the kernel's random MACs are not exported (issue 23): only what was set
+	grep -qx 'veth add v0 peer p0 mtu 9000 up' "$BATS_TEST_TMPDIR/export.conf"
 	# Each pair once, from the end a create names.
 	eq "$(grep -c '^veth add' "$BATS_TEST_TMPDIR/export.conf")" 2
 	before=$(snapshot)
 	local first=$NS
 	common_setup
 	vn apply "$BATS_TEST_TMPDIR/export.conf"
-	after=$(snapshot | remade)
+	after=$(snapshot | remade | sed -E '/"(address|bridge_id|root_id)"/d')
 	common_teardown
 	NS=$first
-	eq "$after" "$(remade <<<"$before")"
+	eq "$after" "$(remade <<<"$before" | sed -E '/"(address|bridge_id|root_id)"/d')"
 }
 
 @test "veth show: each pair once, text and JSON" {
