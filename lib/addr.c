@@ -420,8 +420,9 @@ int routes_load(struct vnet_ctx *ctx, struct routeset *s)
 /* The same route, but for the device (compared by name by the caller). */
 int route_same(const struct rec_route *a, const struct rec_route *b)
 {
+	/* Whose it is too: vnetctl's default route in place of a boot one is a change. */
 	return a->family == b->family && a->dst_len == b->dst_len && a->tos == b->tos &&
-	       a->table == b->table && a->priority == b->priority &&
+	       a->table == b->table && a->priority == b->priority && a->protocol == b->protocol &&
 	       !memcmp(a->dst, b->dst, sizeof(a->dst)) && !memcmp(a->gateway, b->gateway, sizeof(a->gateway));
 }
 
