@@ -22,6 +22,7 @@
 #include "../kind.h"
 #include "../out.h"
 #include "../attr.h"
+#include "../views.h"
 
 #include <json-c/json.h>
 #include <libmnl/libmnl.h>
@@ -164,6 +165,7 @@ static void bond_decode(struct link *l, const struct nlattr *data, int slave)
 	}
 	obj_decode(bond_params, PN_INFO, data, l->kobj);
 	obj_decode(active_param, PN_INFO, data, l->kobj);
+	l->active_slave = obj_has(l->kobj, B_ACTIVE) ? (int)l->kobj->v[B_ACTIVE].u : 0;
 	attr_for_each_nested(a, data) {
 		if (attr_type(a) != IFLA_BOND_AD_INFO)
 			continue;
@@ -602,6 +604,19 @@ static struct json_object *show_json(struct state *st, const struct link *b)
 	json_object_object_add(j, "mii_status",
 			       json_object_new_string((b->flags & IFF_LOWER_UP) ? "up" : "down"));
 	json_object_object_add(j, "state", json_object_new_string(b->flags & IFF_UP ? "up" : "down"));
+	view_json_runtime(j, b);
+	if (b->ad.have) {
+		struct json_object *ad = json_object_new_object();
+		char mac[32];
+
+		format_mac(b->ad.partner_mac, mac, sizeof(mac));
+		json_object_object_add(ad, "aggregator_id", json_object_new_int64(b->ad.aggregator));
+		json_object_object_add(ad, "ports", json_object_new_int64(b->ad.ports));
+		json_object_object_add(ad, "actor_key", json_object_new_int64(b->ad.actor_key));
+		json_object_object_add(ad, "partner_key", json_object_new_int64(b->ad.partner_key));
+		json_object_object_add(ad, "partner_mac", json_object_new_string(mac));
+		json_object_object_add(j, "ad_info", ad);
+	}
 	for (const struct link *l = state_port(st, b, NULL); l; l = state_port(st, b, l)) {
 		struct json_object *s;
 		char mac[32];
@@ -616,6 +631,7 @@ static struct json_object *show_json(struct state *st, const struct link *b)
 				       json_object_new_int64((int64_t)link_pobj(l)->v[S_FAILURES].u));
 		json_object_object_add(s, "permanent_address", json_object_new_string(mac));
 		json_object_object_add(s, "queue_id", json_object_new_int64((int64_t)link_pobj(l)->v[S_QUEUE].u));
+		view_json_runtime(s, l);
 		if (obj_has(link_kobj(b), B_MODE) && link_kobj(b)->v[B_MODE].u == BOND_MODE_8023AD)
 			json_object_object_add(s, "aggregator_id",
 					       json_object_new_int64((int64_t)link_pobj(l)->v[S_AGG].u));

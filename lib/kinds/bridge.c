@@ -24,6 +24,7 @@
 #include "../kind.h"
 #include "../out.h"
 #include "../attr.h"
+#include "../views.h"
 
 enum {
 	BR_STP, BR_PRIO, BR_FWD, BR_HELLO, BR_MAXAGE, BR_AGEING, BR_VLANF, BR_VPROTO,
@@ -110,11 +111,24 @@ static void bridge_decode(struct link *l, const struct nlattr *data, int slave)
 
 	obj_decode(slave ? port_params : br_params, slave ? PN_PORT : PN_INFO, data,
 		   slave ? l->pobj : l->kobj);
-	if (slave)
-		return;
-	attr_for_each_nested(a, data)
-		if (attr_type(a) == IFLA_BR_TOPOLOGY_CHANGE)
+	attr_for_each_nested(a, data) {
+		unsigned int t = attr_type(a);
+
+		if (slave && t == IFLA_BRPORT_STATE)
+			l->stp_state = (uint8_t)(attr_u8(a) + 1);
+		else if (slave && t == IFLA_BRPORT_NO)
+			l->port_no = attr_u16(a);
+		else if (slave)
+			continue;
+		else if (t == IFLA_BR_TOPOLOGY_CHANGE)
 			l->topology_change = attr_u8(a);
+		else if (t == IFLA_BR_ROOT_PORT)
+			l->root_port = attr_u16(a);
+		else if (t == IFLA_BR_ROOT_PATH_COST)
+			l->root_cost = attr_u32(a);
+		else if (t == IFLA_BR_ROOT_ID && attr_len(a) == sizeof(l->root_id))
+			memcpy(l->root_id, attr_data(a), sizeof(l->root_id));
+	}
 }
 
 /* The bridge's current state as an obj: kernel options, link fields, ports. */
@@ -543,10 +557,54 @@ static struct json_object *port_json(struct state *st, const struct link *pl)
 		port_vlan_fields(link_vl(pl), &o);
 	json_object_object_add(j, "name", json_object_new_string(pl->name));
 	json_add_fields(j, port_params, &o);
-	json_object_object_add(j, "state",
-			       json_object_new_string(pl->flags & IFF_UP ? "up" : "down"));
+	/* "state" as bridge link has it: the STP state; the admin flag is "admin". */
+	json_object_object_add(j, "state", json_object_new_string(view_stp_state(pl) ? view_stp_state(pl) : "disabled"));
+	json_object_object_add(j, "admin", json_object_new_string(pl->flags & IFF_UP ? "up" : "down"));
+	view_json_runtime(j, pl);
 	obj_free(&o);
 	return j;
+}
+
+/* The port of br whose number is no (the root port), or NULL. */
+static const struct link *port_by_no(struct state *st, const struct link *br, unsigned int no)
+{
+	for (const struct link *p = state_port(st, br, NULL); p && no; p = state_port(st, br, p))
+		if (p->port_no == no)
+			return p;
+	return NULL;
+}
+
+/* Where the spanning tree stands, when it runs: the root, the way there, a topology change. */
+static void bridge_root_json(struct state *st, const struct link *br, struct json_object *j)
+{
+	char id[32];
+	const struct link *rp = port_by_no(st, br, br->root_port);
+
+	json_object_object_add(j, "topology_change", json_object_new_boolean(br->topology_change));
+	if (!obj_has(link_kobj(br), BR_STP) || !link_kobj(br)->v[BR_STP].u)
+		return;
+	view_bridge_id(br->root_id, id, sizeof(id));
+	json_object_object_add(j, "root_id", json_object_new_string(id));
+	json_object_object_add(j, "root_port", rp ? json_object_new_string(rp->name) : NULL);
+	json_object_object_add(j, "root_path_cost", json_object_new_int64(br->root_cost));
+}
+
+static void bridge_root_text(struct vnet_ctx *ctx, struct state *st, const struct link *br)
+{
+	char id[32];
+	const struct link *rp = port_by_no(st, br, br->root_port);
+
+	fprintf(ctx->out, "\t%s%s", br->flags & IFF_UP ? "up" : "down",
+		(br->flags & IFF_UP) && !view_carrier(br) ? ", no carrier" : "");
+	if (obj_has(link_kobj(br), BR_STP) && link_kobj(br)->v[BR_STP].u) {
+		view_bridge_id(br->root_id, id, sizeof(id));
+		if (rp)
+			fprintf(ctx->out, "; designated root %s, root port %s, path cost %u", id,
+				rp->name, br->root_cost);
+		else
+			fprintf(ctx->out, "; designated root %s (this bridge)", id);
+	}
+	fprintf(ctx->out, "%s\n", br->topology_change ? "; topology change" : "");
 }
 
 static struct json_object *bridge_json(struct state *st, const struct link *br)
@@ -561,6 +619,8 @@ static struct json_object *bridge_json(struct state *st, const struct link *br)
 	json_object_object_add(j, "bridge_id", json_object_new_string(id));
 	json_add_fields(j, br_params, &cur);
 	json_object_object_add(j, "state", json_object_new_string(br->flags & IFF_UP ? "up" : "down"));
+	view_json_runtime(j, br);
+	bridge_root_json(st, br, j);
 	for (const struct link *p = state_port(st, br, NULL); p; p = state_port(st, br, p))
 		json_object_array_add(ports, port_json(st, p));
 	json_object_object_add(j, "ports", ports);
@@ -601,10 +661,15 @@ static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link 
 	bridge_id(br, id, sizeof(id));
 	fprintf(ctx->out, "%s\t\t%s\t%s\t\t", br->name, id,
 		obj_has(link_kobj(br), BR_STP) && link_kobj(br)->v[BR_STP].u ? "yes" : "no");
-	for (const struct link *p = state_port(st, br, NULL); p; p = state_port(st, br, p))
-		fprintf(ctx->out, "%s%s\n", nports++ ? "\t\t\t\t\t\t\t" : "", p->name);
+	for (const struct link *p = state_port(st, br, NULL); p; p = state_port(st, br, p)) {
+		char rt[64];
+
+		view_port_text(p, rt, sizeof(rt));
+		fprintf(ctx->out, "%s%s%s\n", nports++ ? "\t\t\t\t\t\t\t" : "", p->name, rt);
+	}
 	if (!nports)
 		fputc('\n', ctx->out);
+	bridge_root_text(ctx, st, br);
 }
 
 /* ---- statements ---- */
