@@ -329,6 +329,26 @@ _vnetctl_add()
 	done
 }
 
+# The operators' views: diagnose [OBJECT [NAME]], monitor [OBJECT...].
+# $1: the current word, $2: the command, then the words between them.
+_vnetctl_viewcmd()
+{
+	local cur=$1 cmd=$2
+	shift 2
+	case $cmd:$# in
+	diagnose:0) _vnetctl_add 'bridge bond vlan veth sea' "$cur" ;;
+	diagnose:1)
+		case $1 in
+		bridge) _vnetctl_add "$(_vnetctl_bridges)" "$cur" ;;
+		bond) _vnetctl_add "$(_vnetctl_bonds)" "$cur" ;;
+		vlan) _vnetctl_add "$(_vnetctl_vlans)" "$cur" ;;
+		veth) _vnetctl_add "$(_vnetctl_veths)" "$cur" ;;
+		sea) _vnetctl_add "$(_vnetctl_seas)" "$cur" ;;
+		esac
+		;;
+	esac
+}
+
 # The commands on files of statements and on the whole host:
 #   apply FILE|- [--dry-run] [--prune] [--confirm SECONDS [--detach]] [--no-wait]
 #   check FILE|-    confirm    rollback    show [--config]
@@ -430,7 +450,7 @@ _vnetctl()
 	fi
 	# The commands on files and on the whole host share the object's place.
 	if ((i >= cword)) && [[ $cur != -* ]]; then
-		_vnetctl_add 'apply check confirm rollback show' "$cur"
+		_vnetctl_add 'apply check confirm rollback show diagnose' "$cur"
 	fi
 	if ((i >= cword)); then
 		# The cursor is on an option or on the object.
@@ -446,6 +466,10 @@ _vnetctl()
 	fi
 
 	case ${words[i]} in
+	diagnose)
+		_vnetctl_viewcmd "$cur" "${words[@]:i:cword-i}"
+		return
+		;;
 	apply | check | confirm | rollback | show)
 		_vnetctl_filecmd "$cur" "${words[@]:i:cword-i}"
 		return

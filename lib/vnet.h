@@ -201,6 +201,17 @@ int vnet_confirm(struct vnet_ctx *ctx);
 /* vnet_rollback() - undo it now; prints each step undone. */
 int vnet_rollback(struct vnet_ctx *ctx);
 
+/**
+ * vnet_diagnose() - the troubleshooting checklist (vnetctl diagnose)
+ * @argc: number of words
+ * @argv: "diagnose" [OBJECT [NAME]]
+ *
+ * Prints each check as ok, warn or fail with a one-line fix (-j: a JSON
+ * array). Return: 0 all ok, 1 a warning or failure, or a negative errno with
+ * the error record set (exit code 2: the words, or the host could not be read).
+ */
+int vnet_diagnose(struct vnet_ctx *ctx, int argc, char *const *argv);
+
 /* The statement forms vnet_run() accepts, terminated by a NULL object. */
 const struct vnet_verb *vnet_verbs(void);
 

@@ -23,6 +23,7 @@
 #include "../out.h"
 #include "../attr.h"
 #include "../views.h"
+#include "../diagnose.h"
 
 #include <json-c/json.h>
 #include <libmnl/libmnl.h>
@@ -658,6 +659,52 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	obj_free(&cur);
 }
 
+/*
+ * A bond with no active slave carries nothing; a slave the MII monitor
+ * calls down is one failure away from that; a primary that is up but not
+ * active means the bond failed over and did not come back.
+ */
+static void bond_diagnose(struct diag *d, struct state *st, const struct link *b)
+{
+	const struct obj *o = link_kobj(b);
+	uint64_t mode = o->v[B_MODE].u;
+	int n = 0;
+	char fix[256];
+
+	for (const struct link *l = state_port(st, b, NULL); l; l = state_port(st, b, l)) {
+		n++;
+		diag_port_common(d, st, "bond", b, l);
+		if (link_pobj(l)->v[S_MII].u != BOND_LINK_UP) {
+			snprintf(fix, sizeof(fix), "see why %s is down (cable, switch port, carrier)", l->name);
+			diag_say(d, DIAG_FAIL, "slave", "bond", b->name, l->name, fix, "MII status %s, %llu failures",
+				 mii_word(link_pobj(l)->v[S_MII].u), (unsigned long long)link_pobj(l)->v[S_FAILURES].u);
+		}
+	}
+	if (!n) {
+		snprintf(fix, sizeof(fix), "vnetctl bond set %s slaves IF[,IF...]", b->name);
+		diag_say(d, DIAG_FAIL, "slaves", "bond", b->name, NULL, fix, "no slave");
+		return;
+	}
+	if (!relevant(mode, B_ACTIVE))
+		return;
+	if (!b->active_slave) {
+		diag_say(d, DIAG_FAIL, "active", "bond", b->name, NULL,
+			 "bring a slave's link up (each has no carrier or is down)", "no active slave");
+		return;
+	}
+	diag_say(d, DIAG_OK, "active", "bond", b->name, NULL, NULL, "active slave %s",
+		 state_name(st, b->active_slave));
+	const struct link *p = o->v[B_PRIMARY].u ? state_by_index(st, (int)o->v[B_PRIMARY].u) : NULL;
+
+	if (p && p->ifindex != b->active_slave) {
+		snprintf(fix, sizeof(fix), "once %s is well again: vnetctl bond set %s active-slave %s",
+			 p->name, b->name, p->name);
+		diag_say(d, DIAG_WARN, "primary", "bond", b->name, NULL, fix,
+			 "the primary %s is not the active slave (%s is)", p->name,
+			 state_name(st, b->active_slave));
+	}
+}
+
 static int bond_show(struct vnet_ctx *ctx, const struct stmt *s, const char *name, int config)
 {
 	return show_links(ctx, &kind_bond, ST_LINKS, name, config, NULL, show_text, show_json,
@@ -678,6 +725,7 @@ const struct kind kind_bond = {
 	.check = bond_check,
 	.plan = bond_plan,
 	.show = bond_show,
+	.diagnose = bond_diagnose,
 };
 
 /* Internal: the step that switches the active slave. */

@@ -25,6 +25,7 @@
 #include "../out.h"
 #include "../attr.h"
 #include "../views.h"
+#include "../diagnose.h"
 
 enum {
 	BR_STP, BR_PRIO, BR_FWD, BR_HELLO, BR_MAXAGE, BR_AGEING, BR_VLANF, BR_VPROTO,
@@ -672,6 +673,84 @@ static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link 
 	bridge_root_text(ctx, st, br);
 }
 
+/* ---- diagnose ---- */
+
+/* An uplink: a port that leads out of the host (a NIC, a bond, a VLAN device), not a guest's. */
+static int is_uplink(const struct link *p)
+{
+	return p->parent_dev || !strcmp(p->kind, "bond") || !strcmp(p->kind, "vlan");
+}
+
+/*
+ * With VLAN filtering: a port with neither PVID nor VLAN drops all it gets,
+ * and a guest port's VLAN that no uplink carries goes nowhere.
+ */
+static void diag_port_vlans(struct diag *d, struct state *st, const struct link *br,
+			    const struct link *p)
+{
+	const struct portvlan *pv = link_vl(p);
+	char fix[256];
+	int uplinks = 0;
+	struct vlanset up = { 0 };
+
+	if (!pv->pvid && vlanset_empty(&pv->member)) {
+		snprintf(fix, sizeof(fix), "vnetctl bridge port set %s %s pvid N (or vlans LIST)", br->name,
+			 p->name);
+		diag_say(d, DIAG_FAIL, "vlan", "bridge", br->name, p->name, fix,
+			 "no PVID and no VLAN while the bridge filters VLANs: every frame is dropped");
+		return;
+	}
+	for (const struct link *u = state_port(st, br, NULL); u; u = state_port(st, br, u))
+		if (is_uplink(u) && u != p) {
+			uplinks++;
+			for (size_t i = 0; i < VLAN_N / 64; i++)
+				up.bits[i] |= link_vl(u)->member.bits[i];
+		}
+	if (!uplinks || is_uplink(p))
+		return;
+	for (unsigned int v = 1; v < VLAN_N; v++)
+		if (vlanset_has(&pv->member, v) && !vlanset_has(&up, v)) {
+			snprintf(fix, sizeof(fix), "carry it on the uplink: vnetctl bridge port set %s UPLINK vlans ...,%u",
+				 br->name, v);
+			diag_say(d, DIAG_FAIL, "vlan", "bridge", br->name, p->name, fix,
+				 "VLAN %u, which no uplink of the bridge carries", v);
+			return;
+		}
+	diag_say(d, DIAG_OK, "vlan", "bridge", br->name, p->name, NULL, "its VLANs reach an uplink");
+}
+
+static void bridge_diagnose(struct diag *d, struct state *st, const struct link *br)
+{
+	const struct obj *o = link_kobj(br);
+	int stp = obj_has(o, BR_STP) && o->v[BR_STP].u, vf = obj_has(o, BR_VLANF) && o->v[BR_VLANF].u;
+	char fix[256];
+
+	if (!(br->flags & IFF_UP)) {
+		snprintf(fix, sizeof(fix), "vnetctl bridge set %s up", br->name);
+		diag_say(d, DIAG_FAIL, "state", "bridge", br->name, NULL, fix, "the bridge is down");
+	} else {
+		diag_say(d, DIAG_OK, "state", "bridge", br->name, NULL, NULL, "up");
+	}
+	for (const struct link *p = state_port(st, br, NULL); p; p = state_port(st, br, p)) {
+		const char *s = view_stp_state(p);
+
+		diag_port_common(d, st, "bridge", br, p);
+		if (stp && s && !strcmp(s, "blocking")) {
+			snprintf(fix, sizeof(fix), "find the loop through %s (another path between the same segments); "
+				 "unplug one or let STP keep it blocked", p->name);
+			diag_say(d, DIAG_WARN, "stp", "bridge", br->name, p->name, fix,
+				 "blocking: STP found a loop through this port and stops it forwarding");
+		} else if (stp && s && (!strcmp(s, "listening") || !strcmp(s, "learning"))) {
+			diag_say(d, DIAG_WARN, "stp", "bridge", br->name, p->name,
+				 "wait forward-delay twice, or lower forward-delay", "%s: not forwarding yet", s);
+		} else if (stp && s && !strcmp(s, "forwarding")) {
+			diag_say(d, DIAG_OK, "stp", "bridge", br->name, p->name, NULL, "forwarding");
+		}
+		if (vf && st->have_vlans)
+			diag_port_vlans(d, st, br, p);
+	}
+}
+
 /* ---- statements ---- */
 
 /* The kernel raises a forward delay below 2 s to 2 s once STP runs. */
@@ -735,6 +814,7 @@ const struct kind kind_bridge = {
 	.needs = bridge_needs,
 	.plan = bridge_plan,
 	.show = bridge_show,
+	.diagnose = bridge_diagnose,
 };
 
 const struct kind kind_bridge_port = {
