@@ -346,6 +346,8 @@ _vnetctl_viewcmd()
 		sea) _vnetctl_add "$(_vnetctl_seas)" "$cur" ;;
 		esac
 		;;
+	monitor:*)
+		_vnetctl_add "bridge bond vlan vf veth sea link $(_vnetctl_ifaces)" "$cur" ;;
 	esac
 }
 
@@ -450,7 +452,7 @@ _vnetctl()
 	fi
 	# The commands on files and on the whole host share the object's place.
 	if ((i >= cword)) && [[ $cur != -* ]]; then
-		_vnetctl_add 'apply check confirm rollback show diagnose' "$cur"
+		_vnetctl_add 'apply check confirm rollback show diagnose monitor' "$cur"
 	fi
 	if ((i >= cword)); then
 		# The cursor is on an option or on the object.
@@ -466,7 +468,7 @@ _vnetctl()
 	fi
 
 	case ${words[i]} in
-	diagnose)
+	diagnose | monitor)
 		_vnetctl_viewcmd "$cur" "${words[@]:i:cword-i}"
 		return
 		;;

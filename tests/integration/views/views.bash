@@ -37,3 +37,39 @@ stp_loop() {
 blocking_port() {
 	bridge -n "$NS" -j link show | jq -er '[.[] | select(.state == "blocking") | .ifname][0] // empty'
 }
+
+# Starts vnetctl ARGS... (the monitor command with its options) in the background, its output in $MON_OUT,
+# and returns once it hears events: it makes bridges rdyN (a kind every
+# OBJECT filter of the tests takes) until one is said.
+mon_start() {
+	MON_OUT="$BATS_TEST_TMPDIR/mon.out"
+	# Appending: the file is emptied below while the monitor writes on.
+	"$VNETCTL" -n "$NS" "$@" >> "$MON_OUT" 2>&1 3>&- &
+	MON_PID=$!
+	local i
+	for ((i = 0; i < 50; i++)); do
+		ip -n "$NS" link add name "rdy$i" type bridge
+		if until_ok 1 grep -q "rdy$i" "$MON_OUT" 2>/dev/null; then
+			ip -n "$NS" link del dev "rdy$i"
+			until_ok 10 grep -q "deleted.*rdy$i\|\"deleted\".*\"rdy$i\"" "$MON_OUT"
+			: > "$MON_OUT"
+			return 0
+		fi
+		ip -n "$NS" link del dev "rdy$i"
+	done
+	echo "mon_start: the monitor never said an event" >&2
+	return 1
+}
+
+# Waits (bounded) until the monitor's output has a line matching the ERE.
+mon_wait() {
+	until_ok "${2:-20}" grep -qE "$1" "$MON_OUT" || { cat "$MON_OUT" >&2; return 1; }
+}
+
+# Stops it with signal $1 (TERM by default); its exit status in $MON_STATUS.
+mon_stop() {
+	kill -"${1:-TERM}" "$MON_PID"
+	MON_STATUS=0
+	wait "$MON_PID" || MON_STATUS=$?
+	MON_PID=
+}
