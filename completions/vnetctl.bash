@@ -361,7 +361,7 @@ _vnetctl_filecmd()
 	shift 2
 	case $cmd in
 	show)
-		[[ " $* " == *' --config '* ]] || _vnetctl_add '--config' "$cur"
+		[[ " $* " == *' --config '* || " $* " == *' --dot '* ]] || _vnetctl_add '--config --dot' "$cur"
 		return
 		;;
 	apply) opts='--dry-run --prune --confirm --detach --no-wait' ;;

@@ -13,6 +13,7 @@
 #include "state.h"
 #include "plan.h"
 #include "kind.h"
+#include "views.h"
 #include "out.h"
 #include "journal.h"
 
@@ -363,6 +364,8 @@ int vnet_run_txn(struct vnet_ctx *ctx, int argc, char *const *argv, struct vnet_
 	vnet_clear_error(ctx);
 	if (txn)
 		*txn = NULL;
+	if (argc == 2 && !strcmp(argv[0], "show") && !strcmp(argv[1], "--dot"))
+		return view_dot(ctx);
 	if (argc >= 1 && !strcmp(argv[0], "show")) {
 		int config;
 
