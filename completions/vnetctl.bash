@@ -336,7 +336,7 @@ _vnetctl_viewcmd()
 	local cur=$1 cmd=$2
 	shift 2
 	case $cmd:$# in
-	diagnose:0) _vnetctl_add 'bridge bond vlan veth sea' "$cur" ;;
+	diagnose:0) _vnetctl_add 'bridge bond vlan vf veth sea' "$cur" ;;
 	diagnose:1)
 		case $1 in
 		bridge) _vnetctl_add "$(_vnetctl_bridges)" "$cur" ;;
@@ -344,6 +344,7 @@ _vnetctl_viewcmd()
 		vlan) _vnetctl_add "$(_vnetctl_vlans)" "$cur" ;;
 		veth) _vnetctl_add "$(_vnetctl_veths)" "$cur" ;;
 		sea) _vnetctl_add "$(_vnetctl_seas)" "$cur" ;;
+		vf) _vnetctl_add "$(_vnetctl_pfs)" "$cur" ;;
 		esac
 		;;
 	monitor:*)

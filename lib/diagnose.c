@@ -35,6 +35,11 @@ struct diag {
 	int n;			 /* results said */
 };
 
+struct vnet_ctx *diag_ctx(struct diag *d)
+{
+	return d->ctx;
+}
+
 void diag_say(struct diag *d, enum diag_status s, const char *check, const char *kind,
 	      const char *name, const char *port, const char *fix, const char *fmt, ...)
 {
@@ -219,10 +224,11 @@ static int diag_words(struct vnet_ctx *ctx, int argc, char *const *argv, struct 
 		const struct kind *k = NULL;
 
 		for (int i = 0; kind_table[i]; i++)
-			if (kind_table[i]->link_kind && !strcmp(kind_table[i]->name, argv[1]))
+			if ((kind_table[i]->link_kind || kind_table[i] == &kind_vf) &&
+			    !strcmp(kind_table[i]->name, argv[1]))
 				k = kind_table[i];
 		if (!k)
-			return vnet_usage(ctx, 1, "diagnose: \"%s\": not an object (bridge, bond, vlan, veth, sea)",
+			return vnet_usage(ctx, 1, "diagnose: \"%s\": not an object (bridge, bond, vlan, vf, veth, sea)",
 					  argv[1]);
 		d->kind = k->name;
 	}
@@ -250,6 +256,10 @@ int vnet_diagnose(struct vnet_ctx *ctx, int argc, char *const *argv)
 		const struct link *l = state_by_name(&st, d.name);
 		const struct kind *k = l ? kind_by_link_kind(l->kind) : NULL;
 
+		if (d.kind == kind_vf.name && l && l->num_vf > 0)
+			k = &kind_vf; /* vf PF: the PF's VFs */
+		else if (l && kind_owner(l, NULL) == &kind_sea && !strcmp(l->kind, "bridge"))
+			k = &kind_sea;
 		if (!l || !k || strcmp(k->name, d.kind))
 			r = vnet_fail(ctx, ENODEV, "diagnose %s %s: no such %s", d.kind, d.name, d.kind);
 	}
@@ -270,10 +280,18 @@ int vnet_diagnose(struct vnet_ctx *ctx, int argc, char *const *argv)
 		const struct link *l = &st.links[i];
 		const struct kind *k = kind_by_link_kind(l->kind);
 
+		struct link_owner o;
+		const struct kind *owner = kind_owner(l, &o);
+
 		if (k && k->diagnose)
 			k->diagnose(&d, &st, l);
 		else if (!strcmp(l->kind, "vlan"))
 			check_vlan(&d, &st, l);
+		/* A composite's own checks (a SEA's, on its bridge), and a PF's VFs. */
+		if (owner && owner != k && owner->diagnose)
+			owner->diagnose(&d, &st, l);
+		if (l->num_vf > 0 && (!d.kind || !strcmp(d.kind, "vf")))
+			kind_vf.diagnose(&d, &st, l);
 	}
 	check_macs(&d, &st);
 	check_addresses(&d, &st, &as);

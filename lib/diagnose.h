@@ -22,6 +22,9 @@ void diag_say(struct diag *d, enum diag_status s, const char *check, const char 
 	      const char *name, const char *port, const char *fix, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
 
+/* The context: for a check that must ask the kernel more (a PF's VF table). */
+struct vnet_ctx *diag_ctx(struct diag *d);
+
 /*
  * The checks every port or slave of master (the object kind name) gets:
  * up, carrier, MTU equal to its master's. The kinds call it for theirs.

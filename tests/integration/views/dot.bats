@@ -9,7 +9,6 @@ load views
 setup() {
 	common_setup
 	command -v dot >/dev/null || skip "graphviz (dot) is not installed"
-	EX=$(cd "$BATS_TEST_DIRNAME/../../../examples" && pwd)
 }
 teardown() { common_teardown; }
 

@@ -1,5 +1,21 @@
 # Shared by the operators' view tests (show runtime state, diagnose, monitor, --dot).
 
+EX=$(cd "$BATS_TEST_DIRNAME/../../../examples" && pwd)
+
+# A netdevsim device $1 with one port, moved into the namespace as pf0 (VM tier).
+nsim_pf() {
+	local pf= i
+	echo "$1 1" > /sys/bus/netdevsim/new_device
+	for ((i = 0; i < 50; i++)); do
+		pf=$(ls "/sys/bus/netdevsim/devices/netdevsim$1/net/" 2>/dev/null | head -1)
+		[ -n "$pf" ] && break
+		sleep 0.1
+	done
+	[ -n "$pf" ] || { echo "netdevsim$1 made no port" >&2; return 1; }
+	ip link set dev "$pf" netns "$NS"
+	ip -n "$NS" link set dev "$pf" name pf0
+}
+
 # until SECONDS CMD...: runs CMD every 0.2 s until it succeeds, for at most
 # SECONDS (linkwatch and STP move on their own time, later on a loaded machine).
 until_ok() {
