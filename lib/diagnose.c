@@ -224,7 +224,7 @@ static int diag_words(struct vnet_ctx *ctx, int argc, char *const *argv, struct 
 		const struct kind *k = NULL;
 
 		for (int i = 0; kind_table[i]; i++)
-			if ((kind_table[i]->link_kind || kind_table[i] == &kind_vf) &&
+			if ((kind_table[i]->link_kind || kind_table[i]->diagnose) &&
 			    !strcmp(kind_table[i]->name, argv[1]))
 				k = kind_table[i];
 		if (!k)

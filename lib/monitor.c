@@ -44,7 +44,8 @@ struct snap {
 	unsigned int flags, mtu;
 	uint8_t stp_state;
 	int active_slave;
-	int num_vf;
+	int num_vf;    /* from dumps and VF reads: an event carries no IFLA_NUM_VF */
+	int pf;	       /* it has a device behind it: it may have VFs */
 	uint32_t *vfh; /* a hash of each VF's settings, num_vf of them; NULL: not read */
 };
 
@@ -235,7 +236,7 @@ static void vf_check(struct mon *m, struct snap *s)
 {
 	struct vfread r = { 0 };
 
-	if (s->num_vf <= 0 || nlm_getlink(m->ctx, s->name, vf_cb, &r) < 0) {
+	if (!s->pf || nlm_getlink(m->ctx, s->name, vf_cb, &r) < 0) {
 		free(r.h);
 		return;
 	}
@@ -274,17 +275,18 @@ static void link_changed(struct mon *m, struct snap *s, const struct link *l, in
 	s->active_slave = l->active_slave;
 	/* A port's STP state; the message of a link that left its bridge has none. */
 	s->stp_state = !l->master ? 0 : l->stp_state ? l->stp_state : old.stp_state;
-	if (l->num_vf != s->num_vf) {
+	s->pf = l->parent_dev;
+	if (resync && l->num_vf != s->num_vf) {
 		free(s->vfh);
 		s->vfh = NULL;
+		s->num_vf = l->num_vf;
 	}
-	s->num_vf = l->num_vf;
 	if (isnew) {
 		emit(m, "created", s, 0, field("up", json_object_new_boolean(l->flags & IFF_UP)), "%s",
 		     l->flags & IFF_UP ? "up" : "down");
 		if (l->master)
 			emit(m, "joined", s, l->master, NULL, NULL);
-		if (s->num_vf > 0)
+		if (s->pf)
 			vf_check(m, s);
 		return;
 	}
@@ -316,7 +318,8 @@ static void link_changed(struct mon *m, struct snap *s, const struct link *l, in
 		emit(m, "failover", s, 0, x, "active slave %s (was %s)", now ? now->name : "none",
 		     was ? was->name : "none");
 	}
-	if (s->num_vf > 0 && !resync)
+	/* Only a PF that is up says that its VFs changed (netdev_state_change). */
+	if (s->pf && !resync)
 		vf_check(m, s);
 }
 
@@ -421,6 +424,7 @@ static int resync(struct mon *m, int quiet)
 			s->stp_state = st.links[i].stp_state;
 			s->active_slave = st.links[i].active_slave;
 			s->num_vf = st.links[i].num_vf;
+			s->pf = st.links[i].parent_dev;
 			if (s->num_vf > 0)
 				vf_check(m, s);
 		} else {

@@ -55,8 +55,8 @@ blocking_port() {
 }
 
 # Starts vnetctl ARGS... (the monitor command with its options) in the background, its output in $MON_OUT,
-# and returns once it hears events: it makes bridges rdyN (a kind every
-# OBJECT filter of the tests takes) until one is said.
+# and returns once it hears events: it makes links rdyN of kind $MON_PROBE
+# (bridge unless set: one the OBJECT words let through) until one is said.
 mon_start() {
 	MON_OUT="$BATS_TEST_TMPDIR/mon.out"
 	# Appending: the file is emptied below while the monitor writes on.
@@ -64,7 +64,7 @@ mon_start() {
 	MON_PID=$!
 	local i
 	for ((i = 0; i < 50; i++)); do
-		ip -n "$NS" link add name "rdy$i" type bridge
+		ip -n "$NS" link add name "rdy$i" type "${MON_PROBE:-bridge}"
 		if until_ok 1 grep -q "rdy$i" "$MON_OUT" 2>/dev/null; then
 			ip -n "$NS" link del dev "rdy$i"
 			until_ok 10 grep -q "deleted.*rdy$i\|\"deleted\".*\"rdy$i\"" "$MON_OUT"

@@ -27,7 +27,7 @@ active_slave() { bonding | sed -n 's/^Currently Active Slave: //p'; }
 	up nic0p nic1p
 	vn bond add bond0 mode active-backup miimon 100 primary nic0 slaves nic0,nic1 up
 	until_ok 20 eval '[ "$(active_slave)" = nic0 ] && [ "$(slave_field nic1 "MII Status")" = up ]'
-	mon_start -j monitor bond
+	MON_PROBE=bond mon_start -j monitor bond
 	ip -n "$NS" link set dev nic0p down
 	mon_wait '"event":"failover"'
 	until_ok 20 eval '[ "$(active_slave)" = nic1 ]'
@@ -93,7 +93,9 @@ active_slave() { bonding | sed -n 's/^Currently Active Slave: //p'; }
 	run vn -j diagnose vf pf0
 	[ "$status" -eq 1 ]
 	eq "$(jq -r '[.[] | select(.status == "warn") | "\(.check):\(.port)"] | join(" ")' <<<"$output")" "spoofchk:vf 1 trust:vf 1"
-	mon_start -j monitor vf
+	# The kernel says a changed VF only of a PF that is up.
+	up pf0
+	mon_start -j monitor vf bridge
 	vn vf set pf0 0 trust on
 	mon_wait '"event":"vf".*"vf":0'
 	mon_stop
