@@ -100,3 +100,21 @@ active_slave() { bonding | sed -n 's/^Currently Active Slave: //p'; }
 	mon_wait '"event":"vf".*"vf":0'
 	mon_stop
 }
+
+@test "a guest port's VLAN that the uplink does not carry: diagnose fails it, names the VLAN" {
+	require_feature bonding vlan_filtering
+	veth nic0; veth vif1.0
+	vn bond add bond0 mode active-backup miimon 100 slaves nic0 up
+	vn bridge add xenbr0 vlan-filtering on ports bond0,vif1.0 up
+	vn bridge port set xenbr0 bond0 vlans 10
+	vn bridge port set xenbr0 vif1.0 pvid 10 untagged 10
+	run vn -j diagnose bridge xenbr0
+	eq "$(jq -r '[.[] | select(.check == "vlan" and .status != "ok")] | length' <<<"$output")" 0
+	vn bridge port set xenbr0 vif1.0 pvid 20 untagged 20
+	bridge -n "$NS" -j vlan show dev vif1.0 | jq -e '.[0].vlans[] | select(.vlan == 20)' >/dev/null
+	! bridge -n "$NS" -j vlan show dev bond0 | jq -e '.[0].vlans[] | select(.vlan == 20)' >/dev/null
+	run vn -j diagnose bridge xenbr0
+	[ "$status" -eq 1 ]
+	eq "$(jq -r '.[] | select(.check == "vlan" and .status == "fail") | "\(.port) \(.message)"' <<<"$output")" \
+		"vif1.0 VLAN 20, which no uplink of the bridge carries"
+}
