@@ -32,6 +32,8 @@ static void usage(FILE *f)
 	fprintf(f, "  %-10s %s\n  %-10s %s\n  %-10s %s\n  %-10s %s\n", cmd_apply.name,
 		cmd_apply.summary, cmd_check.name, cmd_check.summary, cmd_confirm.name,
 		cmd_confirm.summary, cmd_rollback.name, cmd_rollback.summary);
+	fprintf(f, "\nViews:\n  %-10s %s\n  %-10s %s\n", cmd_diagnose.name, cmd_diagnose.summary,
+		cmd_monitor.name, cmd_monitor.summary);
 	fprintf(f, "\nExit status: 0 success or no change, 1 the operation failed (or was not "
 		   "confirmed), 2 usage or parse error (nothing changed).\n");
 }
@@ -230,7 +232,8 @@ int main(int argc, char **argv)
 	}
 	vnet_ctx_set_flags(ctx, flags);
 	vnet_ctx_set_notice(ctx, notice, NULL);
-	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_confirm, &cmd_rollback, NULL };
+	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_confirm, &cmd_rollback,
+					    &cmd_diagnose, &cmd_monitor, NULL };
 	const struct cmd *found = NULL;
 
 	for (const struct cmd *cm = cmds; cm->name; cm++)

@@ -331,6 +331,29 @@ _vnetctl_add()
 	done
 }
 
+# The operators' views: diagnose [OBJECT [NAME]], monitor [OBJECT...].
+# $1: the current word, $2: the command, then the words between them.
+_vnetctl_viewcmd()
+{
+	local cur=$1 cmd=$2
+	shift 2
+	case $cmd:$# in
+	diagnose:0) _vnetctl_add 'bridge bond vlan vf veth sea' "$cur" ;;
+	diagnose:1)
+		case $1 in
+		bridge) _vnetctl_add "$(_vnetctl_bridges)" "$cur" ;;
+		bond) _vnetctl_add "$(_vnetctl_bonds)" "$cur" ;;
+		vlan) _vnetctl_add "$(_vnetctl_vlans)" "$cur" ;;
+		veth) _vnetctl_add "$(_vnetctl_veths)" "$cur" ;;
+		sea) _vnetctl_add "$(_vnetctl_seas)" "$cur" ;;
+		vf) _vnetctl_add "$(_vnetctl_pfs)" "$cur" ;;
+		esac
+		;;
+	monitor:*)
+		_vnetctl_add "bridge bond vlan vf veth sea link $(_vnetctl_ifaces)" "$cur" ;;
+	esac
+}
+
 # The commands on files of statements and on the whole host:
 #   apply [FILE|DIR|-] [--dry-run] [--prune] [--confirm SECONDS [--detach]] [--no-wait]
 #   check [FILE|DIR|-]    confirm    rollback    show [--config]
@@ -341,7 +364,7 @@ _vnetctl_filecmd()
 	shift 2
 	case $cmd in
 	show)
-		[[ " $* " == *' --config '* ]] || _vnetctl_add '--config' "$cur"
+		[[ " $* " == *' --config '* || " $* " == *' --dot '* ]] || _vnetctl_add '--config --dot' "$cur"
 		return
 		;;
 	apply) opts='--dry-run --prune --confirm --detach --no-wait' ;;
@@ -432,7 +455,7 @@ _vnetctl()
 	fi
 	# The commands on files and on the whole host share the object's place.
 	if ((i >= cword)) && [[ $cur != -* ]]; then
-		_vnetctl_add 'apply check confirm rollback show' "$cur"
+		_vnetctl_add 'apply check confirm rollback show diagnose monitor' "$cur"
 	fi
 	if ((i >= cword)); then
 		# The cursor is on an option or on the object.
@@ -448,6 +471,10 @@ _vnetctl()
 	fi
 
 	case ${words[i]} in
+	diagnose | monitor)
+		_vnetctl_viewcmd "$cur" "${words[@]:i:cword-i}"
+		return
+		;;
 	apply | check | confirm | rollback | show)
 		_vnetctl_filecmd "$cur" "${words[@]:i:cword-i}"
 		return

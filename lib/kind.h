@@ -5,6 +5,8 @@
 
 #include "plan.h"
 
+struct diag;
+
 enum verb { V_ADD = 1, V_SET = 2, V_DEL = 4, V_SHOW = 8, V_COUNT = 16 };
 #define NVERBS 5
 
@@ -154,6 +156,8 @@ struct kind {
 	 * it out of show --config and --prune.
 	 */
 	int (*owns)(const struct link *l, struct link_owner *o);
+	/* vnetctl diagnose: the checks of a link of this kind, said with diag_say (diagnose.h). */
+	void (*diagnose)(struct diag *d, struct state *st, const struct link *l);
 };
 
 extern const struct kind kind_bridge, kind_bridge_port;

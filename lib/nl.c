@@ -134,6 +134,37 @@ int nlm_open(struct vnet_ctx *ctx)
 	return 0;
 }
 
+struct mnl_socket *nlm_open_listener(struct vnet_ctx *ctx, const unsigned int *groups, int n)
+{
+	struct mnl_socket *keep = ctx->nl, *nl;
+	unsigned int portid = ctx->portid, seq = ctx->seq;
+	int size = 16 << 20;
+
+	/* Made as the context's own socket is (in its namespace), then taken away. */
+	ctx->nl = NULL;
+	if (nlm_open(ctx) < 0) {
+		ctx->nl = keep;
+		return NULL;
+	}
+	nl = ctx->nl;
+	ctx->nl = keep;
+	ctx->portid = portid;
+	ctx->seq = seq;
+	/* 1000 links made at once must not overflow it; without CAP_NET_ADMIN, what rmem_max gives. */
+	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	for (int i = 0; i < n; i++)
+		if (setsockopt(mnl_socket_get_fd(nl), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &groups[i],
+			       sizeof(groups[i])) < 0) {
+			int e = errno;
+
+			mnl_socket_close(nl);
+			vnet_fail(ctx, e, "cannot listen to the kernel's link events");
+			return NULL;
+		}
+	return nl;
+}
+
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE 71
 #endif

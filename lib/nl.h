@@ -57,6 +57,12 @@ int nlm_dump_of(struct vnet_ctx *ctx, uint16_t type, uint8_t family, uint32_t ex
 		nlm_dump_cb cb, nlm_dump_cb reset, void *data);
 /* The namespace's cookie (SO_NETNS_COOKIE: never reused, unlike its inode); 0 unknown. */
 uint64_t nlm_netns_cookie(struct vnet_ctx *ctx);
+/*
+ * A socket of its own in the context's namespace that hears the rtnetlink
+ * multicast groups given (RTNLGRP_*), with a receive buffer as large as the
+ * kernel allows: for monitor. NULL with the error set.
+ */
+struct mnl_socket *nlm_open_listener(struct vnet_ctx *ctx, const unsigned int *groups, int n);
 /* GETs one link (with VF info); cb sees the RTM_NEWLINK reply. */
 int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *data);
 

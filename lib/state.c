@@ -291,6 +291,9 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		case IFLA_LINK_NETNSID:
 			l->link_netns = 1;
 			break;
+		case IFLA_OPERSTATE:
+			l->operstate = attr_u8(a);
+			break;
 		case IFLA_IFALIAS: {
 			char alias[256];
 

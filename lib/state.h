@@ -33,6 +33,14 @@ struct link {
 	int deleted;	     /* simulated: an earlier statement of the file deletes it */
 	int sim_vfs;	     /* simulated: an earlier statement sets the VF count */
 	int topology_change; /* a bridge in an STP topology change */
+	/* Run time, for the operators' views (lib/views.c): never configuration. */
+	uint8_t operstate;   /* IFLA_OPERSTATE (IF_OPER_*); carrier is IFF_LOWER_UP */
+	uint8_t stp_state;   /* a bridge port's BR_STATE_* + 1; 0: not said */
+	uint16_t port_no;    /* a bridge port's number (IFLA_BRPORT_NO) */
+	uint16_t root_port;  /* a bridge's root port number; 0: it is the root */
+	uint8_t root_id[8];  /* a bridge's designated root: priority, then MAC */
+	uint32_t root_cost;  /* a bridge's path cost to the root */
+	int active_slave;    /* a bond's active slave, ifindex; 0: none */
 	int link;	     /* IFLA_LINK: the lower device (a VLAN's), a veth's peer */
 	int link_netns;	     /* IFLA_LINK_NETNSID came too: link is another namespace's index */
 	char *alias;	     /* IFLA_IFALIAS (a SEA's mark), owned; NULL: none (link_alias) */

@@ -14,6 +14,7 @@
 #include "plan.h"
 #include "kind.h"
 #include "addr.h"
+#include "views.h"
 #include "out.h"
 #include "journal.h"
 #include "suggest.h"
@@ -434,6 +435,8 @@ int vnet_run_txn(struct vnet_ctx *ctx, int argc, char *const *argv, struct vnet_
 	vnet_clear_error(ctx);
 	if (txn)
 		*txn = NULL;
+	if (argc == 2 && !strcmp(argv[0], "show") && !strcmp(argv[1], "--dot"))
+		return view_dot(ctx);
 	if (argc >= 1 && !strcmp(argv[0], "show")) {
 		int config;
 

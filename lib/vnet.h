@@ -203,6 +203,29 @@ int vnet_confirm(struct vnet_ctx *ctx);
 /* vnet_rollback() - undo it now; prints each step undone. */
 int vnet_rollback(struct vnet_ctx *ctx);
 
+/**
+ * vnet_diagnose() - the troubleshooting checklist (vnetctl diagnose)
+ * @argc: number of words
+ * @argv: "diagnose" [OBJECT [NAME]]
+ *
+ * Prints each check as ok, warn or fail with a one-line fix (-j: a JSON
+ * array). Return: 0 all ok, 1 a warning or failure, or a negative errno with
+ * the error record set (exit code 2: the words, or the host could not be read).
+ */
+int vnet_diagnose(struct vnet_ctx *ctx, int argc, char *const *argv);
+
+/**
+ * vnet_monitor() - say the kernel's events on links and addresses as they come
+ * @argc: number of words
+ * @argv: "monitor" [OBJECT...]: kinds (bridge, bond, vlan, vf, veth, sea,
+ *	  link) or link names; events on others are not said
+ * @stop_fd: returns once this is readable (a signal handler's pipe), -1: never
+ *
+ * One line per event (-j: one JSON object per line), flushed at once.
+ * Return: 0 when stopped, or a negative errno with the error record set.
+ */
+int vnet_monitor(struct vnet_ctx *ctx, int argc, char *const *argv, int stop_fd);
+
 /* The statement forms vnet_run() accepts, terminated by a NULL object. */
 const struct vnet_verb *vnet_verbs(void);
 

@@ -24,6 +24,8 @@
 #include "../out.h"
 #include "../attr.h"
 #include "../suggest.h"
+#include "../views.h"
+#include "../diagnose.h"
 
 #include <json-c/json.h>
 #include <libmnl/libmnl.h>
@@ -167,6 +169,7 @@ static void bond_decode(struct link *l, const struct nlattr *data, int slave)
 	}
 	obj_decode(bond_params, PN_INFO, data, l->kobj);
 	obj_decode(active_param, PN_INFO, data, l->kobj);
+	l->active_slave = obj_has(l->kobj, B_ACTIVE) ? (int)l->kobj->v[B_ACTIVE].u : 0;
 	attr_for_each_nested(a, data) {
 		if (attr_type(a) != IFLA_BOND_AD_INFO)
 			continue;
@@ -608,6 +611,19 @@ static struct json_object *show_json(struct state *st, const struct link *b)
 	json_object_object_add(j, "mii_status",
 			       json_object_new_string((b->flags & IFF_LOWER_UP) ? "up" : "down"));
 	json_object_object_add(j, "state", json_object_new_string(b->flags & IFF_UP ? "up" : "down"));
+	view_json_runtime(j, b);
+	if (b->ad.have) {
+		struct json_object *ad = json_object_new_object();
+		char mac[32];
+
+		format_mac(b->ad.partner_mac, mac, sizeof(mac));
+		json_object_object_add(ad, "aggregator_id", json_object_new_int64(b->ad.aggregator));
+		json_object_object_add(ad, "ports", json_object_new_int64(b->ad.ports));
+		json_object_object_add(ad, "actor_key", json_object_new_int64(b->ad.actor_key));
+		json_object_object_add(ad, "partner_key", json_object_new_int64(b->ad.partner_key));
+		json_object_object_add(ad, "partner_mac", json_object_new_string(mac));
+		json_object_object_add(j, "ad_info", ad);
+	}
 	for (const struct link *l = state_port(st, b, NULL); l; l = state_port(st, b, l)) {
 		struct json_object *s;
 		char mac[32];
@@ -622,6 +638,7 @@ static struct json_object *show_json(struct state *st, const struct link *b)
 				       json_object_new_int64((int64_t)link_pobj(l)->v[S_FAILURES].u));
 		json_object_object_add(s, "permanent_address", json_object_new_string(mac));
 		json_object_object_add(s, "queue_id", json_object_new_int64((int64_t)link_pobj(l)->v[S_QUEUE].u));
+		view_json_runtime(s, l);
 		if (obj_has(link_kobj(b), B_MODE) && link_kobj(b)->v[B_MODE].u == BOND_MODE_8023AD)
 			json_object_object_add(s, "aggregator_id",
 					       json_object_new_int64((int64_t)link_pobj(l)->v[S_AGG].u));
@@ -648,6 +665,52 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	obj_free(&cur);
 }
 
+/*
+ * A bond with no active slave carries nothing; a slave the MII monitor
+ * calls down is one failure away from that; a primary that is up but not
+ * active means the bond failed over and did not come back.
+ */
+static void bond_diagnose(struct diag *d, struct state *st, const struct link *b)
+{
+	const struct obj *o = link_kobj(b);
+	uint64_t mode = o->v[B_MODE].u;
+	int n = 0;
+	char fix[256];
+
+	for (const struct link *l = state_port(st, b, NULL); l; l = state_port(st, b, l)) {
+		n++;
+		diag_port_common(d, st, "bond", b, l);
+		if (link_pobj(l)->v[S_MII].u != BOND_LINK_UP) {
+			snprintf(fix, sizeof(fix), "see why %s is down (cable, switch port, carrier)", l->name);
+			diag_say(d, DIAG_FAIL, "slave", "bond", b->name, l->name, fix, "MII status %s, %llu failures",
+				 mii_word(link_pobj(l)->v[S_MII].u), (unsigned long long)link_pobj(l)->v[S_FAILURES].u);
+		}
+	}
+	if (!n) {
+		snprintf(fix, sizeof(fix), "vnetctl bond set %s slaves IF[,IF...]", b->name);
+		diag_say(d, DIAG_FAIL, "slaves", "bond", b->name, NULL, fix, "no slave");
+		return;
+	}
+	if (!relevant(mode, B_ACTIVE))
+		return;
+	if (!b->active_slave) {
+		diag_say(d, DIAG_FAIL, "active", "bond", b->name, NULL,
+			 "bring a slave's link up (each has no carrier or is down)", "no active slave");
+		return;
+	}
+	diag_say(d, DIAG_OK, "active", "bond", b->name, NULL, NULL, "active slave %s",
+		 state_name(st, b->active_slave));
+	const struct link *p = o->v[B_PRIMARY].u ? state_by_index(st, (int)o->v[B_PRIMARY].u) : NULL;
+
+	if (p && p->ifindex != b->active_slave) {
+		snprintf(fix, sizeof(fix), "once %s is well again: vnetctl bond set %s active-slave %s",
+			 p->name, b->name, p->name);
+		diag_say(d, DIAG_WARN, "primary", "bond", b->name, NULL, fix,
+			 "the primary %s is not the active slave (%s is)", p->name,
+			 state_name(st, b->active_slave));
+	}
+}
+
 static int bond_show(struct vnet_ctx *ctx, const struct stmt *s, const char *name, int config)
 {
 	return show_links(ctx, &kind_bond, ST_LINKS, name, config, NULL, show_text, show_json,
@@ -671,6 +734,7 @@ const struct kind kind_bond = {
 	.plan = bond_plan,
 	.show = bond_show,
 	.conf = show_config,
+	.diagnose = bond_diagnose,
 };
 
 /* Internal: the step that switches the active slave. */

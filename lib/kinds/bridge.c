@@ -27,6 +27,8 @@
 #include "../attr.h"
 #include "../sysfs.h"
 #include "../suggest.h"
+#include "../views.h"
+#include "../diagnose.h"
 
 enum {
 	BR_STP, BR_PRIO, BR_FWD, BR_HELLO, BR_MAXAGE, BR_AGEING, BR_VLANF, BR_VPROTO,
@@ -123,11 +125,24 @@ static void bridge_decode(struct link *l, const struct nlattr *data, int slave)
 
 	obj_decode(slave ? port_params : br_params, slave ? PN_PORT : PN_INFO, data,
 		   slave ? l->pobj : l->kobj);
-	if (slave)
-		return;
-	attr_for_each_nested(a, data)
-		if (attr_type(a) == IFLA_BR_TOPOLOGY_CHANGE)
+	attr_for_each_nested(a, data) {
+		unsigned int t = attr_type(a);
+
+		if (slave && t == IFLA_BRPORT_STATE)
+			l->stp_state = (uint8_t)(attr_u8(a) + 1);
+		else if (slave && t == IFLA_BRPORT_NO)
+			l->port_no = attr_u16(a);
+		else if (slave)
+			continue;
+		else if (t == IFLA_BR_TOPOLOGY_CHANGE)
 			l->topology_change = attr_u8(a);
+		else if (t == IFLA_BR_ROOT_PORT)
+			l->root_port = attr_u16(a);
+		else if (t == IFLA_BR_ROOT_PATH_COST)
+			l->root_cost = attr_u32(a);
+		else if (t == IFLA_BR_ROOT_ID && attr_len(a) == sizeof(l->root_id))
+			memcpy(l->root_id, attr_data(a), sizeof(l->root_id));
+	}
 }
 
 /* The bridge's current state as an obj: kernel options, link fields, ports. */
@@ -604,10 +619,54 @@ static struct json_object *port_json(struct state *st, const struct link *pl)
 		port_vlan_fields(link_vl(pl), &o);
 	json_object_object_add(j, "name", json_object_new_string(pl->name));
 	json_add_fields(j, port_params, &o);
-	json_object_object_add(j, "state",
-			       json_object_new_string(pl->flags & IFF_UP ? "up" : "down"));
+	/* "state" as bridge link has it: the STP state; the admin flag is "admin". */
+	json_object_object_add(j, "state", json_object_new_string(view_stp_state(pl) ? view_stp_state(pl) : "disabled"));
+	json_object_object_add(j, "admin", json_object_new_string(pl->flags & IFF_UP ? "up" : "down"));
+	view_json_runtime(j, pl);
 	obj_free(&o);
 	return j;
+}
+
+/* The port of br whose number is no (the root port), or NULL. */
+static const struct link *port_by_no(struct state *st, const struct link *br, unsigned int no)
+{
+	for (const struct link *p = state_port(st, br, NULL); p && no; p = state_port(st, br, p))
+		if (p->port_no == no)
+			return p;
+	return NULL;
+}
+
+/* Where the spanning tree stands, when it runs: the root, the way there, a topology change. */
+static void bridge_root_json(struct state *st, const struct link *br, struct json_object *j)
+{
+	char id[32];
+	const struct link *rp = port_by_no(st, br, br->root_port);
+
+	json_object_object_add(j, "topology_change", json_object_new_boolean(br->topology_change));
+	if (!obj_has(link_kobj(br), BR_STP) || !link_kobj(br)->v[BR_STP].u)
+		return;
+	view_bridge_id(br->root_id, id, sizeof(id));
+	json_object_object_add(j, "root_id", json_object_new_string(id));
+	json_object_object_add(j, "root_port", rp ? json_object_new_string(rp->name) : NULL);
+	json_object_object_add(j, "root_path_cost", json_object_new_int64(br->root_cost));
+}
+
+static void bridge_root_text(struct vnet_ctx *ctx, struct state *st, const struct link *br)
+{
+	char id[32];
+	const struct link *rp = port_by_no(st, br, br->root_port);
+
+	fprintf(ctx->out, "\t%s%s", br->flags & IFF_UP ? "up" : "down",
+		(br->flags & IFF_UP) && !view_carrier(br) ? ", no carrier" : "");
+	if (obj_has(link_kobj(br), BR_STP) && link_kobj(br)->v[BR_STP].u) {
+		view_bridge_id(br->root_id, id, sizeof(id));
+		if (rp)
+			fprintf(ctx->out, "; designated root %s, root port %s, path cost %u", id,
+				rp->name, br->root_cost);
+		else
+			fprintf(ctx->out, "; designated root %s (this bridge)", id);
+	}
+	fprintf(ctx->out, "%s\n", br->topology_change ? "; topology change" : "");
 }
 
 static struct json_object *bridge_json(struct state *st, const struct link *br)
@@ -622,6 +681,8 @@ static struct json_object *bridge_json(struct state *st, const struct link *br)
 	json_object_object_add(j, "bridge_id", json_object_new_string(id));
 	json_add_fields(j, br_params, &cur);
 	json_object_object_add(j, "state", json_object_new_string(br->flags & IFF_UP ? "up" : "down"));
+	view_json_runtime(j, br);
+	bridge_root_json(st, br, j);
 	for (const struct link *p = state_port(st, br, NULL); p; p = state_port(st, br, p))
 		json_object_array_add(ports, port_json(st, p));
 	json_object_object_add(j, "ports", ports);
@@ -721,10 +782,93 @@ static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link 
 	bridge_id(br, id, sizeof(id));
 	fprintf(ctx->out, "%s\t\t%s\t%s\t\t", br->name, id,
 		obj_has(link_kobj(br), BR_STP) && link_kobj(br)->v[BR_STP].u ? "yes" : "no");
-	for (const struct link *p = state_port(st, br, NULL); p; p = state_port(st, br, p))
-		fprintf(ctx->out, "%s%s\n", nports++ ? "\t\t\t\t\t\t\t" : "", p->name);
+	for (const struct link *p = state_port(st, br, NULL); p; p = state_port(st, br, p)) {
+		char rt[64];
+
+		view_port_text(p, rt, sizeof(rt));
+		fprintf(ctx->out, "%s%s%s\n", nports++ ? "\t\t\t\t\t\t\t" : "", p->name, rt);
+	}
 	if (!nports)
 		fputc('\n', ctx->out);
+	bridge_root_text(ctx, st, br);
+}
+
+/* ---- diagnose ---- */
+
+/* An uplink: a port that leads out of the host (a NIC, a bond, a VLAN device), not a guest's. */
+static int is_uplink(const struct link *p)
+{
+	return p->parent_dev || !strcmp(p->kind, "bond") || !strcmp(p->kind, "vlan");
+}
+
+/*
+ * With VLAN filtering: a port with neither PVID nor VLAN drops all it gets,
+ * and a guest port's VLAN that no uplink carries goes nowhere.
+ */
+static void diag_port_vlans(struct diag *d, struct state *st, const struct link *br,
+			    const struct link *p)
+{
+	const struct portvlan *pv = link_vl(p);
+	char fix[256];
+	int uplinks = 0;
+	struct vlanset up = { 0 };
+
+	if (!pv->pvid && vlanset_empty(&pv->member)) {
+		snprintf(fix, sizeof(fix), "vnetctl bridge port set %s %s pvid N (or vlans LIST)", br->name,
+			 p->name);
+		diag_say(d, DIAG_FAIL, "vlan", "bridge", br->name, p->name, fix,
+			 "no PVID and no VLAN while the bridge filters VLANs: every frame is dropped");
+		return;
+	}
+	for (const struct link *u = state_port(st, br, NULL); u; u = state_port(st, br, u))
+		if (is_uplink(u) && u != p) {
+			uplinks++;
+			for (size_t i = 0; i < VLAN_N / 64; i++)
+				up.bits[i] |= link_vl(u)->member.bits[i];
+		}
+	if (!uplinks || is_uplink(p))
+		return;
+	for (unsigned int v = 1; v < VLAN_N; v++)
+		if (vlanset_has(&pv->member, v) && !vlanset_has(&up, v)) {
+			snprintf(fix, sizeof(fix), "carry it on the uplink: vnetctl bridge port set %s UPLINK vlans ...,%u",
+				 br->name, v);
+			diag_say(d, DIAG_FAIL, "vlan", "bridge", br->name, p->name, fix,
+				 "VLAN %u, which no uplink of the bridge carries", v);
+			return;
+		}
+	diag_say(d, DIAG_OK, "vlan", "bridge", br->name, p->name, NULL, "its VLANs reach an uplink");
+}
+
+static void bridge_diagnose(struct diag *d, struct state *st, const struct link *br)
+{
+	const struct obj *o = link_kobj(br);
+	int stp = obj_has(o, BR_STP) && o->v[BR_STP].u, vf = obj_has(o, BR_VLANF) && o->v[BR_VLANF].u;
+	char fix[256];
+
+	if (!(br->flags & IFF_UP)) {
+		snprintf(fix, sizeof(fix), "vnetctl bridge set %s up", br->name);
+		diag_say(d, DIAG_FAIL, "state", "bridge", br->name, NULL, fix, "the bridge is down");
+	} else {
+		diag_say(d, DIAG_OK, "state", "bridge", br->name, NULL, NULL, "up");
+	}
+	for (const struct link *p = state_port(st, br, NULL); p; p = state_port(st, br, p)) {
+		const char *s = view_stp_state(p);
+
+		diag_port_common(d, st, "bridge", br, p);
+		if (stp && s && !strcmp(s, "blocking")) {
+			snprintf(fix, sizeof(fix), "find the loop through %s (another path between the same segments); "
+				 "unplug one or let STP keep it blocked", p->name);
+			diag_say(d, DIAG_WARN, "stp", "bridge", br->name, p->name, fix,
+				 "blocking: STP found a loop through this port and stops it forwarding");
+		} else if (stp && s && (!strcmp(s, "listening") || !strcmp(s, "learning"))) {
+			diag_say(d, DIAG_WARN, "stp", "bridge", br->name, p->name,
+				 "wait forward-delay twice, or lower forward-delay", "%s: not forwarding yet", s);
+		} else if (stp && s && !strcmp(s, "forwarding")) {
+			diag_say(d, DIAG_OK, "stp", "bridge", br->name, p->name, NULL, "forwarding");
+		}
+		if (vf && st->have_vlans)
+			diag_port_vlans(d, st, br, p);
+	}
 }
 
 /* ---- statements ---- */
@@ -793,6 +937,7 @@ const struct kind kind_bridge = {
 	.plan = bridge_plan,
 	.show = bridge_show,
 	.conf = show_config,
+	.diagnose = bridge_diagnose,
 };
 
 const struct kind kind_bridge_port = {

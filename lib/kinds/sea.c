@@ -35,6 +35,8 @@
 #include "../kind.h"
 #include "../out.h"
 #include "../suggest.h"
+#include "../views.h"
+#include "../diagnose.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -1618,6 +1620,79 @@ out:
 	return r;
 }
 
+/* ---- diagnose ---- */
+
+/*
+ * On the SEA's bridge: each backing device it records is there and on the
+ * trunk; the trunk has a carrier (with HA, which backing device is active);
+ * each adapter is up and its PVID and VLANs are ones the trunk carries.
+ */
+static void sea_diagnose(struct diag *d, struct state *st, const struct link *l)
+{
+	struct link_owner o;
+	struct sea_cur c;
+	char fix[256];
+
+	if (strcmp(l->kind, "bridge") || !sea_owns(l, &o) || !o.name[0])
+		return;
+	sea_read(st, o.name, &c);
+	if (!c.br) {
+		cur_free(&c);
+		return;
+	}
+	for (int i = 0; i < c.rec.backing.n; i++)
+		if (!namelist_has(&c.backing, c.rec.backing.names[i])) {
+			const char *b = c.rec.backing.names[i];
+
+			snprintf(fix, sizeof(fix), "bring %s back (or vnetctl sea set %s backing ...)", b, o.name);
+			diag_say(d, DIAG_FAIL, "backing", "sea", o.name, NULL, fix, "backing device %s is %s",
+				 b, state_by_name(st, b) ? "not in the SEA" : "missing");
+		}
+	if (!c.trunk) {
+		snprintf(fix, sizeof(fix), "vnetctl sea set %s backing IF", o.name);
+		diag_say(d, DIAG_FAIL, "backing", "sea", o.name, NULL, fix, "no backing device on the SEA");
+		cur_free(&c);
+		return;
+	}
+	const struct link *act = c.bond ? state_by_index(st, c.bond->active_slave) : c.trunk;
+
+	if (!act || !view_carrier(act)) {
+		snprintf(fix, sizeof(fix), "check the cable and the switch port of %s",
+			 act ? act->name : c.backing.n ? c.backing.names[0] : c.trunk->name);
+		diag_say(d, DIAG_FAIL, "carrier", "sea", o.name, NULL, fix, "no active backing device with a carrier");
+	} else {
+		diag_say(d, DIAG_OK, "carrier", "sea", o.name, NULL, NULL, "active backing device %s, carrier",
+			 act->name);
+	}
+	const struct portvlan *tv = link_vl(c.trunk);
+
+	for (int i = 0; i < c.ad.n; i++) {
+		const struct adapter *a = &c.ad.a[i];
+		const struct link *al = state_by_name(st, a->name);
+		unsigned int miss = a->pvid && !vlanset_has(&tv->member, a->pvid) ? a->pvid : 0;
+
+		for (unsigned int v = 1; v < VLAN_N && !miss; v++)
+			if (vlanset_has(&a->vlans, v) && !vlanset_has(&tv->member, v))
+				miss = v;
+		if (miss) {
+			snprintf(fix, sizeof(fix), "carry it on the trunk: bridge vlan add dev %s vid %u master (or vnetctl sea set %s again)",
+				 c.trunk->name, miss, o.name);
+			diag_say(d, DIAG_FAIL, "vlan", "sea", o.name, a->name, fix,
+				 "VLAN %u, which its backing device %s does not carry", miss, c.trunk->name);
+		} else if (!a->pvid) {
+			snprintf(fix, sizeof(fix), "vnetctl sea set %s adapter %s pvid N", o.name, a->name);
+			diag_say(d, DIAG_FAIL, "vlan", "sea", o.name, a->name, fix, "no PVID: untagged frames are dropped");
+		} else {
+			diag_say(d, DIAG_OK, "vlan", "sea", o.name, a->name, NULL, "PVID %u and its VLANs on %s",
+				 a->pvid, c.trunk->name);
+		}
+		if (al && !view_carrier(al))
+			diag_say(d, DIAG_WARN, "adapter", "sea", o.name, a->name,
+				 "start the guest that uses it, or bring its peer up", "adapter %s", link_state(al));
+	}
+	cur_free(&c);
+}
+
 const struct kind kind_sea = {
 	.name = "sea",
 	.rank = 8,
@@ -1638,4 +1713,5 @@ const struct kind kind_sea = {
 	.simulate = sea_simulate,
 	.build = sea_build,
 	.owns = sea_owns,
+	.diagnose = sea_diagnose,
 };

@@ -29,6 +29,8 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
+#include "../diagnose.h"
+
 enum {
 	F_MAC, F_VLAN, F_QOS, F_PROTO, F_MINRATE, F_MAXRATE, F_SPOOF, F_TRUST, F_STATE, F_RSS,
 };
@@ -704,6 +706,42 @@ static void vf_rec_plan(struct vnet_ctx *ctx, struct plan *plan, const char *pf,
 	vftab_free(&now);
 }
 
+/* A VF that may send with any source MAC, or change its own and listen to all: warnings. */
+static void vf_diagnose(struct diag *d, struct state *st, const struct link *pf)
+{
+	struct vftab t;
+	char fix[128], vf[16];
+
+	(void)st;
+	if (read_vfs(diag_ctx(d), "diagnose", pf->name, &t) < 0) {
+		diag_say(d, DIAG_FAIL, "vf", "vf", pf->name, NULL, "see vnetctl vf show", "%s",
+			 vnet_ctx_error(diag_ctx(d))->msg);
+		vftab_free(&t);
+		return;
+	}
+	for (int i = 0; i < t.listed; i++) {
+		const struct obj *o = &t.vf[i];
+		int bad = 0;
+
+		snprintf(vf, sizeof(vf), "vf %d", i);
+		if (obj_has(o, F_SPOOF) && !o->v[F_SPOOF].u) {
+			snprintf(fix, sizeof(fix), "vnetctl vf set %s %d spoofchk on", pf->name, i);
+			diag_say(d, DIAG_WARN, "spoofchk", "vf", pf->name, vf, fix,
+				 "spoof checking is off: the guest may send with any source MAC");
+			bad = 1;
+		}
+		if (obj_has(o, F_TRUST) && o->v[F_TRUST].u) {
+			snprintf(fix, sizeof(fix), "vnetctl vf set %s %d trust off", pf->name, i);
+			diag_say(d, DIAG_WARN, "trust", "vf", pf->name, vf, fix,
+				 "trusted: the guest may change its MAC and listen to all traffic");
+			bad = 1;
+		}
+		if (!bad)
+			diag_say(d, DIAG_OK, "vf", "vf", pf->name, vf, NULL, "spoof checking on, not trusted");
+	}
+	vftab_free(&t);
+}
+
 const struct kind kind_vf = {
 	.name = "vf",
 	.rank = 9,
@@ -724,4 +762,5 @@ const struct kind kind_vf = {
 	.rec_plan = vf_rec_plan,
 	.rec_free = vf_rec_free,
 	.rec_load = vf_rec_load,
+	.diagnose = vf_diagnose,
 };

@@ -157,11 +157,14 @@ teardown() { common_teardown; }
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "$(printf 'bridge name\tbridge id\t\tSTP enabled\tinterfaces')" ]
 	mac=$(lj br0 .address | tr -d :)
-	[[ "${lines[1]}" =~ ^br0[[:space:]]+1000\.$mac[[:space:]]+yes[[:space:]]+a$ ]]
-	[[ "${lines[2]}" =~ ^[[:space:]]+b$ ]]
-	[[ "${lines[3]}" =~ ^br1[[:space:]]+8000\.[0-9a-f]{12}[[:space:]]+no[[:space:]]*$ ]]
+	# Each port with its STP state and why it does not forward (a, b: down).
+	[[ "${lines[1]}" =~ ^br0[[:space:]]+1000\.$mac[[:space:]]+yes[[:space:]]+a\ \(disabled,\ down\)$ ]]
+	[[ "${lines[2]}" =~ ^[[:space:]]+b\ \(disabled,\ down\)$ ]]
+	[[ "${lines[3]}" =~ ^[[:space:]]+down\;\ designated\ root\ 1000\.$mac\ \(this\ bridge\)$ ]]
+	[[ "${lines[4]}" =~ ^br1[[:space:]]+8000\.[0-9a-f]{12}[[:space:]]+no[[:space:]]*$ ]]
+	[ "${lines[5]}" = "$(printf '\tdown')" ]
 	run vn bridge show br1
-	[ "${#lines[@]}" -eq 2 ]
+	[ "${#lines[@]}" -eq 3 ]
 	expect_fail 1 "no such bridge" -- bridge show nosuch
 }
 

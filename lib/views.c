@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* A link's state at run time, in the words every view uses. */
+#include <json-c/json.h>
+
+#include "internal.h" /* net/if.h before linux/if.h */
+
+#include <linux/if.h>
+#include <linux/if_bridge.h>
+#include <linux/if_link.h>
+#include "value.h"
+#include "views.h"
+
+const char *view_operstate(const struct link *l)
+{
+	static const char *const words[] = { "unknown", "notpresent", "down", "lowerlayerdown",
+					     "testing", "dormant", "up" };
+
+	return l->operstate < sizeof(words) / sizeof(words[0]) ? words[l->operstate] : "unknown";
+}
+
+int view_carrier(const struct link *l)
+{
+	return !!(l->flags & IFF_LOWER_UP);
+}
+
+const char *view_stp_state(const struct link *l)
+{
+	static const char *const words[] = { "disabled", "listening", "learning", "forwarding",
+					     "blocking" };
+
+	if (!l->stp_state)
+		return NULL;
+	return l->stp_state - 1u < sizeof(words) / sizeof(words[0]) ? words[l->stp_state - 1] : "unknown";
+}
+
+void view_bridge_id(const uint8_t id[8], char *buf, size_t len)
+{
+	char t[20];
+
+	format_hex(id, 2, 0, t);
+	t[4] = '.';
+	format_hex(id + 2, 6, 0, t + 5);
+	str_copy(buf, len < sizeof(t) ? len : sizeof(t), t);
+}
+
+void view_json_runtime(struct json_object *j, const struct link *l)
+{
+	json_object_object_add(j, "operstate", json_object_new_string(view_operstate(l)));
+	json_object_object_add(j, "carrier", json_object_new_boolean(view_carrier(l)));
+}
+
+void view_port_text(const struct link *l, char *buf, size_t len)
+{
+	const char *stp = view_stp_state(l);
+
+	snprintf(buf, len, " (%s%s)", stp ? stp : view_operstate(l),
+		 !(l->flags & IFF_UP) ? ", down" : !view_carrier(l) ? ", no carrier" : "");
+}
