@@ -4,7 +4,7 @@
 # fetched with `apt-get download` (or taken from $IFUPDOWN2_DEB), unpacked
 # with dpkg-deb -x into the bench's scratch directory and byte-compiled
 # there (what py3compile does when the package is installed). Each command
-# runs as the package's /sbin/ifup would (python3 on the package's
+# runs as the package's /sbin/ifup would (/usr/bin/python3 on the package's
 # __main__.py under the name ifup, ifreload, ifquery or ifdown), inside the
 # contender's network namespace (ip netns exec) and a private mount
 # namespace of its own (unshare -m) in which
@@ -25,10 +25,12 @@ ifu_fetch() {
 	local d=$1 deb log=$1/fetch.log
 	IFU_SKIP=
 	mkdir -p "$d/pkg" "$d/bin"
-	if ! command -v python3 >/dev/null; then
+	# Debian's python3, which the package depends on (not one earlier in PATH)
+	IFU_PY=/usr/bin/python3
+	[ -x "$IFU_PY" ] || IFU_PY=$(command -v python3) || {
 		IFU_SKIP="no python3"
 		return 1
-	fi
+	}
 	if [ -n "${IFUPDOWN2_DEB:-}" ]; then
 		deb=$IFUPDOWN2_DEB
 	elif ! (cd "$d" && timeout 120 apt-get download -q ifupdown2) >"$log" 2>&1; then
@@ -48,7 +50,7 @@ ifu_fetch() {
 		IFU_SKIP="no usr/share/ifupdown2/__main__.py in $deb"
 		return 1
 	fi
-	python3 -m compileall -q "$d/pkg/usr/share/ifupdown2" >/dev/null 2>&1
+	"$IFU_PY" -m compileall -q "$d/pkg/usr/share/ifupdown2" >/dev/null 2>&1
 	for c in ifup ifdown ifreload ifquery; do ln -sf "$main" "$d/bin/$c"; done
 	IFU_DIR=$d
 }
@@ -88,5 +90,5 @@ ifu_ns() {
 ifu() {
 	local ns=$1 cmd=$2
 	shift 2
-	ifu_ns "$ns" python3 "$IFU_DIR/bin/$cmd" "$@"
+	ifu_ns "$ns" "$IFU_PY" "$IFU_DIR/bin/$cmd" "$@"
 }
