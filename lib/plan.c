@@ -520,6 +520,16 @@ static int deletion_run(const struct plan *p, int i)
 	return n;
 }
 
+int plan_delete_together(struct vnet_ctx *ctx, struct plan *p, int i)
+{
+	int run = deletion_run(p, i), d;
+
+	if (run < 8)
+		return 0;
+	d = delete_together(ctx, p, i, run);
+	return d == 0 ? run : d < 0 ? -d - i : 0;
+}
+
 /* The PT_IFREF field of op that travels as a link's index (a VLAN's lower device), or NULL. */
 static const char *ifref_sent(const struct op *op)
 {

@@ -113,6 +113,12 @@ int plan_run_op(struct vnet_ctx *ctx, const struct op *op);
  * for check, {"in_sync", "operations"[, "note"]}.
  */
 struct json_object *plan_json(struct vnet_ctx *ctx, const struct plan *p, int check);
+/*
+ * A run of deletions from ops[i] (eight or more), deleted at once as
+ * plan_exec deletes them: the number of ops from i that are done (0: none,
+ * go one by one).
+ */
+int plan_delete_together(struct vnet_ctx *ctx, struct plan *p, int i);
 /* Prints the plan lines (or "no change"), honouring -q and -j. */
 void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what);
 

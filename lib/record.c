@@ -1141,6 +1141,16 @@ int record_restore(struct vnet_ctx *ctx, struct record *rec, char *what, size_t 
 			r = -EIO;
 		}
 		for (int i = 0; round < ROUNDS && i < back.n; i++) {
+			/* The links the failed change made go together (one RCU grace period, not one each). */
+			int together = plan_delete_together(ctx, &back, i);
+
+			for (int k = i; k < i + together; k++)
+				if (ctx->on_undo)
+					ctx->on_undo(ctx, back.ops[k].text);
+			if (together) {
+				i += together - 1;
+				continue;
+			}
 			int e = plan_run_op(ctx, &back.ops[i]); /* best effort: the next reading tells */
 
 			if (e == 0 && ctx->on_undo)

@@ -267,6 +267,25 @@ teardown() { common_teardown; }
 	[ "$(snapshot | sed -E '/"(bridge_id|root_id|address)"/d')" = "$before" ]
 }
 
+@test "the links a failed apply made go again together (one group request); a link in a group keeps it" {
+	ip -n "$NS" link add name keep group 5 type bridge
+	before=$(snapshot)
+	{ for i in $(seq 0 9); do echo "bridge add gb$i"; done; echo "bridge add gbx ports gb0"; } > "$F"
+	monitor_start
+	run --separate-stderr vn apply "$F"
+	monitor_stop 2>/dev/null
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"bridge gbx: add port gb0: failed"*"the steps before it were undone"* ]]
+	[ "$(snapshot)" = "$before" ]
+	[ "$(ip -n "$NS" -j link show keep | jq -r '.[0].group')" = 5 ]
+	# Each of the eleven new bridges went from one group (not the one vnetctl
+	# marks what it creates with, 30318): the group delete's.
+	groups=$(grep -E '^Deleted [0-9]+: gb[0-9x]+: .* group [0-9]+ *$' "$MONITOR_OUT" |
+		sed -E 's/^Deleted [0-9]+: (gb[0-9x]+): .* group ([0-9]+) *$/\1 \2/' | grep -v ' 30318$' | sort -u)
+	[ "$(cut -d' ' -f1 <<<"$groups" | sort -u | wc -l)" = 11 ]
+	[ "$(cut -d' ' -f2 <<<"$groups" | sort -u | wc -l)" = 1 ]
+}
+
 @test "a refusal in the middle of a batch: the requests after it ran too, and are undone" {
 	# Only the last request of a batch asks for an ack; a failed one is
 	# answered anyway. The bridge exists already (with a port, so that its
