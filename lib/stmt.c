@@ -384,13 +384,14 @@ int stmt_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 		return s->kind->plan(ctx, st, s, want, plan);
 	/*
 	 * The kind plans its own fields; the addresses and gateways follow, in
-	 * steps of their own (lib/addrplan.c). kw is a view of want without
-	 * them: it shares want's values and is not freed.
+	 * steps of their own (lib/addrplan.c). kw: want's other fields, copied.
 	 */
-	struct obj kw = *want;
+	struct obj kw;
 
-	kw.mask &= ~am;
+	obj_init(&kw);
+	obj_copy_fields(&kw, want, want->mask & ~am);
 	r = s->kind->plan(ctx, st, s, &kw, plan);
+	obj_free(&kw);
 	return r < 0 ? r : addr_plan(ctx, st, s, want, plan);
 }
 
