@@ -79,9 +79,10 @@ ansible_facts:
           returned: always
           type: bool
         diagnose:
-          description: C(vnetctl diagnose -j), or null when it is not available.
+          description: C(vnetctl diagnose -j), a list of checks (each with its object, status, what and fix), or null when it is not available.
           returned: always
-          type: dict
+          type: list
+          elements: dict
         healthy:
           description: Whether diagnose found nothing to warn about (its exit status 0); null without diagnose.
           returned: always
