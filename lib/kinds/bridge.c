@@ -225,6 +225,16 @@ static void port_vlan_fields(const struct portvlan *pv, struct obj *o)
 	o->mask |= (1U << P_VLANS) | (1U << P_UNTAGGED);
 }
 
+/* Whether a port's VLANs are those the kernel gives it on joining: the default PVID, untagged. */
+static int kernel_vlans(const struct portvlan *pv, uint64_t dpvid)
+{
+	struct vlanset one = { 0 };
+
+	if (dpvid)
+		vlanset_add(&one, (unsigned int)dpvid);
+	return pv->pvid == dpvid && vlanset_equal(&pv->member, &one) && vlanset_equal(&pv->untagged, &one);
+}
+
 static uint16_t vflags(const struct portvlan *pv, unsigned int v)
 {
 	return (uint16_t)((vlanset_has(&pv->untagged, v) ? BRIDGE_VLAN_INFO_UNTAGGED : 0) |
@@ -754,6 +764,8 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	obj_format(br_params, &cur, m, txt, sizeof(txt));
 	out_line(ctx, "bridge add %s %s", br->name, txt);
 	n = 1;
+	/* The VLAN a port gets on joining (none with default-pvid none). */
+	uint64_t dpvid = obj_has(&cur, BR_DPVID) ? cur.v[BR_DPVID].u : 1;
 	for (const struct link *pl = state_port(st, br, NULL); pl; pl = state_port(st, br, pl)) {
 		struct obj o;
 		long speed = n <= BR_MAX_READ ? got[n++] : -1;
@@ -765,6 +777,8 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 		m = obj_non_default(port_params, &o);
 		if (obj_has(&o, P_COST) && o.v[P_COST].u == speed_cost(speed))
 			m &= ~(1U << P_COST);
+		if (link_vl(pl)->have && kernel_vlans(link_vl(pl), dpvid))
+			m &= ~((1U << P_PVID) | (1U << P_VLANS) | (1U << P_UNTAGGED));
 		if (m) {
 			obj_format(port_params, &o, m, txt, sizeof(txt));
 			out_line(ctx, "bridge port set %s %s %s", br->name, pl->name, txt);
