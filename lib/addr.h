@@ -107,6 +107,7 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
  * No stranded addresses: a link the plan makes a port or slave while it
  * holds static addresses or a default route, and that keeps them (no step
  * of the plan removes them): exit 1, naming them and where to declare them.
+ * Reads the addresses into st when the plan makes a port and st has none.
  */
 int addr_stranded(struct vnet_ctx *ctx, struct state *st, const struct plan *plan);
 /* A link's static addresses and vnetctl's gateways: for -j, and the words of show --config. */

@@ -435,8 +435,15 @@ static int held(struct state *st, const struct plan *plan, const struct link *p,
 
 int addr_stranded(struct vnet_ctx *ctx, struct state *st, const struct plan *plan)
 {
-	if (!st->addrs)
+	int joins = 0, r;
+
+	for (int k = 0; k < plan->n && !joins; k++)
+		joins = plan->ops[k].type == OP_MASTER && plan->ops[k].master[0];
+	/* The addresses are read only for a plan that makes a port (not for every no-op). */
+	if (!joins)
 		return 0;
+	if ((r = state_load_addrs(ctx, st)) < 0)
+		return r;
 	for (int k = 0; k < plan->n; k++) {
 		const struct op *op = &plan->ops[k];
 		const struct link *p = op->type == OP_MASTER && op->master[0] ? state_by_name(st, op->name)

@@ -568,15 +568,6 @@ static void diff_steps(struct vnet_ctx *ctx, struct diffing *df, struct state *s
 	}
 }
 
-/* Whether a plan makes a link a port or slave (whose addresses it must not strand). */
-static int plan_joins(const struct plan *p)
-{
-	for (int i = 0; i < p->n; i++)
-		if (p->ops[i].type == OP_MASTER && p->ops[i].master[0])
-			return 1;
-	return 0;
-}
-
 /* Plans every statement in order against st, simulating as it goes (noting the diff's objects). */
 static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it, int n,
 		     const int *order, struct state *st, struct plan *all, struct diffing *df)
@@ -816,7 +807,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	if (ctx->flags & VNET_F_JSON)
 		diffing_init(&diff, n, &st);
 	r = plan_file(ctx, &f, it, n, order, &st, &all, (ctx->flags & VNET_F_JSON) ? &diff : NULL);
-	if (r == 0 && !check && plan_joins(&all) && (r = state_load_addrs(ctx, &st)) == 0)
+	if (r == 0 && !check)
 		r = addr_stranded(ctx, &st, &all);
 	if (r < 0)
 		goto out;

@@ -179,7 +179,7 @@ static int plan_stmt(struct vnet_ctx *ctx, const struct stmt *s, const struct ob
 {
 	struct state st;
 	unsigned int what = s->kind->needs ? s->kind->needs(s, want) : ST_LINKS;
-	int r = state_load(ctx, &st, what | ST_ADDRS);
+	int r = state_load(ctx, &st, what | ((want->mask & addr_fields(s->kind)) ? ST_ADDRS : 0));
 
 	if (r == 0)
 		r = stmt_plan(ctx, &st, s, want, plan);
