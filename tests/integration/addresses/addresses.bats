@@ -141,14 +141,18 @@ ping_lost() {
 	remote_setup
 	before=$(snapshot)
 	routes=$(defaults)
-	run vn apply "$F" --confirm 3 --detach
-	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+	run --separate-stderr vn apply "$F" --confirm 3 --detach
+	[ "$status" -eq 0 ] || { echo "$output $stderr" >&2; false; }
 	eq "$(addrs xenbr0)" "192.0.2.10/24"
-	# The deadline passes: the guardian rolls back.
-	for _ in $(seq 100); do
-		ip -n "$NS" link show xenbr0 >/dev/null 2>&1 || break
+	G=$(sed -n 's/.*(guardian PID \([0-9]*\)).*/\1/p' <<<"$stderr" | head -1)
+	[ -n "$G" ]
+	# The deadline passes: the guardian rolls back, then ends. Its end, not
+	# xenbr0's going (an early step of the rollback), is what is awaited.
+	for _ in $(seq 200); do
+		kill -0 "$G" 2>/dev/null || break
 		sleep 0.1
 	done
+	! kill -0 "$G" 2>/dev/null
 	! ip -n "$NS" link show xenbr0 >/dev/null 2>&1
 	eq "$(addrs eth0)" "192.0.2.10/24"
 	eq "$(defaults)" "$routes"

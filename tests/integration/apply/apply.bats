@@ -12,6 +12,18 @@ setup() {
 }
 teardown() { common_teardown; }
 
+# Waits (at most 20 s) until a --confirm command writing to FILE says its
+# guardian holds the change: from then on confirm and SIGHUP find it.
+held() {
+	local _
+	for _ in $(seq 200); do
+		grep -q "guardian PID" "$1" && return 0
+		sleep 0.1
+	done
+	echo "no guardian line in $1: $(cat "$1")" >&2
+	return 1
+}
+
 @test "the example applies in dependency order whatever the order of the lines" {
 	# The example's statements backwards: the port lines first.
 	printf '%s\n' "bridge port set xenbr0 vif2.0 isolated on" "bridge port set xenbr0 vif1.0 isolated on" \
@@ -199,8 +211,7 @@ teardown() { common_teardown; }
 	# Confirmed from another shell.
 	vn apply "$EX/xen-bridge.conf" --confirm 20 < /dev/null > "$BATS_TEST_TMPDIR/out" 2>&1 &
 	pid=$!
-	for _ in $(seq 50); do ip -n "$NS" link show dev xenbr0 >/dev/null 2>&1 && break; sleep 0.1; done
-	sleep 0.3
+	held "$BATS_TEST_TMPDIR/out"
 	run vn confirm
 	[ "$status" -eq 0 ]
 	wait "$pid"
@@ -212,20 +223,18 @@ teardown() { common_teardown; }
 	# A dropped session (SIGHUP) rolls back.
 	vn bridge del xenbr0
 	before=$(snapshot)
-	"$VNETCTL" -n "$NS" apply "$EX/xen-bridge.conf" --confirm 20 < /dev/null > /dev/null 2>&1 &
+	"$VNETCTL" -n "$NS" apply "$EX/xen-bridge.conf" --confirm 20 < /dev/null > "$BATS_TEST_TMPDIR/out2" 2>&1 &
 	pid=$!
-	for _ in $(seq 50); do ip -n "$NS" link show dev xenbr0 >/dev/null 2>&1 && break; sleep 0.1; done
-	sleep 0.3
+	held "$BATS_TEST_TMPDIR/out2"
 	kill -HUP "$pid"
 	wait "$pid" || true
 	[ "$(snapshot)" = "$before" ]
 }
 
 @test "two applies at once take turns; --no-wait fails clearly" {
-	vn apply "$EX/xen-bridge.conf" --confirm 20 < /dev/null > /dev/null 2>&1 &
+	vn apply "$EX/xen-bridge.conf" --confirm 20 < /dev/null > "$BATS_TEST_TMPDIR/out" 2>&1 &
 	pid=$!
-	for _ in $(seq 50); do ip -n "$NS" link show dev xenbr0 >/dev/null 2>&1 && break; sleep 0.1; done
-	sleep 0.3
+	held "$BATS_TEST_TMPDIR/out"
 	printf 'bridge add br9\n' > "$F"
 	expect_fail 1 "another vnetctl is changing this namespace" -- apply "$F" --no-wait
 	vn apply "$F" &
