@@ -12,6 +12,7 @@
  * must find nothing left to do.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,14 +101,16 @@ static void refs_of(struct item *it)
 		names_add(&it->decl, s->arg[0]);
 	else if (k->args[1] && k->argtype[1] == ARG_IFNAME) {
 		names_add(&it->uses, s->arg[0]); /* "bridge port BR P": BR */
-		names_add(&it->takes, s->arg[1]);
+		if (!name_is_pattern(s->arg[1])) /* a pattern names no one link */
+			names_add(&it->takes, s->arg[1]);
 	} else {
 		names_add(&it->uses, s->arg[0]); /* a VF's PF */
 	}
 	for (const struct param *p = k->params; p && p->word; p++) {
 		const struct val *v = &it->want.v[p->field];
 
-		if (!obj_has(&it->want, p->field) || (p->type != PT_NAMES && p->type != PT_IFREF))
+		if (!obj_has(&it->want, p->field) || (p->type != PT_NAMES && p->type != PT_IFREF) ||
+		    (p->flags & PF_PATTERNS))
 			continue;
 		for (int i = 0; i < v->names.n; i++)
 			names_add(p->flags & PF_DECLARES ? &it->decl
@@ -568,10 +571,48 @@ static void diff_steps(struct vnet_ctx *ctx, struct diffing *df, struct state *s
 	}
 }
 
+/* The statements of a file, for port_override. */
+struct fileitems {
+	const struct item *it;
+	int n;
+};
+
+/*
+ * For "bridge port BR PATTERN" statement s (ctx->port_override): the fields
+ * that a statement naming port exactly, or a later pattern that matches it,
+ * sets on the same bridge. An exact name wins; among patterns, the later.
+ */
+static uint32_t port_override(void *arg, const void *sp, const char *port)
+{
+	const struct fileitems *fi = arg;
+	const struct stmt *s = sp;
+	uint32_t drop = 0;
+	int later = 0;
+
+	for (int i = 0; i < fi->n; i++) {
+		const struct stmt *o = fi->it[i].s;
+
+		if (o == s) {
+			later = 1;
+			continue;
+		}
+		if (o->kind != s->kind || o->verb == V_DEL || strcmp(o->arg[0], s->arg[0]))
+			continue;
+		if (name_is_pattern(o->arg[1]) ? later && !fnmatch(o->arg[1], port, 0)
+					      : !strcmp(o->arg[1], port))
+			drop |= fi->it[i].want.mask;
+	}
+	return drop;
+}
+
 /* Plans every statement in order against st, simulating as it goes (noting the diff's objects). */
 static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it, int n,
 		     const int *order, struct state *st, struct plan *all, struct diffing *df)
 {
+	struct fileitems fi = { it, n };
+
+	ctx->port_override = port_override;
+	ctx->port_override_arg = &fi;
 	for (int k = 0; k < n; k++) {
 		struct item *i = &it[order[k]];
 		struct plan p = { 0 };
@@ -589,12 +630,14 @@ static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 		if (r < 0) {
 			plan_free(&p);
 			locate(ctx, f, i->s);
+			ctx->port_override = NULL;
 			return r;
 		}
 		diff_steps(ctx, df, st, i->s, &p);
 		take_steps(all, &p, st, order[k]);
 		plan_free(&p);
 	}
+	ctx->port_override = NULL;
 	return 0;
 }
 
@@ -621,41 +664,42 @@ static void print_result(struct vnet_ctx *ctx, const struct plan *all, const cha
 	json_object_put(j);
 }
 
-int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struct vnet_txn **txn)
+/*
+ * Reads the file at path and checks it before the host is read: every
+ * statement's words (each error reported), one statement per object, an
+ * address on two links. 0, or -errno with the diagnostics in the error.
+ */
+static int load_file(struct vnet_ctx *ctx, const char *path, struct stmtfile *f, struct item **itp,
+		     int *np)
 {
-	struct stmtfile f;
-	struct item *it = NULL;
-	struct state st = { 0 };
-	struct plan all = { 0 };
-	int *order = NULL, n = 0, r, errors = 0, check = !!(flags & VNET_APPLY_CHECK), locked = 0;
+	struct item *it;
+	int n, r, errors = 0;
 	char *details = NULL;
 	size_t dlen = 0;
-	FILE *dout = NULL;
-	struct diffing diff = { 0 };
+	FILE *dout;
 
-	if (txn)
-		*txn = NULL;
-	vnet_clear_error(ctx);
-	r = stmts_read(ctx, path, &f);
+	*itp = NULL;
+	*np = 0;
+	r = stmts_read(ctx, path, f);
 	if (r < 0)
-		goto out;
-	n = f.n;
+		return r;
+	n = f->n;
 	it = calloc((size_t)n + 1, sizeof(*it));
 	dout = open_memstream(&details, &dlen);
-	if (!it || !dout) {
-		r = vnet_fail(ctx, ENOMEM, "out of memory");
-		goto out;
-	}
+	if (!it || !dout)
+		abort();
+	*itp = it;
+	*np = n;
 	/* Words first: every statement, every error. */
 	for (int i = 0; i < n; i++) {
-		it[i].s = &f.st[i];
+		it[i].s = &f->st[i];
 		vnet_clear_error(ctx);
 		r = stmt_parse(ctx, it[i].s, &it[i].want);
 		if (r == 0 && it[i].s->verb == V_SHOW)
 			r = vnet_usage(ctx, 1, "%s show: a file holds changes, not views",
 				       it[i].s->kind->name);
 		if (r < 0) {
-			diag(ctx, &f, it[i].s, dout);
+			diag(ctx, f, it[i].s, dout);
 			errors++;
 			continue;
 		}
@@ -703,11 +747,11 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 			const char *pp;
 			int pl;
 
-			stmts_where(&f, it[prev].s->line ? it[prev].s->line[0] : 0, &pp, &pl);
+			stmts_where(f, it[prev].s->line ? it[prev].s->line[0] : 0, &pp, &pl);
 			vnet_clear_error(ctx);
 			vnet_usage(ctx, 0, "%s: also on line %d%s%s: a file holds one statement per object",
-				   sm->what, pl, f.nparts ? " of " : "", f.nparts ? pp : "");
-			diag(ctx, &f, sm, dout);
+				   sm->what, pl, f->nparts ? " of " : "", f->nparts ? pp : "");
+			diag(ctx, f, sm, dout);
 			errors++;
 		}
 		free(key);
@@ -730,55 +774,70 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 			const char *pp;
 			int pl;
 
-			stmts_where(&f, it[i].s->line ? it[i].s->line[0] : 0, &pp, &pl);
+			stmts_where(f, it[i].s->line ? it[i].s->line[0] : 0, &pp, &pl);
 			vnet_clear_error(ctx);
 			vnet_usage(ctx, w, "%s: %s (also on line %d%s%s)", it[j].s->what, why, pl,
-				   f.nparts ? " of " : "", f.nparts ? pp : "");
-			diag(ctx, &f, it[j].s, dout);
+				   f->nparts ? " of " : "", f->nparts ? pp : "");
+			diag(ctx, f, it[j].s, dout);
 			errors++;
 		}
 	}
 	fclose(dout);
-	dout = NULL;
+	vnet_clear_error(ctx);
 	if (errors) {
-		vnet_clear_error(ctx);
-		r = vnet_usage(ctx, -1, "%s: %d error%s; nothing changed", f.path, errors,
+		r = vnet_usage(ctx, -1, "%s: %d error%s; nothing changed", f->path, errors,
 			       errors == 1 ? "" : "s");
 		ctx->err.details = details;
-		details = NULL;
-		goto out;
+		return r;
 	}
-	vnet_clear_error(ctx);
-	/* Now the host: one reading, under the namespace's lock. */
-	if (!check) {
-		r = vnet_lock(ctx, !(flags & VNET_APPLY_NOWAIT) && !(ctx->flags & VNET_F_NOWAIT));
-		if (r < 0)
-			goto out;
-		locked = 1;
-	} else {
-		journal_look(ctx); /* check says what is pending, and rolls back what was interrupted */
-	}
-	/* Addresses and routes: read when a statement declares some (else once a plan moves a port). */
+	free(details);
+	return 0;
+}
+
+/* What the statements need read of the host: addresses only when one declares some (else once a plan moves a port). */
+static unsigned int state_needs(const struct item *it, int n)
+{
 	unsigned int what = ST_LINKS | ST_BRVLANS;
 
 	for (int i = 0; i < n; i++)
 		if (it[i].want.mask & addr_fields(it[i].s->kind))
 			what |= ST_ADDRS;
+	return what;
+}
+
+/*
+ * Plans the statements *itp (of *np; --prune adds to them) against the
+ * host, read now, and runs the plan, all or nothing; what names them in the
+ * output. The caller holds the lock (not for check); *locked goes to 0
+ * when a held transaction keeps it.
+ */
+static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item **itp, int *np,
+		     unsigned int flags, const char *what_name, struct vnet_txn **txn, int *locked)
+{
+	struct state st = { 0 };
+	struct plan all = { 0 };
+	struct diffing diff = { 0 };
+	int *order = NULL, r, check = !!(flags & VNET_APPLY_CHECK);
+	unsigned int what = state_needs(*itp, *np);
+
 	r = state_load(ctx, &st, what);
 	if (r < 0)
 		goto out;
 	if (flags & VNET_APPLY_PRUNE) {
-		r = prune_items(ctx, &st, &it, &n);
+		int n0 = *np;
+
+		r = prune_items(ctx, &st, itp, np);
 		if (r < 0)
 			goto out;
-		for (int i = f.n; i < n; i++)
-			it[i].rank = 0;
+		for (int i = n0; i < *np; i++)
+			(*itp)[i].rank = 0;
 	}
+	struct item *it = *itp;
+	int n = *np;
+
 	order = calloc((size_t)n + 1, sizeof(*order));
-	if (!order) {
-		r = vnet_fail(ctx, ENOMEM, "out of memory");
-		goto out;
-	}
+	if (!order)
+		abort();
 	r = order_items(it, n, &st, order, 0);
 	if (r < 0) {
 		/* Each waiting on the other for a port: the ports move first, on their own. */
@@ -795,34 +854,34 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 				const char *fp;
 				int fline;
 
-				stmts_where(&f, it[i].s->line[0], &fp, &fline);
+				stmts_where(f, it[i].s->line[0], &fp, &fline);
 				/* In a directory, each with its file. */
 				o += (size_t)snprintf(lines + o, sizeof(lines) - o, "%s%s%s%d", o ? ", " : "",
-						      f.nparts ? fp : "", f.nparts ? ":" : "", fline);
+						      f->nparts ? fp : "", f->nparts ? ":" : "", fline);
 			}
 		r = vnet_usage(ctx, -1, "%s: the statements on lines %s depend on each other (a cycle)",
-			       f.path, lines);
+			       f->path, lines);
 		goto out;
 	}
 	if (ctx->flags & VNET_F_JSON)
 		diffing_init(&diff, n, &st);
-	r = plan_file(ctx, &f, it, n, order, &st, &all, (ctx->flags & VNET_F_JSON) ? &diff : NULL);
+	r = plan_file(ctx, f, it, n, order, &st, &all, (ctx->flags & VNET_F_JSON) ? &diff : NULL);
 	if (r == 0 && !check)
 		r = addr_stranded(ctx, &st, &all);
 	if (r < 0)
 		goto out;
 	if (check || (ctx->flags & VNET_F_DRY_RUN) || !all.n) {
 		/* The state simulated forward is what the plan would leave. */
-		print_result(ctx, &all, f.path, &diff, &st, check);
+		print_result(ctx, &all, what_name, &diff, &st, check);
 		r = check ? (all.n ? 1 : 0) : (ctx->flags & VNET_F_DRY_RUN) ? plan_check_drivers(ctx, &all) : 0;
 		goto out;
 	}
-	ctx->txn_what = f.path;
+	ctx->txn_what = what_name;
 	r = plan_exec(ctx, &all);
 	ctx->txn_what = NULL;
 	if (r < 0) {
 		if (all.failed < all.n && all.ops[all.failed].from < n)
-			locate(ctx, &f, it[all.ops[all.failed].from].s);
+			locate(ctx, f, it[all.ops[all.failed].from].s);
 		goto out;
 	}
 	/* Read back: planning the file again must find nothing to do. */
@@ -831,7 +890,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	if (r == 0) {
 		struct plan again = { 0 };
 
-		r = plan_file(ctx, &f, it, n, order, &st, &again, NULL);
+		r = plan_file(ctx, f, it, n, order, &st, &again, NULL);
 		if (r == 0 && again.n) {
 			char left[200];
 
@@ -840,7 +899,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 			str_fit(left, sizeof(left), again.ops[0].text ? again.ops[0].text : "?");
 			r = vnet_fail(ctx, 0,
 				      "%s: the kernel accepted the changes but did not apply them all (still to do: %s)%s%s; undone",
-				      f.path, left, lacks ? ": " : "", lacks ? lacks : "");
+				      what_name, left, lacks ? ": " : "", lacks ? lacks : "");
 		}
 		plan_free(&again);
 	}
@@ -848,33 +907,65 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		plan_undo(ctx, &all);
 		goto out;
 	}
-	print_result(ctx, &all, f.path, &diff, &st, 0);
+	print_result(ctx, &all, what_name, &diff, &st, 0);
 	if (txn && (flags & VNET_APPLY_HOLD)) {
 		*txn = calloc(1, sizeof(**txn));
 		if (*txn) {
 			(*txn)->plan = all;
-			str_copy((*txn)->what, sizeof((*txn)->what), f.path);
+			str_copy((*txn)->what, sizeof((*txn)->what), what_name);
 			memset(&all, 0, sizeof(all));
-			locked = 0; /* held until commit or rollback */
+			*locked = 0; /* held until commit or rollback */
 		}
 	}
 out:
-	if (check && r < 0)
-		ctx->err.exit_code = VNET_EXIT_USAGE; /* check: any trouble is 2, as diff(1) */
-	if (dout)
-		fclose(dout);
 	diffing_free(&diff);
-	free(details);
-	if (locked)
-		vnet_unlock(ctx);
 	plan_free(&all);
 	state_free(&st);
-	for (int i = f.n; it && i < n; i++)
-		free(it[i].s);
+	free(order);
+	return r;
+}
+
+/* Takes the namespace's lock for a change (check only looks at what is pending). */
+static int lock_for(struct vnet_ctx *ctx, unsigned int flags, int *locked)
+{
+	if (flags & VNET_APPLY_CHECK) {
+		journal_look(ctx); /* check says what is pending, and rolls back what was interrupted */
+		return 0;
+	}
+	int r = vnet_lock(ctx, !(flags & VNET_APPLY_NOWAIT) && !(ctx->flags & VNET_F_NOWAIT));
+
+	*locked = r == 0;
+	return r;
+}
+
+static void loaded_free(struct stmtfile *f, struct item *it, int n)
+{
+	for (int i = f->n; it && i < n; i++)
+		free(it[i].s); /* --prune's made-up statements */
 	if (it)
 		items_free(it, n);
-	free(order);
-	stmts_free(&f);
+	stmts_free(f);
+}
+
+int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struct vnet_txn **txn)
+{
+	struct stmtfile f;
+	struct item *it = NULL;
+	int n = 0, r, locked = 0;
+
+	if (txn)
+		*txn = NULL;
+	vnet_clear_error(ctx);
+	r = load_file(ctx, path, &f, &it, &n);
+	if (r == 0)
+		r = lock_for(ctx, flags, &locked);
+	if (r == 0)
+		r = run_items(ctx, &f, &it, &n, flags, f.path, txn, &locked);
+	if ((flags & VNET_APPLY_CHECK) && r < 0)
+		ctx->err.exit_code = VNET_EXIT_USAGE; /* check: any trouble is 2, as diff(1) */
+	if (locked)
+		vnet_unlock(ctx);
+	loaded_free(&f, it, n);
 	return r;
 }
 
