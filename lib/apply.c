@@ -16,8 +16,13 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include <json-c/json.h>
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
 
 #include "internal.h"
 #include "value.h"
@@ -30,6 +35,7 @@
 #include "journal.h"
 #include "diff.h"
 #include "suggest.h"
+#include "nl.h"
 
 struct item {
 	struct stmt *s;
@@ -168,6 +174,18 @@ static int map_get(const struct namemap *m, const char *k)
 		i = (i + 1) & (unsigned int)(m->cap - 1);
 	}
 	return -1;
+}
+
+/* An empty map with room for entries names. */
+static void map_alloc(struct namemap *m, int entries)
+{
+	m->cap = 16;
+	while (m->cap < 2 * entries + 16)
+		m->cap *= 2;
+	m->key = calloc((size_t)m->cap, sizeof(*m->key));
+	m->val = calloc((size_t)m->cap, sizeof(*m->val));
+	if (!m->key || !m->val)
+		abort();
 }
 
 /* A min-heap of statement numbers by (rank, number): the next one to place. */
@@ -452,13 +470,7 @@ static void map_all_names(struct namemap *m, const struct item *it, int n)
 
 	for (int i = 0; i < n; i++)
 		total += it[i].decl.n + it[i].uses.n + it[i].takes.n;
-	m->cap = 16;
-	while (m->cap < 2 * total + 16)
-		m->cap *= 2;
-	m->key = calloc((size_t)m->cap, sizeof(*m->key));
-	m->val = calloc((size_t)m->cap, sizeof(*m->val));
-	if (!m->key || !m->val)
-		abort();
+	map_alloc(m, total);
 	for (int i = 0; i < n; i++) {
 		const struct namelist *l[3] = { &it[i].decl, &it[i].uses, &it[i].takes };
 
@@ -987,4 +999,333 @@ int vnet_txn_rollback(struct vnet_ctx *ctx, struct vnet_txn *txn)
 	free(txn);
 	vnet_unlock(ctx);
 	return 0;
+}
+
+/* ---- apply --boot and hotplug: the file in independent groups ---- */
+
+static int uf_find(int *up, int a)
+{
+	while (up[a] != a)
+		a = up[a] = up[up[a]];
+	return a;
+}
+
+/*
+ * Cuts the statements into groups that share no name (*grpp[i]: the first
+ * statement of i's group): each can be applied, or skipped, on its own.
+ * *markp: a zeroed int per statement, for the caller's notes on groups.
+ */
+static void group_items(const struct item *it, int n, int **grpp, int **markp)
+{
+	struct namemap m;
+	int names = 0, *grp = calloc((size_t)n + 1, sizeof(*grp));
+
+	*grpp = grp;
+	*markp = calloc((size_t)n + 1, sizeof(**markp));
+	if (!grp || !*markp)
+		abort();
+
+	for (int i = 0; i < n; i++)
+		names += it[i].decl.n + it[i].uses.n + 1;
+	map_alloc(&m, names);
+	for (int i = 0; i < n; i++)
+		grp[i] = i;
+	for (int i = 0; i < n; i++) {
+		/* uses holds what it takes too; arg[0] is a bridge port's bridge, a VF's PF. */
+		for (int d = -1; d < it[i].decl.n + it[i].uses.n; d++) {
+			const char *name = d < 0 ? it[i].s->arg[0]
+				       : d < it[i].decl.n ? it[i].decl.names[d]
+							  : it[i].uses.names[d - it[i].decl.n];
+			int j = map_get(&m, name);
+
+			if (j < 0) {
+				map_put(&m, name, i);
+				continue;
+			}
+			int a = uf_find(grp, i), b = uf_find(grp, j);
+
+			if (a != b)
+				grp[a > b ? a : b] = a < b ? a : b;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		grp[i] = uf_find(grp, i);
+	free(m.key);
+	free(m.val);
+}
+
+/* Whether a statement of a group takes name as a guest (a guest-ports or port pattern matches it). */
+static int item_guest(const struct item *it, const char *name)
+{
+	const struct stmt *s = it->s;
+
+	if (s->kind->args[1] && s->arg[1] && name_is_pattern(s->arg[1]) && !fnmatch(s->arg[1], name, 0))
+		return 1;
+	for (const struct param *p = s->kind->params; p && p->word; p++)
+		if ((p->flags & PF_PATTERNS) && obj_has(&it->want, p->field) &&
+		    namelist_match(&it->want.v[p->field].names, name))
+			return 1;
+	return 0;
+}
+
+/*
+ * The devices group g needs that no statement of the file makes and that
+ * are not there (a NIC not found yet), written into buf; how many. A guest
+ * is never needed.
+ */
+static int group_missing(const struct item *it, int n, const int *grp, int g,
+			 const struct namemap *decl, struct state *st, char *buf, size_t len)
+{
+	int missing = 0;
+	size_t o = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < n; i++) {
+		if (grp[i] != g)
+			continue;
+		for (int u = -1; u < it[i].uses.n; u++) {
+			const char *name = u < 0 ? it[i].s->arg[0] : it[i].uses.names[u];
+			int guest = 0;
+
+			if (map_get(decl, name) >= 0 || state_by_name(st, name) ||
+			    (u < 0 && (it[i].s->kind->link_kind || it[i].s->kind->owns)))
+				continue;
+			for (int j = 0; j < n && !guest; j++)
+				guest = grp[j] == g && item_guest(&it[j], name);
+			if (guest || strstr(buf, name))
+				continue;
+			missing++;
+			o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s", o ? ", " : "", name);
+			if (o >= len)
+				o = len - 1;
+		}
+	}
+	return missing;
+}
+
+/* The name of group g: "PATH (xenbr0)", after its first statement's object. */
+static void group_name(const struct stmtfile *f, const struct item *it, int g, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s (%s)", f->path, it[g].decl.n ? it[g].decl.names[0] : it[g].s->arg[0]);
+}
+
+/* Runs the statements of group g (hotplug: no deletions) as one all-or-nothing plan. */
+static int run_group(struct vnet_ctx *ctx, const struct stmtfile *f, const struct item *it, int n,
+		     const int *grp, int g, unsigned int flags, int *locked)
+{
+	struct item *sub = calloc((size_t)n + 1, sizeof(*sub));
+	int ns = 0, r;
+	char what[VNET_NAMSIZ + 300];
+
+	if (!sub)
+		abort();
+	for (int i = 0; i < n; i++)
+		if (grp[i] == g && !(ctx->additive && it[i].s->verb == V_DEL)) {
+			sub[ns] = it[i];
+			memset(&sub[ns].early, 0, sizeof(sub[ns].early));
+			sub[ns].placed = 0;
+			ns++;
+		}
+	group_name(f, it, g, what, sizeof(what));
+	r = run_items(ctx, f, &sub, &ns, flags & ~VNET_APPLY_PRUNE, what, NULL, locked);
+	for (int i = 0; i < ns; i++)
+		namelist_free(&sub[i].early);
+	free(sub);
+	return r;
+}
+
+/* The names the statements make: a map from name to the statement. */
+static void decl_map(const struct item *it, int n, struct namemap *m)
+{
+	int names = 0;
+
+	for (int i = 0; i < n; i++)
+		names += it[i].decl.n;
+	map_alloc(m, names);
+	for (int i = 0; i < n; i++)
+		for (int d = 0; d < it[i].decl.n; d++)
+			map_put(m, it[i].decl.names[d], i);
+}
+
+/* Waits at most ms for a link to appear or change (an event on ev); drains what came. */
+static void wait_link_event(struct mnl_socket *ev, long ms)
+{
+	struct pollfd pf = { .fd = mnl_socket_get_fd(ev), .events = POLLIN };
+	char buf[8192];
+
+	if (ms <= 0 || poll(&pf, 1, ms > INT_MAX ? INT_MAX : (int)ms) <= 0)
+		return;
+	while (recv(pf.fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int vnet_apply_boot(struct vnet_ctx *ctx, const char *path, unsigned int flags, unsigned int wait_s)
+{
+	static const unsigned int groups[] = { RTNLGRP_LINK };
+	struct stmtfile f;
+	struct item *it = NULL;
+	struct namemap decl = { 0 };
+	struct mnl_socket *ev = NULL;
+	int n = 0, r, locked = 0, *grp = NULL, *done = NULL, failed = 0, skipped = 0, ngroups = 0;
+	long deadline = now_ms() + (long)wait_s * 1000L;
+	char bad[1024] = "";
+	size_t bo = 0;
+
+	vnet_clear_error(ctx);
+	r = load_file(ctx, path, &f, &it, &n);
+	if (r == 0)
+		r = lock_for(ctx, flags & ~VNET_APPLY_CHECK, &locked);
+	if (r < 0)
+		goto out;
+	group_items(it, n, &grp, &done);
+	decl_map(it, n, &decl);
+	for (int i = 0; i < n; i++)
+		ngroups += grp[i] == i;
+	/* Listening first: a device that appears while the host is read is heard. */
+	ev = nlm_open_listener(ctx, groups, 1);
+	if (!ev) {
+		r = -(ctx->err.err ? ctx->err.err : EIO);
+		goto out;
+	}
+	for (;;) {
+		struct state st = { 0 };
+		int pending = 0;
+
+		r = state_load(ctx, &st, ST_LINKS);
+		if (r < 0)
+			goto out;
+		for (int g = 0; g < n; g++) {
+			char miss[512];
+
+			if (grp[g] != g || done[g])
+				continue;
+			if (group_missing(it, n, grp, g, &decl, &st, miss, sizeof(miss))) {
+				pending++;
+				continue;
+			}
+			done[g] = 1;
+			vnet_clear_error(ctx);
+			if (run_group(ctx, &f, it, n, grp, g, flags, &locked) < 0) {
+				char name[VNET_NAMSIZ + 300];
+
+				failed++;
+				group_name(&f, it, g, name, sizeof(name));
+				vnet_notice(ctx, "%s", ctx->err.msg);
+				bo += (size_t)snprintf(bad + bo, bo < sizeof(bad) ? sizeof(bad) - bo : 0,
+						       "%s%s failed", bo ? "; " : "", name);
+				if (bo >= sizeof(bad))
+					bo = sizeof(bad) - 1;
+			}
+		}
+		state_free(&st);
+		if (!pending || now_ms() >= deadline)
+			break;
+		wait_link_event(ev, deadline - now_ms());
+	}
+	/* What is still missing at the deadline: those groups are skipped, and named. */
+	struct state st = { 0 };
+
+	r = state_load(ctx, &st, ST_LINKS);
+	for (int g = 0; r == 0 && g < n; g++) {
+		char miss[512], name[VNET_NAMSIZ + 300];
+
+		if (grp[g] != g || done[g])
+			continue;
+		skipped++;
+		group_missing(it, n, grp, g, &decl, &st, miss, sizeof(miss));
+		group_name(&f, it, g, name, sizeof(name));
+		vnet_notice(ctx, "%s: skipped: %s missing after %u s", name, miss, wait_s);
+		bo += (size_t)snprintf(bad + bo, bo < sizeof(bad) ? sizeof(bad) - bo : 0,
+				       "%s%s skipped (%s missing)", bo ? "; " : "", name, miss);
+		if (bo >= sizeof(bad))
+			bo = sizeof(bad) - 1;
+	}
+	state_free(&st);
+	if (r == 0 && (failed || skipped))
+		r = vnet_fail(ctx, 0, "%s: %d of %d groups not applied: %s", f.path, failed + skipped,
+			      ngroups, bad);
+out:
+	if (ev)
+		mnl_socket_close(ev);
+	if (locked)
+		vnet_unlock(ctx);
+	free(decl.key);
+	free(decl.val);
+	free(grp);
+	free(done);
+	loaded_free(&f, it, n);
+	return r;
+}
+
+/* Whether a statement concerns ifname: names it, or takes it as a guest. */
+static int item_concerns(const struct item *it, const char *ifname)
+{
+	if ((it->s->arg[0] && !strcmp(it->s->arg[0], ifname)) || namelist_has(&it->decl, ifname) ||
+	    namelist_has(&it->uses, ifname))
+		return 1;
+	return item_guest(it, ifname);
+}
+
+int vnet_hotplug(struct vnet_ctx *ctx, const char *ifname, const char *path)
+{
+	struct stmtfile f;
+	struct item *it = NULL;
+	struct namemap decl = { 0 };
+	int n = 0, r, locked = 0, *grp = NULL, *hit = NULL, nhit = 0;
+	const char *why;
+
+	vnet_clear_error(ctx);
+	if (parse_ifname(ifname, &why) < 0)
+		return vnet_usage(ctx, 1, "hotplug: \"%s\": %s", ifname, why);
+	r = load_file(ctx, path, &f, &it, &n);
+	if (r < 0)
+		goto out;
+	group_items(it, n, &grp, &hit);
+	for (int i = 0; i < n; i++)
+		if (!hit[grp[i]] && it[i].s->verb != V_DEL && item_concerns(&it[i], ifname))
+			hit[grp[i]] = 1, nhit++;
+	if (!nhit) {
+		if (!(ctx->flags & (VNET_F_QUIET | VNET_F_JSON)))
+			out_line(ctx, "hotplug %s: nothing in %s concerns it", ifname, f.path);
+		goto out;
+	}
+	r = lock_for(ctx, 0, &locked);
+	if (r < 0)
+		goto out;
+	decl_map(it, n, &decl);
+	ctx->additive = 1;
+	for (int g = 0; r == 0 && g < n; g++) {
+		struct state st = { 0 };
+		char miss[512], name[VNET_NAMSIZ + 300];
+
+		if (!hit[g])
+			continue;
+		r = state_load(ctx, &st, ST_LINKS);
+		if (r == 0 && group_missing(it, n, grp, g, &decl, &st, miss, sizeof(miss))) {
+			/* The device still missing brings the group in when it appears. */
+			group_name(&f, it, g, name, sizeof(name));
+			vnet_notice(ctx, "hotplug %s: %s waits for %s", ifname, name, miss);
+		} else if (r == 0) {
+			r = run_group(ctx, &f, it, n, grp, g, 0, &locked);
+		}
+		state_free(&st);
+	}
+	ctx->additive = 0;
+out:
+	if (locked)
+		vnet_unlock(ctx);
+	free(decl.key);
+	free(decl.val);
+	free(grp);
+	free(hit);
+	loaded_free(&f, it, n);
+	return r;
 }
