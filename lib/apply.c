@@ -824,15 +824,22 @@ static unsigned int state_needs(const struct item *it, int n)
  * when a held transaction keeps it.
  */
 static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item **itp, int *np,
-		     unsigned int flags, const char *what_name, struct vnet_txn **txn, int *locked)
+		     unsigned int flags, const char *what_name, struct vnet_txn **txn, int *locked,
+		     struct state *pre)
 {
 	struct state st = { 0 };
 	struct plan all = { 0 };
 	struct diffing diff = { 0 };
-	int *order = NULL, r, check = !!(flags & VNET_APPLY_CHECK);
+	int *order = NULL, r = 0, check = !!(flags & VNET_APPLY_CHECK);
 	unsigned int what = state_needs(*itp, *np);
 
-	r = state_load(ctx, &st, what);
+	/* The host as the caller just read it (with at least what is needed), taken over. */
+	if (pre) {
+		st = *pre;
+		memset(pre, 0, sizeof(*pre));
+	} else {
+		r = state_load(ctx, &st, what);
+	}
 	if (r < 0)
 		goto out;
 	if (flags & VNET_APPLY_PRUNE) {
@@ -972,7 +979,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	if (r == 0)
 		r = lock_for(ctx, flags, &locked);
 	if (r == 0)
-		r = run_items(ctx, &f, &it, &n, flags, f.path, txn, &locked);
+		r = run_items(ctx, &f, &it, &n, flags, f.path, txn, &locked, NULL);
 	if ((flags & VNET_APPLY_CHECK) && r < 0)
 		ctx->err.exit_code = VNET_EXIT_USAGE; /* check: any trouble is 2, as diff(1) */
 	if (locked)
@@ -1111,7 +1118,7 @@ static void group_name(const struct stmtfile *f, const struct item *it, int g, c
 
 /* Runs the statements of group g (hotplug: no deletions) as one all-or-nothing plan. */
 static int run_group(struct vnet_ctx *ctx, const struct stmtfile *f, const struct item *it, int n,
-		     const int *grp, int g, unsigned int flags, int *locked)
+		     const int *grp, int g, unsigned int flags, int *locked, struct state *pre)
 {
 	struct item *sub = calloc((size_t)n + 1, sizeof(*sub));
 	int ns = 0, r;
@@ -1127,7 +1134,7 @@ static int run_group(struct vnet_ctx *ctx, const struct stmtfile *f, const struc
 			ns++;
 		}
 	group_name(f, it, g, what, sizeof(what));
-	r = run_items(ctx, f, &sub, &ns, flags & ~VNET_APPLY_PRUNE, what, NULL, locked);
+	r = run_items(ctx, f, &sub, &ns, flags & ~VNET_APPLY_PRUNE, what, NULL, locked, pre);
 	for (int i = 0; i < ns; i++)
 		namelist_free(&sub[i].early);
 	free(sub);
@@ -1199,21 +1206,27 @@ int vnet_apply_boot(struct vnet_ctx *ctx, const char *path, unsigned int flags, 
 		struct state st = { 0 };
 		int pending = 0;
 
-		r = state_load(ctx, &st, ST_LINKS);
+		r = state_load(ctx, &st, state_needs(it, n));
 		if (r < 0)
 			goto out;
+		/* Which groups have their devices, on this one reading. */
 		for (int g = 0; g < n; g++) {
 			char miss[512];
 
 			if (grp[g] != g || done[g])
 				continue;
-			if (group_missing(it, n, grp, g, &decl, &st, miss, sizeof(miss))) {
+			if (group_missing(it, n, grp, g, &decl, &st, miss, sizeof(miss)))
 				pending++;
+			else
+				done[g] = 2;
+		}
+		for (int g = 0; g < n; g++) {
+			if (grp[g] != g || done[g] != 2)
 				continue;
-			}
 			done[g] = 1;
 			vnet_clear_error(ctx);
-			if (run_group(ctx, &f, it, n, grp, g, flags, &locked) < 0) {
+			/* The first planned on that reading; the next ones read the host again. */
+			if (run_group(ctx, &f, it, n, grp, g, flags, &locked, st.n ? &st : NULL) < 0) {
 				char name[VNET_NAMSIZ + 300];
 
 				failed++;
@@ -1308,13 +1321,13 @@ int vnet_hotplug(struct vnet_ctx *ctx, const char *ifname, const char *path)
 
 		if (!hit[g])
 			continue;
-		r = state_load(ctx, &st, ST_LINKS);
+		r = state_load(ctx, &st, state_needs(it, n));
 		if (r == 0 && group_missing(it, n, grp, g, &decl, &st, miss, sizeof(miss))) {
 			/* The device still missing brings the group in when it appears. */
 			group_name(&f, it, g, name, sizeof(name));
 			vnet_notice(ctx, "hotplug %s: %s waits for %s", ifname, name, miss);
 		} else if (r == 0) {
-			r = run_group(ctx, &f, it, n, grp, g, 0, &locked);
+			r = run_group(ctx, &f, it, n, grp, g, 0, &locked, &st);
 		}
 		state_free(&st);
 	}
