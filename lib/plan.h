@@ -59,6 +59,7 @@ struct op {
 	struct linkspec *spec;	  /* OP_LINK, OP_ADDR_*: what to send (owned) */
 	int done;
 	int simulated;		  /* in the planning state already (a SEA plans against its own steps) */
+	int guest;		  /* for a guest port (a pattern took it): one may come or go meanwhile */
 };
 
 struct plan {

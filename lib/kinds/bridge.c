@@ -514,6 +514,8 @@ static void plan_guest_patterns(struct plan *plan, const char *name, const struc
 static void plan_guest(struct plan *plan, const char *bridge, const struct link *g,
 		       unsigned int mtu)
 {
+	int from = plan->n;
+
 	if (mtu && g->mtu != mtu) {
 		struct op *op = plan_add(plan, OP_SET, &kind_bridge, g->name);
 
@@ -523,6 +525,8 @@ static void plan_guest(struct plan *plan, const char *bridge, const struct link 
 			 g->mtu, mtu);
 	}
 	plan_enslave(plan, bridge, g->name);
+	for (int i = from; i < plan->n; i++)
+		plan->ops[i].guest = 1;
 }
 
 static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
@@ -754,10 +758,14 @@ static int plan_port_pattern(struct vnet_ctx *ctx, struct state *st, const struc
 		struct obj w;
 		uint32_t drop = ctx->port_override ? ctx->port_override(ctx->port_override_arg, s, names[i]) : 0;
 
+		int from = plan->n;
+
 		obj_init(&w);
 		obj_copy_fields(&w, want, want->mask & ~drop);
 		r = plan_port(ctx, st, s->arg[0], names[i], &w, s->verb == V_ADD, plan);
 		obj_free(&w);
+		for (int k = from; k < plan->n; k++)
+			plan->ops[k].guest = 1;
 	}
 	free(names);
 	return r;
