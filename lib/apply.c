@@ -806,14 +806,23 @@ static int load_file(struct vnet_ctx *ctx, const char *path, struct stmtfile *f,
 	return 0;
 }
 
-/* What the statements need read of the host: addresses only when one declares some (else once a plan moves a port). */
-static unsigned int state_needs(const struct item *it, int n)
+/*
+ * What the statements need read of the host: what their kinds ask for (port
+ * VLANs for a statement that sets some), addresses only when one declares
+ * some (else once a plan moves a port), and all a diff describes for -j.
+ */
+static unsigned int state_needs(struct vnet_ctx *ctx, const struct item *it, int n)
 {
-	unsigned int what = ST_LINKS | ST_BRVLANS;
+	unsigned int what = ST_LINKS | ((ctx->flags & VNET_F_JSON) ? ST_BRVLANS : 0);
 
-	for (int i = 0; i < n; i++)
-		if (it[i].want.mask & addr_fields(it[i].s->kind))
+	for (int i = 0; i < n; i++) {
+		const struct kind *k = it[i].s->kind;
+
+		if (it[i].s->verb != V_DEL && k->needs)
+			what |= k->needs(it[i].s, &it[i].want);
+		if (it[i].want.mask & addr_fields(k))
 			what |= ST_ADDRS;
+	}
 	return what;
 }
 
@@ -831,7 +840,7 @@ static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 	struct plan all = { 0 };
 	struct diffing diff = { 0 };
 	int *order = NULL, r = 0, check = !!(flags & VNET_APPLY_CHECK);
-	unsigned int what = state_needs(*itp, *np);
+	unsigned int what = state_needs(ctx, *itp, *np);
 
 	/* The host as the caller just read it (with at least what is needed), taken over. */
 	if (pre) {
@@ -1214,7 +1223,7 @@ int vnet_apply_boot(struct vnet_ctx *ctx, const char *path, unsigned int flags, 
 		struct state st = { 0 };
 		int pending = 0;
 
-		r = state_load(ctx, &st, state_needs(it, n));
+		r = state_load(ctx, &st, state_needs(ctx, it, n));
 		if (r < 0)
 			goto out;
 		/* Which groups have their devices, on this one reading. */
@@ -1329,7 +1338,7 @@ int vnet_hotplug(struct vnet_ctx *ctx, const char *ifname, const char *path)
 
 		if (!hit[g])
 			continue;
-		r = state_load(ctx, &st, state_needs(it, n));
+		r = state_load(ctx, &st, state_needs(ctx, it, n));
 		if (r == 0 && group_missing(it, n, grp, g, &decl, &st, miss, sizeof(miss))) {
 			/* The device still missing brings the group in when it appears. */
 			group_name(&f, it, g, name, sizeof(name));

@@ -1134,7 +1134,8 @@ static int port_check(struct vnet_ctx *ctx, const struct stmt *s, const struct o
 
 static unsigned int port_needs(const struct stmt *s, const struct obj *want)
 {
-	return ST_LINKS | ST_BRVLANS;
+	(void)s;
+	return ST_LINKS | ((want->mask & VLAN_FIELDS) ? ST_BRVLANS : 0);
 }
 
 static int port_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
