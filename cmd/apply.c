@@ -108,6 +108,6 @@ const struct cmd cmd_apply = { "apply", "apply a file of statements, all or noth
 			       run_apply, 1 };
 const struct cmd cmd_check = { "check", "does the host match a file? ([FILE|DIR|-]; exit 0 in sync, "
 			       "1 differences, 2 trouble)", run_apply, 0 };
-const struct cmd cmd_hotplug = { "hotplug", "apply what concerns an interface that appeared "
-				 "(IFNAME [FILE|DIR]; default " VNET_CONFDIR "): attach, enslave, "
-				 "port settings; only adds", run_hotplug, 0 };
+const struct cmd cmd_hotplug = { "hotplug", "apply the part of the files that concerns an interface "
+				 "that appeared (IFNAME [FILE|DIR]; default " VNET_CONFDIR "): attach or "
+				 "enslave it, its port settings; only adds, never releases", run_hotplug, 0 };

@@ -356,7 +356,9 @@ _vnetctl_viewcmd()
 
 # The commands on files of statements and on the whole host:
 #   apply [FILE|DIR|-] [--dry-run] [--prune] [--confirm SECONDS [--detach]] [--no-wait]
+#         [--boot [--boot-wait SECONDS]]
 #   check [FILE|DIR|-]    confirm    rollback    show [--config]
+#   hotplug IFNAME [FILE|DIR]
 # $1: the current word, $2: the command, then the words between them.
 _vnetctl_filecmd()
 {
@@ -367,19 +369,30 @@ _vnetctl_filecmd()
 		[[ " $* " == *' --config '* || " $* " == *' --dot '* ]] || _vnetctl_add '--config --dot' "$cur"
 		return
 		;;
-	apply) opts='--dry-run --prune --confirm --detach --no-wait' ;;
+	apply) opts='--dry-run --prune --confirm --detach --no-wait --boot --boot-wait' ;;
 	check) ;;
+	hotplug)
+		# IFNAME: the interfaces there (the one that just appeared, or one
+		# to try), then a FILE or DIR (no standard input).
+		if (($# == 0)); then
+			[[ $cur != -* ]] && _vnetctl_add "$(_vnetctl_ifaces)" "$cur"
+		elif (($# == 1)) && [[ $cur != -* ]]; then
+			mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -- "$cur")
+			compopt -o filenames 2>/dev/null
+		fi
+		return
+		;;
 	*) return ;;
 	esac
 	while (($#)); do
 		case $1 in
-		--confirm)
+		--confirm | --boot-wait)
 			# The cursor is on SECONDS: no list to offer.
 			(($# == 1)) && return
-			opts=${opts/--confirm/}
+			opts=${opts/"$1"/}
 			shift
 			;;
-		--dry-run | --prune | --no-wait | --detach) opts=${opts/"$1"/} ;;
+		--dry-run | --prune | --no-wait | --detach | --boot) opts=${opts/"$1"/} ;;
 		- | [!-]*) file=1 ;;
 		esac
 		shift
@@ -455,7 +468,7 @@ _vnetctl()
 	fi
 	# The commands on files and on the whole host share the object's place.
 	if ((i >= cword)) && [[ $cur != -* ]]; then
-		_vnetctl_add 'apply check confirm rollback show diagnose monitor' "$cur"
+		_vnetctl_add 'apply check hotplug confirm rollback show diagnose monitor' "$cur"
 	fi
 	if ((i >= cword)); then
 		# The cursor is on an option or on the object.
@@ -475,7 +488,7 @@ _vnetctl()
 		_vnetctl_viewcmd "$cur" "${words[@]:i:cword-i}"
 		return
 		;;
-	apply | check | confirm | rollback | show)
+	apply | check | hotplug | confirm | rollback | show)
 		_vnetctl_filecmd "$cur" "${words[@]:i:cword-i}"
 		return
 		;;
