@@ -257,8 +257,10 @@ int main(int argc, char **argv)
 			rc = VNET_EXIT_OK;
 		} else if ((o.confirm || o.detach) && !cm->changes) {
 			fprintf(stderr, "vnetctl: %s: %s\n", cm->name,
-				o.confirm ? "--confirm is for commands that change the host"
-					  : "--detach goes with --confirm SECONDS");
+				cm == &cmd_hotplug ? "--confirm and --detach are not for hotplug (udev runs it: "
+						     "nobody is there to confirm)"
+				: o.confirm	   ? "--confirm is for commands that change the host"
+						   : "--detach goes with --confirm SECONDS");
 			rc = VNET_EXIT_USAGE;
 		} else if (o.detach && !o.confirm && cm != &cmd_apply) {
 			fprintf(stderr, "vnetctl: --detach goes with --confirm SECONDS\n");

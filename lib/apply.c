@@ -1323,7 +1323,14 @@ int vnet_hotplug(struct vnet_ctx *ctx, const char *ifname, const char *path)
 		if (!hit[grp[i]] && it[i].s->verb != V_DEL && item_concerns(&it[i], ifname))
 			hit[grp[i]] = 1, nhit++;
 	if (!nhit) {
-		if (!(ctx->flags & (VNET_F_QUIET | VNET_F_JSON)))
+		struct plan none = { 0 };
+		struct diffing nodiff = { 0 };
+		struct state nost = { 0 };
+
+		/* As an apply with nothing to do says it: a line, or the empty result in JSON. */
+		if (ctx->flags & VNET_F_JSON)
+			print_result(ctx, &none, f.path, &nodiff, &nost, 0);
+		else if (!(ctx->flags & VNET_F_QUIET))
 			out_line(ctx, "hotplug %s: nothing in %s concerns it", ifname, f.path);
 		goto out;
 	}

@@ -81,6 +81,8 @@ guest() { ip -n "$NS" link add name "$1" type veth peer name "g-$1"; }
 	run vn hotplug g-vif6.0 "$D"
 	[ "$status" -eq 0 ]
 	[ "$output" = "hotplug g-vif6.0: nothing in $D concerns it" ]
+	run vn -j hotplug g-vif6.0 "$D"
+	[ "$(jq -c '{changed, operations}' <<<"$output")" = '{"changed":false,"operations":[]}' ]
 	eq "$(snapshot)" "$before"
 }
 
@@ -109,6 +111,7 @@ guest() { ip -n "$NS" link add name "$1" type veth peer name "g-$1"; }
 	expect_fail 2 "not with --confirm" -- apply "$D" --boot --confirm 30
 	expect_fail 2 "--boot-wait goes with --boot" -- apply "$D" --boot-wait 3
 	expect_fail 2 "expected seconds" -- apply "$D" --boot --boot-wait soon
+	expect_fail 2 "not for hotplug" -- --confirm 5 hotplug eth0 "$D"
 	expect_fail 2 "Usage: vnetctl [OPTIONS] hotplug IFNAME" -- hotplug
 	expect_fail 2 "an interface name has at most 15 bytes" -- hotplug abcdefghijklmnopq "$D"
 	printf 'bridge add br9 ports\n' > "$D/40-bad.conf"
