@@ -12,6 +12,7 @@
  * must find nothing left to do.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -1094,16 +1095,13 @@ static int item_guest(const struct item *it, const char *name)
 
 /*
  * The devices group g needs that no statement of the file makes and that
- * are not there (a NIC not found yet), written into buf; how many. A guest
- * is never needed.
+ * are not there (a NIC not found yet), added to miss; how many. A guest is
+ * never needed.
  */
 static int group_missing(const struct item *it, int n, const int *grp, int g,
-			 const struct namemap *decl, struct state *st, char *buf, size_t len)
+			 const struct namemap *decl, struct state *st, struct namelist *miss)
 {
-	int missing = 0;
-	size_t o = 0;
-
-	buf[0] = 0;
+	namelist_free(miss);
 	for (int i = 0; i < n; i++) {
 		if (grp[i] != g)
 			continue;
@@ -1112,19 +1110,89 @@ static int group_missing(const struct item *it, int n, const int *grp, int g,
 			int guest = 0;
 
 			if (map_get(decl, name) >= 0 || state_by_name(st, name) ||
-			    (u < 0 && (it[i].s->kind->link_kind || it[i].s->kind->owns)))
+			    (u < 0 && (it[i].s->kind->link_kind || it[i].s->kind->owns)) ||
+			    namelist_has(miss, name))
 				continue;
 			for (int j = 0; j < n && !guest; j++)
 				guest = grp[j] == g && item_guest(&it[j], name);
-			if (guest || strstr(buf, name))
-				continue;
-			missing++;
-			o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s", o ? ", " : "", name);
-			if (o >= len)
-				o = len - 1;
+			if (!guest)
+				namelist_append(miss, name);
 		}
 	}
-	return missing;
+	return miss->n;
+}
+
+/* "eth1, eth2" */
+static void names_text(const struct namelist *l, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < l->n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", l->names[i]);
+}
+
+/*
+ * Whether group g can run without the devices miss: each is only a port or
+ * slave that statements take (a port statement of its own is left out
+ * with it), and each statement that takes one keeps one that is there. A
+ * bond with one NIC of two carries the traffic; a VLAN without its link
+ * does not.
+ */
+static int group_degradable(const struct item *it, int n, const int *grp, int g,
+			    const struct namelist *miss)
+{
+	for (int m = 0; m < miss->n; m++) {
+		const char *name = miss->names[m];
+		int taken = 0;
+
+		for (int i = 0; i < n; i++) {
+			const struct item *x = &it[i];
+
+			if (grp[i] != g)
+				continue;
+			if (!strcmp(x->s->arg[0], name))
+				return 0; /* a statement about the device itself */
+			if (x->s->arg[1] && !strcmp(x->s->arg[1], name)) {
+				taken = 1; /* "bridge port set BR eth1": left out with it */
+				continue;
+			}
+			if (!namelist_has(&x->takes, name)) {
+				if (namelist_has(&x->uses, name))
+					return 0; /* a VLAN's link, a VF's PF */
+				continue;
+			}
+			int left = 0;
+
+			for (int t = 0; t < x->takes.n; t++)
+				left += !namelist_has(miss, x->takes.names[t]);
+			if (!left)
+				return 0;
+			taken = 1;
+		}
+		if (!taken)
+			return 0;
+	}
+	return 1;
+}
+
+/* want without the names drop in its lists of ports or slaves (a copy in w). */
+static void want_without(const struct kind *k, const struct obj *want, const struct namelist *drop,
+			 struct obj *w)
+{
+	obj_init(w);
+	obj_copy_fields(w, want, ~0U);
+	for (const struct param *p = k->params; p && p->word; p++) {
+		if (p->type != PT_NAMES || (p->flags & PF_PATTERNS) || !obj_has(w, p->field))
+			continue;
+		struct namelist *l = &w->v[p->field].names;
+		int keep = 0;
+
+		for (int i = 0; i < l->n; i++)
+			if (!namelist_has(drop, l->names[i]))
+				memmove(l->names[keep++], l->names[i], VNET_NAMSIZ);
+		l->n = keep;
+	}
 }
 
 /* The name of group g: "PATH (xenbr0)", after its first statement's object. */
@@ -1133,27 +1201,44 @@ static void group_name(const struct stmtfile *f, const struct item *it, int g, c
 	snprintf(buf, len, "%s (%s)", f->path, it[g].decl.n ? it[g].decl.names[0] : it[g].s->arg[0]);
 }
 
-/* Runs the statements of group g (hotplug: no deletions) as one all-or-nothing plan. */
+/*
+ * Runs the statements of group g (hotplug: no deletions) as one
+ * all-or-nothing plan; drop (may be NULL): devices it goes without.
+ */
 static int run_group(struct vnet_ctx *ctx, const struct stmtfile *f, const struct item *it, int n,
-		     const int *grp, int g, unsigned int flags, int *locked, struct state *pre)
+		     const int *grp, int g, unsigned int flags, int *locked, struct state *pre,
+		     const struct namelist *drop)
 {
 	struct item *sub = calloc((size_t)n + 1, sizeof(*sub));
+	char *copied = calloc((size_t)n + 1, 1);
 	int ns = 0, r;
 	char what[VNET_NAMSIZ + 300];
 
-	if (!sub)
+	if (!sub || !copied)
 		abort();
-	for (int i = 0; i < n; i++)
-		if (grp[i] == g && !(ctx->additive && it[i].s->verb == V_DEL)) {
-			sub[ns] = it[i];
-			memset(&sub[ns].early, 0, sizeof(sub[ns].early));
-			sub[ns].placed = 0;
-			ns++;
-		}
+	for (int i = 0; i < n; i++) {
+		if (grp[i] != g || (ctx->additive && it[i].s->verb == V_DEL))
+			continue;
+		if (drop && it[i].s->arg[1] && namelist_has(drop, it[i].s->arg[1]))
+			continue;
+		sub[ns] = it[i];
+		memset(&sub[ns].early, 0, sizeof(sub[ns].early));
+		sub[ns].placed = 0;
+		for (int d = 0; drop && !copied[ns] && d < drop->n; d++)
+			if (namelist_has(&it[i].takes, drop->names[d])) {
+				want_without(it[i].s->kind, &it[i].want, drop, &sub[ns].want);
+				copied[ns] = 1;
+			}
+		ns++;
+	}
 	group_name(f, it, g, what, sizeof(what));
 	r = run_items(ctx, f, &sub, &ns, flags & ~VNET_APPLY_PRUNE, what, NULL, locked, pre);
-	for (int i = 0; i < ns; i++)
+	for (int i = 0; i < ns; i++) {
 		namelist_free(&sub[i].early);
+		if (copied[i])
+			obj_free(&sub[i].want);
+	}
+	free(copied);
 	free(sub);
 	return r;
 }
@@ -1191,6 +1276,44 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* What --boot says of the groups not applied as declared: "A skipped (eth5 missing); B failed". */
+struct saying {
+	char text[1024];
+	size_t len;
+};
+
+static void say_on(struct saying *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say_on(struct saying *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (b->len)
+		b->len += (size_t)snprintf(b->text + b->len, sizeof(b->text) - b->len, "; ");
+	if (b->len >= sizeof(b->text))
+		b->len = sizeof(b->text) - 1;
+	va_start(ap, fmt);
+	b->len += (size_t)vsnprintf(b->text + b->len, sizeof(b->text) - b->len, fmt, ap);
+	va_end(ap);
+	if (b->len >= sizeof(b->text))
+		b->len = sizeof(b->text) - 1;
+}
+
+/* Applies one group at boot: 1 when it failed (said, and noted in bad), else 0. */
+static int boot_group(struct vnet_ctx *ctx, const struct stmtfile *f, const struct item *it, int n,
+		      const int *grp, int g, unsigned int flags, int *locked, struct state *pre,
+		      const struct namelist *drop, struct saying *bad)
+{
+	char name[VNET_NAMSIZ + 300];
+
+	vnet_clear_error(ctx);
+	if (run_group(ctx, f, it, n, grp, g, flags, locked, pre, drop) == 0)
+		return 0;
+	group_name(f, it, g, name, sizeof(name));
+	vnet_notice(ctx, "%s", ctx->err.msg);
+	say_on(bad, "%s failed", name);
+	return 1;
+}
+
 int vnet_apply_boot(struct vnet_ctx *ctx, const char *path, unsigned int flags, unsigned int wait_s)
 {
 	static const unsigned int groups[] = { RTNLGRP_LINK };
@@ -1199,9 +1322,10 @@ int vnet_apply_boot(struct vnet_ctx *ctx, const char *path, unsigned int flags, 
 	struct namemap decl = { 0 };
 	struct mnl_socket *ev = NULL;
 	int n = 0, r, locked = 0, *grp = NULL, *done = NULL, failed = 0, skipped = 0, ngroups = 0;
+	int degraded = 0;
 	long deadline = now_ms() + (long)wait_s * 1000L;
-	char bad[1024] = "";
-	size_t bo = 0;
+	struct saying bad = { "", 0 };
+	struct namelist miss = { 0 };
 
 	vnet_clear_error(ctx);
 	r = load_file(ctx, path, &f, &it, &n);
@@ -1228,11 +1352,9 @@ int vnet_apply_boot(struct vnet_ctx *ctx, const char *path, unsigned int flags, 
 			goto out;
 		/* Which groups have their devices, on this one reading. */
 		for (int g = 0; g < n; g++) {
-			char miss[512];
-
 			if (grp[g] != g || done[g])
 				continue;
-			if (group_missing(it, n, grp, g, &decl, &st, miss, sizeof(miss)))
+			if (group_missing(it, n, grp, g, &decl, &st, &miss))
 				pending++;
 			else
 				done[g] = 2;
@@ -1241,47 +1363,50 @@ int vnet_apply_boot(struct vnet_ctx *ctx, const char *path, unsigned int flags, 
 			if (grp[g] != g || done[g] != 2)
 				continue;
 			done[g] = 1;
-			vnet_clear_error(ctx);
 			/* The first planned on that reading; the next ones read the host again. */
-			if (run_group(ctx, &f, it, n, grp, g, flags, &locked, st.n ? &st : NULL) < 0) {
-				char name[VNET_NAMSIZ + 300];
-
-				failed++;
-				group_name(&f, it, g, name, sizeof(name));
-				vnet_notice(ctx, "%s", ctx->err.msg);
-				bo += (size_t)snprintf(bad + bo, bo < sizeof(bad) ? sizeof(bad) - bo : 0,
-						       "%s%s failed", bo ? "; " : "", name);
-				if (bo >= sizeof(bad))
-					bo = sizeof(bad) - 1;
-			}
+			failed += boot_group(ctx, &f, it, n, grp, g, flags, &locked, st.n ? &st : NULL,
+					     NULL, &bad);
 		}
 		state_free(&st);
 		if (!pending || now_ms() >= deadline)
 			break;
 		wait_link_event(ev, deadline - now_ms());
 	}
-	/* What is still missing at the deadline: those groups are skipped, and named. */
+	/*
+	 * What is still missing at the deadline: a group that can go without
+	 * it (a bond's other NIC is there) is applied so, else skipped; named.
+	 */
 	struct state st = { 0 };
 
 	r = state_load(ctx, &st, ST_LINKS);
 	for (int g = 0; r == 0 && g < n; g++) {
-		char miss[512], name[VNET_NAMSIZ + 300];
+		char names[512], name[VNET_NAMSIZ + 300];
 
 		if (grp[g] != g || done[g])
 			continue;
-		skipped++;
-		group_missing(it, n, grp, g, &decl, &st, miss, sizeof(miss));
+		group_missing(it, n, grp, g, &decl, &st, &miss);
+		names_text(&miss, names, sizeof(names));
 		group_name(&f, it, g, name, sizeof(name));
-		vnet_notice(ctx, "%s: skipped: %s missing after %u s", name, miss, wait_s);
-		bo += (size_t)snprintf(bad + bo, bo < sizeof(bad) ? sizeof(bad) - bo : 0,
-				       "%s%s skipped (%s missing)", bo ? "; " : "", name, miss);
-		if (bo >= sizeof(bad))
-			bo = sizeof(bad) - 1;
+		if (group_degradable(it, n, grp, g, &miss)) {
+			degraded++;
+			vnet_notice(ctx, "%s: applied without %s (missing after %u s)", name, names, wait_s);
+			if (boot_group(ctx, &f, it, n, grp, g, flags, &locked, NULL, &miss, &bad))
+				failed++;
+			else
+				say_on(&bad, "%s applied without %s", name, names);
+			continue;
+		}
+		skipped++;
+		vnet_notice(ctx, "%s: skipped: %s missing after %u s", name, names, wait_s);
+		say_on(&bad, "%s skipped (%s missing)", name, names);
 	}
 	state_free(&st);
 	if (r == 0 && (failed || skipped))
 		r = vnet_fail(ctx, 0, "%s: %d of %d groups not applied: %s", f.path, failed + skipped,
-			      ngroups, bad);
+			      ngroups, bad.text);
+	else if (r == 0 && degraded)
+		r = vnet_fail(ctx, 0, "%s: %d of %d groups applied without a device: %s", f.path,
+			      degraded, ngroups, bad.text);
 out:
 	if (ev)
 		mnl_socket_close(ev);
@@ -1291,6 +1416,7 @@ out:
 	free(decl.val);
 	free(grp);
 	free(done);
+	namelist_free(&miss);
 	loaded_free(&f, it, n);
 	return r;
 }
@@ -1311,6 +1437,7 @@ int vnet_hotplug(struct vnet_ctx *ctx, const char *ifname, const char *path)
 	struct namemap decl = { 0 };
 	int n = 0, r, locked = 0, *grp = NULL, *hit = NULL, nhit = 0;
 	const char *why;
+	struct namelist miss = { 0 };
 
 	vnet_clear_error(ctx);
 	if (parse_ifname(ifname, &why) < 0)
@@ -1341,17 +1468,23 @@ int vnet_hotplug(struct vnet_ctx *ctx, const char *ifname, const char *path)
 	ctx->additive = 1;
 	for (int g = 0; r == 0 && g < n; g++) {
 		struct state st = { 0 };
-		char miss[512], name[VNET_NAMSIZ + 300];
+		char names[512], name[VNET_NAMSIZ + 300];
 
 		if (!hit[g])
 			continue;
 		r = state_load(ctx, &st, state_needs(ctx, it, n));
-		if (r == 0 && group_missing(it, n, grp, g, &decl, &st, miss, sizeof(miss))) {
-			/* The device still missing brings the group in when it appears. */
+		if (r == 0 && group_missing(it, n, grp, g, &decl, &st, &miss)) {
+			/* As --boot at its deadline: without a missing port, or later, when it appears. */
+			int without = group_degradable(it, n, grp, g, &miss);
+
+			names_text(&miss, names, sizeof(names));
 			group_name(&f, it, g, name, sizeof(name));
-			vnet_notice(ctx, "hotplug %s: %s waits for %s", ifname, name, miss);
+			vnet_notice(ctx, "hotplug %s: %s %s %s", ifname, name,
+				    without ? "applied without" : "waits for", names);
+			if (without)
+				r = run_group(ctx, &f, it, n, grp, g, 0, &locked, &st, &miss);
 		} else if (r == 0) {
-			r = run_group(ctx, &f, it, n, grp, g, 0, &locked, &st);
+			r = run_group(ctx, &f, it, n, grp, g, 0, &locked, &st, NULL);
 		}
 		state_free(&st);
 	}
@@ -1363,6 +1496,7 @@ out:
 	free(decl.val);
 	free(grp);
 	free(hit);
+	namelist_free(&miss);
 	loaded_free(&f, it, n);
 	return r;
 }

@@ -16,6 +16,8 @@ setup() {
 		"bridge port set xenbr0 vif* isolated on" > "$D/10-xen.conf"
 	printf '%s\n' "bridge add br1 ports eth5 up" > "$D/20-storage.conf"
 	printf '%s\n' "bridge add br2 up" "# a comment" > "$D/30-lab.conf"
+	veth eth3
+	printf '%s\n' "bridge add br3 ports eth3,eth9 up" "bridge port set br3 eth9 cost 7" > "$D/40-two.conf"
 }
 teardown() {
 	[ -n "${BG:-}" ] && kill "$BG" 2>/dev/null
@@ -34,15 +36,25 @@ guest() { ip -n "$NS" link add name "$1" type veth peer name "g-$1"; }
 	exists br2
 	! exists br1
 	[[ "$stderr" == *"$D (br1): skipped: eth5 missing after 1 s"* ]]
-	[[ "$stderr" == *"1 of 3 groups not applied"* ]]
+	[[ "$stderr" == *"1 of 4 groups not applied"* ]]
+	# A bridge with one of its two NICs: made with the one that is there.
+	[[ "$stderr" == *"$D (br3): applied without eth9 (missing after 1 s)"* ]]
+	[ "$(master eth3)" = br3 ]
+	# The other NIC appears: its hotplug adds it, with its port settings.
+	veth eth9
+	run vn hotplug eth9 "$D"
+	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+	[ "$(master eth9)" = br3 ] && [ "$(lj eth9 .linkinfo.info_slave_data.cost)" = 7 ]
 	# Run again with nothing to do: each applied group says so, br1 is still named.
 	run --separate-stderr vn apply "$D" --boot --boot-wait 0
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"$D (xenbr0): no change"* && "$output" == *"$D (br2): no change"* ]]
+	[[ "$output" == *"$D (br3): no change"* ]]
 	[[ "$stderr" == *"(br1): skipped: eth5 missing"* ]]
 }
 
 @test "--boot: a NIC that appears while it waits gets its group applied; exit 0" {
+	rm "$D/40-two.conf"
 	"$VNETCTL" -n "$NS" apply "$D" --boot --boot-wait 60 > "$BATS_TEST_TMPDIR/out" 2>&1 &
 	BG=$!
 	# The groups with their devices go first, without waiting for eth5.
