@@ -36,17 +36,32 @@ hotplug_unit() {
 	systemd-escape --template=vnetctl-hotplug@.service -- "$1"
 }
 
-# hotplug_done IFNAME: that instance ran to its end at least once.
+# The record that record_hotplug (prepare.bash) makes of the hotplug units.
+# hotplug_seen IFNAME: an instance started for IFNAME since the start log
+# was last emptied.  hotplug_done IFNAME: one ended since the end log was.
+hotplug_seen() {
+	grep -q "^$1 " /run/vnetctl-hotplug.log 2>/dev/null
+}
 hotplug_done() {
-	local u
-	u=$(hotplug_unit "$1")
-	[[ $(prop "$u" ExecMainExitTimestampMonotonic) -gt 0 && $(prop "$u" ActiveState) != activating ]]
+	grep -q "^$1 " /run/vnetctl-hotplug.done 2>/dev/null
+}
+# hotplug_started IFNAME / hotplug_ended IFNAME: when the first instance for
+# IFNAME started / the last ended, in µs of CLOCK_MONOTONIC (as systemd's
+# *TimestampMonotonic); hotplug_result IFNAME: how the last ended
+# ("success 0", "exit-code 2", ...).
+hotplug_started() {
+	awk -v n="$1" '$1 == n { printf "%d\n", $2 * 1000000; exit }' /run/vnetctl-hotplug.log
+}
+hotplug_ended() {
+	awk -v n="$1" '$1 == n { t = $4 } END { printf "%d\n", t * 1000000 }' /run/vnetctl-hotplug.done
+}
+hotplug_result() {
+	awk -v n="$1" '$1 == n { r = $2 " " $3 } END { print r }' /run/vnetctl-hotplug.done
 }
 
-# hotplug_seen IFNAME: an instance started for IFNAME since the log was
-# last emptied (record_hotplug in prepare.bash writes the log).
-hotplug_seen() {
-	grep -qxF -- "$1" /run/vnetctl-hotplug.log
+# now_us: CLOCK_MONOTONIC in µs (10 ms resolution).
+now_us() {
+	awk '{ printf "%d\n", $1 * 1000000 }' /proc/uptime
 }
 
 # master IFNAME: the name of the link's master, empty if none.

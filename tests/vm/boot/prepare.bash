@@ -67,12 +67,18 @@ boot_wait() {
 	EOF
 }
 
-# record_hotplug: every vnetctl-hotplug@ instance first appends its %I (the
-# unescaped instance, the name vnetctl gets) to /run/vnetctl-hotplug.log.
+# record_hotplug: every vnetctl-hotplug@ instance writes a line when it
+# starts, "%I UPTIME" to /run/vnetctl-hotplug.log (%I: the unescaped
+# instance, the name vnetctl gets), and one when it has ended,
+# "%I RESULT EXIT-STATUS UPTIME" to /run/vnetctl-hotplug.done.  (systemd
+# unloads an instance that ended well at once, and its timestamps with it.)
+# /proc/uptime is CLOCK_BOOTTIME, which is systemd's monotonic clock when
+# nothing suspends.
 record_hotplug() {
 	mkdir -p "$UNITS/vnetctl-hotplug@.service.d"
 	cat >"$UNITS/vnetctl-hotplug@.service.d/record.conf" <<-'EOF'
 		[Service]
-		ExecStartPre=/bin/sh -c 'echo "%I" >>/run/vnetctl-hotplug.log'
+		ExecStartPre=/bin/sh -c 'echo "%I $$(cut -d " " -f 1 /proc/uptime)" >>/run/vnetctl-hotplug.log'
+		ExecStopPost=/bin/sh -c 'echo "%I $$SERVICE_RESULT $$EXIT_STATUS $$(cut -d " " -f 1 /proc/uptime)" >>/run/vnetctl-hotplug.done'
 	EOF
 }
