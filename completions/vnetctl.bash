@@ -8,7 +8,7 @@
 # Keywords of "bridge add|set" and "bridge port add|set" (lib/kinds/bridge.c).
 _vnetctl_bridge_kw='stp priority forward-delay hello-time max-age ageing-time
 	vlan-filtering vlan-protocol default-pvid mcast-snooping mtu address ports
-	addresses gateway gateway6 up down'
+	guest-ports addresses gateway gateway6 up down'
 _vnetctl_port_kw='cost priority hairpin guard learning flood mcast-flood
 	isolated pvid vlans untagged'
 # Keywords of "bond add|set" (lib/kinds/bond.c).
@@ -613,6 +613,8 @@ _vnetctl()
 			_vnetctl_add_list "$cur" "$(_vnetctl_portable)"
 			[[ $cur == *,* ]] || _vnetctl_add 'none' "$cur"
 			;;
+		bridge:guest-ports)
+			_vnetctl_add 'vif* vnet* tap* none' "$cur" ;;
 		bond:slaves)
 			_vnetctl_add_list "$cur" "$(_vnetctl_others "$name")"
 			[[ $cur == *,* ]] || _vnetctl_add 'none' "$cur"
