@@ -73,12 +73,13 @@ boot_wait() {
 # "%I RESULT EXIT-STATUS UPTIME" to /run/vnetctl-hotplug.done.  (systemd
 # unloads an instance that ended well at once, and its timestamps with it.)
 # /proc/uptime is CLOCK_BOOTTIME, which is systemd's monotonic clock when
-# nothing suspends.
+# nothing suspends; read by dash itself, so that the record adds the least
+# to the times it records (a process start costs ~50 ms under TCG).
 record_hotplug() {
 	mkdir -p "$UNITS/vnetctl-hotplug@.service.d"
 	cat >"$UNITS/vnetctl-hotplug@.service.d/record.conf" <<-'EOF'
 		[Service]
-		ExecStartPre=/bin/sh -c 'echo "%I $$(cut -d " " -f 1 /proc/uptime)" >>/run/vnetctl-hotplug.log'
-		ExecStopPost=/bin/sh -c 'echo "%I $$SERVICE_RESULT $$EXIT_STATUS $$(cut -d " " -f 1 /proc/uptime)" >>/run/vnetctl-hotplug.done'
+		ExecStartPre=/bin/sh -c 'read t _ </proc/uptime; echo "%I $$t" >>/run/vnetctl-hotplug.log'
+		ExecStopPost=/bin/sh -c 'read t _ </proc/uptime; echo "%I $$SERVICE_RESULT $$EXIT_STATUS $$t" >>/run/vnetctl-hotplug.done'
 	EOF
 }
