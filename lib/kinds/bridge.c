@@ -126,20 +126,122 @@ static const struct param port_params[] = {
 
 /*
  * A bridge's guest-port patterns live in its interface alias, the one thing
- * the kernel keeps for vnetctl: "vnetctl-guest-ports:vif*,tap*". So show
- * --config writes the patterns, and a later statement that leaves
- * guest-ports out still spares the guests.
+ * the kernel keeps for vnetctl, and after them the settings of each "bridge
+ * port BRIDGE PATTERN" statement: "vnetctl-guest-ports:vif*,tap*|vif*
+ * isolated on|tap* pvid 3 untagged 3". So show --config writes the
+ * patterns and their settings, for guests to come, and a later statement
+ * that leaves guest-ports out still spares the guests.
  */
 #define GP_MARK "vnetctl-guest-ports:"
+#define ALIAS_MAX 255 /* IFALIASZ - 1 */
+
+/* The part of br's alias after the mark ("" when it has none). */
+static const char *gp_text(const struct link *br)
+{
+	const char *a = link_alias(br);
+
+	return strncmp(a, GP_MARK, strlen(GP_MARK)) ? "" : a + strlen(GP_MARK);
+}
 
 /* The patterns of br's alias (none: an empty list; free with namelist_free). */
 static void guest_patterns(const struct link *br, struct namelist *out)
 {
-	const char *a = link_alias(br), *why;
+	char pats[ALIAS_MAX + 1];
+	const char *t = gp_text(br), *why;
 
 	memset(out, 0, sizeof(*out));
-	if (!strncmp(a, GP_MARK, strlen(GP_MARK)) && a[strlen(GP_MARK)])
-		parse_namelist(a + strlen(GP_MARK), out, &why);
+	snprintf(pats, sizeof(pats), "%.*s", (int)strcspn(t, "|"), t);
+	if (pats[0])
+		parse_namelist(pats, out, &why);
+}
+
+/* A "bridge port BRIDGE PATTERN" statement's settings, as the alias keeps them. */
+struct gp_rec {
+	char pat[VNET_NAMSIZ];
+	char words[ALIAS_MAX + 1];
+	struct obj o;
+};
+
+/* The records of br's alias, in their order (free with gp_free); how many. */
+static int gp_records(struct vnet_ctx *ctx, const struct link *br, struct gp_rec **out)
+{
+	const char *t = strchr(gp_text(br), '|');
+	struct gp_rec *r = NULL;
+	int n = 0;
+
+	while (t) {
+		char buf[ALIAS_MAX + 1], *argv[64];
+		int argc = 0;
+		const char *next = strchr(t + 1, '|');
+
+		snprintf(buf, sizeof(buf), "%.*s", next ? (int)(next - t - 1) : (int)strlen(t + 1), t + 1);
+		t = next;
+		for (char *w = strtok(buf, " "); w && argc < 64; w = strtok(NULL, " "))
+			argv[argc++] = w;
+		if (argc < 1 || strlen(argv[0]) >= VNET_NAMSIZ)
+			continue;
+		struct gp_rec *nr = realloc(r, (size_t)(n + 1) * sizeof(*r));
+
+		if (!nr)
+			abort();
+		r = nr;
+		memset(&r[n], 0, sizeof(r[n]));
+		str_copy(r[n].pat, sizeof(r[n].pat), argv[0]);
+		obj_init(&r[n].o);
+		if (param_parse(ctx, port_params, "guest settings", argc, argv, 1, &r[n].o) < 0) {
+			vnet_clear_error(ctx); /* not vnetctl's words: left out */
+			obj_free(&r[n].o);
+			continue;
+		}
+		obj_format(port_params, &r[n].o, r[n].o.mask, r[n].words, sizeof(r[n].words));
+		n++;
+	}
+	*out = r;
+	return n;
+}
+
+static void gp_free(struct gp_rec *r, int n)
+{
+	for (int i = 0; i < n; i++)
+		obj_free(&r[i].o);
+	free(r);
+}
+
+/*
+ * The fields of port o (named name) that the records give it as it has
+ * them (the later record wins); in *differ, those they give otherwise.
+ */
+static uint32_t gp_given(const struct gp_rec *r, int n, const char *name, const struct obj *o,
+			 uint32_t *differ)
+{
+	struct obj eff;
+	uint32_t same = 0;
+
+	*differ = 0;
+	obj_init(&eff);
+	for (int i = 0; i < n; i++)
+		if (!fnmatch(r[i].pat, name, 0))
+			obj_copy_fields(&eff, &r[i].o, r[i].o.mask);
+	for (const struct param *p = port_params; p->word; p++)
+		if (obj_has(&eff, p->field) && obj_has(o, p->field) &&
+		    val_equal(p, &eff.v[p->field], &o->v[p->field]))
+			same |= 1U << p->field;
+		else if (obj_has(&eff, p->field) && obj_has(o, p->field))
+			*differ |= 1U << p->field;
+	obj_free(&eff);
+	return same;
+}
+
+/* The alias of patterns pats with the records r: its length, or -1 when it is too long. */
+static int gp_alias(char *buf, size_t len, const char *pats, const struct gp_rec *r, int n)
+{
+	size_t o = (size_t)snprintf(buf, len, "%s%s", GP_MARK, pats);
+
+	for (int i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "|%s %s", r[i].pat, r[i].words);
+	if (!pats[0] && !n)
+		buf[0] = 0, o = 0; /* nothing to keep: no alias */
+	return o > ALIAS_MAX ? -1 : (int)o;
 }
 
 /* A link a guest pattern may take: not the bridge, not a bridge, not the loopback. */
@@ -475,16 +577,17 @@ static void effective_patterns(const struct obj *want, const struct link *br, st
 }
 
 /* The alias step that records new guest-port patterns, when they change. */
-static void plan_guest_patterns(struct plan *plan, const char *name, const struct link *br,
-				const struct obj *want)
+static int plan_guest_patterns(struct vnet_ctx *ctx, struct plan *plan, const char *name,
+			       const struct link *br, const struct obj *want)
 {
 	struct namelist cur;
-	char from[300], to[300], alias[sizeof(GP_MARK) + 300];
+	char from[300], to[300], alias[2 * ALIAS_MAX + 64];
 	struct val cv = { 0 };
 	const struct param *p = param_by_field(br_params, BR_GPORTS);
+	const char *tail = br ? strchr(gp_text(br), '|') : NULL;
 
 	if (!obj_has(want, BR_GPORTS))
-		return;
+		return 0;
 	if (br)
 		guest_patterns(br, &cur);
 	else
@@ -492,19 +595,64 @@ static void plan_guest_patterns(struct plan *plan, const char *name, const struc
 	cv.names = cur;
 	if (val_equal(p, &want->v[BR_GPORTS], &cv)) {
 		namelist_free(&cur);
-		return;
+		return 0;
 	}
 	val_format(p, &cv, from, sizeof(from));
 	val_format(p, &want->v[BR_GPORTS], to, sizeof(to));
-	snprintf(alias, sizeof(alias), "%s%s", want->v[BR_GPORTS].names.n ? GP_MARK : "",
-		 want->v[BR_GPORTS].names.n ? to : "");
+	/* none drops the guests' settings with the patterns. */
+	if (want->v[BR_GPORTS].names.n)
+		snprintf(alias, sizeof(alias), "%s%s%s", GP_MARK, to, tail ? tail : "");
+	else
+		alias[0] = 0;
+	namelist_free(&cur);
+	if (strlen(alias) > ALIAS_MAX)
+		return vnet_refuse(ctx, ENOSPC, "bridge %s: the guest patterns and their settings take more than the %d bytes of the bridge's alias",
+				   name, ALIAS_MAX);
 	struct op *op = plan_alias(plan, &kind_bridge, name, alias);
 
-	if (br && cur.n)
+	if (br && strcmp(from, "none"))
 		op_textf(op, "bridge %s: set guest-ports %s -> %s", name, from, to);
 	else
 		op_textf(op, "bridge %s: set guest-ports %s", name, to);
-	namelist_free(&cur);
+	return 0;
+}
+
+/*
+ * The record of a "bridge port add|set BRIDGE PATTERN" statement in the
+ * bridge's alias: its settings join those the pattern had (its own win).
+ */
+static int plan_gp_record(struct vnet_ctx *ctx, struct plan *plan, const struct link *br,
+			  const char *pat, const struct obj *want)
+{
+	struct gp_rec *r;
+	int n = gp_records(ctx, br, &r), k = 0, r2 = 0;
+	char pats[ALIAS_MAX + 1], alias[ALIAS_MAX + 64];
+	const char *t = gp_text(br);
+
+	while (k < n && strcmp(r[k].pat, pat))
+		k++;
+	if (k == n) {
+		struct gp_rec *nr = realloc(r, (size_t)(n + 1) * sizeof(*r));
+
+		if (!nr)
+			abort();
+		r = nr;
+		memset(&r[n], 0, sizeof(r[n]));
+		str_copy(r[n].pat, sizeof(r[n].pat), pat);
+		obj_init(&r[n].o);
+		n++;
+	}
+	obj_copy_fields(&r[k].o, want, want->mask);
+	obj_format(port_params, &r[k].o, r[k].o.mask, r[k].words, sizeof(r[k].words));
+	snprintf(pats, sizeof(pats), "%.*s", (int)strcspn(t, "|"), t);
+	if (gp_alias(alias, sizeof(alias), pats, r, n) < 0)
+		r2 = vnet_refuse(ctx, ENOSPC, "bridge %s port %s: the guest patterns and their settings take more than the %d bytes of the bridge's alias",
+				 br->name, pat, ALIAS_MAX);
+	else if (strcmp(alias, link_alias(br)))
+		op_textf(plan_alias(plan, &kind_bridge, br->name, alias),
+			 "bridge %s: guests to come matching %s: %s", br->name, pat, r[k].words);
+	gp_free(r, n);
+	return r2;
 }
 
 /*
@@ -601,7 +749,11 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 					 &cur, m);
 		obj_free(&cur);
 	}
-	plan_guest_patterns(plan, name, br, want);
+	r = plan_guest_patterns(ctx, plan, name, br, want);
+	if (r < 0) {
+		namelist_free(&gp);
+		return r;
+	}
 	static const struct namelist no_ports;
 	const struct namelist *ports = obj_has(want, BR_PORTS) ? &want->v[BR_PORTS].names : &no_ports;
 
@@ -733,7 +885,8 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 /*
  * "bridge port add|set BRIDGE PATTERN": the statement for each port of
  * BRIDGE whose name matches (add: each free link that matches joins too),
- * less the fields another statement sets for it (ctx->port_override).
+ * less the fields another statement sets for it (ctx->port_override); and
+ * its settings recorded for the guests to come.
  */
 static int plan_port_pattern(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 			     const struct obj *want, struct plan *plan)
@@ -758,7 +911,6 @@ static int plan_port_pattern(struct vnet_ctx *ctx, struct state *st, const struc
 	for (int i = 0; i < n && r == 0; i++) {
 		struct obj w;
 		uint32_t drop = ctx->port_override ? ctx->port_override(ctx->port_override_arg, s, names[i]) : 0;
-
 		int from = plan->n;
 
 		obj_init(&w);
@@ -769,7 +921,10 @@ static int plan_port_pattern(struct vnet_ctx *ctx, struct state *st, const struc
 			plan->ops[k].guest = 1;
 	}
 	free(names);
-	return r;
+	if (r < 0 || !want->mask)
+		return r;
+	/* The bridge as the steps so far leave it: br may have moved as links were looked up. */
+	return plan_gp_record(ctx, plan, state_by_name(st, s->arg[0]), s->arg[1], want);
 }
 
 static int plan_port_del(struct vnet_ctx *ctx, struct state *st, const char *bridge,
@@ -957,6 +1112,12 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 		m &= ~(1U << BR_MTU);
 	obj_format(br_params, &cur, m, txt, sizeof(txt));
 	out_line(ctx, "bridge add %s %s", br->name, txt);
+	/* The settings for the guests to come; a guest's own line says only what differs. */
+	struct gp_rec *rec;
+	int nrec = gp_records(ctx, br, &rec);
+
+	for (int i = 0; i < nrec; i++)
+		out_line(ctx, "bridge port set %s %s %s", br->name, rec[i].pat, rec[i].words);
 	n = 1;
 	/* The VLAN a port gets on joining (none with default-pvid none). */
 	uint64_t dpvid = obj_has(&cur, BR_DPVID) ? cur.v[BR_DPVID].u : 1;
@@ -973,12 +1134,16 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 			m &= ~(1U << P_COST);
 		if (link_vl(pl)->have && kernel_vlans(link_vl(pl), dpvid))
 			m &= ~((1U << P_PVID) | (1U << P_VLANS) | (1U << P_UNTAGGED));
+		uint32_t differ, same = gp_given(rec, nrec, pl->name, &o, &differ);
+
+		m = (m & ~same) | differ;
 		if (m) {
 			obj_format(port_params, &o, m, txt, sizeof(txt));
 			out_line(ctx, "bridge port set %s %s %s", br->name, pl->name, txt);
 		}
 		obj_free(&o);
 	}
+	gp_free(rec, nrec);
 	obj_free(&cur);
 }
 
@@ -1095,10 +1260,10 @@ static int bridge_check(struct vnet_ctx *ctx, const struct stmt *s, const struct
 				     sizeof(txt));
 
 		/* The kernel keeps an alias of 255 bytes at most. */
-		if (len + (int)strlen(GP_MARK) > 255)
+		if (len + (int)strlen(GP_MARK) > ALIAS_MAX)
 			return vnet_usage(ctx, want->word[BR_GPORTS] + 1,
 					  "%s: guest-ports: at most %d bytes of patterns",
-					  s->what, 255 - (int)strlen(GP_MARK));
+					  s->what, ALIAS_MAX - (int)strlen(GP_MARK));
 		for (int i = 0; i < want->v[BR_GPORTS].names.n; i++)
 			if (!strcmp(want->v[BR_GPORTS].names.names[i], "*"))
 				return vnet_usage(ctx, want->word[BR_GPORTS] + 1,

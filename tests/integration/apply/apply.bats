@@ -65,7 +65,7 @@ held() {
 	before=$(snapshot)
 	run vn apply "$EX/xen-bridge.conf" --dry-run
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 9 ]
+	[ "${#lines[@]}" -eq 10 ]
 	[ "${lines[1]}" = "bridge xenbr0: set guest-ports vif*" ]
 	[ "${lines[2]}" = "bridge xenbr0: add port eth0" ]
 	# The guests of the moment, through the pattern and its port statement.
@@ -75,6 +75,8 @@ held() {
 	[ "${lines[6]}" = "bridge xenbr0: add route default via 192.0.2.1" ]
 	[ "${lines[7]}" = "bridge xenbr0 port vif1.0: set isolated on" ]
 	[ "${lines[8]}" = "bridge xenbr0 port vif2.0: set isolated on" ]
+	# And the settings recorded for the guests to come.
+	[ "${lines[9]}" = "bridge xenbr0: guests to come matching vif*: isolated on" ]
 	[ "$(snapshot)" = "$before" ]
 }
 

@@ -30,7 +30,7 @@ isolated() { lj "$1" .linkinfo.info_slave_data.isolated; }
 	run vn apply "$F"
 	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
 	[ "$(master eth0)" = xenbr0 ]
-	[ "$(lj xenbr0 .ifalias)" = "vnetctl-guest-ports:vif*" ]
+	[ "$(lj xenbr0 .ifalias)" = "vnetctl-guest-ports:vif*|vif* isolated on" ]
 	run vn check "$F"
 	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
 	run vn apply "$F"
@@ -69,21 +69,36 @@ isolated() { lj "$1" .linkinfo.info_slave_data.isolated; }
 	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
 }
 
-@test "show --config writes the patterns, not the guests: it applies as no change here and where no guest runs" {
+@test "show --config writes the patterns and their settings, not the guests: no change here, and guests to come elsewhere get them" {
 	guest vif1.0
+	guest vif2.0
 	vn apply "$F"
-	vn bridge show --config > "$BATS_TEST_TMPDIR/export"
-	cat "$BATS_TEST_TMPDIR/export" >&2
-	grep -q "^bridge add xenbr0 .*ports eth0 guest-ports vif\*" "$BATS_TEST_TMPDIR/export"
-	run vn apply "$BATS_TEST_TMPDIR/export"
-	[ "$output" = "$BATS_TEST_TMPDIR/export: no change" ]
-	# Elsewhere: a namespace with the NIC only.
+	# A setting changed by hand on one guest: its own line says it.
+	ip -n "$NS" link set vif1.0 type bridge_slave learning off
+	E=$BATS_TEST_TMPDIR/export
+	vn bridge show --config > "$E"
+	cat "$E" >&2
+	grep -q "^bridge add xenbr0 .*ports eth0 guest-ports vif\*" "$E"
+	grep -qx "bridge port set xenbr0 vif\* isolated on" "$E"
+	grep -qx "bridge port set xenbr0 vif1.0 learning off" "$E"
+	grep -qx "bridge port set xenbr0 vif2.0 cost 9" "$E"
+	run vn apply "$E"
+	[ "$output" = "$E: no change" ]
+	# Elsewhere: a namespace with the NIC only; a guest that starts later.
 	ip -n "$NS" link del xenbr0
 	ip -n "$NS" link del vif1.0
-	run vn apply "$BATS_TEST_TMPDIR/export"
+	ip -n "$NS" link del vif2.0
+	run vn apply "$E"
 	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
 	[ "$(master eth0)" = xenbr0 ]
-	[ "$(lj xenbr0 .ifalias)" = "vnetctl-guest-ports:vif*" ]
+	[ "$(lj xenbr0 .ifalias)" = "vnetctl-guest-ports:vif*|vif* isolated on" ]
+	guest vif7.0
+	run vn hotplug vif7.0 "$E"
+	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+	[ "$(master vif7.0)" = xenbr0 ] && [ "$(isolated vif7.0)" = true ]
+	# guest-ports none drops the patterns and their settings.
+	run vn bridge set xenbr0 guest-ports none
+	[ "$(lj xenbr0 .ifalias)" = null ] || [ "$(lj xenbr0 .ifalias)" = "" ]
 }
 
 @test "a single statement with a pattern sets every matching port; a later pattern wins over an earlier one" {
@@ -97,7 +112,10 @@ isolated() { lj "$1" .linkinfo.info_slave_data.isolated; }
 	[ "$(lj vif1.0 .linkinfo.info_slave_data.learning)" = false ]
 	[ "$(lj vif2.0 .linkinfo.info_slave_data.learning)" = false ]
 	[ "$(lj tap0 .linkinfo.info_slave_data.learning)" = true ]
-	# No match: nothing to do.
+	# No match: the settings are kept for the guests to come, once.
+	run vn bridge port set br0 'vnet*' learning off
+	[ "$output" = "bridge br0: guests to come matching vnet*: learning off" ]
+	[ "$(lj br0 .ifalias)" = "vnetctl-guest-ports:vif*|vif* learning off|vnet* learning off" ]
 	run vn bridge port set br0 'vnet*' learning off
 	[ "$output" = "bridge br0 port vnet*: no change" ]
 	# In a file, the later pattern's value is the one that stays, and a second apply agrees.

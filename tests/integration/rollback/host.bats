@@ -23,10 +23,11 @@ load matrix
 	[ "$status" -eq 0 ]
 	# A create, the guest-ports patterns (the bridge's alias), three ports in
 	# one datagram (the guests through the pattern), the address, the
-	# default route, two port settings.
-	[ "$(cat "$BATS_TEST_TMPDIR/count")" = 9 ]
+	# default route, two port settings, and the pattern's settings recorded
+	# in the alias.
+	[ "$(cat "$BATS_TEST_TMPDIR/count")" = 10 ]
 	run cut -d' ' -f2 "$BATS_TEST_TMPDIR/log"
-	[ "${lines[*]}" = "RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWADDR RTM_NEWROUTE RTM_SETLINK RTM_SETLINK" ]
+	[ "${lines[*]}" = "RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWADDR RTM_NEWROUTE RTM_SETLINK RTM_SETLINK RTM_NEWLINK" ]
 	run vn_shim 0 apply "$EX/xen-bridge.conf"
 	[ "$output" = "$EX/xen-bridge.conf: no change" ]
 	[ "$(cat "$BATS_TEST_TMPDIR/count")" = 0 ]
@@ -52,9 +53,9 @@ load matrix
 	grep -q '^6 ' "$BATS_TEST_TMPDIR/log"
 	eq "$(snapshot)" "$before"
 	# Requests counted from 1, so K past the end is never reached.
-	run vn_shim 10 apply "$EX/xen-bridge.conf"
+	run vn_shim 11 apply "$EX/xen-bridge.conf"
 	[ "$status" -eq 0 ]
-	[ "$(tail -1 "$BATS_TEST_TMPDIR/log")" = "10 not reached" ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/log")" = "11 not reached" ]
 }
 
 @test "the matrix reports a difference planted after the failed apply" {
@@ -62,7 +63,7 @@ load matrix
 	printf '%s\n' "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"~ link vif2.0 | mtu: 1500 -> 1234"* ]]
-	[ "${lines[-1]}" = "rollback matrix: 1 files x 11 steps = 1 cases, 0 identical" ]
+	[ "${lines[-1]}" = "rollback matrix: 1 files x 12 steps = 1 cases, 0 identical" ]
 }
 
 @test "rollback matrix: xen-bridge (examples/xen-bridge.conf over a NIC with the host's address)" {
