@@ -1232,7 +1232,12 @@ static int run_group(struct vnet_ctx *ctx, const struct stmtfile *f, const struc
 		ns++;
 	}
 	group_name(f, it, g, what, sizeof(what));
+	/* Each group's -j result counts its own requests; the total goes on. */
+	unsigned long before = ctx->nreq;
+
+	ctx->nreq = 0;
 	r = run_items(ctx, f, &sub, &ns, flags & ~VNET_APPLY_PRUNE, what, NULL, locked, pre);
+	ctx->nreq += before;
 	for (int i = 0; i < ns; i++) {
 		namelist_free(&sub[i].early);
 		if (copied[i])

@@ -50,6 +50,10 @@ guest() { ip -n "$NS" link add name "$1" type veth peer name "g-$1"; }
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"$D (xenbr0): no change"* && "$output" == *"$D (br2): no change"* ]]
 	[[ "$output" == *"$D (br3): no change"* ]]
+	# -j: one result per group, each with its own count of requests.
+	ip -n "$NS" link del br2
+	run --separate-stderr vn -j apply "$D" --boot --boot-wait 0
+	[ "$(jq -sc 'map(.requests)' <<<"$output")" = "[0,1,0]" ]
 	[[ "$stderr" == *"(br1): skipped: eth5 missing"* ]]
 }
 
