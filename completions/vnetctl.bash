@@ -27,6 +27,8 @@ _vnetctl_vf_kw='mac vlan qos proto min-rate max-rate rate spoofchk trust state
 # Keywords of "veth add|set" (lib/kinds/veth.c).
 _vnetctl_veth_kw='peer mtu address peer-address up down peer-mtu peer-state
 	addresses gateway gateway6'
+# Keywords of "link set" (lib/kinds/link.c).
+_vnetctl_link_kw='up down mtu address addresses gateway gateway6'
 # Keywords of "sea add|set" (lib/kinds/sea.c); adapter, and the pvid and
 # vlans that follow it, come once per adapter.
 _vnetctl_sea_kw='backing ha-mode adapter pvid vlans default mtu'
@@ -465,7 +467,7 @@ _vnetctl()
 			_vnetctl_add "$(_vnetctl_netns)" "${cur#--netns=}"
 			;;
 		-*) _vnetctl_add "$_vnetctl_options" "$cur" ;;
-		*) _vnetctl_add 'bridge bond vlan vf veth sea help' "$cur" ;;
+		*) _vnetctl_add 'bridge bond vlan vf veth sea link help' "$cur" ;;
 		esac
 		return
 	fi
@@ -492,12 +494,14 @@ _vnetctl()
 	case $object in
 	bridge) sub=port ;;
 	bond) sub=slave ;;
-	vlan | vf | veth | sea) ;;
+	vlan | vf | veth | sea | link) ;;
 	*) return ;;
 	esac
 	if ((i == cword)); then
 		if [[ $object == vf ]]; then
 			_vnetctl_add 'count set show help' "$cur"
+		elif [[ $object == link ]]; then
+			_vnetctl_add 'set show help' "$cur"
 		else
 			_vnetctl_add "add set del show $sub help" "$cur"
 		fi
@@ -526,6 +530,7 @@ _vnetctl()
 	vf) names=_vnetctl_pfs ;;
 	veth) names=_vnetctl_veths ;;
 	sea) names=_vnetctl_seas ;;
+	link) names=_vnetctl_ifaces ;;
 	esac
 
 	if [[ $object != *' '* && $verb == show ]]; then
@@ -557,6 +562,7 @@ _vnetctl()
 	vf:count) table= nargs=2 ;;
 	sea:add | sea:set) table=$_vnetctl_sea_kw nargs=1 ;;
 	sea:del) table= nargs=1 ;;
+	link:set) table=$_vnetctl_link_kw nargs=1 ;;
 	*) return ;;
 	esac
 

@@ -110,8 +110,18 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
  * Reads the addresses into st when the plan makes a port and st has none.
  */
 int addr_stranded(struct vnet_ctx *ctx, struct state *st, const struct plan *plan);
+/*
+ * An address or route step of a plan on st, as the kernel would take it on
+ * the link l (a later statement of a file sees it; the stranded check too).
+ */
+void addr_simulate(struct state *st, const struct link *l, const struct op *op);
 /* A link's static addresses and vnetctl's gateways: for -j, and the words of show --config. */
 void addr_json(struct state *st, const struct link *l, struct json_object *j);
 int addr_words(struct state *st, const struct link *l, char *buf, size_t len);
+/*
+ * The text views' line of a link's addresses and gateways, after prefix:
+ * "PREFIXaddresses 192.0.2.10/24 gateway 192.0.2.1\n"; nothing when it has none.
+ */
+void addr_view_line(FILE *out, struct state *st, const struct link *l, const char *prefix);
 
 #endif

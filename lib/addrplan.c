@@ -241,8 +241,13 @@ static const struct param *addr_param(const struct kind *k, enum ptype t, int fa
 	return NULL;
 }
 
+/*
+ * down: the statement takes the link down first, and the kernel drops its
+ * IPv6 addresses then (addrconf_ifdown, unless keep_addr_on_down): they
+ * are neither removed again nor taken as there.
+ */
 static void plan_addresses(struct state *st, const struct stmt *s, const struct link *l, int ifindex,
-			   const struct addrlist *w, struct plan *plan)
+			   const struct addrlist *w, int down, struct plan *plan)
 {
 	const char *name = s->arg[0];
 
@@ -252,7 +257,7 @@ static void plan_addresses(struct state *st, const struct stmt *s, const struct 
 		struct ipaddr b;
 
 		ip_of(r, &b);
-		if (r->ifindex == ifindex && !addrlist_has(w, &b))
+		if (r->ifindex == ifindex && !addrlist_has(w, &b) && !(down && r->family == AF_INET6))
 			addr_op(plan, OP_ADDR_DEL, s->what, name, r);
 	}
 	for (int i = 0; w && i < w->n; i++) {
@@ -260,7 +265,7 @@ static void plan_addresses(struct state *st, const struct stmt *s, const struct 
 		const struct link *from;
 
 		rec_of(&w->e[i], ifindex, &r);
-		if (ifindex && addr_find(st->addrs, ifindex, &r))
+		if (ifindex && addr_find(st->addrs, ifindex, &r) && !(down && r.family == AF_INET6))
 			continue;
 		if ((from = port_holding(st, plan, l, name, &w->e[i]))) {
 			take_from(st, plan, s->what, from, &w->e[i]);
@@ -336,6 +341,19 @@ int addr_clash(const struct kind *ka, const struct obj *a, const struct kind *kb
 	return -2;
 }
 
+/*
+ * Whether the statement takes the link l down (its kind's steps, which come
+ * first): the kernel then drops every route through it (fib_sync_down_dev,
+ * rt6_sync_down_dev), which no step must remove again.
+ */
+static int takes_down(const struct kind *k, const struct obj *want, const struct link *l)
+{
+	for (const struct param *p = k->params; l && p && p->word; p++)
+		if (p->nest == PN_FLAGS && obj_has(want, p->field))
+			return !want->v[p->field].u && (l->flags & IFF_UP);
+	return 0;
+}
+
 int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, const struct obj *want,
 	      struct plan *plan)
 {
@@ -350,7 +368,9 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
 	(void)ctx;
 	if (s->verb == V_DEL || !(want->mask & addr_fields(s->kind)) || !st->addrs)
 		return 0;
-	for (int i = 0; ifindex && i < st->routes->n; i++) {
+	int down = takes_down(s->kind, want, l);
+
+	for (int i = 0; ifindex && !down && i < st->routes->n; i++) {
 		const struct rec_route *r = &st->routes->r[i];
 
 		if (is_default(r, 0, ifindex) && r->protocol == VNET_RTPROT)
@@ -362,14 +382,28 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
 		ip_of(&st->addrs->a[i], &b);
 		renumber |= st->addrs->a[i].ifindex == ifindex && !addrlist_has(w, &b);
 	}
-	/* An address that goes takes the routes through it along: they go first, and come back after. */
-	for (int f = 0; f < 2 && renumber; f++)
+	/*
+	 * An address that goes takes the routes through it along: they go
+	 * first, and come back after; so do the others through the link that
+	 * the statement's gateway of their family replaces anyway.
+	 */
+	for (int f = 0; f < 2 && renumber; f++) {
+		const struct param *pg = addr_param(s->kind, PT_GW, f ? 6 : 4);
+		const struct addrlist *g = pg && obj_has(want, pg->field) ? want->v[pg->field].ips : NULL;
+
 		if (ours[f]) {
 			route_op(plan, OP_ROUTE_DEL, s->what, name, ours[f]);
 			gone[f] = 1;
 		}
+		for (int i = 0; g && g->n && !down && i < st->routes->n; i++) {
+			const struct rec_route *r = &st->routes->r[i];
+
+			if (r != ours[f] && is_default(r, f ? AF_INET6 : AF_INET, ifindex) && r->priority == 0)
+				route_op(plan, OP_ROUTE_DEL, s->what, name, r);
+		}
+	}
 	if (w)
-		plan_addresses(st, s, l, ifindex, w, plan);
+		plan_addresses(st, s, l, ifindex, w, down, plan);
 	/* gateway, gateway6: the default route of that family through this link. */
 	for (int f = 0; f < 2; f++) {
 		const struct param *pg = addr_param(s->kind, PT_GW, f ? 6 : 4);
@@ -393,7 +427,7 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
 			const struct link *via = state_by_index(st, r->oif);
 
 			if (r != ours[f] && is_default(r, fam, 0) && r->priority == 0 && via &&
-			    !plan_removes_route(plan, via->name, r))
+			    !(down && r->oif == ifindex) && !plan_removes_route(plan, via->name, r))
 				route_op(plan, OP_ROUTE_DEL, s->what, via->name, r);
 		}
 		char buf[256];
@@ -527,4 +561,55 @@ int addr_words(struct state *st, const struct link *l, char *buf, size_t len)
 		o += (size_t)snprintf(SN_AT(buf, len, o), " gateway6 %s", t);
 	free(a.e);
 	return (int)o;
+}
+
+void addr_view_line(FILE *out, struct state *st, const struct link *l, const char *prefix)
+{
+	char words[2048];
+
+	if (addr_words(st, l, words, sizeof(words)) > 0)
+		fprintf(out, "%s%s\n", prefix, words + 1);
+}
+
+void addr_simulate(struct state *st, const struct link *l, const struct op *op)
+{
+	struct addrset *as = st->addrs;
+	struct routeset *rs = st->routes;
+
+	if (!as || !rs || !op->spec)
+		return;
+	if (op->type == OP_ADDR_ADD || op->type == OP_ADDR_DEL) {
+		for (int i = 0; i < as->n; i++)
+			if (as->a[i].ifindex == l->ifindex && addr_same(&as->a[i], &op->spec->addr))
+				as->a[i--] = as->a[--as->n];
+		if (op->type == OP_ADDR_DEL)
+			return;
+		if (as->n == as->cap) {
+			as->cap = as->cap ? 2 * as->cap : 16;
+			if (!(as->a = realloc(as->a, (size_t)as->cap * sizeof(*as->a))))
+				abort();
+		}
+		as->a[as->n] = op->spec->addr;
+		as->a[as->n++].ifindex = l->ifindex;
+		return;
+	}
+	for (int i = 0; i < rs->n; i++)
+		if (rs->r[i].oif == l->ifindex && route_same(&rs->r[i], &op->spec->route)) {
+			free(rs->r[i].msg);
+			rs->r[i--] = rs->r[--rs->n];
+		}
+	if (op->type == OP_ROUTE_DEL)
+		return;
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? 2 * rs->cap : 16;
+		if (!(rs->r = realloc(rs->r, (size_t)rs->cap * sizeof(*rs->r))))
+			abort();
+	}
+	struct rec_route *r = &rs->r[rs->n++];
+
+	*r = op->spec->route;
+	r->oif = l->ifindex;
+	if (!(r->msg = malloc(op->spec->route.msg->nlmsg_len)))
+		abort();
+	memcpy(r->msg, op->spec->route.msg, op->spec->route.msg->nlmsg_len);
 }

@@ -568,6 +568,46 @@ static void diff_steps(struct vnet_ctx *ctx, struct diffing *df, struct state *s
 	}
 }
 
+/*
+ * A link set statement on a link that another statement of the file makes
+ * (its NAME): two statements for one object, which could contradict each
+ * other. The link's keywords go in that statement. The errors, counted.
+ */
+static int link_stmt_clashes(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it,
+			     int n, FILE *dout)
+{
+	struct namemap made = { 16 };
+	int errors = 0;
+
+	while (made.cap < 4 * n + 16)
+		made.cap *= 2;
+	made.key = calloc((size_t)made.cap, sizeof(*made.key));
+	made.val = calloc((size_t)made.cap, sizeof(*made.val));
+	if (!made.key || !made.val)
+		abort();
+	for (int i = 0; i < n; i++)
+		if (it[i].s->verb != V_DEL && (it[i].s->kind->link_kind || it[i].s->kind->owns))
+			map_put(&made, it[i].s->arg[0], i);
+	for (int i = 0; i < n; i++) {
+		int o = it[i].s->kind == &kind_link ? map_get(&made, it[i].s->arg[0]) : -1;
+		const char *pp;
+		int pl;
+
+		if (o < 0)
+			continue;
+		stmts_where(f, it[o].s->line ? it[o].s->line[0] : 0, &pp, &pl);
+		vnet_clear_error(ctx);
+		vnet_usage(ctx, 2, "%s: %s is made by the %s statement on line %d%s%s: its keywords go there",
+			   it[i].s->what, it[i].s->arg[0], it[o].s->kind->name, pl, f->nparts ? " of " : "",
+			   f->nparts ? pp : "");
+		diag(ctx, f, it[i].s, dout);
+		errors++;
+	}
+	free(made.key);
+	free(made.val);
+	return errors;
+}
+
 /* Plans every statement in order against st, simulating as it goes (noting the diff's objects). */
 static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it, int n,
 		     const int *order, struct state *st, struct plan *all, struct diffing *df)
@@ -714,6 +754,8 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 		free(seen.key);
 		free(seen.val);
 	}
+	if (!errors)
+		errors += link_stmt_clashes(ctx, &f, it, n, dout);
 	/* An address on two links, two gateways of a family: the later statement is at fault. */
 	for (int j = 0; !errors && j < n; j++) {
 		char why[160];

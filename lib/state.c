@@ -583,12 +583,15 @@ void state_simulate(struct state *st, const struct op *op)
 		if (op->kind && op->kind->simulate)
 			op->kind->simulate(st, op);
 		break;
-	case OP_LINK:
 	case OP_ADDR_ADD:
 	case OP_ADDR_DEL:
 	case OP_ROUTE_ADD:
 	case OP_ROUTE_DEL:
-		break; /* a rollback's steps: never planned ahead of others */
+		if (l)
+			addr_simulate(st, l, op);
+		break;
+	case OP_LINK:
+		break; /* a rollback's step: never planned ahead of others */
 	}
 }
 

@@ -136,13 +136,13 @@ static int show_all_words(struct vnet_ctx *ctx, int argc, char *const *argv, int
 
 static int show_all(struct vnet_ctx *ctx, int config)
 {
-	static const struct kind *const order[] = { &kind_vf, &kind_veth, &kind_bond, &kind_vlan,
-						    &kind_bridge, &kind_sea };
+	static const struct kind *const order[] = { &kind_vf, &kind_veth, &kind_link, &kind_bond,
+						    &kind_vlan, &kind_bridge, &kind_sea };
 	int r = 0;
 	struct state st;
 
 	/* One reading of the host, lent to every kind in turn. */
-	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS);
+	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS | ST_ADDRS);
 	if (r < 0)
 		return r;
 	ctx->shared = &st;

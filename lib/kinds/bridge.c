@@ -951,6 +951,7 @@ const struct kind kind_bridge = {
 	.plan = bridge_plan,
 	.show = bridge_show,
 	.conf = show_config,
+	.addr_indent = "\t",
 	.diagnose = bridge_diagnose,
 };
 
