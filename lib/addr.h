@@ -110,6 +110,16 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
  * Reads the addresses into st when the plan makes a port and st has none.
  */
 int addr_stranded(struct vnet_ctx *ctx, struct state *st, const struct plan *plan);
+/* Whether the statement's words give the gateway of family fam (4 or 6), none included. */
+int addr_declares_gateway(const struct kind *k, const struct obj *want, int fam);
+/*
+ * --prune and check: vnetctl's default routes (VNET_RTPROT) left in st, a
+ * file's plan simulated on it, through a link that no statement gives the
+ * gateway of that family (gw4, gw6: the links that some statement does):
+ * a step removes each.
+ */
+void addr_prune_routes(struct state *st, const struct namelist *gw4, const struct namelist *gw6,
+		       struct plan *plan);
 /*
  * An address or route step of a plan on st, as the kernel would take it on
  * the link l (a later statement of a file sees it; the stranded check too).

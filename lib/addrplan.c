@@ -613,3 +613,39 @@ void addr_simulate(struct state *st, const struct link *l, const struct op *op)
 		abort();
 	memcpy(r->msg, op->spec->route.msg, op->spec->route.msg->nlmsg_len);
 }
+
+int addr_declares_gateway(const struct kind *k, const struct obj *want, int fam)
+{
+	const struct param *p = addr_param(k, PT_GW, fam);
+
+	return p && obj_has(want, p->field);
+}
+
+static int listed(const struct namelist *l, const char *name)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->names[i], name))
+			return 1;
+	return 0;
+}
+
+void addr_prune_routes(struct state *st, const struct namelist *gw4, const struct namelist *gw6,
+		       struct plan *plan)
+{
+	for (int i = 0; st->routes && i < st->routes->n; i++) {
+		const struct rec_route *r = &st->routes->r[i];
+		const struct link *l = state_by_index(st, r->oif);
+
+		if (!is_default(r, 0, 0) || r->protocol != VNET_RTPROT || !real(l) ||
+		    listed(r->family == AF_INET ? gw4 : gw6, l->name))
+			continue;
+		struct op *op = route_op(plan, OP_ROUTE_DEL, "prune", l->name, r);
+		char t[160];
+
+		route_text(r, t, sizeof(t));
+		free(op->text);
+		op->text = NULL;
+		op_textf(op, "%s: remove route %s (vnetctl's; no statement declares a %s there)", l->name, t,
+			 r->family == AF_INET ? "gateway" : "gateway6");
+	}
+}

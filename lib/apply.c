@@ -608,6 +608,26 @@ static int link_stmt_clashes(struct vnet_ctx *ctx, const struct stmtfile *f, str
 	return errors;
 }
 
+/*
+ * --prune and check: a step for each of vnetctl's default routes that no
+ * statement declares any more (the plan so far simulated on st).
+ */
+static void prune_routes(struct item *it, int n, struct state *st, struct plan *all)
+{
+	struct namelist gw[2] = { { 0 }, { 0 } };
+	struct plan p = { 0 };
+
+	for (int i = 0; i < n; i++)
+		for (int f = 0; f < 2; f++)
+			if (it[i].s->verb != V_DEL && addr_declares_gateway(it[i].s->kind, &it[i].want, f ? 6 : 4))
+				namelist_append(&gw[f], it[i].s->arg[0]);
+	addr_prune_routes(st, &gw[0], &gw[1], &p);
+	take_steps(all, &p, st, n); /* from n: no statement's */
+	plan_free(&p);
+	namelist_free(&gw[0]);
+	namelist_free(&gw[1]);
+}
+
 /* Plans every statement in order against st, simulating as it goes (noting the diff's objects). */
 static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it, int n,
 		     const int *order, struct state *st, struct plan *all, struct diffing *df)
@@ -806,6 +826,9 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	for (int i = 0; i < n; i++)
 		if (it[i].want.mask & addr_fields(it[i].s->kind))
 			what |= ST_ADDRS;
+	/* vnetctl's routes that no statement declares: check reports them, --prune removes them. */
+	if (check || (flags & VNET_APPLY_PRUNE))
+		what |= ST_ADDRS;
 	r = state_load(ctx, &st, what);
 	if (r < 0)
 		goto out;
@@ -849,6 +872,8 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	if (ctx->flags & VNET_F_JSON)
 		diffing_init(&diff, n, &st);
 	r = plan_file(ctx, &f, it, n, order, &st, &all, (ctx->flags & VNET_F_JSON) ? &diff : NULL);
+	if (r == 0 && (check || (flags & VNET_APPLY_PRUNE)))
+		prune_routes(it, n, &st, &all);
 	if (r == 0 && !check)
 		r = addr_stranded(ctx, &st, &all);
 	if (r < 0)

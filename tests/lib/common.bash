@@ -125,3 +125,13 @@ expect_fail() {
 		return 1
 	fi
 }
+
+# The static addresses of a link, sorted: "192.0.2.10/24 2001:db8::10/64".
+addrs() {
+	ip -n "$NS" -j addr show dev "$1" | jq -r '[.[0].addr_info[] | select(.scope != "link" and .valid_life_time == 4294967295) | "\(.local)/\(.prefixlen)"] | sort | join(" ")'
+}
+# The default routes of the namespace: "dev via protocol" lines.
+defaults() {
+	{ ip -n "$NS" -j route show default; ip -n "$NS" -j -6 route show default; } |
+		jq -r '.[] | "\(.dev) \(.gateway) \(.protocol)"' | sort
+}

@@ -24,13 +24,6 @@ teardown() {
 	common_teardown
 }
 
-addrs() {
-	ip -n "$NS" -j addr show dev "$1" | jq -r '[.[0].addr_info[] | select(.scope != "link" and .valid_life_time == 4294967295) | "\(.local)/\(.prefixlen)"] | sort | join(" ")'
-}
-defaults() {
-	{ ip -n "$NS" -j route show default; ip -n "$NS" -j -6 route show default; } |
-		jq -r '.[] | "\(.dev) \(.gateway) \(.protocol)"' | sort
-}
 # The NIC holds the host's address and the default route, as a boot would leave it.
 nic_has_address() {
 	ip -n "$NS" link set eth0 up
