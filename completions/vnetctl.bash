@@ -31,7 +31,8 @@ _vnetctl_veth_kw='peer mtu address peer-address up down peer-mtu peer-state
 _vnetctl_link_kw='up down mtu address addresses gateway gateway6'
 # Keywords of "sea add|set" (lib/kinds/sea.c); adapter, and the pvid and
 # vlans that follow it, come once per adapter.
-_vnetctl_sea_kw='backing ha-mode adapter pvid vlans default mtu'
+_vnetctl_sea_kw='backing ha-mode adapter pvid vlans default mtu addresses gateway
+	gateway6'
 # Keywords that stand alone (no value).
 _vnetctl_flag_kw='up down'
 _vnetctl_options='-n --netns -j --json -p --pretty --dry-run -q --quiet
@@ -276,7 +277,7 @@ _vnetctl_sea_args()
 		esac
 		return
 	fi
-	for w in backing ha-mode default mtu; do
+	for w in backing ha-mode default mtu addresses gateway gateway6; do
 		[[ -n ${used[$w]-} ]] || avail+=" $w"
 	done
 	avail+=" adapter"

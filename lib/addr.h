@@ -110,6 +110,8 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
  * Reads the addresses into st when the plan makes a port and st has none.
  */
 int addr_stranded(struct vnet_ctx *ctx, struct state *st, const struct plan *plan);
+/* A link taken down on st: the kernel drops its routes and IPv6 addresses. */
+void addr_simulate_down(struct state *st, const struct link *l);
 /* Whether the statement's words give the gateway of family fam (4 or 6), none included. */
 int addr_declares_gateway(const struct kind *k, const struct obj *want, int fam);
 /*

@@ -129,6 +129,27 @@ static int plan_removes_route(const struct plan *plan, const char *name, const s
 	return 0;
 }
 
+/*
+ * Whether the plan takes the link named down (a slave must be down to join
+ * a bond): the kernel then drops the routes through it, and its IPv6
+ * addresses (addrconf_ifdown, unless keep_addr_on_down), so that no step
+ * removes them again.
+ */
+static int plan_downs(const struct plan *plan, const char *name)
+{
+	for (int k = 0; k < plan->n; k++) {
+		const struct op *op = &plan->ops[k];
+
+		if (op->type != OP_SET || !op->kind || strcmp(op->name, name))
+			continue;
+		for (const struct param *p = op->kind->params; p->word; p++)
+			if (p->nest == PN_FLAGS && (op->fields & (1U << p->field)) &&
+			    obj_has(op_obj(op), p->field) && !op_obj(op)->v[p->field].u)
+				return 1;
+	}
+	return 0;
+}
+
 /* A default route in the main table, of family (0: any), through ifindex (0: any link). */
 static int is_default(const struct rec_route *r, int family, int ifindex)
 {
@@ -169,7 +190,9 @@ static void default_route(const struct ipaddr *gw, struct rec_route *r, char *bu
 static void take_from(struct state *st, struct plan *plan, const char *who, const struct link *p,
 		      const struct ipaddr *a)
 {
-	for (int i = 0; i < st->routes->n; i++) {
+	int down = plan_downs(plan, p->name);
+
+	for (int i = 0; !down && i < st->routes->n; i++) {
 		const struct rec_route *r = &st->routes->r[i];
 
 		if (is_default(r, a->family, p->ifindex) && !plan_removes_route(plan, p->name, r))
@@ -181,9 +204,38 @@ static void take_from(struct state *st, struct plan *plan, const char *who, cons
 
 		ip_of(r, &b);
 		if (r->ifindex == p->ifindex && b.family == a->family && !memcmp(b.a, a->a, 16) &&
-		    !plan_removes_addr(plan, p->name, r))
+		    !(down && b.family == AF_INET6) && !plan_removes_addr(plan, p->name, r))
 			addr_op(plan, OP_ADDR_DEL, who, p->name, r);
 	}
+}
+
+/*
+ * The master that the link named ends up in, and that master's when it is a
+ * port in turn (a SEA's backing device in its bond NAME-ha, the bond in the
+ * bridge NAME; a NIC in a bond that a file's earlier statement made): by
+ * the plan's steps, else as st has it (a file's state is simulated as its
+ * statements are planned). "" when none.
+ */
+static const char *top_master(struct state *st, const struct plan *plan, const char *name)
+{
+	static char m[VNET_NAMSIZ];
+
+	m[0] = 0;
+	for (int depth = 0; depth < 4; depth++) {
+		const char *up = NULL;
+		const struct link *l;
+
+		for (int k = 0; k < plan->n; k++)
+			if (plan->ops[k].type == OP_MASTER && !strcmp(plan->ops[k].name, name))
+				up = plan->ops[k].master;
+		if (!up && st && (l = state_by_name(st, name)) && l->master)
+			up = state_name(st, l->master);
+		if (!up || !up[0])
+			break;
+		str_copy(m, sizeof(m), up);
+		name = m;
+	}
+	return m;
 }
 
 /* The link that holds address a now (other than l), if the plan makes it l's port or slave. */
@@ -199,10 +251,8 @@ static const struct link *port_holding(struct state *st, const struct plan *plan
 			continue;
 		const struct link *p = state_by_index(st, r->ifindex);
 
-		for (int k = 0; p && k < plan->n; k++)
-			if (plan->ops[k].type == OP_MASTER && !strcmp(plan->ops[k].name, p->name) &&
-			    !strcmp(plan->ops[k].master, name))
-				return p;
+		if (p && !strcmp(top_master(st, plan, p->name), name))
+			return p;
 	}
 	return NULL;
 }
@@ -427,7 +477,8 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
 			const struct link *via = state_by_index(st, r->oif);
 
 			if (r != ours[f] && is_default(r, fam, 0) && r->priority == 0 && via &&
-			    !(down && r->oif == ifindex) && !plan_removes_route(plan, via->name, r))
+			    !(down && r->oif == ifindex) && !plan_removes_route(plan, via->name, r) &&
+			    !plan_downs(plan, via->name))
 				route_op(plan, OP_ROUTE_DEL, s->what, via->name, r);
 		}
 		char buf[256];
@@ -435,6 +486,27 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
 
 		default_route(&g->e[0], &r, buf);
 		route_op(plan, OP_ROUTE_ADD, s->what, name, &r);
+	}
+	return 0;
+}
+
+/*
+ * Whether the plan puts address a (NULL: a default route of family) on a
+ * link other than the one named: it moves there, though the kernel takes it
+ * off the port on its own (the port goes down to join a bond).
+ */
+static int plan_moves(const struct plan *plan, const char *name, int family, const struct rec_addr *a)
+{
+	for (int k = 0; k < plan->n; k++) {
+		const struct op *op = &plan->ops[k];
+
+		if (!strcmp(op->name, name) || !op->spec)
+			continue;
+		if (a && op->type == OP_ADDR_ADD && addr_same(&op->spec->addr, a))
+			return 1;
+		if (!a && op->type == OP_ROUTE_ADD && op->spec->route.family == family &&
+		    !op->spec->route.dst_len)
+			return 1;
 	}
 	return 0;
 }
@@ -450,7 +522,8 @@ static int held(struct state *st, const struct plan *plan, const struct link *p,
 		const struct rec_addr *r = &st->addrs->a[i];
 		char t[80];
 
-		if (r->ifindex != p->ifindex || plan_removes_addr(plan, p->name, r))
+		if (r->ifindex != p->ifindex || plan_removes_addr(plan, p->name, r) ||
+		    plan_moves(plan, p->name, r->family, r))
 			continue;
 		addr_text(r, t, sizeof(t));
 		o += (size_t)snprintf(SN_AT(buf, len, o), "%s%s", n++ ? ", " : "", t);
@@ -459,7 +532,8 @@ static int held(struct state *st, const struct plan *plan, const struct link *p,
 		const struct rec_route *r = &st->routes->r[i];
 		char t[160];
 
-		if (!is_default(r, 0, p->ifindex) || plan_removes_route(plan, p->name, r))
+		if (!is_default(r, 0, p->ifindex) || plan_removes_route(plan, p->name, r) ||
+		    plan_moves(plan, p->name, r->family, NULL))
 			continue;
 		route_text(r, t, sizeof(t));
 		o += (size_t)snprintf(SN_AT(buf, len, o), "%sthe route %s", n++ ? ", " : "", t);
@@ -489,7 +563,7 @@ int addr_stranded(struct vnet_ctx *ctx, struct state *st, const struct plan *pla
 		return vnet_fail(ctx, 0,
 				 "%s: %s holds %s, which a port or slave cannot use: declare them on %s "
 				 "(addresses ADDR/PLEN, gateway IP), which takes them over, or remove them first",
-				 op->text, p->name, what, op->master);
+				 op->text, p->name, what, top_master(NULL, plan, p->name));
 	}
 	return 0;
 }
@@ -648,4 +722,16 @@ void addr_prune_routes(struct state *st, const struct namelist *gw4, const struc
 		op_textf(op, "%s: remove route %s (vnetctl's; no statement declares a %s there)", l->name, t,
 			 r->family == AF_INET ? "gateway" : "gateway6");
 	}
+}
+
+void addr_simulate_down(struct state *st, const struct link *l)
+{
+	for (int i = 0; st->routes && i < st->routes->n; i++)
+		if (st->routes->r[i].oif == l->ifindex) {
+			free(st->routes->r[i].msg);
+			st->routes->r[i--] = st->routes->r[--st->routes->n];
+		}
+	for (int i = 0; st->addrs && i < st->addrs->n; i++)
+		if (st->addrs->a[i].ifindex == l->ifindex && st->addrs->a[i].family == AF_INET6)
+			st->addrs->a[i--] = st->addrs->a[--st->addrs->n];
 }

@@ -538,8 +538,13 @@ void state_simulate(struct state *st, const struct op *op)
 			sim_delete(st, l);
 		break;
 	case OP_SET:
-		if (l)
+		if (l) {
+			unsigned int was = l->flags;
+
 			sim_link_fields(l, op);
+			if ((was & IFF_UP) && !(l->flags & IFF_UP))
+				addr_simulate_down(st, l);
+		}
 		break;
 	case OP_MASTER:
 		if (l) {
