@@ -89,27 +89,10 @@ remote_setup() {
 	done
 	return 1
 }
-# ping_start N: N pings, 10 ms apart, from the remote host; ping_lost: how many went unanswered.
-ping_start() {
-	ip netns exec "$R" ping -n -i 0.01 -c "$1" -W 2 192.0.2.10 > "$BATS_TEST_TMPDIR/ping" 2>&1 &
-	PING=$!
-	# Until it has had answers: the move happens while it runs.
-	for _ in $(seq 100); do
-		grep -q 'bytes from' "$BATS_TEST_TMPDIR/ping" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-ping_lost() {
-	wait "$PING"
-	PING=
-	sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$BATS_TEST_TMPDIR/ping" |
-		{ read -r t r; echo $((t - r)); }
-}
 
 @test "the host's address and default route move to the bridge over its NIC: at most 2 of 10 ms pings lost, the same MAC" {
 	remote_setup
-	ping_start 300
+	ping_start "$R" 192.0.2.10 300
 	run vn apply "$F"
 	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
 	lost=$(ping_lost)
@@ -134,15 +117,9 @@ ping_lost() {
 	run --separate-stderr vn apply "$F" --confirm 3 --detach
 	[ "$status" -eq 0 ] || { echo "$output $stderr" >&2; false; }
 	eq "$(addrs xenbr0)" "192.0.2.10/24"
-	G=$(sed -n 's/.*(guardian PID \([0-9]*\)).*/\1/p' <<<"$stderr" | head -1)
-	[ -n "$G" ]
 	# The deadline passes: the guardian rolls back, then ends. Its end, not
 	# xenbr0's going (an early step of the rollback), is what is awaited.
-	for _ in $(seq 200); do
-		kill -0 "$G" 2>/dev/null || break
-		sleep 0.1
-	done
-	! kill -0 "$G" 2>/dev/null
+	wait_guardian_end "$stderr"
 	! ip -n "$NS" link show xenbr0 >/dev/null 2>&1
 	eq "$(addrs eth0)" "192.0.2.10/24"
 	eq "$(defaults)" "$routes"

@@ -15,21 +15,8 @@ load ../../lib/features
 setup() {
 	common_setup
 	require_feature bonding
-	SW=$NS-sw GUEST=$NS-g
-	ip netns add "$SW"
-	ip netns add "$GUEST"
-	for i in 0 1; do
-		ip -n "$NS" link add name nic$i type veth peer name sw$i netns "$SW"
-	done
-	ip -n "$SW" link add name swbr type bridge
-	ip -n "$SW" link set dev sw0 master swbr
-	ip -n "$SW" link set dev sw1 master swbr
-	for d in sw0 sw1 swbr lo; do ip -n "$SW" link set dev $d up; done
-	ip -n "$SW" addr add 192.0.2.1/24 dev swbr
-	ip -n "$NS" link add name vif1.0 type veth peer name eth0 netns "$GUEST"
-	ip -n "$GUEST" link set dev eth0 up
-	ip -n "$GUEST" link set dev lo up
-	ip -n "$GUEST" addr add 192.0.2.20/24 dev eth0
+	# The router 192.0.2.1 on the switch, a guest 192.0.2.2 behind vif1.0.
+	switch_setup 192.0.2
 	# As a boot leaves the host: its address and default route on the first NIC.
 	ip -n "$NS" link set dev nic0 up
 	ip -n "$NS" addr add 192.0.2.10/24 dev nic0
@@ -44,37 +31,8 @@ setup() {
 }
 teardown() {
 	[ -n "${PING:-}" ] && kill "$PING" 2>/dev/null
-	ip netns del "$SW" 2>/dev/null || true
-	ip netns del "$GUEST" 2>/dev/null || true
+	switch_teardown
 	common_teardown
-}
-
-# ping_start N: N pings of the host, 10 ms apart, from the remote; ping_lost: how many went unanswered.
-ping_start() {
-	ip netns exec "$SW" ping -n -i 0.01 -c "$1" -W 2 192.0.2.10 > "$BATS_TEST_TMPDIR/ping" 2>&1 &
-	PING=$!
-	for _ in $(seq 200); do
-		grep -q 'bytes from' "$BATS_TEST_TMPDIR/ping" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-ping_lost() {
-	wait "$PING"
-	PING=
-	sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$BATS_TEST_TMPDIR/ping" |
-		{ read -r t r; echo $((t - r)); }
-}
-active_slave() {
-	ip netns exec "$NS" cat /proc/net/bonding/bond0 | sed -n 's/^Currently Active Slave: //p'
-}
-wait_active() {
-	for _ in $(seq 50); do
-		[ "$(active_slave)" = "$1" ] && return 0
-		sleep 0.2
-	done
-	echo "active slave: $(active_slave), wanted $1" >&2
-	return 1
 }
 
 @test "Xen seed: bond of two NICs, xenbr0 on it takes the host's address and route with nic0's MAC, a guest; pings survive the move and a NIC failure" {
@@ -85,7 +43,7 @@ bond add bond0 mode active-backup miimon 100 primary nic0 slaves nic0,nic1 up
 bridge add xenbr0 stp off forward-delay 0 ports bond0,vif1.0 up addresses 192.0.2.10/24 gateway 192.0.2.1
 link set vif1.0 up
 CONF
-	ping_start 1000
+	ping_start "$SW" 192.0.2.10 1000
 	run vn apply "$F"
 	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
 	lost=$(ping_lost)
@@ -116,7 +74,7 @@ CONF
 	[ "$output" = "$BATS_TEST_TMPDIR/export.conf: no change" ] || { echo "$output" >&2; false; }
 
 	# The active NIC fails (its far end goes down): the bond fails over, the pings go on.
-	ping_start 1000
+	ping_start "$SW" 192.0.2.10 1000
 	ip -n "$SW" link set dev sw0 down
 	wait_active nic1
 	lost=$(ping_lost)
@@ -135,13 +93,7 @@ CONF
 	run --separate-stderr vn apply "$F" --confirm 3 --detach
 	[ "$status" -eq 0 ] || { echo "$output $stderr" >&2; false; }
 	eq "$(addrs xenbr0)" "192.0.2.10/24"
-	G=$(sed -n 's/.*(guardian PID \([0-9]*\)).*/\1/p' <<<"$stderr" | head -1)
-	[ -n "$G" ]
-	for _ in $(seq 300); do
-		kill -0 "$G" 2>/dev/null || break
-		sleep 0.1
-	done
-	! kill -0 "$G" 2>/dev/null
+	wait_guardian_end "$stderr"
 	eq "$(snapshot)" "$before"
 	eq "$(addrs nic0)" "192.0.2.10/24"
 	eq "$(defaults)" "nic0 192.0.2.1 null"
@@ -155,7 +107,7 @@ CONF
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"nic0 holds 192.0.2.10/24, the route default via 192.0.2.1"*"declare them on sea0"* ]]
 	eq "$(snapshot)" "$before"
-	ping_start 1000
+	ping_start "$SW" 192.0.2.10 1000
 	run vn sea add sea0 backing nic0,nic1 ha-mode auto adapter ent1 pvid 1 default ent1 addresses 192.0.2.10/24 gateway 192.0.2.1
 	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
 	lost=$(ping_lost)

@@ -166,13 +166,7 @@ nic_has_address() {
 	[ "$status" -eq 0 ] || { echo "$output $stderr" >&2; false; }
 	[ "$(lj eth0 .mtu)" = 9000 ]
 	eq "$(addrs eth0)" "198.51.100.10/24"
-	G=$(sed -n 's/.*(guardian PID \([0-9]*\)).*/\1/p' <<<"$stderr" | head -1)
-	[ -n "$G" ]
-	for _ in $(seq 200); do
-		kill -0 "$G" 2>/dev/null || break
-		sleep 0.1
-	done
-	! kill -0 "$G" 2>/dev/null
+	wait_guardian_end "$stderr"
 	eq "$(snapshot)" "$before"
 	eq "$(addrs eth0)" "192.0.2.10/24"
 	eq "$(defaults)" "eth0 192.0.2.1 null"
