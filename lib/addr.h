@@ -59,6 +59,9 @@ struct rec_route {
 struct addrset {
 	struct rec_addr *a;
 	int n, cap;
+	/* By real ifindex, how many of a are on it (lib/addrplan.c builds it; NULL: not yet). */
+	int *count;
+	int ncount;
 };
 /*
  * One RTM_NEWADDR (a dump's) into the set (data): only the static
@@ -112,6 +115,10 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
 int addr_stranded(struct vnet_ctx *ctx, struct state *st, const struct plan *plan);
 /* A link taken down on st: the kernel drops its routes and IPv6 addresses. */
 void addr_simulate_down(struct state *st, const struct link *l);
+/* The addresses a statement declares (NULL: none, or not its to say). */
+const struct addrlist *addr_declared(const struct kind *k, const struct obj *want);
+/* Whether the statement gives a gateway of family fam (4 or 6), not none. */
+int addr_gateway_given(const struct kind *k, const struct obj *want, int fam);
 /* Whether the statement's words give the gateway of family fam (4 or 6), none included. */
 int addr_declares_gateway(const struct kind *k, const struct obj *want, int fam);
 /*

@@ -39,6 +39,48 @@ static int real(const struct link *l)
 	return l && !l->deleted && l->ifindex < (1 << 30);
 }
 
+/*
+ * Whether the link ifindex may hold addresses in as: by a count per real
+ * index, built at the first question and kept by the simulation, so that
+ * a file of a thousand statements does not scan every address for each.
+ * A simulated link (its index 1 << 30 and up) is scanned for.
+ */
+#define COUNTED(i) ((i) > 0 && (i) < (1 << 24))
+static void count_add(struct addrset *as, int ifindex, int d)
+{
+	if (!as->count || !COUNTED(ifindex))
+		return;
+	if (ifindex >= as->ncount) {
+		int n = ifindex + 1024;
+		int *c = realloc(as->count, (size_t)n * sizeof(*c));
+
+		if (!c)
+			abort();
+		memset(c + as->ncount, 0, (size_t)(n - as->ncount) * sizeof(*c));
+		as->count = c;
+		as->ncount = n;
+	}
+	as->count[ifindex] += d;
+}
+
+static int may_hold(struct addrset *as, int ifindex)
+{
+	if (!COUNTED(ifindex)) {
+		for (int i = 0; i < as->n; i++)
+			if (as->a[i].ifindex == ifindex)
+				return 1;
+		return 0;
+	}
+	if (!as->count) {
+		as->ncount = 1024;
+		if (!(as->count = calloc((size_t)as->ncount, sizeof(*as->count))))
+			abort();
+		for (int i = 0; i < as->n; i++)
+			count_add(as, as->a[i].ifindex, 1);
+	}
+	return ifindex < as->ncount && as->count[ifindex] > 0;
+}
+
 /* Whether a step on the link named is on another link than the statement's ("bridge br0"). */
 static int on_other(const char *who, const char *name)
 {
@@ -300,9 +342,14 @@ static void plan_addresses(struct state *st, const struct stmt *s, const struct 
 			   const struct addrlist *w, int down, struct plan *plan)
 {
 	const char *name = s->arg[0];
+	int holds = ifindex && may_hold(st->addrs, ifindex);
+	/* Ports (now or by the plan) whose addresses may move here; none: no search. */
+	int ports = real(l) && state_port(st, l, NULL);
 
+	for (int k = 0; k < plan->n && !ports; k++)
+		ports = plan->ops[k].type == OP_MASTER && !strcmp(plan->ops[k].master, name);
 	/* Gone first, then new: an address may move between prefix lengths. */
-	for (int i = 0; ifindex && i < st->addrs->n; i++) {
+	for (int i = 0; holds && i < st->addrs->n; i++) {
 		const struct rec_addr *r = &st->addrs->a[i];
 		struct ipaddr b;
 
@@ -315,9 +362,9 @@ static void plan_addresses(struct state *st, const struct stmt *s, const struct 
 		const struct link *from;
 
 		rec_of(&w->e[i], ifindex, &r);
-		if (ifindex && addr_find(st->addrs, ifindex, &r) && !(down && r.family == AF_INET6))
+		if (holds && addr_find(st->addrs, ifindex, &r) && !(down && r.family == AF_INET6))
 			continue;
-		if ((from = port_holding(st, plan, l, name, &w->e[i]))) {
+		if (ports && (from = port_holding(st, plan, l, name, &w->e[i]))) {
 			take_from(st, plan, s->what, from, &w->e[i]);
 			keep_mac(plan, name, from);
 		}
@@ -426,7 +473,7 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
 		if (is_default(r, 0, ifindex) && r->protocol == VNET_RTPROT)
 			ours[r->family == AF_INET6] = r;
 	}
-	for (int i = 0; w && ifindex && i < st->addrs->n; i++) {
+	for (int i = 0; w && ifindex && may_hold(st->addrs, ifindex) && i < st->addrs->n; i++) {
 		struct ipaddr b;
 
 		ip_of(&st->addrs->a[i], &b);
@@ -653,9 +700,11 @@ void addr_simulate(struct state *st, const struct link *l, const struct op *op)
 	if (!as || !rs || !op->spec)
 		return;
 	if (op->type == OP_ADDR_ADD || op->type == OP_ADDR_DEL) {
-		for (int i = 0; i < as->n; i++)
-			if (as->a[i].ifindex == l->ifindex && addr_same(&as->a[i], &op->spec->addr))
+		for (int i = 0; may_hold(as, l->ifindex) && i < as->n; i++)
+			if (as->a[i].ifindex == l->ifindex && addr_same(&as->a[i], &op->spec->addr)) {
+				count_add(as, l->ifindex, -1);
 				as->a[i--] = as->a[--as->n];
+			}
 		if (op->type == OP_ADDR_DEL)
 			return;
 		if (as->n == as->cap) {
@@ -665,6 +714,7 @@ void addr_simulate(struct state *st, const struct link *l, const struct op *op)
 		}
 		as->a[as->n] = op->spec->addr;
 		as->a[as->n++].ifindex = l->ifindex;
+		count_add(as, l->ifindex, 1);
 		return;
 	}
 	for (int i = 0; i < rs->n; i++)
@@ -732,6 +782,22 @@ void addr_simulate_down(struct state *st, const struct link *l)
 			st->routes->r[i--] = st->routes->r[--st->routes->n];
 		}
 	for (int i = 0; st->addrs && i < st->addrs->n; i++)
-		if (st->addrs->a[i].ifindex == l->ifindex && st->addrs->a[i].family == AF_INET6)
+		if (st->addrs->a[i].ifindex == l->ifindex && st->addrs->a[i].family == AF_INET6) {
+			count_add(st->addrs, l->ifindex, -1);
 			st->addrs->a[i--] = st->addrs->a[--st->addrs->n];
+		}
+}
+
+const struct addrlist *addr_declared(const struct kind *k, const struct obj *want)
+{
+	const struct param *p = addr_param(k, PT_ADDRS, 0);
+
+	return p && obj_has(want, p->field) ? want->v[p->field].ips : NULL;
+}
+
+int addr_gateway_given(const struct kind *k, const struct obj *want, int fam)
+{
+	const struct param *p = addr_param(k, PT_GW, fam);
+
+	return p && obj_has(want, p->field) && want->v[p->field].ips && want->v[p->field].ips->n;
 }

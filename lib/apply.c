@@ -11,6 +11,7 @@
  * taken. Afterwards the host is read again and planning the file once more
  * must find nothing left to do.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -628,6 +629,85 @@ static void prune_routes(struct item *it, int n, struct state *st, struct plan *
 	namelist_free(&gw[1]);
 }
 
+/*
+ * Which statements may clash over addresses and gateways (addr_clash): each
+ * address's first statement, and each family's first gateway. A file of a
+ * thousand statements with addresses is not compared pair by pair.
+ */
+struct clashes {
+	struct namemap first; /* an address ("4 192.0.2.1") to its first statement */
+	char (*keys)[INET6_ADDRSTRLEN + 4];
+	int gw[2];	      /* each family's first statement with a gateway; -1 none */
+};
+
+static void addr_key(const struct ipaddr *a, char *key)
+{
+	key[0] = a->family == AF_INET ? '4' : '6';
+	key[1] = ' ';
+	inet_ntop(a->family, a->a, key + 2, INET6_ADDRSTRLEN);
+}
+
+static void clashes_index(struct clashes *c, const struct item *it, int n)
+{
+	int total = 0, k = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->gw[0] = c->gw[1] = -1;
+	for (int i = 0; i < n; i++) {
+		const struct addrlist *l = addr_declared(it[i].s->kind, &it[i].want);
+
+		total += l ? l->n : 0;
+	}
+	c->first.cap = 16;
+	while (c->first.cap < 2 * total + 16)
+		c->first.cap *= 2;
+	c->first.key = calloc((size_t)c->first.cap, sizeof(*c->first.key));
+	c->first.val = calloc((size_t)c->first.cap, sizeof(*c->first.val));
+	c->keys = calloc((size_t)total + 1, sizeof(*c->keys));
+	if (!c->first.key || !c->first.val || !c->keys)
+		abort();
+	for (int i = 0; i < n; i++) {
+		const struct addrlist *l = addr_declared(it[i].s->kind, &it[i].want);
+
+		for (int e = 0; l && e < l->n; e++, k++) {
+			addr_key(&l->e[e], c->keys[k]);
+			map_put(&c->first, c->keys[k], i);
+		}
+		for (int f = 0; f < 2; f++)
+			if (c->gw[f] < 0 && addr_gateway_given(it[i].s->kind, &it[i].want, f ? 6 : 4))
+				c->gw[f] = i;
+	}
+}
+
+/* The next statement after prev (-1: the first) and before j that may clash with j; -1: none. */
+static int clashes_next(const struct clashes *c, const struct item *it, int j, int prev)
+{
+	const struct addrlist *l = addr_declared(it[j].s->kind, &it[j].want);
+	int best = -1;
+	char key[INET6_ADDRSTRLEN + 4];
+
+	for (int e = 0; l && e < l->n; e++) {
+		int i;
+
+		addr_key(&l->e[e], key);
+		i = map_get(&c->first, key);
+		if (i > prev && i < j && (best < 0 || i < best))
+			best = i;
+	}
+	for (int f = 0; f < 2; f++)
+		if (c->gw[f] > prev && c->gw[f] < j && (best < 0 || c->gw[f] < best) &&
+		    addr_gateway_given(it[j].s->kind, &it[j].want, f ? 6 : 4))
+			best = c->gw[f];
+	return best;
+}
+
+static void clashes_free(struct clashes *c)
+{
+	free(c->first.key);
+	free(c->first.val);
+	free(c->keys);
+}
+
 /* Plans every statement in order against st, simulating as it goes (noting the diff's objects). */
 static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it, int n,
 		     const int *order, struct state *st, struct plan *all, struct diffing *df)
@@ -777,15 +857,16 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	if (!errors)
 		errors += link_stmt_clashes(ctx, &f, it, n, dout);
 	/* An address on two links, two gateways of a family: the later statement is at fault. */
+	struct clashes cl;
+
+	clashes_index(&cl, it, errors ? 0 : n);
 	for (int j = 0; !errors && j < n; j++) {
 		char why[160];
 		int w = -2;
 
 		if (!(it[j].want.mask & addr_fields(it[j].s->kind)))
 			continue;
-		for (int i = 0; i < j && w == -2; i++) {
-			if (!(it[i].want.mask & addr_fields(it[i].s->kind)))
-				continue;
+		for (int i = clashes_next(&cl, it, j, -1); i >= 0 && w == -2; i = clashes_next(&cl, it, j, i)) {
 			w = addr_clash(it[i].s->kind, &it[i].want, it[j].s->kind, &it[j].want, why, sizeof(why));
 			if (w == -2)
 				continue;
@@ -800,6 +881,7 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 			errors++;
 		}
 	}
+	clashes_free(&cl);
 	fclose(dout);
 	dout = NULL;
 	if (errors) {

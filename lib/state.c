@@ -803,8 +803,10 @@ void state_free(struct state *st)
 	free(st->by_name);
 	if (st->cache)
 		nl_cache_free(st->cache);
-	if (st->addrs)
+	if (st->addrs) {
 		free(st->addrs->a);
+		free(st->addrs->count);
+	}
 	free(st->addrs);
 	if (st->routes)
 		routeset_free(st->routes);

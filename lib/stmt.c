@@ -390,6 +390,7 @@ int stmt_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 
 	obj_init(&kw);
 	obj_copy_fields(&kw, want, want->mask & ~am);
+	kw.ext = want->ext; /* lent (a SEA's adapters): want frees it */
 	r = s->kind->plan(ctx, st, s, &kw, plan);
 	obj_free(&kw);
 	return r < 0 ? r : addr_plan(ctx, st, s, want, plan);
