@@ -344,7 +344,8 @@ static void plan_addresses(struct state *st, const struct stmt *s, const struct 
 	const char *name = s->arg[0];
 	int holds = ifindex && may_hold(st->addrs, ifindex);
 	/* Ports (now or by the plan) whose addresses may move here; none: no search. */
-	int ports = real(l) && state_port(st, l, NULL);
+	int ports = real(l) && (!strcmp(l->kind, "bridge") || !strcmp(l->kind, "bond")) &&
+		    state_port(st, l, NULL);
 
 	for (int k = 0; k < plan->n && !ports; k++)
 		ports = plan->ops[k].type == OP_MASTER && !strcmp(plan->ops[k].master, name);

@@ -152,7 +152,9 @@ wait_guardian_end() {
 
 # ping_start FROM-NS ADDR N: N pings of ADDR, 10 ms apart, from namespace
 # FROM-NS in the background, returning once the first answer came;
-# ping_lost: then waits for them and prints how many went unanswered.
+# ping_lost: then waits (at most 60 s) for ping's summary and prints how
+# many went unanswered; no summary is a failure. (It runs in a command
+# substitution, whose shell cannot wait for ping: the summary is awaited.)
 ping_start() {
 	ip netns exec "$1" ping -n -i 0.01 -c "$3" -W 2 "$2" > "$BATS_TEST_TMPDIR/ping" 2>&1 &
 	PING=$!
@@ -164,10 +166,15 @@ ping_start() {
 	return 1
 }
 ping_lost() {
-	wait "$PING"
-	PING=
-	sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$BATS_TEST_TMPDIR/ping" |
-		{ read -r t r; echo $((t - r)); }
+	local i line=
+	for ((i = 0; i < 600; i++)); do
+		line=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$BATS_TEST_TMPDIR/ping")
+		[ -n "$line" ] && break
+		sleep 0.1
+	done
+	[ -n "$line" ] || { echo "ping gave no summary: $(tail -2 "$BATS_TEST_TMPDIR/ping")" >&2; return 1; }
+	set -- $line
+	echo $(($1 - $2))
 }
 
 # A Xen host's surroundings: NICs nic0 and nic1 whose far ends sw0 and sw1

@@ -96,7 +96,7 @@ remote_setup() {
 	run vn apply "$F"
 	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
 	lost=$(ping_lost)
-	echo "lost: $lost" >&2
+	echo "lost: $lost of 300 ($(grep transmitted "$BATS_TEST_TMPDIR/ping"))" >&3
 	[ "$lost" -le 2 ]
 	eq "$(addrs xenbr0)" "192.0.2.10/24"
 	eq "$(addrs eth0)" ""
