@@ -48,7 +48,7 @@ CONF
 	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
 	lost=$(ping_lost)
 	echo "the move: $lost of 1000 pings lost ($(grep transmitted "$BATS_TEST_TMPDIR/ping"))" >&3
-	[ "$lost" -le 50 ]
+	[ "$lost" -le 20 ]
 	eq "$(addrs xenbr0)" "192.0.2.10/24"
 	eq "$(addrs nic0)" ""
 	eq "$(addrs bond0)" ""
@@ -79,7 +79,7 @@ CONF
 	wait_active nic1
 	lost=$(ping_lost)
 	echo "the NIC failure: $lost of 1000 pings lost ($(grep transmitted "$BATS_TEST_TMPDIR/ping"))" >&3
-	[ "$lost" -le 100 ]
+	[ "$lost" -le 30 ]
 	ip netns exec "$GUEST" ping -c 3 -i 0.3 -W 3 192.0.2.1 | grep -qE ' [1-9] received'
 }
 
