@@ -121,6 +121,8 @@ const struct cmd cmds[] = {
 	{ "vf", "SR-IOV virtual functions (sriov_numvfs, ip link set DEV vf N)", run_object, 1 },
 	{ "veth", "veth pairs (ip link type veth peer name)", run_object, 1 },
 	{ "sea", "shared Ethernet adapters after PowerVM VIOS (mkvdev -sea, lsmap -net)", run_object, 1 },
+	{ "link", "devices vnetctl does not create, as NICs: up, mtu, MAC, addresses (ip link set, ip addr)",
+	  run_object, 1 },
 	{ "show", "everything vnetctl can describe ([--config]: as statements apply accepts; "
 		  "[--dot]: a Graphviz graph of the links)",
 	  run_show_all, 0 },

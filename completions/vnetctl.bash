@@ -27,9 +27,12 @@ _vnetctl_vf_kw='mac vlan qos proto min-rate max-rate rate spoofchk trust state
 # Keywords of "veth add|set" (lib/kinds/veth.c).
 _vnetctl_veth_kw='peer mtu address peer-address up down peer-mtu peer-state
 	addresses gateway gateway6'
+# Keywords of "link set" (lib/kinds/link.c).
+_vnetctl_link_kw='up down mtu address addresses gateway gateway6'
 # Keywords of "sea add|set" (lib/kinds/sea.c); adapter, and the pvid and
 # vlans that follow it, come once per adapter.
-_vnetctl_sea_kw='backing ha-mode adapter pvid vlans default mtu'
+_vnetctl_sea_kw='backing ha-mode adapter pvid vlans default mtu addresses gateway
+	gateway6'
 # Keywords that stand alone (no value).
 _vnetctl_flag_kw='up down'
 _vnetctl_options='-n --netns -j --json -p --pretty --dry-run -q --quiet
@@ -274,7 +277,7 @@ _vnetctl_sea_args()
 		esac
 		return
 	fi
-	for w in backing ha-mode default mtu; do
+	for w in backing ha-mode default mtu addresses gateway gateway6; do
 		[[ -n ${used[$w]-} ]] || avail+=" $w"
 	done
 	avail+=" adapter"
@@ -478,7 +481,7 @@ _vnetctl()
 			_vnetctl_add "$(_vnetctl_netns)" "${cur#--netns=}"
 			;;
 		-*) _vnetctl_add "$_vnetctl_options" "$cur" ;;
-		*) _vnetctl_add 'bridge bond vlan vf veth sea help' "$cur" ;;
+		*) _vnetctl_add 'bridge bond vlan vf veth sea link help' "$cur" ;;
 		esac
 		return
 	fi
@@ -505,12 +508,14 @@ _vnetctl()
 	case $object in
 	bridge) sub=port ;;
 	bond) sub=slave ;;
-	vlan | vf | veth | sea) ;;
+	vlan | vf | veth | sea | link) ;;
 	*) return ;;
 	esac
 	if ((i == cword)); then
 		if [[ $object == vf ]]; then
 			_vnetctl_add 'count set show help' "$cur"
+		elif [[ $object == link ]]; then
+			_vnetctl_add 'set show help' "$cur"
 		else
 			_vnetctl_add "add set del show $sub help" "$cur"
 		fi
@@ -539,6 +544,7 @@ _vnetctl()
 	vf) names=_vnetctl_pfs ;;
 	veth) names=_vnetctl_veths ;;
 	sea) names=_vnetctl_seas ;;
+	link) names=_vnetctl_ifaces ;;
 	esac
 
 	if [[ $object != *' '* && $verb == show ]]; then
@@ -570,6 +576,7 @@ _vnetctl()
 	vf:count) table= nargs=2 ;;
 	sea:add | sea:set) table=$_vnetctl_sea_kw nargs=1 ;;
 	sea:del) table= nargs=1 ;;
+	link:set) table=$_vnetctl_link_kw nargs=1 ;;
 	*) return ;;
 	esac
 

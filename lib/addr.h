@@ -59,6 +59,9 @@ struct rec_route {
 struct addrset {
 	struct rec_addr *a;
 	int n, cap;
+	/* By real ifindex, how many of a are on it (lib/addrplan.c builds it; NULL: not yet). */
+	int *count;
+	int ncount;
 };
 /*
  * One RTM_NEWADDR (a dump's) into the set (data): only the static
@@ -110,8 +113,34 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
  * Reads the addresses into st when the plan makes a port and st has none.
  */
 int addr_stranded(struct vnet_ctx *ctx, struct state *st, const struct plan *plan);
+/* A link taken down on st: the kernel drops its routes and IPv6 addresses. */
+void addr_simulate_down(struct state *st, const struct link *l);
+/* The addresses a statement declares (NULL: none, or not its to say). */
+const struct addrlist *addr_declared(const struct kind *k, const struct obj *want);
+/* Whether the statement gives a gateway of family fam (4 or 6), not none. */
+int addr_gateway_given(const struct kind *k, const struct obj *want, int fam);
+/* Whether the statement's words give the gateway of family fam (4 or 6), none included. */
+int addr_declares_gateway(const struct kind *k, const struct obj *want, int fam);
+/*
+ * --prune and check: vnetctl's default routes (VNET_RTPROT) left in st, a
+ * file's plan simulated on it, through a link that no statement gives the
+ * gateway of that family (gw4, gw6: the links that some statement does):
+ * a step removes each.
+ */
+void addr_prune_routes(struct state *st, const struct namelist *gw4, const struct namelist *gw6,
+		       struct plan *plan);
+/*
+ * An address or route step of a plan on st, as the kernel would take it on
+ * the link l (a later statement of a file sees it; the stranded check too).
+ */
+void addr_simulate(struct state *st, const struct link *l, const struct op *op);
 /* A link's static addresses and vnetctl's gateways: for -j, and the words of show --config. */
 void addr_json(struct state *st, const struct link *l, struct json_object *j);
 int addr_words(struct state *st, const struct link *l, char *buf, size_t len);
+/*
+ * The text views' line of a link's addresses and gateways, after prefix:
+ * "PREFIXaddresses 192.0.2.10/24 gateway 192.0.2.1\n"; nothing when it has none.
+ */
+void addr_view_line(FILE *out, struct state *st, const struct link *l, const char *prefix);
 
 #endif

@@ -39,6 +39,48 @@ static int real(const struct link *l)
 	return l && !l->deleted && l->ifindex < (1 << 30);
 }
 
+/*
+ * Whether the link ifindex may hold addresses in as: by a count per real
+ * index, built at the first question and kept by the simulation, so that
+ * a file of a thousand statements does not scan every address for each.
+ * A simulated link (its index 1 << 30 and up) is scanned for.
+ */
+#define COUNTED(i) ((i) > 0 && (i) < (1 << 24))
+static void count_add(struct addrset *as, int ifindex, int d)
+{
+	if (!as->count || !COUNTED(ifindex))
+		return;
+	if (ifindex >= as->ncount) {
+		int n = ifindex + 1024;
+		int *c = realloc(as->count, (size_t)n * sizeof(*c));
+
+		if (!c)
+			abort();
+		memset(c + as->ncount, 0, (size_t)(n - as->ncount) * sizeof(*c));
+		as->count = c;
+		as->ncount = n;
+	}
+	as->count[ifindex] += d;
+}
+
+static int may_hold(struct addrset *as, int ifindex)
+{
+	if (!COUNTED(ifindex)) {
+		for (int i = 0; i < as->n; i++)
+			if (as->a[i].ifindex == ifindex)
+				return 1;
+		return 0;
+	}
+	if (!as->count) {
+		as->ncount = 1024;
+		if (!(as->count = calloc((size_t)as->ncount, sizeof(*as->count))))
+			abort();
+		for (int i = 0; i < as->n; i++)
+			count_add(as, as->a[i].ifindex, 1);
+	}
+	return ifindex < as->ncount && as->count[ifindex] > 0;
+}
+
 /* Whether a step on the link named is on another link than the statement's ("bridge br0"). */
 static int on_other(const char *who, const char *name)
 {
@@ -129,6 +171,27 @@ static int plan_removes_route(const struct plan *plan, const char *name, const s
 	return 0;
 }
 
+/*
+ * Whether the plan takes the link named down (a slave must be down to join
+ * a bond): the kernel then drops the routes through it, and its IPv6
+ * addresses (addrconf_ifdown, unless keep_addr_on_down), so that no step
+ * removes them again.
+ */
+static int plan_downs(const struct plan *plan, const char *name)
+{
+	for (int k = 0; k < plan->n; k++) {
+		const struct op *op = &plan->ops[k];
+
+		if (op->type != OP_SET || !op->kind || strcmp(op->name, name))
+			continue;
+		for (const struct param *p = op->kind->params; p->word; p++)
+			if (p->nest == PN_FLAGS && (op->fields & (1U << p->field)) &&
+			    obj_has(op_obj(op), p->field) && !op_obj(op)->v[p->field].u)
+				return 1;
+	}
+	return 0;
+}
+
 /* A default route in the main table, of family (0: any), through ifindex (0: any link). */
 static int is_default(const struct rec_route *r, int family, int ifindex)
 {
@@ -169,7 +232,9 @@ static void default_route(const struct ipaddr *gw, struct rec_route *r, char *bu
 static void take_from(struct state *st, struct plan *plan, const char *who, const struct link *p,
 		      const struct ipaddr *a)
 {
-	for (int i = 0; i < st->routes->n; i++) {
+	int down = plan_downs(plan, p->name);
+
+	for (int i = 0; !down && i < st->routes->n; i++) {
 		const struct rec_route *r = &st->routes->r[i];
 
 		if (is_default(r, a->family, p->ifindex) && !plan_removes_route(plan, p->name, r))
@@ -181,9 +246,38 @@ static void take_from(struct state *st, struct plan *plan, const char *who, cons
 
 		ip_of(r, &b);
 		if (r->ifindex == p->ifindex && b.family == a->family && !memcmp(b.a, a->a, 16) &&
-		    !plan_removes_addr(plan, p->name, r))
+		    !(down && b.family == AF_INET6) && !plan_removes_addr(plan, p->name, r))
 			addr_op(plan, OP_ADDR_DEL, who, p->name, r);
 	}
+}
+
+/*
+ * The master that the link named ends up in, and that master's when it is a
+ * port in turn (a SEA's backing device in its bond NAME-ha, the bond in the
+ * bridge NAME; a NIC in a bond that a file's earlier statement made): by
+ * the plan's steps, else as st has it (a file's state is simulated as its
+ * statements are planned). "" when none.
+ */
+static const char *top_master(struct state *st, const struct plan *plan, const char *name)
+{
+	static char m[VNET_NAMSIZ];
+
+	m[0] = 0;
+	for (int depth = 0; depth < 4; depth++) {
+		const char *up = NULL;
+		const struct link *l;
+
+		for (int k = 0; k < plan->n; k++)
+			if (plan->ops[k].type == OP_MASTER && !strcmp(plan->ops[k].name, name))
+				up = plan->ops[k].master;
+		if (!up && st && (l = state_by_name(st, name)) && l->master)
+			up = state_name(st, l->master);
+		if (!up || !up[0])
+			break;
+		str_copy(m, sizeof(m), up);
+		name = m;
+	}
+	return m;
 }
 
 /* The link that holds address a now (other than l), if the plan makes it l's port or slave. */
@@ -199,10 +293,8 @@ static const struct link *port_holding(struct state *st, const struct plan *plan
 			continue;
 		const struct link *p = state_by_index(st, r->ifindex);
 
-		for (int k = 0; p && k < plan->n; k++)
-			if (plan->ops[k].type == OP_MASTER && !strcmp(plan->ops[k].name, p->name) &&
-			    !strcmp(plan->ops[k].master, name))
-				return p;
+		if (p && !strcmp(top_master(st, plan, p->name), name))
+			return p;
 	}
 	return NULL;
 }
@@ -241,18 +333,29 @@ static const struct param *addr_param(const struct kind *k, enum ptype t, int fa
 	return NULL;
 }
 
+/*
+ * down: the statement takes the link down first, and the kernel drops its
+ * IPv6 addresses then (addrconf_ifdown, unless keep_addr_on_down): they
+ * are neither removed again nor taken as there.
+ */
 static void plan_addresses(struct state *st, const struct stmt *s, const struct link *l, int ifindex,
-			   const struct addrlist *w, struct plan *plan)
+			   const struct addrlist *w, int down, struct plan *plan)
 {
 	const char *name = s->arg[0];
+	int holds = ifindex && may_hold(st->addrs, ifindex);
+	/* Ports (now or by the plan) whose addresses may move here; none: no search. */
+	int ports = real(l) && (!strcmp(l->kind, "bridge") || !strcmp(l->kind, "bond")) &&
+		    state_port(st, l, NULL);
 
+	for (int k = 0; k < plan->n && !ports; k++)
+		ports = plan->ops[k].type == OP_MASTER && !strcmp(plan->ops[k].master, name);
 	/* Gone first, then new: an address may move between prefix lengths. */
-	for (int i = 0; ifindex && i < st->addrs->n; i++) {
+	for (int i = 0; holds && i < st->addrs->n; i++) {
 		const struct rec_addr *r = &st->addrs->a[i];
 		struct ipaddr b;
 
 		ip_of(r, &b);
-		if (r->ifindex == ifindex && !addrlist_has(w, &b))
+		if (r->ifindex == ifindex && !addrlist_has(w, &b) && !(down && r->family == AF_INET6))
 			addr_op(plan, OP_ADDR_DEL, s->what, name, r);
 	}
 	for (int i = 0; w && i < w->n; i++) {
@@ -260,9 +363,9 @@ static void plan_addresses(struct state *st, const struct stmt *s, const struct 
 		const struct link *from;
 
 		rec_of(&w->e[i], ifindex, &r);
-		if (ifindex && addr_find(st->addrs, ifindex, &r))
+		if (holds && addr_find(st->addrs, ifindex, &r) && !(down && r.family == AF_INET6))
 			continue;
-		if ((from = port_holding(st, plan, l, name, &w->e[i]))) {
+		if (ports && (from = port_holding(st, plan, l, name, &w->e[i]))) {
 			take_from(st, plan, s->what, from, &w->e[i]);
 			keep_mac(plan, name, from);
 		}
@@ -336,6 +439,19 @@ int addr_clash(const struct kind *ka, const struct obj *a, const struct kind *kb
 	return -2;
 }
 
+/*
+ * Whether the statement takes the link l down (its kind's steps, which come
+ * first): the kernel then drops every route through it (fib_sync_down_dev,
+ * rt6_sync_down_dev), which no step must remove again.
+ */
+static int takes_down(const struct kind *k, const struct obj *want, const struct link *l)
+{
+	for (const struct param *p = k->params; l && p && p->word; p++)
+		if (p->nest == PN_FLAGS && obj_has(want, p->field))
+			return !want->v[p->field].u && (l->flags & IFF_UP);
+	return 0;
+}
+
 int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, const struct obj *want,
 	      struct plan *plan)
 {
@@ -350,26 +466,42 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
 	(void)ctx;
 	if (s->verb == V_DEL || !(want->mask & addr_fields(s->kind)) || !st->addrs)
 		return 0;
-	for (int i = 0; ifindex && i < st->routes->n; i++) {
+	int down = takes_down(s->kind, want, l);
+
+	for (int i = 0; ifindex && !down && i < st->routes->n; i++) {
 		const struct rec_route *r = &st->routes->r[i];
 
 		if (is_default(r, 0, ifindex) && r->protocol == VNET_RTPROT)
 			ours[r->family == AF_INET6] = r;
 	}
-	for (int i = 0; w && ifindex && i < st->addrs->n; i++) {
+	for (int i = 0; w && ifindex && may_hold(st->addrs, ifindex) && i < st->addrs->n; i++) {
 		struct ipaddr b;
 
 		ip_of(&st->addrs->a[i], &b);
 		renumber |= st->addrs->a[i].ifindex == ifindex && !addrlist_has(w, &b);
 	}
-	/* An address that goes takes the routes through it along: they go first, and come back after. */
-	for (int f = 0; f < 2 && renumber; f++)
+	/*
+	 * An address that goes takes the routes through it along: they go
+	 * first, and come back after; so do the others through the link that
+	 * the statement's gateway of their family replaces anyway.
+	 */
+	for (int f = 0; f < 2 && renumber; f++) {
+		const struct param *pg = addr_param(s->kind, PT_GW, f ? 6 : 4);
+		const struct addrlist *g = pg && obj_has(want, pg->field) ? want->v[pg->field].ips : NULL;
+
 		if (ours[f]) {
 			route_op(plan, OP_ROUTE_DEL, s->what, name, ours[f]);
 			gone[f] = 1;
 		}
+		for (int i = 0; g && g->n && !down && i < st->routes->n; i++) {
+			const struct rec_route *r = &st->routes->r[i];
+
+			if (r != ours[f] && is_default(r, f ? AF_INET6 : AF_INET, ifindex) && r->priority == 0)
+				route_op(plan, OP_ROUTE_DEL, s->what, name, r);
+		}
+	}
 	if (w)
-		plan_addresses(st, s, l, ifindex, w, plan);
+		plan_addresses(st, s, l, ifindex, w, down, plan);
 	/* gateway, gateway6: the default route of that family through this link. */
 	for (int f = 0; f < 2; f++) {
 		const struct param *pg = addr_param(s->kind, PT_GW, f ? 6 : 4);
@@ -393,7 +525,8 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
 			const struct link *via = state_by_index(st, r->oif);
 
 			if (r != ours[f] && is_default(r, fam, 0) && r->priority == 0 && via &&
-			    !plan_removes_route(plan, via->name, r))
+			    !(down && r->oif == ifindex) && !plan_removes_route(plan, via->name, r) &&
+			    !plan_downs(plan, via->name))
 				route_op(plan, OP_ROUTE_DEL, s->what, via->name, r);
 		}
 		char buf[256];
@@ -401,6 +534,27 @@ int addr_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s, cons
 
 		default_route(&g->e[0], &r, buf);
 		route_op(plan, OP_ROUTE_ADD, s->what, name, &r);
+	}
+	return 0;
+}
+
+/*
+ * Whether the plan puts address a (NULL: a default route of family) on a
+ * link other than the one named: it moves there, though the kernel takes it
+ * off the port on its own (the port goes down to join a bond).
+ */
+static int plan_moves(const struct plan *plan, const char *name, int family, const struct rec_addr *a)
+{
+	for (int k = 0; k < plan->n; k++) {
+		const struct op *op = &plan->ops[k];
+
+		if (!strcmp(op->name, name) || !op->spec)
+			continue;
+		if (a && op->type == OP_ADDR_ADD && addr_same(&op->spec->addr, a))
+			return 1;
+		if (!a && op->type == OP_ROUTE_ADD && op->spec->route.family == family &&
+		    !op->spec->route.dst_len)
+			return 1;
 	}
 	return 0;
 }
@@ -416,7 +570,8 @@ static int held(struct state *st, const struct plan *plan, const struct link *p,
 		const struct rec_addr *r = &st->addrs->a[i];
 		char t[80];
 
-		if (r->ifindex != p->ifindex || plan_removes_addr(plan, p->name, r))
+		if (r->ifindex != p->ifindex || plan_removes_addr(plan, p->name, r) ||
+		    plan_moves(plan, p->name, r->family, r))
 			continue;
 		addr_text(r, t, sizeof(t));
 		o += (size_t)snprintf(SN_AT(buf, len, o), "%s%s", n++ ? ", " : "", t);
@@ -425,7 +580,8 @@ static int held(struct state *st, const struct plan *plan, const struct link *p,
 		const struct rec_route *r = &st->routes->r[i];
 		char t[160];
 
-		if (!is_default(r, 0, p->ifindex) || plan_removes_route(plan, p->name, r))
+		if (!is_default(r, 0, p->ifindex) || plan_removes_route(plan, p->name, r) ||
+		    plan_moves(plan, p->name, r->family, NULL))
 			continue;
 		route_text(r, t, sizeof(t));
 		o += (size_t)snprintf(SN_AT(buf, len, o), "%sthe route %s", n++ ? ", " : "", t);
@@ -455,7 +611,7 @@ int addr_stranded(struct vnet_ctx *ctx, struct state *st, const struct plan *pla
 		return vnet_fail(ctx, 0,
 				 "%s: %s holds %s, which a port or slave cannot use: declare them on %s "
 				 "(addresses ADDR/PLEN, gateway IP), which takes them over, or remove them first",
-				 op->text, p->name, what, op->master);
+				 op->text, p->name, what, top_master(NULL, plan, p->name));
 	}
 	return 0;
 }
@@ -527,4 +683,122 @@ int addr_words(struct state *st, const struct link *l, char *buf, size_t len)
 		o += (size_t)snprintf(SN_AT(buf, len, o), " gateway6 %s", t);
 	free(a.e);
 	return (int)o;
+}
+
+void addr_view_line(FILE *out, struct state *st, const struct link *l, const char *prefix)
+{
+	char words[2048];
+
+	if (addr_words(st, l, words, sizeof(words)) > 0)
+		fprintf(out, "%s%s\n", prefix, words + 1);
+}
+
+void addr_simulate(struct state *st, const struct link *l, const struct op *op)
+{
+	struct addrset *as = st->addrs;
+	struct routeset *rs = st->routes;
+
+	if (!as || !rs || !op->spec)
+		return;
+	if (op->type == OP_ADDR_ADD || op->type == OP_ADDR_DEL) {
+		for (int i = 0; may_hold(as, l->ifindex) && i < as->n; i++)
+			if (as->a[i].ifindex == l->ifindex && addr_same(&as->a[i], &op->spec->addr)) {
+				count_add(as, l->ifindex, -1);
+				as->a[i--] = as->a[--as->n];
+			}
+		if (op->type == OP_ADDR_DEL)
+			return;
+		if (as->n == as->cap) {
+			as->cap = as->cap ? 2 * as->cap : 16;
+			if (!(as->a = realloc(as->a, (size_t)as->cap * sizeof(*as->a))))
+				abort();
+		}
+		as->a[as->n] = op->spec->addr;
+		as->a[as->n++].ifindex = l->ifindex;
+		count_add(as, l->ifindex, 1);
+		return;
+	}
+	for (int i = 0; i < rs->n; i++)
+		if (rs->r[i].oif == l->ifindex && route_same(&rs->r[i], &op->spec->route)) {
+			free(rs->r[i].msg);
+			rs->r[i--] = rs->r[--rs->n];
+		}
+	if (op->type == OP_ROUTE_DEL)
+		return;
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? 2 * rs->cap : 16;
+		if (!(rs->r = realloc(rs->r, (size_t)rs->cap * sizeof(*rs->r))))
+			abort();
+	}
+	struct rec_route *r = &rs->r[rs->n++];
+
+	*r = op->spec->route;
+	r->oif = l->ifindex;
+	if (!(r->msg = malloc(op->spec->route.msg->nlmsg_len)))
+		abort();
+	memcpy(r->msg, op->spec->route.msg, op->spec->route.msg->nlmsg_len);
+}
+
+int addr_declares_gateway(const struct kind *k, const struct obj *want, int fam)
+{
+	const struct param *p = addr_param(k, PT_GW, fam);
+
+	return p && obj_has(want, p->field);
+}
+
+static int listed(const struct namelist *l, const char *name)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->names[i], name))
+			return 1;
+	return 0;
+}
+
+void addr_prune_routes(struct state *st, const struct namelist *gw4, const struct namelist *gw6,
+		       struct plan *plan)
+{
+	for (int i = 0; st->routes && i < st->routes->n; i++) {
+		const struct rec_route *r = &st->routes->r[i];
+		const struct link *l = state_by_index(st, r->oif);
+
+		if (!is_default(r, 0, 0) || r->protocol != VNET_RTPROT || !real(l) ||
+		    listed(r->family == AF_INET ? gw4 : gw6, l->name))
+			continue;
+		struct op *op = route_op(plan, OP_ROUTE_DEL, "prune", l->name, r);
+		char t[160];
+
+		route_text(r, t, sizeof(t));
+		free(op->text);
+		op->text = NULL;
+		op_textf(op, "%s: remove route %s (vnetctl's; no statement declares a %s there)", l->name, t,
+			 r->family == AF_INET ? "gateway" : "gateway6");
+	}
+}
+
+void addr_simulate_down(struct state *st, const struct link *l)
+{
+	for (int i = 0; st->routes && i < st->routes->n; i++)
+		if (st->routes->r[i].oif == l->ifindex) {
+			free(st->routes->r[i].msg);
+			st->routes->r[i--] = st->routes->r[--st->routes->n];
+		}
+	for (int i = 0; st->addrs && i < st->addrs->n; i++)
+		if (st->addrs->a[i].ifindex == l->ifindex && st->addrs->a[i].family == AF_INET6) {
+			count_add(st->addrs, l->ifindex, -1);
+			st->addrs->a[i--] = st->addrs->a[--st->addrs->n];
+		}
+}
+
+const struct addrlist *addr_declared(const struct kind *k, const struct obj *want)
+{
+	const struct param *p = addr_param(k, PT_ADDRS, 0);
+
+	return p && obj_has(want, p->field) ? want->v[p->field].ips : NULL;
+}
+
+int addr_gateway_given(const struct kind *k, const struct obj *want, int fam)
+{
+	const struct param *p = addr_param(k, PT_GW, fam);
+
+	return p && obj_has(want, p->field) && want->v[p->field].ips && want->v[p->field].ips->n;
 }

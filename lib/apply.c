@@ -11,6 +11,7 @@
  * taken. Afterwards the host is read again and planning the file once more
  * must find nothing left to do.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fnmatch.h>
@@ -584,6 +585,145 @@ static void diff_steps(struct vnet_ctx *ctx, struct diffing *df, struct state *s
 	}
 }
 
+/*
+ * A link set statement on a link that another statement of the file makes
+ * (its NAME): two statements for one object, which could contradict each
+ * other. The link's keywords go in that statement. The errors, counted.
+ */
+static int link_stmt_clashes(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it,
+			     int n, FILE *dout)
+{
+	struct namemap made = { 16 };
+	int errors = 0;
+
+	while (made.cap < 4 * n + 16)
+		made.cap *= 2;
+	made.key = calloc((size_t)made.cap, sizeof(*made.key));
+	made.val = calloc((size_t)made.cap, sizeof(*made.val));
+	if (!made.key || !made.val)
+		abort();
+	for (int i = 0; i < n; i++)
+		if (it[i].s->verb != V_DEL && (it[i].s->kind->link_kind || it[i].s->kind->owns))
+			map_put(&made, it[i].s->arg[0], i);
+	for (int i = 0; i < n; i++) {
+		int o = it[i].s->kind == &kind_link ? map_get(&made, it[i].s->arg[0]) : -1;
+		const char *pp;
+		int pl;
+
+		if (o < 0)
+			continue;
+		stmts_where(f, it[o].s->line ? it[o].s->line[0] : 0, &pp, &pl);
+		vnet_clear_error(ctx);
+		vnet_usage(ctx, 2, "%s: %s is made by the %s statement on line %d%s%s: its keywords go there",
+			   it[i].s->what, it[i].s->arg[0], it[o].s->kind->name, pl, f->nparts ? " of " : "",
+			   f->nparts ? pp : "");
+		diag(ctx, f, it[i].s, dout);
+		errors++;
+	}
+	free(made.key);
+	free(made.val);
+	return errors;
+}
+
+/*
+ * --prune and check: a step for each of vnetctl's default routes that no
+ * statement declares any more (the plan so far simulated on st).
+ */
+static void prune_routes(struct item *it, int n, struct state *st, struct plan *all)
+{
+	struct namelist gw[2] = { { 0 }, { 0 } };
+	struct plan p = { 0 };
+
+	for (int i = 0; i < n; i++)
+		for (int f = 0; f < 2; f++)
+			if (it[i].s->verb != V_DEL && addr_declares_gateway(it[i].s->kind, &it[i].want, f ? 6 : 4))
+				namelist_append(&gw[f], it[i].s->arg[0]);
+	addr_prune_routes(st, &gw[0], &gw[1], &p);
+	take_steps(all, &p, st, n); /* from n: no statement's */
+	plan_free(&p);
+	namelist_free(&gw[0]);
+	namelist_free(&gw[1]);
+}
+
+/*
+ * Which statements may clash over addresses and gateways (addr_clash): each
+ * address's first statement, and each family's first gateway. A file of a
+ * thousand statements with addresses is not compared pair by pair.
+ */
+struct clashes {
+	struct namemap first; /* an address ("4 192.0.2.1") to its first statement */
+	char (*keys)[INET6_ADDRSTRLEN + 4];
+	int gw[2];	      /* each family's first statement with a gateway; -1 none */
+};
+
+static void addr_key(const struct ipaddr *a, char *key)
+{
+	key[0] = a->family == AF_INET ? '4' : '6';
+	key[1] = ' ';
+	inet_ntop(a->family, a->a, key + 2, INET6_ADDRSTRLEN);
+}
+
+static void clashes_index(struct clashes *c, const struct item *it, int n)
+{
+	int total = 0, k = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->gw[0] = c->gw[1] = -1;
+	for (int i = 0; i < n; i++) {
+		const struct addrlist *l = addr_declared(it[i].s->kind, &it[i].want);
+
+		total += l ? l->n : 0;
+	}
+	c->first.cap = 16;
+	while (c->first.cap < 2 * total + 16)
+		c->first.cap *= 2;
+	c->first.key = calloc((size_t)c->first.cap, sizeof(*c->first.key));
+	c->first.val = calloc((size_t)c->first.cap, sizeof(*c->first.val));
+	c->keys = calloc((size_t)total + 1, sizeof(*c->keys));
+	if (!c->first.key || !c->first.val || !c->keys)
+		abort();
+	for (int i = 0; i < n; i++) {
+		const struct addrlist *l = addr_declared(it[i].s->kind, &it[i].want);
+
+		for (int e = 0; l && e < l->n; e++, k++) {
+			addr_key(&l->e[e], c->keys[k]);
+			map_put(&c->first, c->keys[k], i);
+		}
+		for (int f = 0; f < 2; f++)
+			if (c->gw[f] < 0 && addr_gateway_given(it[i].s->kind, &it[i].want, f ? 6 : 4))
+				c->gw[f] = i;
+	}
+}
+
+/* The next statement after prev (-1: the first) and before j that may clash with j; -1: none. */
+static int clashes_next(const struct clashes *c, const struct item *it, int j, int prev)
+{
+	const struct addrlist *l = addr_declared(it[j].s->kind, &it[j].want);
+	int best = -1;
+	char key[INET6_ADDRSTRLEN + 4];
+
+	for (int e = 0; l && e < l->n; e++) {
+		int i;
+
+		addr_key(&l->e[e], key);
+		i = map_get(&c->first, key);
+		if (i > prev && i < j && (best < 0 || i < best))
+			best = i;
+	}
+	for (int f = 0; f < 2; f++)
+		if (c->gw[f] > prev && c->gw[f] < j && (best < 0 || c->gw[f] < best) &&
+		    addr_gateway_given(it[j].s->kind, &it[j].want, f ? 6 : 4))
+			best = c->gw[f];
+	return best;
+}
+
+static void clashes_free(struct clashes *c)
+{
+	free(c->first.key);
+	free(c->first.val);
+	free(c->keys);
+}
+
 /* The statements of a file, for port_override. */
 struct fileitems {
 	const struct item *it;
@@ -771,16 +911,19 @@ static int load_file(struct vnet_ctx *ctx, const char *path, struct stmtfile *f,
 		free(seen.key);
 		free(seen.val);
 	}
+	if (!errors)
+		errors += link_stmt_clashes(ctx, f, it, n, dout);
 	/* An address on two links, two gateways of a family: the later statement is at fault. */
+	struct clashes cl;
+
+	clashes_index(&cl, it, errors ? 0 : n);
 	for (int j = 0; !errors && j < n; j++) {
 		char why[160];
 		int w = -2;
 
 		if (!(it[j].want.mask & addr_fields(it[j].s->kind)))
 			continue;
-		for (int i = 0; i < j && w == -2; i++) {
-			if (!(it[i].want.mask & addr_fields(it[i].s->kind)))
-				continue;
+		for (int i = clashes_next(&cl, it, j, -1); i >= 0 && w == -2; i = clashes_next(&cl, it, j, i)) {
 			w = addr_clash(it[i].s->kind, &it[i].want, it[j].s->kind, &it[j].want, why, sizeof(why));
 			if (w == -2)
 				continue;
@@ -795,6 +938,7 @@ static int load_file(struct vnet_ctx *ctx, const char *path, struct stmtfile *f,
 			errors++;
 		}
 	}
+	clashes_free(&cl);
 	fclose(dout);
 	vnet_clear_error(ctx);
 	if (errors) {
@@ -850,6 +994,9 @@ static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 	} else {
 		r = state_load(ctx, &st, what);
 	}
+	/* vnetctl's routes that no statement declares: check reports them, --prune removes them. */
+	if (r == 0 && (check || (flags & VNET_APPLY_PRUNE)))
+		r = state_load_addrs(ctx, &st);
 	if (r < 0)
 		goto out;
 	if (flags & VNET_APPLY_PRUNE) {
@@ -895,6 +1042,8 @@ static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 	if (ctx->flags & VNET_F_JSON)
 		diffing_init(&diff, n, &st);
 	r = plan_file(ctx, f, it, n, order, &st, &all, (ctx->flags & VNET_F_JSON) ? &diff : NULL);
+	if (r == 0 && (check || (flags & VNET_APPLY_PRUNE)))
+		prune_routes(it, n, &st, &all);
 	if (r == 0 && !check)
 		r = addr_stranded(ctx, &st, &all);
 	if (r < 0)

@@ -53,7 +53,7 @@ static char *describe(struct vnet_ctx *ctx, const struct diff_obj *o, struct sta
 	if (!ctx->out)
 		abort();
 	/* The kind's own links only; a SEA's conf finds its own bridge. */
-	if (l && !l->deleted && (o->kind->owns || !strcmp(l->kind, o->kind->link_kind)))
+	if (l && !l->deleted && (o->kind->owns || !o->kind->link_kind || !strcmp(l->kind, o->kind->link_kind)))
 		show_conf(ctx, o->kind, o->kind->conf, st, l);
 	fclose(ctx->out);
 	ctx->out = keep;

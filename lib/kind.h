@@ -156,6 +156,12 @@ struct kind {
 	 * it out of show --config and --prune.
 	 */
 	int (*owns)(const struct link *l, struct link_owner *o);
+	/*
+	 * The text view's line of a link's addresses and gateways starts with
+	 * this after the link's own lines (show_links); NULL: the kind's text
+	 * prints them itself.
+	 */
+	const char *addr_indent;
 	/* vnetctl diagnose: the checks of a link of this kind, said with diag_say (diagnose.h). */
 	void (*diagnose)(struct diag *d, struct state *st, const struct link *l);
 };
@@ -168,7 +174,7 @@ extern const struct kind kind_bond, kind_bond_slave, kind_bond_active, kind_vlan
  * kernel did not say.
  */
 const uint8_t *bond_slave_perm(const struct link *l);
-extern const struct kind kind_sea, kind_veth;
+extern const struct kind kind_sea, kind_veth, kind_link;
 /* " (and with it the VLANs v1,v2)" for a device whose VLANs the kernel deletes with it. */
 const char *vlan_uppers_text(struct state *st, const struct link *lower);
 /*

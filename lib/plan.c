@@ -253,6 +253,8 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 			mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)nlm_index_or_zero(ctx, op->master));
 		if (op->type == OP_CREATE && op->group)
 			mnl_attr_put_u32(nlh, IFLA_GROUP, op->group);
+		if (!op->kind->link_kind)
+			return nlh; /* a link of no kind of vnetctl's (a NIC): its link fields only */
 		li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, op->kind->link_kind);
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);

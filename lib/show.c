@@ -122,8 +122,8 @@ int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, co
 	struct state st;
 	int r;
 
-	/* Addresses and gateways: in -j and --config (the text views are brctl's and ip's). */
-	r = state_load(ctx, &st, what | ((config || (ctx->flags & VNET_F_JSON)) ? ST_ADDRS : 0));
+	/* Addresses and gateways: in every view (text: a line after the link's own). */
+	r = state_load(ctx, &st, what | ST_ADDRS);
 	if (r < 0)
 		goto out;
 	if (name) {
@@ -131,7 +131,7 @@ int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, co
 
 		if (!l)
 			r = vnet_fail(ctx, ENODEV, "%s %s: no such %s", k->name, name, k->name);
-		else if (strcmp(l->kind, k->link_kind)) {
+		else if (k->link_kind && strcmp(l->kind, k->link_kind)) {
 			const struct kind *other = kind_by_link_kind(l->kind);
 			char hint[120] = "";
 
@@ -157,7 +157,8 @@ int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, co
 	for (int i = 0; i < st.n; i++) {
 		const struct link *l = &st.links[i];
 
-		if (strcmp(l->kind, k->link_kind) || (name && strcmp(l->name, name)))
+		/* A kind without links of its own (link) shows every link. */
+		if ((k->link_kind && strcmp(l->kind, k->link_kind)) || (name && strcmp(l->name, name)))
 			continue;
 		if (as_json) {
 			/* One object at a time: the array is never whole in memory. */
@@ -174,6 +175,8 @@ int show_links(struct vnet_ctx *ctx, const struct kind *k, unsigned int what, co
 			show_conf(ctx, k, conf, &st, l);
 		} else {
 			text(ctx, &st, l);
+			if (k->addr_indent)
+				addr_view_line(ctx->out, &st, l, k->addr_indent);
 		}
 	}
 	if (as_json)

@@ -538,8 +538,13 @@ void state_simulate(struct state *st, const struct op *op)
 			sim_delete(st, l);
 		break;
 	case OP_SET:
-		if (l)
+		if (l) {
+			unsigned int was = l->flags;
+
 			sim_link_fields(l, op);
+			if ((was & IFF_UP) && !(l->flags & IFF_UP))
+				addr_simulate_down(st, l);
+		}
 		break;
 	case OP_MASTER:
 		if (l) {
@@ -583,12 +588,15 @@ void state_simulate(struct state *st, const struct op *op)
 		if (op->kind && op->kind->simulate)
 			op->kind->simulate(st, op);
 		break;
-	case OP_LINK:
 	case OP_ADDR_ADD:
 	case OP_ADDR_DEL:
 	case OP_ROUTE_ADD:
 	case OP_ROUTE_DEL:
-		break; /* a rollback's steps: never planned ahead of others */
+		if (l)
+			addr_simulate(st, l, op);
+		break;
+	case OP_LINK:
+		break; /* a rollback's step: never planned ahead of others */
 	}
 }
 
@@ -795,8 +803,10 @@ void state_free(struct state *st)
 	free(st->by_name);
 	if (st->cache)
 		nl_cache_free(st->cache);
-	if (st->addrs)
+	if (st->addrs) {
 		free(st->addrs->a);
+		free(st->addrs->count);
+	}
 	free(st->addrs);
 	if (st->routes)
 		routeset_free(st->routes);

@@ -102,7 +102,7 @@ struct state {
 	} *by_name;		   /* hash of positions by name */
 	int by_name_size, by_name_n; /* its slots; the links it covers: 0..by_name_n-1 */
 	int borrowed;		/* a copy of ctx->shared: state_free leaves it alone */
-	struct addrset *addrs;	/* ST_ADDRS: the static addresses, as read (a plan does not move them) */
+	struct addrset *addrs;	/* ST_ADDRS: the static addresses (a file's plan moves them on) */
 	struct routeset *routes; /* ST_ADDRS: the routes a user or program added */
 	unsigned int what;	/* ST_* read */
 };

@@ -136,13 +136,13 @@ static int show_all_words(struct vnet_ctx *ctx, int argc, char *const *argv, int
 
 static int show_all(struct vnet_ctx *ctx, int config)
 {
-	static const struct kind *const order[] = { &kind_vf, &kind_veth, &kind_bond, &kind_vlan,
-						    &kind_bridge, &kind_sea };
+	static const struct kind *const order[] = { &kind_vf, &kind_veth, &kind_link, &kind_bond,
+						    &kind_vlan, &kind_bridge, &kind_sea };
 	int r = 0;
 	struct state st;
 
 	/* One reading of the host, lent to every kind in turn. */
-	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS);
+	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS | ST_ADDRS);
 	if (r < 0)
 		return r;
 	ctx->shared = &st;
@@ -390,6 +390,7 @@ int stmt_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 
 	obj_init(&kw);
 	obj_copy_fields(&kw, want, want->mask & ~am);
+	kw.ext = want->ext; /* lent (a SEA's adapters): want frees it */
 	r = s->kind->plan(ctx, st, s, &kw, plan);
 	obj_free(&kw);
 	return r < 0 ? r : addr_plan(ctx, st, s, want, plan);

@@ -334,6 +334,8 @@ static const struct {
 	{ "vf", "add", "vf count PF N (the count makes the VFs), then vf set PF VF ..." },
 	{ "vf", "del", "vf count PF N (a lower count removes VFs)" },
 	{ "bond", "release", "bond slave del BOND IF" },
+	{ "link", "add", "bridge|bond|vlan|veth add NAME ... (link set changes a device that exists; there is no link add)" },
+	{ "link", "del", "bridge|bond|vlan|veth del NAME (a NIC is never deleted; there is no link del)" },
 };
 
 void verb_hint(const struct kind *k, const char *const *verbs, const char *w, char *buf, size_t len)

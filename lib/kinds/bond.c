@@ -587,6 +587,7 @@ static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link 
 			"\tActor Key: %u\n\tPartner Key: %u\n\tPartner Mac Address: %s\n",
 			b->ad.aggregator, b->ad.ports, b->ad.actor_key, b->ad.partner_key, mac);
 	}
+	addr_view_line(ctx->out, st, b, "IP: ");
 	for (const struct link *l = state_port(st, b, NULL); l; l = state_port(st, b, l)) {
 		char mac[32];
 

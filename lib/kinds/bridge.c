@@ -1341,6 +1341,7 @@ const struct kind kind_bridge = {
 	.build = op_alias_build,
 	.show = bridge_show,
 	.conf = show_config,
+	.addr_indent = "\t",
 	.diagnose = bridge_diagnose,
 };
 

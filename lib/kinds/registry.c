@@ -14,7 +14,7 @@
 /* Every statement object, sub-objects ("bridge port") after their parent; NULL ends it. */
 const struct kind *const kind_table[] = { &kind_bridge, &kind_bridge_port, &kind_bond,
 					  &kind_bond_slave, &kind_vlan, &kind_vf, &kind_sea,
-					  &kind_veth, NULL };
+					  &kind_veth, &kind_link, NULL };
 
 const struct kind *kind_by_link_kind(const char *k)
 {

@@ -34,6 +34,7 @@
 #include "../plan.h"
 #include "../kind.h"
 #include "../out.h"
+#include "../addr.h"
 #include "../suggest.h"
 #include "../views.h"
 #include "../diagnose.h"
@@ -48,7 +49,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
-enum { F_BACKING, F_HAMODE, F_ADAPTER, F_PVID, F_VLANS, F_DEFAULT, F_MTU };
+enum { F_BACKING, F_HAMODE, F_ADAPTER, F_PVID, F_VLANS, F_DEFAULT, F_MTU, F_ADDRS, F_GW, F_GW6 };
 enum { HA_DISABLED, HA_AUTO, HA_STANDBY };
 
 #define MARK "vnetctl-sea:"
@@ -82,6 +83,8 @@ static const struct param sea_params[] = {
 	  "the adapter whose PVID is untagged on the backing device", 0 },
 	{ "mtu", F_MTU, PT_UINT, 68, 65535, NULL, NULL, PN_NONE, 0, 0, "N",
 	  "MTU in bytes for the bridge, bond, backing devices and adapters", 0 },
+	/* On the SEA's bridge, NAME; taken over from a backing device that holds them. */
+	ADDR_PARAMS(F_ADDRS, F_GW, F_GW6),
 	{ 0 }
 };
 
@@ -1442,6 +1445,7 @@ static void show_text(struct vnet_ctx *ctx, struct state *st, const struct sea_c
 	fputc('\n', f);
 	fprintf(f, "%-18s%s\n", "Default adapter", c->def[0] ? c->def : "none");
 	fprintf(f, "%-18s%u\n", "MTU", c->br->mtu);
+	addr_view_line(f, st, c->br, "IP                ");
 	fprintf(f, "\n%-16s%-6s%-20s%s\n", "Adapter", "PVID", "VLANs", "State");
 	for (int i = 0; i < c->ad.n; i++) {
 		const struct adapter *a = &c->ad.a[i];
@@ -1550,7 +1554,7 @@ static int sea_show(struct vnet_ctx *ctx, const struct stmt *s, const char *name
 	struct json_object *arr = NULL;
 	int r, n = 0;
 
-	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS);
+	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS | ST_ADDRS);
 	if (r < 0)
 		goto out;
 	if (name) {
@@ -1573,11 +1577,14 @@ static int sea_show(struct vnet_ctx *ctx, const struct stmt *s, const char *name
 		if (!sea_of(l) || (name && strcmp(l->name, name)))
 			continue;
 		sea_read(&st, l->name, &c);
-		if (arr)
-			json_object_array_add(arr, show_json(&st, &c));
-		else if (config)
-			show_config(ctx, &c);
-		else
+		if (arr) {
+			struct json_object *j = show_json(&st, &c);
+
+			addr_json(&st, l, j);
+			json_object_array_add(arr, j);
+		} else if (config) {
+			show_conf(ctx, &kind_sea, sea_conf, &st, l);
+		} else
 			show_text(ctx, &st, &c, !n++);
 		cur_free(&c);
 	}

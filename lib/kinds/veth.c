@@ -370,10 +370,25 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	obj_free(&o);
 }
 
+/* The pair's row, then a line for each end that has addresses or a gateway. */
+static void text_row(struct vnet_ctx *ctx, struct state *st, const struct link *l)
+{
+	const struct link *pl = state_veth_peer(st, l);
+	char prefix[VNET_NAMSIZ + 8];
+
+	show_text(ctx, st, l);
+	snprintf(prefix, sizeof(prefix), "    %s: ", l->name);
+	addr_view_line(ctx->out, st, l, prefix);
+	if (pl) {
+		snprintf(prefix, sizeof(prefix), "    %s: ", pl->name);
+		addr_view_line(ctx->out, st, pl, prefix);
+	}
+}
+
 static void text_pair(struct vnet_ctx *ctx, struct state *st, const struct link *l)
 {
 	if (shown_from_here(st, l))
-		show_text(ctx, st, l);
+		text_row(ctx, st, l);
 }
 
 static void config_pair(struct vnet_ctx *ctx, struct state *st, const struct link *l)
@@ -395,7 +410,7 @@ static int veth_show(struct vnet_ctx *ctx, const struct stmt *s, const char *nam
 	snprintf(header, sizeof(header), "%-15s %-15s %-11s %-17s  %-17s  %-15s %-15s %s", "NAME",
 		 "PEER", "MTU", "ADDRESS", "PEER-ADDRESS", "MASTER", "PEER-MASTER", "STATE");
 	if (name)
-		return show_links(ctx, &kind_veth, ST_LINKS, name, config, header, show_text, show_json,
+		return show_links(ctx, &kind_veth, ST_LINKS, name, config, header, text_row, show_json,
 				  show_config);
 	return show_links(ctx, &kind_veth, ST_LINKS, NULL, config, header, text_pair, json_pair,
 			  config_pair);

@@ -356,4 +356,5 @@ const struct kind kind_vlan = {
 	.plan = vlan_plan,
 	.show = vlan_show,
 	.conf = show_config,
+	.addr_indent = "    ",
 };

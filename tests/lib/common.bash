@@ -131,3 +131,95 @@ expect_fail() {
 		return 1
 	fi
 }
+
+# The static addresses of a link, sorted: "192.0.2.10/24 2001:db8::10/64".
+addrs() {
+	ip -n "$NS" -j addr show dev "$1" | jq -r '[.[0].addr_info[] | select(.scope != "link" and .valid_life_time == 4294967295) | "\(.local)/\(.prefixlen)"] | sort | join(" ")'
+}
+# The default routes of the namespace: "dev via protocol" lines.
+defaults() {
+	{ ip -n "$NS" -j route show default; ip -n "$NS" -j -6 route show default; } |
+		jq -r '.[] | "\(.dev) \(.gateway) \(.protocol)"' | sort
+}
+
+# Waits (at most 30 s) for the end of the guardian that "apply --confirm
+# --detach" named on stderr ($1): its rollback is done when it has ended.
+wait_guardian_end() {
+	local g i
+	g=$(sed -n 's/.*(guardian PID \([0-9]*\)).*/\1/p' <<<"$1" | head -1)
+	[ -n "$g" ] || { echo "no guardian PID in: $1" >&2; return 1; }
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$g" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	echo "guardian $g still running" >&2
+	return 1
+}
+
+# ping_start FROM-NS ADDR N: N pings of ADDR, 10 ms apart, from namespace
+# FROM-NS in the background, returning once the first answer came;
+# ping_lost: then waits (at most 60 s) for ping's summary and prints how
+# many went unanswered; no summary is a failure. (It runs in a command
+# substitution, whose shell cannot wait for ping: the summary is awaited.)
+ping_start() {
+	ip netns exec "$1" ping -n -i 0.01 -c "$3" -W 2 "$2" > "$BATS_TEST_TMPDIR/ping" 2>&1 &
+	PING=$!
+	local i
+	for ((i = 0; i < 200; i++)); do
+		grep -q 'bytes from' "$BATS_TEST_TMPDIR/ping" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+ping_lost() {
+	local i line=
+	for ((i = 0; i < 600; i++)); do
+		line=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$BATS_TEST_TMPDIR/ping")
+		[ -n "$line" ] && break
+		sleep 0.1
+	done
+	[ -n "$line" ] || { echo "ping gave no summary: $(tail -2 "$BATS_TEST_TMPDIR/ping")" >&2; return 1; }
+	set -- $line
+	echo $(($1 - $2))
+}
+
+# A Xen host's surroundings: NICs nic0 and nic1 whose far ends sw0 and sw1
+# are bridged (swbr, with the address $1.1/24) in the namespace $SW, the
+# "switch"; and a guest's vif1.0 whose far end eth0 is in $GUEST with $1.2/24.
+switch_setup() {
+	SW=$NS-sw GUEST=$NS-g
+	ip netns add "$SW"
+	ip netns add "$GUEST"
+	local i d
+	for i in 0 1; do
+		ip -n "$NS" link add name nic$i type veth peer name sw$i netns "$SW"
+	done
+	ip -n "$SW" link add name swbr type bridge
+	ip -n "$SW" link set dev sw0 master swbr
+	ip -n "$SW" link set dev sw1 master swbr
+	for d in sw0 sw1 swbr lo; do ip -n "$SW" link set dev $d up; done
+	ip -n "$SW" addr add "$1.1/24" dev swbr
+	ip -n "$NS" link add name vif1.0 type veth peer name eth0 netns "$GUEST"
+	ip -n "$GUEST" link set dev eth0 up
+	ip -n "$GUEST" link set dev lo up
+	ip -n "$GUEST" addr add "$1.2/24" dev eth0
+}
+switch_teardown() {
+	ip netns del "$SW" 2>/dev/null || true
+	ip netns del "$GUEST" 2>/dev/null || true
+}
+
+# The active slave of bond $BOND (default bond0), from /proc/net/bonding.
+active_slave() {
+	ip netns exec "$NS" cat "/proc/net/bonding/${BOND:-bond0}" | sed -n 's/^Currently Active Slave: //p'
+}
+# Waits (up to 10 s: the VM is slow) until the bond reports $1 active.
+wait_active() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(active_slave)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	echo "active slave: $(active_slave), wanted $1" >&2
+	return 1
+}

@@ -21,16 +21,6 @@ teardown() {
 	common_teardown
 }
 
-# The static addresses of a link, sorted: "192.0.2.10/24 2001:db8::10/64".
-addrs() {
-	ip -n "$NS" -j addr show dev "$1" | jq -r '[.[0].addr_info[] | select(.scope != "link" and .valid_life_time == 4294967295) | "\(.local)/\(.prefixlen)"] | sort | join(" ")'
-}
-# The default routes of the namespace: "dev via protocol" lines.
-defaults() {
-	{ ip -n "$NS" -j route show default; ip -n "$NS" -j -6 route show default; } |
-		jq -r '.[] | "\(.dev) \(.gateway) \(.protocol)"' | sort
-}
-
 @test "addresses and gateways: declared, no change again, changed, none; shown in -j and --config" {
 	run vn bridge add br0 addresses 192.0.2.10/24,2001:db8::10/64 gateway 192.0.2.1 gateway6 2001:db8::1 up
 	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
@@ -99,31 +89,14 @@ remote_setup() {
 	done
 	return 1
 }
-# ping_start N: N pings, 10 ms apart, from the remote host; ping_lost: how many went unanswered.
-ping_start() {
-	ip netns exec "$R" ping -n -i 0.01 -c "$1" -W 2 192.0.2.10 > "$BATS_TEST_TMPDIR/ping" 2>&1 &
-	PING=$!
-	# Until it has had answers: the move happens while it runs.
-	for _ in $(seq 100); do
-		grep -q 'bytes from' "$BATS_TEST_TMPDIR/ping" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-ping_lost() {
-	wait "$PING"
-	PING=
-	sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$BATS_TEST_TMPDIR/ping" |
-		{ read -r t r; echo $((t - r)); }
-}
 
 @test "the host's address and default route move to the bridge over its NIC: at most 2 of 10 ms pings lost, the same MAC" {
 	remote_setup
-	ping_start 300
+	ping_start "$R" 192.0.2.10 300
 	run vn apply "$F"
 	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
 	lost=$(ping_lost)
-	echo "lost: $lost" >&2
+	echo "lost: $lost of 300 ($(grep transmitted "$BATS_TEST_TMPDIR/ping"))" >&3
 	[ "$lost" -le 2 ]
 	eq "$(addrs xenbr0)" "192.0.2.10/24"
 	eq "$(addrs eth0)" ""
@@ -144,15 +117,9 @@ ping_lost() {
 	run --separate-stderr vn apply "$F" --confirm 3 --detach
 	[ "$status" -eq 0 ] || { echo "$output $stderr" >&2; false; }
 	eq "$(addrs xenbr0)" "192.0.2.10/24"
-	G=$(sed -n 's/.*(guardian PID \([0-9]*\)).*/\1/p' <<<"$stderr" | head -1)
-	[ -n "$G" ]
 	# The deadline passes: the guardian rolls back, then ends. Its end, not
 	# xenbr0's going (an early step of the rollback), is what is awaited.
-	for _ in $(seq 200); do
-		kill -0 "$G" 2>/dev/null || break
-		sleep 0.1
-	done
-	! kill -0 "$G" 2>/dev/null
+	wait_guardian_end "$stderr"
 	! ip -n "$NS" link show xenbr0 >/dev/null 2>&1
 	eq "$(addrs eth0)" "192.0.2.10/24"
 	eq "$(defaults)" "$routes"
@@ -187,5 +154,48 @@ ping_lost() {
 	eq "$(snapshot)" "$before"
 	# Host bits are fine, as ip takes them.
 	run vn --dry-run bridge add br0 addresses 192.0.2.77/24
+	[ "$status" -eq 0 ]
+}
+
+@test "vnetctl's default routes that no statement declares: check reports them (exit 1), apply leaves them, --prune removes them; others stay" {
+	run vn bridge add br0 up addresses 192.0.2.10/24,2001:db8::10/64 gateway 192.0.2.1 gateway6 2001:db8::1
+	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+	vn bridge add br1 up addresses 198.51.100.10/24
+	# Someone else's default route (a boot's) in another table: never vnetctl's to prune.
+	ip -n "$NS" route add default via 198.51.100.1 dev br1 table 100
+	printf '%s\n' "bridge add br0 up addresses 192.0.2.10/24,2001:db8::10/64" \
+		"bridge add br1 up addresses 198.51.100.10/24" > "$F"
+	run vn check "$F"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"br0: remove route default via 192.0.2.1 (vnetctl's; no statement declares a gateway there)"* ]]
+	[[ "$output" == *"br0: remove route default via 2001:db8::1 (vnetctl's; no statement declares a gateway6 there)"* ]]
+	run vn apply "$F"
+	[ "$output" = "$F: no change" ]
+	eq "$(defaults)" "$(printf '%s\n' "br0 192.0.2.1 212" "br0 2001:db8::1 212")"
+	# A dry run says it and changes nothing.
+	run vn apply --prune --dry-run "$F"
+	[[ "$output" == *"br0: remove route default via 192.0.2.1"* ]]
+	eq "$(defaults)" "$(printf '%s\n' "br0 192.0.2.1 212" "br0 2001:db8::1 212")"
+	run vn apply --prune "$F"
+	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+	eq "$(defaults)" ""
+	eq "$(addrs br0)" "192.0.2.10/24 2001:db8::10/64"
+	[ "$(ip -n "$NS" -j route show default table 100 | jq -r '.[0].gateway')" = 198.51.100.1 ]
+	run vn check "$F"
+	[ "$status" -eq 0 ]
+	# A statement that declares the family's gateway decides itself: gateway none removes, a gateway keeps.
+	vn bridge set br0 gateway 192.0.2.1
+	printf '%s\n' "bridge add br0 up addresses 192.0.2.10/24,2001:db8::10/64 gateway 192.0.2.1" \
+		"bridge add br1 up addresses 198.51.100.10/24" > "$F"
+	run vn apply --prune "$F"
+	[ "$output" = "$F: no change" ]
+	eq "$(defaults)" "br0 192.0.2.1 212"
+	# A gateway moved to another link: the old one gives way, once.
+	printf '%s\n' "bridge add br0 up addresses 192.0.2.10/24,2001:db8::10/64" \
+		"bridge add br1 up addresses 198.51.100.10/24 gateway 198.51.100.1" > "$F"
+	run vn apply --prune "$F"
+	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+	eq "$(defaults)" "br1 198.51.100.1 212"
+	run vn check "$F"
 	[ "$status" -eq 0 ]
 }

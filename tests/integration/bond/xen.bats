@@ -11,25 +11,10 @@ load ../../lib/features
 setup() {
 	common_setup
 	require_feature bonding
-	SW=$NS-sw GUEST=$NS-g
-	ip netns add "$SW"
-	ip netns add "$GUEST"
-	for i in 0 1; do
-		ip -n "$NS" link add name nic$i type veth peer name sw$i netns "$SW"
-	done
-	ip -n "$SW" link add name swbr type bridge
-	ip -n "$SW" link set dev sw0 master swbr
-	ip -n "$SW" link set dev sw1 master swbr
-	for d in sw0 sw1 swbr lo; do ip -n "$SW" link set dev $d up; done
-	ip -n "$SW" addr add 10.9.0.1/24 dev swbr
-	ip -n "$NS" link add name vif1.0 type veth peer name eth0 netns "$GUEST"
-	ip -n "$GUEST" link set dev eth0 up
-	ip -n "$GUEST" link set dev lo up
-	ip -n "$GUEST" addr add 10.9.0.2/24 dev eth0
+	switch_setup 10.9.0
 }
 teardown() {
-	ip netns del "$SW" 2>/dev/null || true
-	ip netns del "$GUEST" 2>/dev/null || true
+	switch_teardown
 	common_teardown
 }
 
@@ -37,19 +22,7 @@ guest_ping() {
 	ip netns exec "$GUEST" ping -q -c 3 -i 0.3 -W 3 10.9.0.1 | grep -qE ' [1-9][0-9]* (packets )?received'
 }
 
-active_slave() {
-	ip netns exec "$NS" cat /proc/net/bonding/bond0 | sed -n 's/^Currently Active Slave: //p'
-}
-
-# Waits (up to 10 s: the VM is slow) until the bond reports $1 active.
-wait_active() {
-	for _ in $(seq 50); do
-		[ "$(active_slave)" = "$1" ] && return 0
-		sleep 0.2
-	done
-	echo "active slave: $(active_slave), wanted $1" >&2
-	return 1
-}
+# active_slave and wait_active (tests/lib/common.bash) read bond bond0.
 
 failures_of() {
 	ip netns exec "$NS" cat /proc/net/bonding/bond0 |

@@ -63,7 +63,7 @@ teardown() {
 		fi
 	done < <("$VNET_KEYWORDS")
 	# and no header names a verb without keywords
-	for top in bridge bond vlan vf veth sea; do
+	for top in bridge bond vlan vf veth sea link; do
 		while IFS=$'\t' read -r obj verbs; do
 			for v in ${verbs//|/ }; do
 				[ -n "${has_kw["$obj|$v"]:-}" ] || {

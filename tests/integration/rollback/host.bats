@@ -86,8 +86,12 @@ load matrix
 	matrix prune
 }
 
+@test "rollback matrix: link-addr (link set statements, an address moved to a bridge, vnetctl's route pruned)" {
+	matrix link-addr
+}
+
 # Issue 18: vnetctl killed (SIGKILL) right after each change request of each
 # scenario above; the next command (show) rolls its journal back.
 @test "kill matrix: every scenario of this tier, killed after each change request" {
-	matrix --kill xen-bridge veth-macvlan bridge-mtu-addr bridge-stp prune
+	matrix --kill xen-bridge veth-macvlan bridge-mtu-addr bridge-stp prune link-addr
 }

@@ -35,19 +35,8 @@ client_ping() {
 	ip netns exec "$C3" ping -q -c 3 -i 0.3 -W 3 10.3.0.1 | grep -qE ' [1-9][0-9]* (packets )?received'
 }
 
-active_slave() {
-	ip netns exec "$NS" cat /proc/net/bonding/sea0-ha | sed -n 's/^Currently Active Slave: //p'
-}
-
-# Waits (up to 10 s: the VM is slow) until the bond reports $1 active.
-wait_active() {
-	for _ in $(seq 50); do
-		[ "$(active_slave)" = "$1" ] && return 0
-		sleep 0.2
-	done
-	echo "active slave: $(active_slave), wanted $1" >&2
-	return 1
-}
+# active_slave and wait_active (tests/lib/common.bash) read bond sea0-ha.
+BOND=sea0-ha
 
 # "active ha-mode" as sea show -j reports them.
 sea_active() {
