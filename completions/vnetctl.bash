@@ -331,12 +331,29 @@ _vnetctl_add()
 	done
 }
 
-# The operators' views: diagnose [OBJECT [NAME]], monitor [OBJECT...].
+# The operators' views: diagnose [OBJECT [NAME]] [--config FILE|DIR], monitor [OBJECT...].
 # $1: the current word, $2: the command, then the words between them.
 _vnetctl_viewcmd()
 {
-	local cur=$1 cmd=$2
+	local cur=$1 cmd=$2 w conf=
+	local -a pos=()
 	shift 2
+	if [[ $cmd == diagnose ]]; then
+		# --config takes a path; the other words are OBJECT and NAME.
+		if (($#)) && [[ ${!#} == --config ]]; then
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			compopt -o filenames 2>/dev/null
+			return
+		fi
+		while (($#)); do
+			w=$1
+			shift
+			[[ $w == --config ]] && { conf=1; shift; continue; }
+			pos+=("$w")
+		done
+		[[ $cur == -* ]] && { [[ -n $conf ]] || _vnetctl_add '--config' "$cur"; return; }
+		set -- "${pos[@]}"
+	fi
 	case $cmd:$# in
 	diagnose:0) _vnetctl_add 'bridge bond vlan vf veth sea' "$cur" ;;
 	diagnose:1)
