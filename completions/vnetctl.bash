@@ -373,7 +373,7 @@ _vnetctl_viewcmd()
 
 # The commands on files of statements and on the whole host:
 #   apply [FILE|DIR|-] [--dry-run] [--prune] [--confirm SECONDS [--detach]] [--no-wait]
-#   check [FILE|DIR|-]    confirm    rollback    show [--config]
+#   check [FILE|DIR|-]    confirm    rollback    show [--config | --dot]
 # $1: the current word, $2: the command, then the words between them.
 _vnetctl_filecmd()
 {
