@@ -825,10 +825,17 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 			locate(ctx, &f, it[all.ops[all.failed].from].s);
 		goto out;
 	}
-	/* Read back: planning the file again must find nothing to do. */
-	state_free(&st);
-	r = state_load(ctx, &st, what);
-	if (r == 0) {
+	/*
+	 * Read back: planning the file again must find nothing to do (unless
+	 * the kernel's acknowledgements said it all: st is then what it left).
+	 */
+	int acked = plan_acked(&all);
+
+	if (!acked) {
+		state_free(&st);
+		r = state_load(ctx, &st, what);
+	}
+	if (r == 0 && !acked) {
 		struct plan again = { 0 };
 
 		r = plan_file(ctx, &f, it, n, order, &st, &again, NULL);
