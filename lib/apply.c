@@ -758,12 +758,19 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	} else {
 		journal_look(ctx); /* check says what is pending, and rolls back what was interrupted */
 	}
-	/* Addresses and routes: read when a statement declares some (else once a plan moves a port). */
-	unsigned int what = ST_LINKS | ST_BRVLANS;
+	/*
+	 * What the statements' kinds need read, as for one statement (a bridge
+	 * port's VLANs only for "bridge port"; -j's diff shows whole objects);
+	 * addresses and routes when a statement declares some (else once a
+	 * plan moves a port).
+	 */
+	unsigned int what = ST_LINKS | ((ctx->flags & VNET_F_JSON) ? ST_BRVLANS : 0);
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		what |= it[i].s->kind->needs ? it[i].s->kind->needs(it[i].s, &it[i].want) : 0;
 		if (it[i].want.mask & addr_fields(it[i].s->kind))
 			what |= ST_ADDRS;
+	}
 	r = state_load(ctx, &st, what);
 	if (r < 0)
 		goto out;

@@ -491,10 +491,10 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 	if (obj_has(want, BR_PORTS)) {
 		const struct namelist *ports = &want->v[BR_PORTS].names;
 
-		for (int i = 0; br && i < st->n; i++)
-			if (st->links[i].master == br->ifindex &&
-			    !namelist_has(ports, st->links[i].name))
-				plan_release(plan, name, &st->links[i]);
+		/* Its ports by the state's index, not a scan of every link for each bridge. */
+		for (struct link *p = br ? state_port(st, br, NULL) : NULL; p; p = state_port(st, br, p))
+			if (!namelist_has(ports, p->name))
+				plan_release(plan, name, p);
 		for (int i = 0; i < ports->n; i++) {
 			const struct link *p = state_by_name(st, ports->names[i]);
 
