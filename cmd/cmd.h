@@ -21,7 +21,7 @@ struct cmd {
 };
 
 extern const struct cmd cmds[];
-extern const struct cmd cmd_apply, cmd_check, cmd_confirm, cmd_rollback;
+extern const struct cmd cmd_apply, cmd_check, cmd_hotplug, cmd_confirm, cmd_rollback;
 extern const struct cmd cmd_diagnose, cmd_monitor;
 
 /* Prints the library's error record as "vnetctl: ..." and returns its exit code. */

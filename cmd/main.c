@@ -29,9 +29,10 @@ static void usage(FILE *f)
 	for (const struct cmd *c = cmds; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
 	fprintf(f, "\nFiles and transactions:\n");
-	fprintf(f, "  %-10s %s\n  %-10s %s\n  %-10s %s\n  %-10s %s\n", cmd_apply.name,
-		cmd_apply.summary, cmd_check.name, cmd_check.summary, cmd_confirm.name,
-		cmd_confirm.summary, cmd_rollback.name, cmd_rollback.summary);
+	fprintf(f, "  %-10s %s\n  %-10s %s\n  %-10s %s\n  %-10s %s\n  %-10s %s\n", cmd_apply.name,
+		cmd_apply.summary, cmd_check.name, cmd_check.summary, cmd_hotplug.name,
+		cmd_hotplug.summary, cmd_confirm.name, cmd_confirm.summary, cmd_rollback.name,
+		cmd_rollback.summary);
 	fprintf(f, "\nViews:\n  %-10s %s\n  %-10s %s\n", cmd_diagnose.name, cmd_diagnose.summary,
 		cmd_monitor.name, cmd_monitor.summary);
 	fprintf(f, "\nExit status: 0 success or no change, 1 the operation failed (or was not "
@@ -232,8 +233,8 @@ int main(int argc, char **argv)
 	}
 	vnet_ctx_set_flags(ctx, flags);
 	vnet_ctx_set_notice(ctx, notice, NULL);
-	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_confirm, &cmd_rollback,
-					    &cmd_diagnose, &cmd_monitor, NULL };
+	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_hotplug, &cmd_confirm,
+					    &cmd_rollback, &cmd_diagnose, &cmd_monitor, NULL };
 	const struct cmd *found = NULL;
 
 	for (const struct cmd *cm = cmds; cm->name; cm++)
@@ -256,8 +257,10 @@ int main(int argc, char **argv)
 			rc = VNET_EXIT_OK;
 		} else if ((o.confirm || o.detach) && !cm->changes) {
 			fprintf(stderr, "vnetctl: %s: %s\n", cm->name,
-				o.confirm ? "--confirm is for commands that change the host"
-					  : "--detach goes with --confirm SECONDS");
+				cm == &cmd_hotplug ? "--confirm and --detach are not for hotplug (udev runs it: "
+						     "nobody is there to confirm)"
+				: o.confirm	   ? "--confirm is for commands that change the host"
+						   : "--detach goes with --confirm SECONDS");
 			rc = VNET_EXIT_USAGE;
 		} else if (o.detach && !o.confirm && cm != &cmd_apply) {
 			fprintf(stderr, "vnetctl: --detach goes with --confirm SECONDS\n");

@@ -8,7 +8,7 @@
 # Keywords of "bridge add|set" and "bridge port add|set" (lib/kinds/bridge.c).
 _vnetctl_bridge_kw='stp priority forward-delay hello-time max-age ageing-time
 	vlan-filtering vlan-protocol default-pvid mcast-snooping mtu address ports
-	addresses gateway gateway6 up down'
+	guest-ports addresses gateway gateway6 up down'
 _vnetctl_port_kw='cost priority hairpin guard learning flood mcast-flood
 	isolated pvid vlans untagged'
 # Keywords of "bond add|set" (lib/kinds/bond.c).
@@ -373,7 +373,9 @@ _vnetctl_viewcmd()
 
 # The commands on files of statements and on the whole host:
 #   apply [FILE|DIR|-] [--dry-run] [--prune] [--confirm SECONDS [--detach]] [--no-wait]
+#         [--boot [--boot-wait SECONDS]]
 #   check [FILE|DIR|-]    confirm    rollback    show [--config | --dot]
+#   hotplug IFNAME [FILE|DIR]
 # $1: the current word, $2: the command, then the words between them.
 _vnetctl_filecmd()
 {
@@ -384,19 +386,30 @@ _vnetctl_filecmd()
 		[[ " $* " == *' --config '* || " $* " == *' --dot '* ]] || _vnetctl_add '--config --dot' "$cur"
 		return
 		;;
-	apply) opts='--dry-run --prune --confirm --detach --no-wait' ;;
+	apply) opts='--dry-run --prune --confirm --detach --no-wait --boot --boot-wait' ;;
 	check) ;;
+	hotplug)
+		# IFNAME: the interfaces there (the one that just appeared, or one
+		# to try), then a FILE or DIR (no standard input).
+		if (($# == 0)); then
+			[[ $cur != -* ]] && _vnetctl_add "$(_vnetctl_ifaces)" "$cur"
+		elif (($# == 1)) && [[ $cur != -* ]]; then
+			mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -- "$cur")
+			compopt -o filenames 2>/dev/null
+		fi
+		return
+		;;
 	*) return ;;
 	esac
 	while (($#)); do
 		case $1 in
-		--confirm)
+		--confirm | --boot-wait)
 			# The cursor is on SECONDS: no list to offer.
 			(($# == 1)) && return
-			opts=${opts/--confirm/}
+			opts=${opts/"$1"/}
 			shift
 			;;
-		--dry-run | --prune | --no-wait | --detach) opts=${opts/"$1"/} ;;
+		--dry-run | --prune | --no-wait | --detach | --boot) opts=${opts/"$1"/} ;;
 		- | [!-]*) file=1 ;;
 		esac
 		shift
@@ -472,7 +485,7 @@ _vnetctl()
 	fi
 	# The commands on files and on the whole host share the object's place.
 	if ((i >= cword)) && [[ $cur != -* ]]; then
-		_vnetctl_add 'apply check confirm rollback show diagnose monitor' "$cur"
+		_vnetctl_add 'apply check hotplug confirm rollback show diagnose monitor' "$cur"
 	fi
 	if ((i >= cword)); then
 		# The cursor is on an option or on the object.
@@ -492,7 +505,7 @@ _vnetctl()
 		_vnetctl_viewcmd "$cur" "${words[@]:i:cword-i}"
 		return
 		;;
-	apply | check | confirm | rollback | show)
+	apply | check | hotplug | confirm | rollback | show)
 		_vnetctl_filecmd "$cur" "${words[@]:i:cword-i}"
 		return
 		;;
@@ -630,6 +643,8 @@ _vnetctl()
 			_vnetctl_add_list "$cur" "$(_vnetctl_portable)"
 			[[ $cur == *,* ]] || _vnetctl_add 'none' "$cur"
 			;;
+		bridge:guest-ports)
+			_vnetctl_add 'vif* vnet* tap* none' "$cur" ;;
 		bond:slaves)
 			_vnetctl_add_list "$cur" "$(_vnetctl_others "$name")"
 			[[ $cur == *,* ]] || _vnetctl_add 'none' "$cur"

@@ -12,11 +12,18 @@
  * must find nothing left to do.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include <json-c/json.h>
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
 
 #include "internal.h"
 #include "value.h"
@@ -29,6 +36,7 @@
 #include "journal.h"
 #include "diff.h"
 #include "suggest.h"
+#include "nl.h"
 
 struct item {
 	struct stmt *s;
@@ -100,14 +108,16 @@ static void refs_of(struct item *it)
 		names_add(&it->decl, s->arg[0]);
 	else if (k->args[1] && k->argtype[1] == ARG_IFNAME) {
 		names_add(&it->uses, s->arg[0]); /* "bridge port BR P": BR */
-		names_add(&it->takes, s->arg[1]);
+		if (!name_is_pattern(s->arg[1])) /* a pattern names no one link */
+			names_add(&it->takes, s->arg[1]);
 	} else {
 		names_add(&it->uses, s->arg[0]); /* a VF's PF */
 	}
 	for (const struct param *p = k->params; p && p->word; p++) {
 		const struct val *v = &it->want.v[p->field];
 
-		if (!obj_has(&it->want, p->field) || (p->type != PT_NAMES && p->type != PT_IFREF))
+		if (!obj_has(&it->want, p->field) || (p->type != PT_NAMES && p->type != PT_IFREF) ||
+		    (p->flags & PF_PATTERNS))
 			continue;
 		for (int i = 0; i < v->names.n; i++)
 			names_add(p->flags & PF_DECLARES ? &it->decl
@@ -165,6 +175,18 @@ static int map_get(const struct namemap *m, const char *k)
 		i = (i + 1) & (unsigned int)(m->cap - 1);
 	}
 	return -1;
+}
+
+/* An empty map with room for entries names. */
+static void map_alloc(struct namemap *m, int entries)
+{
+	m->cap = 16;
+	while (m->cap < 2 * entries + 16)
+		m->cap *= 2;
+	m->key = calloc((size_t)m->cap, sizeof(*m->key));
+	m->val = calloc((size_t)m->cap, sizeof(*m->val));
+	if (!m->key || !m->val)
+		abort();
 }
 
 /* A min-heap of statement numbers by (rank, number): the next one to place. */
@@ -449,13 +471,7 @@ static void map_all_names(struct namemap *m, const struct item *it, int n)
 
 	for (int i = 0; i < n; i++)
 		total += it[i].decl.n + it[i].uses.n + it[i].takes.n;
-	m->cap = 16;
-	while (m->cap < 2 * total + 16)
-		m->cap *= 2;
-	m->key = calloc((size_t)m->cap, sizeof(*m->key));
-	m->val = calloc((size_t)m->cap, sizeof(*m->val));
-	if (!m->key || !m->val)
-		abort();
+	map_alloc(m, total);
 	for (int i = 0; i < n; i++) {
 		const struct namelist *l[3] = { &it[i].decl, &it[i].uses, &it[i].takes };
 
@@ -568,10 +584,48 @@ static void diff_steps(struct vnet_ctx *ctx, struct diffing *df, struct state *s
 	}
 }
 
+/* The statements of a file, for port_override. */
+struct fileitems {
+	const struct item *it;
+	int n;
+};
+
+/*
+ * For "bridge port BR PATTERN" statement s (ctx->port_override): the fields
+ * that a statement naming port exactly, or a later pattern that matches it,
+ * sets on the same bridge. An exact name wins; among patterns, the later.
+ */
+static uint32_t port_override(void *arg, const void *sp, const char *port)
+{
+	const struct fileitems *fi = arg;
+	const struct stmt *s = sp;
+	uint32_t drop = 0;
+	int later = 0;
+
+	for (int i = 0; i < fi->n; i++) {
+		const struct stmt *o = fi->it[i].s;
+
+		if (o == s) {
+			later = 1;
+			continue;
+		}
+		if (o->kind != s->kind || o->verb == V_DEL || strcmp(o->arg[0], s->arg[0]))
+			continue;
+		if (name_is_pattern(o->arg[1]) ? later && !fnmatch(o->arg[1], port, 0)
+					      : !strcmp(o->arg[1], port))
+			drop |= fi->it[i].want.mask;
+	}
+	return drop;
+}
+
 /* Plans every statement in order against st, simulating as it goes (noting the diff's objects). */
 static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it, int n,
 		     const int *order, struct state *st, struct plan *all, struct diffing *df)
 {
+	struct fileitems fi = { it, n };
+
+	ctx->port_override = port_override;
+	ctx->port_override_arg = &fi;
 	for (int k = 0; k < n; k++) {
 		struct item *i = &it[order[k]];
 		struct plan p = { 0 };
@@ -589,12 +643,14 @@ static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 		if (r < 0) {
 			plan_free(&p);
 			locate(ctx, f, i->s);
+			ctx->port_override = NULL;
 			return r;
 		}
 		diff_steps(ctx, df, st, i->s, &p);
 		take_steps(all, &p, st, order[k]);
 		plan_free(&p);
 	}
+	ctx->port_override = NULL;
 	return 0;
 }
 
@@ -621,41 +677,42 @@ static void print_result(struct vnet_ctx *ctx, const struct plan *all, const cha
 	json_object_put(j);
 }
 
-int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struct vnet_txn **txn)
+/*
+ * Reads the file at path and checks it before the host is read: every
+ * statement's words (each error reported), one statement per object, an
+ * address on two links. 0, or -errno with the diagnostics in the error.
+ */
+static int load_file(struct vnet_ctx *ctx, const char *path, struct stmtfile *f, struct item **itp,
+		     int *np)
 {
-	struct stmtfile f;
-	struct item *it = NULL;
-	struct state st = { 0 };
-	struct plan all = { 0 };
-	int *order = NULL, n = 0, r, errors = 0, check = !!(flags & VNET_APPLY_CHECK), locked = 0;
+	struct item *it;
+	int n, r, errors = 0;
 	char *details = NULL;
 	size_t dlen = 0;
-	FILE *dout = NULL;
-	struct diffing diff = { 0 };
+	FILE *dout;
 
-	if (txn)
-		*txn = NULL;
-	vnet_clear_error(ctx);
-	r = stmts_read(ctx, path, &f);
+	*itp = NULL;
+	*np = 0;
+	r = stmts_read(ctx, path, f);
 	if (r < 0)
-		goto out;
-	n = f.n;
+		return r;
+	n = f->n;
 	it = calloc((size_t)n + 1, sizeof(*it));
 	dout = open_memstream(&details, &dlen);
-	if (!it || !dout) {
-		r = vnet_fail(ctx, ENOMEM, "out of memory");
-		goto out;
-	}
+	if (!it || !dout)
+		abort();
+	*itp = it;
+	*np = n;
 	/* Words first: every statement, every error. */
 	for (int i = 0; i < n; i++) {
-		it[i].s = &f.st[i];
+		it[i].s = &f->st[i];
 		vnet_clear_error(ctx);
 		r = stmt_parse(ctx, it[i].s, &it[i].want);
 		if (r == 0 && it[i].s->verb == V_SHOW)
 			r = vnet_usage(ctx, 1, "%s show: a file holds changes, not views",
 				       it[i].s->kind->name);
 		if (r < 0) {
-			diag(ctx, &f, it[i].s, dout);
+			diag(ctx, f, it[i].s, dout);
 			errors++;
 			continue;
 		}
@@ -703,11 +760,11 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 			const char *pp;
 			int pl;
 
-			stmts_where(&f, it[prev].s->line ? it[prev].s->line[0] : 0, &pp, &pl);
+			stmts_where(f, it[prev].s->line ? it[prev].s->line[0] : 0, &pp, &pl);
 			vnet_clear_error(ctx);
 			vnet_usage(ctx, 0, "%s: also on line %d%s%s: a file holds one statement per object",
-				   sm->what, pl, f.nparts ? " of " : "", f.nparts ? pp : "");
-			diag(ctx, &f, sm, dout);
+				   sm->what, pl, f->nparts ? " of " : "", f->nparts ? pp : "");
+			diag(ctx, f, sm, dout);
 			errors++;
 		}
 		free(key);
@@ -730,62 +787,86 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 			const char *pp;
 			int pl;
 
-			stmts_where(&f, it[i].s->line ? it[i].s->line[0] : 0, &pp, &pl);
+			stmts_where(f, it[i].s->line ? it[i].s->line[0] : 0, &pp, &pl);
 			vnet_clear_error(ctx);
 			vnet_usage(ctx, w, "%s: %s (also on line %d%s%s)", it[j].s->what, why, pl,
-				   f.nparts ? " of " : "", f.nparts ? pp : "");
-			diag(ctx, &f, it[j].s, dout);
+				   f->nparts ? " of " : "", f->nparts ? pp : "");
+			diag(ctx, f, it[j].s, dout);
 			errors++;
 		}
 	}
 	fclose(dout);
-	dout = NULL;
+	vnet_clear_error(ctx);
 	if (errors) {
-		vnet_clear_error(ctx);
-		r = vnet_usage(ctx, -1, "%s: %d error%s; nothing changed", f.path, errors,
+		r = vnet_usage(ctx, -1, "%s: %d error%s; nothing changed", f->path, errors,
 			       errors == 1 ? "" : "s");
 		ctx->err.details = details;
-		details = NULL;
-		goto out;
+		return r;
 	}
-	vnet_clear_error(ctx);
-	/* Now the host: one reading, under the namespace's lock. */
-	if (!check) {
-		r = vnet_lock(ctx, !(flags & VNET_APPLY_NOWAIT) && !(ctx->flags & VNET_F_NOWAIT));
-		if (r < 0)
-			goto out;
-		locked = 1;
-	} else {
-		journal_look(ctx); /* check says what is pending, and rolls back what was interrupted */
-	}
-	/*
-	 * What the statements' kinds need read, as for one statement (a bridge
-	 * port's VLANs only for "bridge port"; -j's diff shows whole objects);
-	 * addresses and routes when a statement declares some (else once a
-	 * plan moves a port).
-	 */
+	free(details);
+	return 0;
+}
+
+/*
+ * What the statements need read of the host: what their kinds ask for (port
+ * VLANs for a statement that sets some), addresses only when one declares
+ * some (else once a plan moves a port), and all a diff describes for -j.
+ */
+static unsigned int state_needs(struct vnet_ctx *ctx, const struct item *it, int n)
+{
 	unsigned int what = ST_LINKS | ((ctx->flags & VNET_F_JSON) ? ST_BRVLANS : 0);
 
 	for (int i = 0; i < n; i++) {
-		what |= it[i].s->kind->needs ? it[i].s->kind->needs(it[i].s, &it[i].want) : 0;
-		if (it[i].want.mask & addr_fields(it[i].s->kind))
+		const struct kind *k = it[i].s->kind;
+
+		if (it[i].s->verb != V_DEL && k->needs)
+			what |= k->needs(it[i].s, &it[i].want);
+		if (it[i].want.mask & addr_fields(k))
 			what |= ST_ADDRS;
 	}
-	r = state_load(ctx, &st, what);
+	return what;
+}
+
+/*
+ * Plans the statements *itp (of *np; --prune adds to them) against the
+ * host, read now, and runs the plan, all or nothing; what names them in the
+ * output. The caller holds the lock (not for check); *locked goes to 0
+ * when a held transaction keeps it.
+ */
+static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item **itp, int *np,
+		     unsigned int flags, const char *what_name, struct vnet_txn **txn, int *locked,
+		     struct state *pre)
+{
+	struct state st = { 0 };
+	struct plan all = { 0 };
+	struct diffing diff = { 0 };
+	int *order = NULL, r = 0, check = !!(flags & VNET_APPLY_CHECK);
+	unsigned int what = state_needs(ctx, *itp, *np);
+
+	/* The host as the caller just read it (with at least what is needed), taken over. */
+	if (pre) {
+		st = *pre;
+		memset(pre, 0, sizeof(*pre));
+	} else {
+		r = state_load(ctx, &st, what);
+	}
 	if (r < 0)
 		goto out;
 	if (flags & VNET_APPLY_PRUNE) {
-		r = prune_items(ctx, &st, &it, &n);
+		int n0 = *np;
+
+		r = prune_items(ctx, &st, itp, np);
 		if (r < 0)
 			goto out;
-		for (int i = f.n; i < n; i++)
-			it[i].rank = 0;
+		for (int i = n0; i < *np; i++)
+			(*itp)[i].rank = 0;
 	}
+	struct item *it = *itp;
+	int n = *np;
+
 	order = calloc((size_t)n + 1, sizeof(*order));
-	if (!order) {
-		r = vnet_fail(ctx, ENOMEM, "out of memory");
-		goto out;
-	}
+	if (!order)
+		abort();
 	r = order_items(it, n, &st, order, 0);
 	if (r < 0) {
 		/* Each waiting on the other for a port: the ports move first, on their own. */
@@ -802,34 +883,34 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 				const char *fp;
 				int fline;
 
-				stmts_where(&f, it[i].s->line[0], &fp, &fline);
+				stmts_where(f, it[i].s->line[0], &fp, &fline);
 				/* In a directory, each with its file. */
 				o += (size_t)snprintf(lines + o, sizeof(lines) - o, "%s%s%s%d", o ? ", " : "",
-						      f.nparts ? fp : "", f.nparts ? ":" : "", fline);
+						      f->nparts ? fp : "", f->nparts ? ":" : "", fline);
 			}
 		r = vnet_usage(ctx, -1, "%s: the statements on lines %s depend on each other (a cycle)",
-			       f.path, lines);
+			       f->path, lines);
 		goto out;
 	}
 	if (ctx->flags & VNET_F_JSON)
 		diffing_init(&diff, n, &st);
-	r = plan_file(ctx, &f, it, n, order, &st, &all, (ctx->flags & VNET_F_JSON) ? &diff : NULL);
+	r = plan_file(ctx, f, it, n, order, &st, &all, (ctx->flags & VNET_F_JSON) ? &diff : NULL);
 	if (r == 0 && !check)
 		r = addr_stranded(ctx, &st, &all);
 	if (r < 0)
 		goto out;
 	if (check || (ctx->flags & VNET_F_DRY_RUN) || !all.n) {
 		/* The state simulated forward is what the plan would leave. */
-		print_result(ctx, &all, f.path, &diff, &st, check);
+		print_result(ctx, &all, what_name, &diff, &st, check);
 		r = check ? (all.n ? 1 : 0) : (ctx->flags & VNET_F_DRY_RUN) ? plan_check_drivers(ctx, &all) : 0;
 		goto out;
 	}
-	ctx->txn_what = f.path;
+	ctx->txn_what = what_name;
 	r = plan_exec(ctx, &all);
 	ctx->txn_what = NULL;
 	if (r < 0) {
 		if (all.failed < all.n && all.ops[all.failed].from < n)
-			locate(ctx, &f, it[all.ops[all.failed].from].s);
+			locate(ctx, f, it[all.ops[all.failed].from].s);
 		goto out;
 	}
 	/*
@@ -837,58 +918,99 @@ int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struc
 	 * the kernel's acknowledgements said it all: st is then what it left).
 	 */
 	int acked = plan_acked(&all);
+	struct state first = st;
 
-	if (!acked) {
-		state_free(&st);
+	if (acked)
+		memset(&first, 0, sizeof(first));
+	else {
+		memset(&st, 0, sizeof(st));
 		r = state_load(ctx, &st, what);
 	}
 	if (r == 0 && !acked) {
 		struct plan again = { 0 };
 
-		r = plan_file(ctx, &f, it, n, order, &st, &again, NULL);
-		if (r == 0 && again.n) {
+		r = plan_file(ctx, f, it, n, order, &st, &again, NULL);
+		/* A guest that started meanwhile is no failure of the plan. */
+		int k = 0;
+
+		while (k < again.n && again.ops[k].guest && !state_by_name(&first, again.ops[k].name))
+			k++;
+		if (r == 0 && k < again.n) {
 			char left[200];
 
-			const char *lacks = missing_text(ctx, &again.ops[0], 0, NULL);
+			const char *lacks = missing_text(ctx, &again.ops[k], 0, NULL);
 
-			str_fit(left, sizeof(left), again.ops[0].text ? again.ops[0].text : "?");
+			str_fit(left, sizeof(left), again.ops[k].text ? again.ops[k].text : "?");
 			r = vnet_fail(ctx, 0,
 				      "%s: the kernel accepted the changes but did not apply them all (still to do: %s)%s%s; undone",
-				      f.path, left, lacks ? ": " : "", lacks ? lacks : "");
+				      what_name, left, lacks ? ": " : "", lacks ? lacks : "");
 		}
 		plan_free(&again);
 	}
+	state_free(&first);
 	if (r < 0) {
 		plan_undo(ctx, &all);
 		goto out;
 	}
-	print_result(ctx, &all, f.path, &diff, &st, 0);
+	print_result(ctx, &all, what_name, &diff, &st, 0);
 	if (txn && (flags & VNET_APPLY_HOLD)) {
 		*txn = calloc(1, sizeof(**txn));
 		if (*txn) {
 			(*txn)->plan = all;
-			str_copy((*txn)->what, sizeof((*txn)->what), f.path);
+			str_copy((*txn)->what, sizeof((*txn)->what), what_name);
 			memset(&all, 0, sizeof(all));
-			locked = 0; /* held until commit or rollback */
+			*locked = 0; /* held until commit or rollback */
 		}
 	}
 out:
-	if (check && r < 0)
-		ctx->err.exit_code = VNET_EXIT_USAGE; /* check: any trouble is 2, as diff(1) */
-	if (dout)
-		fclose(dout);
 	diffing_free(&diff);
-	free(details);
-	if (locked)
-		vnet_unlock(ctx);
 	plan_free(&all);
 	state_free(&st);
-	for (int i = f.n; it && i < n; i++)
-		free(it[i].s);
+	free(order);
+	return r;
+}
+
+/* Takes the namespace's lock for a change (check only looks at what is pending). */
+static int lock_for(struct vnet_ctx *ctx, unsigned int flags, int *locked)
+{
+	if (flags & VNET_APPLY_CHECK) {
+		journal_look(ctx); /* check says what is pending, and rolls back what was interrupted */
+		return 0;
+	}
+	int r = vnet_lock(ctx, !(flags & VNET_APPLY_NOWAIT) && !(ctx->flags & VNET_F_NOWAIT));
+
+	*locked = r == 0;
+	return r;
+}
+
+static void loaded_free(struct stmtfile *f, struct item *it, int n)
+{
+	for (int i = f->n; it && i < n; i++)
+		free(it[i].s); /* --prune's made-up statements */
 	if (it)
 		items_free(it, n);
-	free(order);
-	stmts_free(&f);
+	stmts_free(f);
+}
+
+int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags, struct vnet_txn **txn)
+{
+	struct stmtfile f;
+	struct item *it = NULL;
+	int n = 0, r, locked = 0;
+
+	if (txn)
+		*txn = NULL;
+	vnet_clear_error(ctx);
+	r = load_file(ctx, path, &f, &it, &n);
+	if (r == 0)
+		r = lock_for(ctx, flags, &locked);
+	if (r == 0)
+		r = run_items(ctx, &f, &it, &n, flags, f.path, txn, &locked, NULL);
+	if ((flags & VNET_APPLY_CHECK) && r < 0)
+		ctx->err.exit_code = VNET_EXIT_USAGE; /* check: any trouble is 2, as diff(1) */
+	if (locked)
+		vnet_unlock(ctx);
+	loaded_free(&f, it, n);
 	return r;
 }
 
@@ -910,4 +1032,479 @@ int vnet_txn_rollback(struct vnet_ctx *ctx, struct vnet_txn *txn)
 	free(txn);
 	vnet_unlock(ctx);
 	return 0;
+}
+
+/* ---- apply --boot and hotplug: the file in independent groups ---- */
+
+static int uf_find(int *up, int a)
+{
+	while (up[a] != a)
+		a = up[a] = up[up[a]];
+	return a;
+}
+
+/*
+ * Cuts the statements into groups that share no name (*grpp[i]: the first
+ * statement of i's group): each can be applied, or skipped, on its own.
+ * *markp: a zeroed int per statement, for the caller's notes on groups.
+ */
+static void group_items(const struct item *it, int n, int **grpp, int **markp)
+{
+	struct namemap m;
+	int names = 0, *grp = calloc((size_t)n + 1, sizeof(*grp));
+
+	*grpp = grp;
+	*markp = calloc((size_t)n + 1, sizeof(**markp));
+	if (!grp || !*markp)
+		abort();
+
+	for (int i = 0; i < n; i++)
+		names += it[i].decl.n + it[i].uses.n + 1;
+	map_alloc(&m, names);
+	for (int i = 0; i < n; i++)
+		grp[i] = i;
+	for (int i = 0; i < n; i++) {
+		/* uses holds what it takes too; arg[0] is a bridge port's bridge, a VF's PF. */
+		for (int d = -1; d < it[i].decl.n + it[i].uses.n; d++) {
+			const char *name = d < 0 ? it[i].s->arg[0]
+				       : d < it[i].decl.n ? it[i].decl.names[d]
+							  : it[i].uses.names[d - it[i].decl.n];
+			int j = map_get(&m, name);
+
+			if (j < 0) {
+				map_put(&m, name, i);
+				continue;
+			}
+			int a = uf_find(grp, i), b = uf_find(grp, j);
+
+			if (a != b)
+				grp[a > b ? a : b] = a < b ? a : b;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		grp[i] = uf_find(grp, i);
+	free(m.key);
+	free(m.val);
+}
+
+/* Whether a statement of a group takes name as a guest (a guest-ports or port pattern matches it). */
+static int item_guest(const struct item *it, const char *name)
+{
+	const struct stmt *s = it->s;
+
+	if (s->kind->args[1] && s->arg[1] && name_is_pattern(s->arg[1]) && !fnmatch(s->arg[1], name, 0))
+		return 1;
+	for (const struct param *p = s->kind->params; p && p->word; p++)
+		if ((p->flags & PF_PATTERNS) && obj_has(&it->want, p->field) &&
+		    namelist_match(&it->want.v[p->field].names, name))
+			return 1;
+	return 0;
+}
+
+/*
+ * The devices group g needs that no statement of the file makes and that
+ * are not there (a NIC not found yet), added to miss; how many. A guest is
+ * never needed.
+ */
+static int group_missing(const struct item *it, int n, const int *grp, int g,
+			 const struct namemap *decl, struct state *st, struct namelist *miss)
+{
+	namelist_free(miss);
+	for (int i = 0; i < n; i++) {
+		if (grp[i] != g)
+			continue;
+		for (int u = -1; u < it[i].uses.n; u++) {
+			const char *name = u < 0 ? it[i].s->arg[0] : it[i].uses.names[u];
+			int guest = 0;
+
+			if (map_get(decl, name) >= 0 || state_by_name(st, name) ||
+			    (u < 0 && (it[i].s->kind->link_kind || it[i].s->kind->owns)) ||
+			    namelist_has(miss, name))
+				continue;
+			for (int j = 0; j < n && !guest; j++)
+				guest = grp[j] == g && item_guest(&it[j], name);
+			if (!guest)
+				namelist_append(miss, name);
+		}
+	}
+	return miss->n;
+}
+
+/* "eth1, eth2" */
+static void names_text(const struct namelist *l, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < l->n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", l->names[i]);
+}
+
+/*
+ * Whether group g can run without the devices miss: each is only a port or
+ * slave that statements take (a port statement of its own is left out
+ * with it), and each statement that takes one keeps one that is there. A
+ * bond with one NIC of two carries the traffic; a VLAN without its link
+ * does not.
+ */
+static int group_degradable(const struct item *it, int n, const int *grp, int g,
+			    const struct namelist *miss)
+{
+	for (int m = 0; m < miss->n; m++) {
+		const char *name = miss->names[m];
+		int taken = 0;
+
+		for (int i = 0; i < n; i++) {
+			const struct item *x = &it[i];
+
+			if (grp[i] != g)
+				continue;
+			if (!strcmp(x->s->arg[0], name))
+				return 0; /* a statement about the device itself */
+			if (x->s->arg[1] && !strcmp(x->s->arg[1], name)) {
+				taken = 1; /* "bridge port set BR eth1": left out with it */
+				continue;
+			}
+			if (!namelist_has(&x->takes, name)) {
+				if (namelist_has(&x->uses, name))
+					return 0; /* a VLAN's link, a VF's PF */
+				continue;
+			}
+			int left = 0;
+
+			for (int t = 0; t < x->takes.n; t++)
+				left += !namelist_has(miss, x->takes.names[t]);
+			if (!left)
+				return 0;
+			taken = 1;
+		}
+		if (!taken)
+			return 0;
+	}
+	return 1;
+}
+
+/* want without the names drop in its lists of ports or slaves (a copy in w). */
+static void want_without(const struct kind *k, const struct obj *want, const struct namelist *drop,
+			 struct obj *w)
+{
+	obj_init(w);
+	obj_copy_fields(w, want, ~0U);
+	for (const struct param *p = k->params; p && p->word; p++) {
+		if (p->type != PT_NAMES || (p->flags & PF_PATTERNS) || !obj_has(w, p->field))
+			continue;
+		struct namelist *l = &w->v[p->field].names;
+		int keep = 0;
+
+		for (int i = 0; i < l->n; i++)
+			if (!namelist_has(drop, l->names[i]))
+				memmove(l->names[keep++], l->names[i], VNET_NAMSIZ);
+		l->n = keep;
+	}
+}
+
+/* The name of group g: "PATH (xenbr0)", after its first statement's object. */
+static void group_name(const struct stmtfile *f, const struct item *it, int g, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s (%s)", f->path, it[g].decl.n ? it[g].decl.names[0] : it[g].s->arg[0]);
+}
+
+/*
+ * Runs the statements of group g (hotplug: no deletions) as one
+ * all-or-nothing plan; drop (may be NULL): devices it goes without.
+ */
+static int run_group(struct vnet_ctx *ctx, const struct stmtfile *f, const struct item *it, int n,
+		     const int *grp, int g, unsigned int flags, int *locked, struct state *pre,
+		     const struct namelist *drop)
+{
+	struct item *sub = calloc((size_t)n + 1, sizeof(*sub));
+	char *copied = calloc((size_t)n + 1, 1);
+	int ns = 0, r;
+	char what[VNET_NAMSIZ + 300];
+
+	if (!sub || !copied)
+		abort();
+	for (int i = 0; i < n; i++) {
+		if (grp[i] != g || (ctx->additive && it[i].s->verb == V_DEL))
+			continue;
+		if (drop && it[i].s->arg[1] && namelist_has(drop, it[i].s->arg[1]))
+			continue;
+		sub[ns] = it[i];
+		memset(&sub[ns].early, 0, sizeof(sub[ns].early));
+		sub[ns].placed = 0;
+		for (int d = 0; drop && !copied[ns] && d < drop->n; d++)
+			if (namelist_has(&it[i].takes, drop->names[d])) {
+				want_without(it[i].s->kind, &it[i].want, drop, &sub[ns].want);
+				copied[ns] = 1;
+			}
+		ns++;
+	}
+	group_name(f, it, g, what, sizeof(what));
+	r = run_items(ctx, f, &sub, &ns, flags & ~VNET_APPLY_PRUNE, what, NULL, locked, pre);
+	for (int i = 0; i < ns; i++) {
+		namelist_free(&sub[i].early);
+		if (copied[i])
+			obj_free(&sub[i].want);
+	}
+	free(copied);
+	free(sub);
+	return r;
+}
+
+/* The names the statements make: a map from name to the statement. */
+static void decl_map(const struct item *it, int n, struct namemap *m)
+{
+	int names = 0;
+
+	for (int i = 0; i < n; i++)
+		names += it[i].decl.n;
+	map_alloc(m, names);
+	for (int i = 0; i < n; i++)
+		for (int d = 0; d < it[i].decl.n; d++)
+			map_put(m, it[i].decl.names[d], i);
+}
+
+/* Waits at most ms for a link to appear or change (an event on ev); drains what came. */
+static void wait_link_event(struct mnl_socket *ev, long ms)
+{
+	struct pollfd pf = { .fd = mnl_socket_get_fd(ev), .events = POLLIN };
+	char buf[8192];
+
+	if (ms <= 0 || poll(&pf, 1, ms > INT_MAX ? INT_MAX : (int)ms) <= 0)
+		return;
+	while (recv(pf.fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* What --boot says of the groups not applied as declared: "A skipped (eth5 missing); B failed". */
+struct saying {
+	char text[1024];
+	size_t len;
+};
+
+static void say_on(struct saying *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say_on(struct saying *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (b->len)
+		b->len += (size_t)snprintf(b->text + b->len, sizeof(b->text) - b->len, "; ");
+	if (b->len >= sizeof(b->text))
+		b->len = sizeof(b->text) - 1;
+	va_start(ap, fmt);
+	b->len += (size_t)vsnprintf(b->text + b->len, sizeof(b->text) - b->len, fmt, ap);
+	va_end(ap);
+	if (b->len >= sizeof(b->text))
+		b->len = sizeof(b->text) - 1;
+}
+
+/* Applies one group at boot: 1 when it failed (said, and noted in bad), else 0. */
+static int boot_group(struct vnet_ctx *ctx, const struct stmtfile *f, const struct item *it, int n,
+		      const int *grp, int g, unsigned int flags, int *locked, struct state *pre,
+		      const struct namelist *drop, struct saying *bad)
+{
+	char name[VNET_NAMSIZ + 300];
+
+	vnet_clear_error(ctx);
+	if (run_group(ctx, f, it, n, grp, g, flags, locked, pre, drop) == 0)
+		return 0;
+	group_name(f, it, g, name, sizeof(name));
+	vnet_notice(ctx, "%s", ctx->err.msg);
+	say_on(bad, "%s failed", name);
+	return 1;
+}
+
+int vnet_apply_boot(struct vnet_ctx *ctx, const char *path, unsigned int flags, unsigned int wait_s)
+{
+	static const unsigned int groups[] = { RTNLGRP_LINK };
+	struct stmtfile f;
+	struct item *it = NULL;
+	struct namemap decl = { 0 };
+	struct mnl_socket *ev = NULL;
+	int n = 0, r, locked = 0, *grp = NULL, *done = NULL, failed = 0, skipped = 0, ngroups = 0;
+	int degraded = 0;
+	long deadline = now_ms() + (long)wait_s * 1000L;
+	struct saying bad = { "", 0 };
+	struct namelist miss = { 0 };
+
+	vnet_clear_error(ctx);
+	r = load_file(ctx, path, &f, &it, &n);
+	if (r == 0)
+		r = lock_for(ctx, flags & ~VNET_APPLY_CHECK, &locked);
+	if (r < 0)
+		goto out;
+	group_items(it, n, &grp, &done);
+	decl_map(it, n, &decl);
+	for (int i = 0; i < n; i++)
+		ngroups += grp[i] == i;
+	/* Listening first: a device that appears while the host is read is heard. */
+	ev = nlm_open_listener(ctx, groups, 1);
+	if (!ev) {
+		r = -(ctx->err.err ? ctx->err.err : EIO);
+		goto out;
+	}
+	for (;;) {
+		struct state st = { 0 };
+		int pending = 0;
+
+		r = state_load(ctx, &st, state_needs(ctx, it, n));
+		if (r < 0)
+			goto out;
+		/* Which groups have their devices, on this one reading. */
+		for (int g = 0; g < n; g++) {
+			if (grp[g] != g || done[g])
+				continue;
+			if (group_missing(it, n, grp, g, &decl, &st, &miss))
+				pending++;
+			else
+				done[g] = 2;
+		}
+		for (int g = 0; g < n; g++) {
+			if (grp[g] != g || done[g] != 2)
+				continue;
+			done[g] = 1;
+			/* The first planned on that reading; the next ones read the host again. */
+			failed += boot_group(ctx, &f, it, n, grp, g, flags, &locked, st.n ? &st : NULL,
+					     NULL, &bad);
+		}
+		state_free(&st);
+		if (!pending || now_ms() >= deadline)
+			break;
+		wait_link_event(ev, deadline - now_ms());
+	}
+	/*
+	 * What is still missing at the deadline: a group that can go without
+	 * it (a bond's other NIC is there) is applied so, else skipped; named.
+	 */
+	struct state st = { 0 };
+
+	r = state_load(ctx, &st, ST_LINKS);
+	for (int g = 0; r == 0 && g < n; g++) {
+		char names[512], name[VNET_NAMSIZ + 300];
+
+		if (grp[g] != g || done[g])
+			continue;
+		group_missing(it, n, grp, g, &decl, &st, &miss);
+		names_text(&miss, names, sizeof(names));
+		group_name(&f, it, g, name, sizeof(name));
+		if (group_degradable(it, n, grp, g, &miss)) {
+			degraded++;
+			vnet_notice(ctx, "%s: applied without %s (missing after %u s)", name, names, wait_s);
+			if (boot_group(ctx, &f, it, n, grp, g, flags, &locked, NULL, &miss, &bad))
+				failed++;
+			else
+				say_on(&bad, "%s applied without %s", name, names);
+			continue;
+		}
+		skipped++;
+		vnet_notice(ctx, "%s: skipped: %s missing after %u s", name, names, wait_s);
+		say_on(&bad, "%s skipped (%s missing)", name, names);
+	}
+	state_free(&st);
+	if (r == 0 && (failed || skipped))
+		r = vnet_fail(ctx, 0, "%s: %d of %d groups not applied: %s", f.path, failed + skipped,
+			      ngroups, bad.text);
+	else if (r == 0 && degraded)
+		r = vnet_fail(ctx, 0, "%s: %d of %d groups applied without a device: %s", f.path,
+			      degraded, ngroups, bad.text);
+out:
+	if (ev)
+		mnl_socket_close(ev);
+	if (locked)
+		vnet_unlock(ctx);
+	free(decl.key);
+	free(decl.val);
+	free(grp);
+	free(done);
+	namelist_free(&miss);
+	loaded_free(&f, it, n);
+	return r;
+}
+
+/* Whether a statement concerns ifname: names it, or takes it as a guest. */
+static int item_concerns(const struct item *it, const char *ifname)
+{
+	if ((it->s->arg[0] && !strcmp(it->s->arg[0], ifname)) || namelist_has(&it->decl, ifname) ||
+	    namelist_has(&it->uses, ifname))
+		return 1;
+	return item_guest(it, ifname);
+}
+
+int vnet_hotplug(struct vnet_ctx *ctx, const char *ifname, const char *path)
+{
+	struct stmtfile f;
+	struct item *it = NULL;
+	struct namemap decl = { 0 };
+	int n = 0, r, locked = 0, *grp = NULL, *hit = NULL, nhit = 0;
+	const char *why;
+	struct namelist miss = { 0 };
+
+	vnet_clear_error(ctx);
+	if (parse_ifname(ifname, &why) < 0)
+		return vnet_usage(ctx, 1, "hotplug: \"%s\": %s", ifname, why);
+	r = load_file(ctx, path, &f, &it, &n);
+	if (r < 0)
+		goto out;
+	group_items(it, n, &grp, &hit);
+	for (int i = 0; i < n; i++)
+		if (!hit[grp[i]] && it[i].s->verb != V_DEL && item_concerns(&it[i], ifname))
+			hit[grp[i]] = 1, nhit++;
+	if (!nhit) {
+		struct plan none = { 0 };
+		struct diffing nodiff = { 0 };
+		struct state nost = { 0 };
+
+		/* As an apply with nothing to do says it: a line, or the empty result in JSON. */
+		if (ctx->flags & VNET_F_JSON)
+			print_result(ctx, &none, f.path, &nodiff, &nost, 0);
+		else if (!(ctx->flags & VNET_F_QUIET))
+			out_line(ctx, "hotplug %s: nothing in %s concerns it", ifname, f.path);
+		goto out;
+	}
+	r = lock_for(ctx, 0, &locked);
+	if (r < 0)
+		goto out;
+	decl_map(it, n, &decl);
+	ctx->additive = 1;
+	for (int g = 0; r == 0 && g < n; g++) {
+		struct state st = { 0 };
+		char names[512], name[VNET_NAMSIZ + 300];
+
+		if (!hit[g])
+			continue;
+		r = state_load(ctx, &st, state_needs(ctx, it, n));
+		if (r == 0 && group_missing(it, n, grp, g, &decl, &st, &miss)) {
+			/* As --boot at its deadline: without a missing port, or later, when it appears. */
+			int without = group_degradable(it, n, grp, g, &miss);
+
+			names_text(&miss, names, sizeof(names));
+			group_name(&f, it, g, name, sizeof(name));
+			vnet_notice(ctx, "hotplug %s: %s %s %s", ifname, name,
+				    without ? "applied without" : "waits for", names);
+			if (without)
+				r = run_group(ctx, &f, it, n, grp, g, 0, &locked, &st, &miss);
+		} else if (r == 0) {
+			r = run_group(ctx, &f, it, n, grp, g, 0, &locked, &st, NULL);
+		}
+		state_free(&st);
+	}
+	ctx->additive = 0;
+out:
+	if (locked)
+		vnet_unlock(ctx);
+	free(decl.key);
+	free(decl.val);
+	free(grp);
+	free(hit);
+	namelist_free(&miss);
+	loaded_free(&f, it, n);
+	return r;
 }

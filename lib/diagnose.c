@@ -9,7 +9,6 @@
  * comparison says which objects drifted from it.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,22 +229,34 @@ struct declared {
 	struct diag *d;
 	struct state *st;
 	const struct stmtfile *f;
+	const struct stmt *stmts; /* the statements, and what they want */
+	const struct obj *want;
+	int n;
 	struct namelist made; /* links the file makes: one missing is drift, not a missing port */
 	const char *apply;    /* "vnetctl apply [PATH]" */
 	int missing;
 };
 
-/* A name a pattern of the statement's guest-ports covers: a guest's port may come and go. */
-static int guest_port(const struct stmt *s, const struct obj *want, const char *port)
+/* The patterns of a statement's guest-ports (NULL: none): a guest's port may come and go. */
+static const struct namelist *guest_patterns(const struct stmt *s, const struct obj *want)
 {
-	for (const struct param *p = s->kind->params; p && p->word; p++) {
-		if (strcmp(p->word, "guest-ports") || p->type != PT_NAMES || !obj_has(want, p->field))
-			continue;
-		for (int i = 0; i < want->v[p->field].names.n; i++)
-			if (!fnmatch(want->v[p->field].names.names[i], port, 0))
-				return 1;
-	}
-	return 0;
+	for (const struct param *p = s->kind->params; p && p->word; p++)
+		if (!strcmp(p->word, "guest-ports") && p->type == PT_NAMES && obj_has(want, p->field))
+			return &want->v[p->field].names;
+	return NULL;
+}
+
+/* A port that guest-ports covers: the statement's own, or its master's ("bridge port"). */
+static int guest_port(const struct declared *dc, const struct stmt *s, const struct obj *want,
+		      const char *master, const char *port)
+{
+	const struct namelist *gp = guest_patterns(s, want);
+
+	for (int i = 0; !gp && s->kind->args[1] && i < dc->n; i++)
+		if (dc->stmts[i].kind->link_kind && dc->stmts[i].verb != V_DEL &&
+		    !strcmp(dc->stmts[i].arg[0], master))
+			gp = guest_patterns(&dc->stmts[i], &dc->want[i]);
+	return gp && namelist_match(gp, port);
 }
 
 static void declared_port(struct declared *dc, const struct stmt *s, const struct obj *want,
@@ -262,7 +273,8 @@ static void declared_port(struct declared *dc, const struct stmt *s, const struc
 	stmts_where(dc->f, s->line ? s->line[0] : 0, &path, &line);
 	snprintf(where, sizeof(where), "%s:%d", path, line);
 	if (!l) {
-		if (namelist_has(&dc->made, port) || strpbrk(port, "*?[") || guest_port(s, want, port))
+		if (namelist_has(&dc->made, port) || strpbrk(port, "*?[") ||
+		    guest_port(dc, s, want, master, port))
 			return;
 		dc->missing++;
 		snprintf(fix, sizeof(fix), "make %s (or take it out of %s), then %s", port, where, dc->apply);
@@ -287,6 +299,9 @@ static void declared_port(struct declared *dc, const struct stmt *s, const struc
 /* Each port each statement declares. */
 static void declared_ports(struct declared *dc, const struct stmt *st, const struct obj *want, int n)
 {
+	dc->stmts = st;
+	dc->want = want;
+	dc->n = n;
 	/* The names the file makes (a bond declared as a bridge's port, a veth's peer). */
 	for (int i = 0; i < n; i++) {
 		const struct kind *k = st[i].kind;
@@ -309,7 +324,9 @@ static void declared_ports(struct declared *dc, const struct stmt *st, const str
 		if (k->args[1] && k->argtype[1] == ARG_IFNAME) /* bridge port BRIDGE PORT */
 			declared_port(dc, s, &want[i], s->arg[0], s->arg[1], 1);
 		for (const struct param *p = k->params; p && p->word; p++) {
-			if (p->type != PT_NAMES || (p->flags & PF_DECLARES) || !obj_has(&want[i], p->field))
+			/* Not a guest pattern: a guest is never required. */
+			if (p->type != PT_NAMES || (p->flags & PF_DECLARES) || !obj_has(&want[i], p->field) ||
+			    !strcmp(p->word, "guest-ports"))
 				continue;
 			/* A SEA's backing devices are in its own bond or bridge, not in NAME. */
 			for (int j = 0; j < want[i].v[p->field].names.n; j++)

@@ -54,6 +54,15 @@ struct vnet_ctx {
 	void *undo_arg;
 	int journal_owned;    /* this process wrote the namespace's journal: removed with the lock */
 	const char *txn_what; /* what the transaction changes ("bridge br0", a file), for the journal */
+	/*
+	 * While a file is planned: the fields of the statement s, a "bridge
+	 * port BRIDGE PATTERN", that another statement sets for the port named
+	 * (one naming it exactly, or a later pattern): those are left to it.
+	 */
+	uint32_t (*port_override)(void *arg, const void *s, const char *port);
+	void *port_override_arg;
+	/* hotplug: only add and change (no port or slave released, nothing deleted). */
+	int additive;
 	void (*notice)(void *arg, const char *msg); /* vnet_ctx_set_notice */
 	void *notice_arg;
 };

@@ -40,6 +40,7 @@ enum {
 	PF_NOSLAVES = 1 << 2,  /* ... only while the bond has no slaves */
 	PF_DECLARES = 1 << 3,  /* names a link the statement makes too (a veth's peer) */
 	PF_REQUIRED = 1 << 5,  /* add needs it (help's synopsis shows it; the kind's check enforces it) */
+	PF_PATTERNS = 1 << 6,  /* PT_NAMES of shell patterns (guest-ports): no link is named */
 	PF_ALONE = 1 << 4,     /* a rollback sends it in a step of its own, first (the kernel
 				  checks the other fields against it: STP and forward-delay) */
 };

@@ -103,6 +103,41 @@ struct op *plan_set(struct plan *p, const struct kind *k, const char *what, cons
 	return op;
 }
 
+struct op *plan_alias(struct plan *p, const struct kind *k, const char *name, const char *alias)
+{
+	struct op *op = plan_add(p, OP_KIND, k, name);
+
+	op_obj_w(op)->ext = strdup(alias);
+	op_obj_w(op)->ext_free = free;
+	if (!op_obj(op)->ext)
+		abort();
+	return op;
+}
+
+void op_alias_simulate(struct state *st, const struct op *op)
+{
+	struct link *l = op->type == OP_KIND ? state_by_name(st, op->name) : NULL;
+
+	if (l)
+		link_set_alias(l, op_obj(op)->ext ? (const char *)op_obj(op)->ext : "");
+}
+
+struct nlmsghdr *op_alias_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
+{
+	const char *a = op_obj(op)->ext ? op_obj(op)->ext : "";
+	struct nlmsghdr *nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
+
+	(void)ctx;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
+	/* An empty alias clears it; the kernel wants one byte at least. */
+	if (a[0])
+		mnl_attr_put(nlh, IFLA_IFALIAS, strlen(a), a);
+	else
+		mnl_attr_put_strz(nlh, IFLA_IFALIAS, "");
+	return nlh;
+}
+
 void op_textf(struct op *op, const char *fmt, ...)
 {
 	va_list ap;

@@ -59,6 +59,7 @@ struct op {
 	struct linkspec *spec;	  /* OP_LINK, OP_ADDR_*: what to send (owned) */
 	int done;
 	int simulated;		  /* in the planning state already (a SEA plans against its own steps) */
+	int guest;		  /* for a guest port (a pattern took it): one may come or go meanwhile */
 };
 
 struct plan {
@@ -96,6 +97,14 @@ struct op *plan_create(struct plan *p, const struct kind *k, const char *what, c
 /* A change step for the fields m ("bridge br0: set stp off -> on"). */
 struct op *plan_set(struct plan *p, const struct kind *k, const char *what, const char *name,
 		    const struct obj *want, const struct obj *cur, uint32_t m);
+/*
+ * An OP_KIND step that sets the alias of the link name (a mark that the
+ * kernel keeps for vnetctl: a SEA's, a bridge's guest-port patterns); the
+ * kind k's build and simulate hooks are op_alias_build and op_alias_simulate.
+ */
+struct op *plan_alias(struct plan *p, const struct kind *k, const char *name, const char *alias);
+struct nlmsghdr *op_alias_build(struct vnet_ctx *ctx, const struct op *op, char *buf);
+void op_alias_simulate(struct state *st, const struct op *op);
 void plan_free(struct plan *p);
 /* Builds op's request into buf (NLM_REQ_SIZE). Names resolve through the kernel. */
 struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf);

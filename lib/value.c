@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Value parsers and formatters: numbers, on/off, times, MACs, VLAN lists, names. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,6 +402,19 @@ static int cmp_name(const void *a, const void *b)
 }
 
 /* "eth0,eth1": each a valid name, none twice. */
+int name_is_pattern(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+int namelist_match(const struct namelist *l, const char *name)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!fnmatch(l->names[i], name, 0))
+			return 1;
+	return 0;
+}
+
 int parse_namelist(const char *s, struct namelist *out, const char **why)
 {
 	const char *p = s;

@@ -34,6 +34,10 @@ struct namelist {
 };
 void namelist_free(struct namelist *l);
 int namelist_has(const struct namelist *l, const char *name);
+/* A name with a shell glob's special characters (*, ? or [) in it: a pattern, as guest-ports take. */
+int name_is_pattern(const char *s);
+/* Whether name matches one of the shell patterns of l (fnmatch). */
+int namelist_match(const struct namelist *l, const char *name);
 /* Adds name unless it is there already (or empty). */
 void namelist_add(struct namelist *l, const char *name);
 /* Adds name (unless empty) without looking for it: for long lists known to be unique. */

@@ -154,6 +154,28 @@ enum {
  */
 int vnet_apply(struct vnet_ctx *ctx, const char *path, unsigned int flags,
 	       struct vnet_txn **txn);
+/**
+ * vnet_apply_boot() - apply a file at boot, in independent groups
+ * @path: a file or directory
+ * @flags: VNET_APPLY_NOWAIT at most
+ * @wait_s: how long to wait for the devices a group needs and no statement makes (NICs)
+ *
+ * The statements are cut into groups that share no link; each group is
+ * applied, all or nothing, as soon as the devices it needs are there. At
+ * the deadline the groups still waiting are skipped and named (notices).
+ * Return: 0 when every group was applied, else a negative errno (exit 1).
+ */
+int vnet_apply_boot(struct vnet_ctx *ctx, const char *path, unsigned int flags, unsigned int wait_s);
+/**
+ * vnet_hotplug() - apply the part of a configuration that concerns one interface
+ * @ifname: the interface that appeared
+ * @path: a file or directory
+ *
+ * The groups of statements that name ifname, or take it as a guest, are
+ * applied, only adding and changing (no port or slave released, nothing
+ * deleted). Nothing concerns it: 0 at once.
+ */
+int vnet_hotplug(struct vnet_ctx *ctx, const char *ifname, const char *path);
 /* Keeps what an held apply changed, and releases the lock. */
 void vnet_txn_commit(struct vnet_ctx *ctx, struct vnet_txn *txn);
 /* Undoes what an held apply changed, and releases the lock. */

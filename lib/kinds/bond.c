@@ -400,7 +400,8 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 				if (st->links[i].master == b->ifindex)
 					plan_release(plan, name, &st->links[i]);
 		} else {
-			for (int i = 0; slaves && i < st->n; i++)
+			/* hotplug only adds: the slaves not listed stay. */
+			for (int i = 0; slaves && !ctx->additive && i < st->n; i++)
 				if (st->links[i].master == b->ifindex &&
 				    !namelist_has(slaves, st->links[i].name))
 					plan_release(plan, name, &st->links[i]);

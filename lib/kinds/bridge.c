@@ -6,6 +6,7 @@
  * port VLANs (AF_BRIDGE IFLA_AF_SPEC entries, ranges in one request).
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@
 enum {
 	BR_STP, BR_PRIO, BR_FWD, BR_HELLO, BR_MAXAGE, BR_AGEING, BR_VLANF, BR_VPROTO,
 	BR_DPVID, BR_MCSNOOP, BR_MTU, BR_ADDR, BR_PORTS, BR_UP, BR_ADDRS, BR_GW, BR_GW6,
+	BR_GPORTS,
 };
 
 enum {
@@ -81,6 +83,10 @@ static const struct param br_params[] = {
 	  "the bridge's MAC address" },
 	{ "ports", BR_PORTS, PT_NAMES, 0, 0, NULL, NULL, PN_NONE, 0, 0, "IF[,IF...]|none",
 	  "exactly these ports; others are released" },
+	{ "guest-ports", BR_GPORTS, PT_NAMES, 0, 0, NULL, NULL, PN_NONE, 0, 0,
+	  "PATTERN[,PATTERN...]|none",
+	  "guests' ports (shell patterns: vif*): attached when present, never required or released",
+	  PF_PATTERNS },
 	{ "up", BR_UP, PT_FLAG, 1, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "bring the bridge up" },
 	{ "down", BR_UP, PT_FLAG, 0, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "take the bridge down" },
 	ADDR_PARAMS(BR_ADDRS, BR_GW, BR_GW6),
@@ -117,6 +123,31 @@ static const struct param port_params[] = {
 #define BR_MAX_READ 1024
 
 #define VLAN_FIELDS ((1U << P_PVID) | (1U << P_VLANS) | (1U << P_UNTAGGED))
+
+/*
+ * A bridge's guest-port patterns live in its interface alias, the one thing
+ * the kernel keeps for vnetctl: "vnetctl-guest-ports:vif*,tap*". So show
+ * --config writes the patterns, and a later statement that leaves
+ * guest-ports out still spares the guests.
+ */
+#define GP_MARK "vnetctl-guest-ports:"
+
+/* The patterns of br's alias (none: an empty list; free with namelist_free). */
+static void guest_patterns(const struct link *br, struct namelist *out)
+{
+	const char *a = link_alias(br), *why;
+
+	memset(out, 0, sizeof(*out));
+	if (!strncmp(a, GP_MARK, strlen(GP_MARK)) && a[strlen(GP_MARK)])
+		parse_namelist(a + strlen(GP_MARK), out, &why);
+}
+
+/* A link a guest pattern may take: not the bridge, not a bridge, not the loopback. */
+static int guest_candidate(const struct link *l, const struct link *br, const char *bridge)
+{
+	return strcmp(l->name, bridge) && (!br || l->ifindex != br->ifindex) &&
+	       strcmp(l->kind, "bridge") && !(l->flags & IFF_LOOPBACK);
+}
 
 /* Fills kobj (bridge) or pobj (port) from the kernel's attributes. */
 static void bridge_decode(struct link *l, const struct nlattr *data, int slave)
@@ -179,6 +210,9 @@ static void bridge_current(struct state *st, const struct link *l, struct obj *o
 		memcpy(nl->names[nl->n++], p->name, VNET_NAMSIZ);
 	}
 	o->mask |= 1U << BR_PORTS;
+	guest_patterns(l, &o->v[BR_GPORTS].names);
+	if (o->v[BR_GPORTS].names.n)
+		o->mask |= 1U << BR_GPORTS;
 }
 
 /* The three parts of a port's VLAN membership, as the keywords name them. */
@@ -426,28 +460,107 @@ static uint32_t creation_mask(const struct obj *o, uint32_t m)
 	return m;
 }
 
+/* The guest-port patterns a statement leaves: its own, else those the bridge has. */
+static void effective_patterns(const struct obj *want, const struct link *br, struct namelist *gp)
+{
+	memset(gp, 0, sizeof(*gp));
+	if (obj_has(want, BR_GPORTS)) {
+		const struct namelist *w = &want->v[BR_GPORTS].names;
+
+		for (int i = 0; i < w->n; i++)
+			namelist_append(gp, w->names[i]);
+	} else if (br) {
+		guest_patterns(br, gp);
+	}
+}
+
+/* The alias step that records new guest-port patterns, when they change. */
+static void plan_guest_patterns(struct plan *plan, const char *name, const struct link *br,
+				const struct obj *want)
+{
+	struct namelist cur;
+	char from[300], to[300], alias[sizeof(GP_MARK) + 300];
+	struct val cv = { 0 };
+	const struct param *p = param_by_field(br_params, BR_GPORTS);
+
+	if (!obj_has(want, BR_GPORTS))
+		return;
+	if (br)
+		guest_patterns(br, &cur);
+	else
+		memset(&cur, 0, sizeof(cur));
+	cv.names = cur;
+	if (val_equal(p, &want->v[BR_GPORTS], &cv)) {
+		namelist_free(&cur);
+		return;
+	}
+	val_format(p, &cv, from, sizeof(from));
+	val_format(p, &want->v[BR_GPORTS], to, sizeof(to));
+	snprintf(alias, sizeof(alias), "%s%s", want->v[BR_GPORTS].names.n ? GP_MARK : "",
+		 want->v[BR_GPORTS].names.n ? to : "");
+	struct op *op = plan_alias(plan, &kind_bridge, name, alias);
+
+	if (br && cur.n)
+		op_textf(op, "bridge %s: set guest-ports %s -> %s", name, from, to);
+	else
+		op_textf(op, "bridge %s: set guest-ports %s", name, to);
+	namelist_free(&cur);
+}
+
+/*
+ * A guest the bridge takes: first its MTU made the bridge's (else a guest
+ * at 1500 would lower a bridge at 9000 that follows its ports).
+ */
+static void plan_guest(struct plan *plan, const char *bridge, const struct link *g,
+		       unsigned int mtu)
+{
+	int from = plan->n;
+
+	if (mtu && g->mtu != mtu) {
+		struct op *op = plan_add(plan, OP_SET, &kind_bridge, g->name);
+
+		obj_set_u(op_obj_w(op), BR_MTU, mtu);
+		op->fields = 1U << BR_MTU;
+		op_textf(op, "bridge %s: guest %s mtu %u -> %u (the bridge's)", bridge, g->name,
+			 g->mtu, mtu);
+	}
+	plan_enslave(plan, bridge, g->name);
+	for (int i = from; i < plan->n; i++)
+		plan->ops[i].guest = 1;
+}
+
 static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 		       const struct obj *want, int create, struct plan *plan)
 {
 	char what[64];
 	struct obj cur;
+	struct namelist gp;
 	int r;
 	const struct link *br = find_bridge(ctx, st, name, !create, &r);
 
 	if (r < 0)
 		return r;
 	str_join(what, sizeof(what), "bridge ", name, NULL);
+	if (br && obj_has(want, BR_GPORTS) && kind_owner(br, NULL))
+		return vnet_refuse(ctx, EBUSY, "bridge %s: guest-ports: a SEA's bridge keeps its alias for the SEA",
+				   name);
+	effective_patterns(want, br, &gp);
 	if (obj_has(want, BR_PORTS)) {
 		const struct namelist *ports = &want->v[BR_PORTS].names;
 
 		for (int i = 0; i < ports->n; i++) {
+			/* A guest that is not running is not required. */
+			if (!state_by_name(st, ports->names[i]) && namelist_match(&gp, ports->names[i]))
+				continue;
 			r = check_port(ctx, st, name, br, ports->names[i], want->word[BR_PORTS] + 1);
-			if (r < 0)
+			if (r < 0) {
+				namelist_free(&gp);
 				return r;
+			}
 		}
 	}
 	if (!br) {
-		uint32_t m = want->mask & ~(1U << BR_PORTS);
+		uint32_t m = want->mask & ~((1U << BR_PORTS) | (1U << BR_GPORTS));
 
 		m = creation_mask(want, m);
 		/*
@@ -488,20 +601,37 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 					 &cur, m);
 		obj_free(&cur);
 	}
-	if (obj_has(want, BR_PORTS)) {
-		const struct namelist *ports = &want->v[BR_PORTS].names;
+	plan_guest_patterns(plan, name, br, want);
+	static const struct namelist no_ports;
+	const struct namelist *ports = obj_has(want, BR_PORTS) ? &want->v[BR_PORTS].names : &no_ports;
 
-		/* Its ports by the state's index, not a scan of every link for each bridge. */
-		for (struct link *p = br ? state_port(st, br, NULL) : NULL; p; p = state_port(st, br, p))
-			if (!namelist_has(ports, p->name))
+	if (obj_has(want, BR_PORTS)) {
+		/* Guests stay, and hotplug only adds. Its ports by the state's index, not a scan. */
+		for (struct link *p = br && !ctx->additive ? state_port(st, br, NULL) : NULL; p;
+		     p = state_port(st, br, p))
+			if (!namelist_has(ports, p->name) && !namelist_match(&gp, p->name))
 				plan_release(plan, name, p);
 		for (int i = 0; i < ports->n; i++) {
 			const struct link *p = state_by_name(st, ports->names[i]);
 
-			if (!br || p->master != br->ifindex)
+			if (p && (!br || p->master != br->ifindex))
 				plan_enslave(plan, name, ports->names[i]);
 		}
 	}
+	/* The guests running now, when the statement speaks of ports. */
+	if (gp.n && (obj_has(want, BR_PORTS) || obj_has(want, BR_GPORTS))) {
+		unsigned int mtu = obj_has(want, BR_MTU) ? (unsigned int)want->v[BR_MTU].u
+							 : br ? br->mtu : 0;
+
+		for (int i = 0; i < st->n; i++) {
+			const struct link *g = &st->links[i];
+
+			if (!g->master && guest_candidate(g, br, name) && namelist_match(&gp, g->name) &&
+			    !namelist_has(ports, g->name))
+				plan_guest(plan, name, g, mtu);
+		}
+	}
+	namelist_free(&gp);
 	if (!br && obj_has(want, BR_MTU)) {
 		struct obj none;
 
@@ -535,6 +665,16 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 
 	if (!br)
 		return r;
+	if (!state_by_name(st, port)) {
+		struct namelist gp;
+		int guest;
+
+		guest_patterns(br, &gp);
+		guest = namelist_match(&gp, port);
+		namelist_free(&gp);
+		if (guest)
+			return 0; /* a guest that is not running: nothing to do, nothing missing */
+	}
 	r = check_port(ctx, st, bridge, br, port, -1);
 	if (r < 0)
 		return r;
@@ -570,7 +710,8 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 	if (!(want->mask & VLAN_FIELDS))
 		return 0;
 	/* Each VLAN keyword replaces its part; the parts not given stay. */
-	if (enslaved)
+	/* A port the plan enslaves earlier has what the kernel gives on joining. */
+	if (enslaved && link_vl(pl)->have)
 		curv = *link_vl(pl);
 	else
 		new_port_vlans(br, &curv);
@@ -586,6 +727,48 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 	portvlan_of(&vp, &wantv);
 	plan_port_vlans(plan, what, port, &curv, &wantv);
 	return 0;
+}
+
+/*
+ * "bridge port add|set BRIDGE PATTERN": the statement for each port of
+ * BRIDGE whose name matches (add: each free link that matches joins too),
+ * less the fields another statement sets for it (ctx->port_override).
+ */
+static int plan_port_pattern(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
+			     const struct obj *want, struct plan *plan)
+{
+	int r, n = 0;
+	const struct link *br = find_bridge(ctx, st, s->arg[0], 1, &r);
+	char (*names)[VNET_NAMSIZ];
+
+	if (!br)
+		return r;
+	names = calloc((size_t)st->n + 1, sizeof(*names));
+	if (!names)
+		abort();
+	/* Named first: planning a port looks links up, which may sort the state. */
+	for (int i = 0; i < st->n; i++) {
+		const struct link *l = &st->links[i];
+
+		if ((l->master == br->ifindex || (s->verb == V_ADD && !l->master)) &&
+		    guest_candidate(l, br, s->arg[0]) && !fnmatch(s->arg[1], l->name, 0))
+			str_copy(names[n++], VNET_NAMSIZ, l->name);
+	}
+	for (int i = 0; i < n && r == 0; i++) {
+		struct obj w;
+		uint32_t drop = ctx->port_override ? ctx->port_override(ctx->port_override_arg, s, names[i]) : 0;
+
+		int from = plan->n;
+
+		obj_init(&w);
+		obj_copy_fields(&w, want, want->mask & ~drop);
+		r = plan_port(ctx, st, s->arg[0], names[i], &w, s->verb == V_ADD, plan);
+		obj_free(&w);
+		for (int k = from; k < plan->n; k++)
+			plan->ops[k].guest = 1;
+	}
+	free(names);
+	return r;
 }
 
 static int plan_port_del(struct vnet_ctx *ctx, struct state *st, const char *bridge,
@@ -755,6 +938,16 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	}
 	sysfs_net_read(ctx, names, attrs, n, got);
 	bridge_current(st, br, &cur);
+	/* The patterns, not the guests of the moment: the file applies where none runs. */
+	if (obj_has(&cur, BR_GPORTS)) {
+		struct namelist *pn = &cur.v[BR_PORTS].names;
+		int k = 0;
+
+		for (int i = 0; i < pn->n; i++)
+			if (!namelist_match(&cur.v[BR_GPORTS].names, pn->names[i]))
+				memmove(pn->names[k++], pn->names[i], VNET_NAMSIZ);
+		pn->n = k;
+	}
 	m = obj_non_default(br_params, &cur);
 	if (got[0] != 3) /* NET_ADDR_SET */
 		m &= ~(1U << BR_ADDR);
@@ -895,6 +1088,22 @@ static int bridge_check(struct vnet_ctx *ctx, const struct stmt *s, const struct
 		return vnet_usage(ctx, want->word[BR_FWD] + 1,
 				  "%s: forward-delay: \"%s\": must be 2-30 while stp is on", s->what,
 				  s->argv[want->word[BR_FWD] + 1]);
+	if (obj_has(want, BR_GPORTS)) {
+		char txt[300];
+		int len = val_format(param_by_field(br_params, BR_GPORTS), &want->v[BR_GPORTS], txt,
+				     sizeof(txt));
+
+		/* The kernel keeps an alias of 255 bytes at most. */
+		if (len + (int)strlen(GP_MARK) > 255)
+			return vnet_usage(ctx, want->word[BR_GPORTS] + 1,
+					  "%s: guest-ports: at most %d bytes of patterns",
+					  s->what, 255 - (int)strlen(GP_MARK));
+		for (int i = 0; i < want->v[BR_GPORTS].names.n; i++)
+			if (!strcmp(want->v[BR_GPORTS].names.names[i], "*"))
+				return vnet_usage(ctx, want->word[BR_GPORTS] + 1,
+						  "%s: guest-ports: \"*\" would take every link; name the guests' prefix (vif*, vnet*, tap*)",
+						  s->what);
+	}
 	return 0;
 }
 
@@ -912,9 +1121,20 @@ static int bridge_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt
 	return plan_bridge(ctx, st, s->arg[0], want, s->verb == V_ADD, plan);
 }
 
+/* A pattern picks the ports to set; releasing by pattern is not offered. */
+static int port_check(struct vnet_ctx *ctx, const struct stmt *s, const struct obj *want)
+{
+	(void)want;
+	if (s->verb == V_DEL && name_is_pattern(s->arg[1]))
+		return vnet_usage(ctx, s->first_kw - 1,
+				  "%s: del takes a port's name, not a pattern", s->what);
+	return 0;
+}
+
 static unsigned int port_needs(const struct stmt *s, const struct obj *want)
 {
-	return ST_LINKS | ST_BRVLANS;
+	(void)s;
+	return ST_LINKS | ((want->mask & VLAN_FIELDS) ? ST_BRVLANS : 0);
 }
 
 static int port_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
@@ -922,6 +1142,8 @@ static int port_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 {
 	if (s->verb == V_DEL)
 		return plan_port_del(ctx, st, s->arg[0], s->arg[1], plan);
+	if (name_is_pattern(s->arg[1]))
+		return plan_port_pattern(ctx, st, s, want, plan);
 	return plan_port(ctx, st, s->arg[0], s->arg[1], want, s->verb == V_ADD, plan);
 }
 
@@ -949,6 +1171,8 @@ const struct kind kind_bridge = {
 	.check = bridge_check,
 	.needs = bridge_needs,
 	.plan = bridge_plan,
+	.simulate = op_alias_simulate,
+	.build = op_alias_build,
 	.show = bridge_show,
 	.conf = show_config,
 	.diagnose = bridge_diagnose,
@@ -963,6 +1187,7 @@ const struct kind kind_bridge_port = {
 	.verbs = V_ADD | V_SET | V_DEL,
 	.summary = { "make PORT a port of BRIDGE with these settings", "change a port of BRIDGE",
 		     "release PORT from BRIDGE" },
+	.check = port_check,
 	.needs = port_needs,
 	.plan = port_plan,
 };

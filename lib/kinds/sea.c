@@ -574,12 +574,8 @@ static void sp_mtu(struct sp *s, const char *dev, unsigned int mtu)
 
 static void sp_alias(struct sp *s, const char *dev, const char *alias, const char *old)
 {
-	struct op *op = plan_add(s->plan, OP_KIND, &kind_sea, dev);
+	struct op *op = plan_alias(s->plan, &kind_sea, dev, alias);
 
-	op_obj_w(op)->ext = strdup(alias);
-	op_obj_w(op)->ext_free = free;
-	if (!op_obj(op)->ext)
-		abort();
 	if (old)
 		op_textf(op, "%s: %s alias \"%s\" -> \"%s\"", s->what, dev, old, alias);
 	else
@@ -1249,32 +1245,6 @@ static unsigned int sea_needs(const struct stmt *s, const struct obj *want)
 	return ST_LINKS | ST_BRVLANS;
 }
 
-/* ---- the requests of this kind ---- */
-
-/* What a SEA's own step does to a simulated state: an alias changes. */
-static void sea_simulate(struct state *st, const struct op *op)
-{
-	struct link *l = op->type == OP_KIND ? state_by_name(st, op->name) : NULL;
-
-	if (l)
-		link_set_alias(l, op_obj(op)->ext ? (const char *)op_obj(op)->ext : "");
-}
-
-static struct nlmsghdr *sea_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
-{
-	const char *a = op_obj(op)->ext ? op_obj(op)->ext : "";
-	struct nlmsghdr *nlh = nlm_msg_start(buf, RTM_NEWLINK, 0);
-
-	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, op->name);
-	/* An empty alias clears it; the kernel wants one byte at least. */
-	if (a[0])
-		mnl_attr_put(nlh, IFLA_IFALIAS, strlen(a), a);
-	else
-		mnl_attr_put_strz(nlh, IFLA_IFALIAS, "");
-	return nlh;
-}
-
 /* ---- words ---- */
 
 /*
@@ -1710,8 +1680,8 @@ const struct kind kind_sea = {
 	.show = sea_show,
 	.conf = sea_conf,
 	.refs = sea_refs,
-	.simulate = sea_simulate,
-	.build = sea_build,
+	.simulate = op_alias_simulate,
+	.build = op_alias_build,
 	.owns = sea_owns,
 	.diagnose = sea_diagnose,
 };

@@ -73,6 +73,12 @@ veth() {
 	ip -n "$NS" link add name "$1" type veth peer name "$1p"
 }
 
+# guest NAME: a guest's interface, a veth whose peer (g-NAME) no guest-ports
+# pattern of the examples (vif*) takes.
+guest() {
+	ip -n "$NS" link add name "$1" type veth peer name "g-$1"
+}
+
 # eq GOT WANT: equal, or both shown.
 eq() {
 	[ "$1" = "$2" ] && return 0

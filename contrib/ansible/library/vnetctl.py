@@ -112,9 +112,8 @@ EXAMPLES = r'''
 - name: The Xen host's bridge
   vnetctl:
     config: |
-      bridge add xenbr0 stp off forward-delay 0 ports eth0,vif1.0,vif2.0 up
-      bridge port set xenbr0 vif1.0 isolated on
-      bridge port set xenbr0 vif2.0 isolated on
+      bridge add xenbr0 stp off forward-delay 0 ports eth0 guest-ports vif* up
+      bridge port set xenbr0 vif* isolated on
   become: true
 
 - name: Every file under /etc/vnetctl, deleting what they no longer declare

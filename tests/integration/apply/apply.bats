@@ -6,7 +6,8 @@ load ../../lib/common
 
 setup() {
 	common_setup
-	for v in eth0 eth1 vif1.0 vif2.0; do veth "$v"; done
+	for v in eth0 eth1; do veth "$v"; done
+	for v in vif1.0 vif2.0; do guest "$v"; done
 	F=$BATS_TEST_TMPDIR/host.conf
 	EX=$(cd "$BATS_TEST_DIRNAME/../../../examples" && pwd)
 }
@@ -64,11 +65,16 @@ held() {
 	before=$(snapshot)
 	run vn apply "$EX/xen-bridge.conf" --dry-run
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 8 ]
-	[ "${lines[1]}" = "bridge xenbr0: add port eth0" ]
-	[ "${lines[4]}" = "bridge xenbr0: add address 192.0.2.10/24" ]
-	[ "${lines[5]}" = "bridge xenbr0: add route default via 192.0.2.1" ]
-	[ "${lines[7]}" = "bridge xenbr0 port vif2.0: set isolated on" ]
+	[ "${#lines[@]}" -eq 9 ]
+	[ "${lines[1]}" = "bridge xenbr0: set guest-ports vif*" ]
+	[ "${lines[2]}" = "bridge xenbr0: add port eth0" ]
+	# The guests of the moment, through the pattern and its port statement.
+	[ "${lines[3]}" = "bridge xenbr0: add port vif1.0" ]
+	[ "${lines[4]}" = "bridge xenbr0: add port vif2.0" ]
+	[ "${lines[5]}" = "bridge xenbr0: add address 192.0.2.10/24" ]
+	[ "${lines[6]}" = "bridge xenbr0: add route default via 192.0.2.1" ]
+	[ "${lines[7]}" = "bridge xenbr0 port vif1.0: set isolated on" ]
+	[ "${lines[8]}" = "bridge xenbr0 port vif2.0: set isolated on" ]
 	[ "$(snapshot)" = "$before" ]
 }
 
@@ -191,7 +197,8 @@ held() {
 	want=$(ip -n "$NS" -j -d link show | jq -S '[.[] | select(.master == "xenbr0" or .ifname == "xenbr0") | {ifname, master, mtu, d: .linkinfo.info_data, s: (.linkinfo.info_slave_data // {} | {cost, priority, isolated, hairpin, learning})} | del(.d.gc_timer, .d.hello_timer, .d.tcn_timer, .d.topology_change_timer, .d.bridge_id, .d.root_id)]')
 	old=$NS
 	common_setup
-	for v in eth0 eth1 vif1.0 vif2.0; do veth "$v"; done
+	for v in eth0 eth1; do veth "$v"; done
+	for v in vif1.0 vif2.0; do guest "$v"; done
 	run vn apply "$F"
 	[ "$status" -eq 0 ]
 	got=$(ip -n "$NS" -j -d link show | jq -S '[.[] | select(.master == "xenbr0" or .ifname == "xenbr0") | {ifname, master, mtu, d: .linkinfo.info_data, s: (.linkinfo.info_slave_data // {} | {cost, priority, isolated, hairpin, learning})} | del(.d.gc_timer, .d.hello_timer, .d.tcn_timer, .d.topology_change_timer, .d.bridge_id, .d.root_id)]')

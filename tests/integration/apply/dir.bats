@@ -71,7 +71,7 @@ teardown() { common_teardown; }
 }
 
 @test "apply and check without a file read the build's configuration directory" {
-	confdir=$("$VNETCTL" --help | sed -n 's/.*apply .*default \([^)]*\)).*/\1/p')
+	confdir=$("$VNETCTL" --help | sed -n 's/^ *apply .*default \([^)]*\)).*/\1/p')
 	[ -n "$confdir" ]
 	[ -e "$confdir" ] && skip "$confdir exists on this machine: not to be read by a test"
 	run --separate-stderr vn check

@@ -10,7 +10,8 @@ load ../../lib/features
 setup() {
 	common_setup
 	require_feature bonding 8021q vlan_filtering
-	for v in eth0 eth1 vif1.0 vif2.0; do veth "$v"; done
+	for v in eth0 eth1; do veth "$v"; done
+	for v in vif1.0 vif2.0; do guest "$v"; done
 	F=$BATS_TEST_TMPDIR/f.conf
 	EX=$(cd "$BATS_TEST_DIRNAME/../../../examples" && pwd)
 }
@@ -78,7 +79,8 @@ fails() {
 	want=$(ip -n "$NS" -j -d link show | jq -S "$sel")
 	old=$NS
 	common_setup
-	for v in eth0 eth1 vif1.0 vif2.0; do veth "$v"; done
+	for v in eth0 eth1; do veth "$v"; done
+	for v in vif1.0 vif2.0; do guest "$v"; done
 	run vn apply "$F"
 	got=$(ip -n "$NS" -j -d link show | jq -S "$sel")
 	ip netns del "$NS"
@@ -102,7 +104,8 @@ fails() {
 	want=$(vlans)
 	old=$NS
 	common_setup
-	for v in eth0 eth1 vif1.0 vif2.0; do veth "$v"; done
+	for v in eth0 eth1; do veth "$v"; done
+	for v in vif1.0 vif2.0; do guest "$v"; done
 	run vn apply "$F"
 	got=$(vlans)
 	ip netns del "$NS"

@@ -16,14 +16,17 @@ load matrix
 
 @test "the shim counts every request of a batch, and refuses request 1, or 2 only" {
 	common_setup
-	for v in eth0 vif1.0 vif2.0; do veth "$v"; done
+	veth eth0
+	for v in vif1.0 vif2.0; do guest "$v"; done
 	before=$(snapshot)
 	run vn_shim 0 apply "$EX/xen-bridge.conf"
 	[ "$status" -eq 0 ]
-	# A create, three ports in one datagram, the address, the default route, two port settings.
-	[ "$(cat "$BATS_TEST_TMPDIR/count")" = 8 ]
+	# A create, the guest-ports patterns (the bridge's alias), three ports in
+	# one datagram (the guests through the pattern), the address, the
+	# default route, two port settings.
+	[ "$(cat "$BATS_TEST_TMPDIR/count")" = 9 ]
 	run cut -d' ' -f2 "$BATS_TEST_TMPDIR/log"
-	[ "${lines[*]}" = "RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWADDR RTM_NEWROUTE RTM_SETLINK RTM_SETLINK" ]
+	[ "${lines[*]}" = "RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWLINK RTM_NEWADDR RTM_NEWROUTE RTM_SETLINK RTM_SETLINK" ]
 	run vn_shim 0 apply "$EX/xen-bridge.conf"
 	[ "$output" = "$EX/xen-bridge.conf: no change" ]
 	[ "$(cat "$BATS_TEST_TMPDIR/count")" = 0 ]
@@ -36,22 +39,22 @@ load matrix
 	[[ "$stderr" == *"bridge xenbr0: create"*"failed: Invalid header length (Invalid argument)"* ]]
 	grep -q '^1 RTM_NEWLINK .* name xenbr0 .*INJECTED$' "$BATS_TEST_TMPDIR/log"
 	eq "$(snapshot)" "$before"
-	run --separate-stderr vn_shim 2 apply "$EX/xen-bridge.conf"
+	run --separate-stderr vn_shim 3 apply "$EX/xen-bridge.conf"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"bridge xenbr0: add port eth0: failed: Invalid header length (Invalid argument)"* ]]
-	# Request 2 alone was refused: the two after it in its datagram went
-	# on (3 and 4), and so did the undo's (5 on).
+	# Request 3 alone was refused: the two after it in its datagram went
+	# on (4 and 5), and so did the undo's (6 on).
 	run grep -c INJECTED "$BATS_TEST_TMPDIR/log"
 	[ "$output" = 1 ]
-	grep -q '^2 RTM_NEWLINK .* name eth0 master [0-9]* INJECTED$' "$BATS_TEST_TMPDIR/log"
-	grep -q '^3 RTM_NEWLINK .* name vif1.0 master [0-9]*$' "$BATS_TEST_TMPDIR/log"
-	grep -q '^4 RTM_NEWLINK .* name vif2.0 master [0-9]*$' "$BATS_TEST_TMPDIR/log"
-	grep -q '^5 ' "$BATS_TEST_TMPDIR/log"
+	grep -q '^3 RTM_NEWLINK .* name eth0 master [0-9]* INJECTED$' "$BATS_TEST_TMPDIR/log"
+	grep -q '^4 RTM_NEWLINK .* name vif1.0 master [0-9]*$' "$BATS_TEST_TMPDIR/log"
+	grep -q '^5 RTM_NEWLINK .* name vif2.0 master [0-9]*$' "$BATS_TEST_TMPDIR/log"
+	grep -q '^6 ' "$BATS_TEST_TMPDIR/log"
 	eq "$(snapshot)" "$before"
 	# Requests counted from 1, so K past the end is never reached.
-	run vn_shim 9 apply "$EX/xen-bridge.conf"
+	run vn_shim 10 apply "$EX/xen-bridge.conf"
 	[ "$status" -eq 0 ]
-	[ "$(tail -1 "$BATS_TEST_TMPDIR/log")" = "9 not reached" ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/log")" = "10 not reached" ]
 }
 
 @test "the matrix reports a difference planted after the failed apply" {
@@ -59,7 +62,7 @@ load matrix
 	printf '%s\n' "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"~ link vif2.0 | mtu: 1500 -> 1234"* ]]
-	[ "${lines[-1]}" = "rollback matrix: 1 files x 10 steps = 1 cases, 0 identical" ]
+	[ "${lines[-1]}" = "rollback matrix: 1 files x 11 steps = 1 cases, 0 identical" ]
 }
 
 @test "rollback matrix: xen-bridge (examples/xen-bridge.conf over a NIC with the host's address)" {

@@ -226,3 +226,25 @@ differs from $BATS_TEST_TMPDIR/c.conf: create; vnetctl apply $BATS_TEST_TMPDIR/c
 	expect_fail 2 "diagnose: --config: $BATS_TEST_TMPDIR/none" -- diagnose --config "$BATS_TEST_TMPDIR/none"
 	expect_fail 2 'diagnose: --config: a file or directory' -- diagnose bridge --config
 }
+
+@test "guest ports are never missing: a guest-ports pattern's, and a bridge port statement's under it" {
+	veth a
+	conf g.conf "bridge add br0 ports a guest-ports vif*,gx up" "bridge port set br0 gx isolated on"
+	vn apply "$BATS_TEST_TMPDIR/g.conf" >/dev/null
+	! ip -n "$NS" link show dev gx 2>/dev/null
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/g.conf"
+	eq "$(diag_check ports)" "ok bridge br0 a"
+	eq "$(diag_check drift)" "ok config $BATS_TEST_TMPDIR/g.conf -"
+	# A guest that is there is taken as the file says; until then, drift names it.
+	veth gx
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/g.conf"
+	eq "$(diag_check ports)" "fail bridge br0 gx
+ok bridge br0 a"
+	eq "$(diag_check drift)" "fail bridge br0 -"
+	vn apply "$BATS_TEST_TMPDIR/g.conf" >/dev/null
+	eq "$(lj gx .master)" br0
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/g.conf"
+	eq "$(diag_check ports)" "ok bridge br0 a
+ok bridge br0 gx"
+	eq "$(diag_check drift)" "ok config $BATS_TEST_TMPDIR/g.conf -"
+}

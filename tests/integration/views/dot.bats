@@ -31,9 +31,10 @@ edge() {
 }
 
 @test "the Xen bridge example (host tier): every link drawn, ports joined to the bridge" {
-	for v in eth0 vif1.0 vif2.0; do veth "$v"; done
+	veth eth0
+	for v in vif1.0 vif2.0; do guest "$v"; done
 	vn apply "$EX/xen-bridge.conf"
-	up eth0 eth0p vif1.0 vif1.0p vif2.0
+	up eth0 eth0p vif1.0 g-vif1.0 vif2.0
 	draws_every_link
 	for p in eth0 vif1.0 vif2.0; do edge "$p" xenbr0; done
 	{ edge eth0 eth0p || edge eth0p eth0; } | grep -q 'label="veth", dir=none'
@@ -72,7 +73,8 @@ edge() {
 
 @test "the Xen and VIOS examples (VM tier: bonds): every link drawn" {
 	require_feature bonding 8021q
-	for v in eth0 eth1 vif1.0 vif2.0; do veth "$v"; done
+	for v in eth0 eth1; do veth "$v"; done
+	for v in vif1.0 vif2.0; do guest "$v"; done
 	vn apply "$EX/xen-host.conf"
 	draws_every_link
 	edge eth0 bond0 | grep -q 'label="slave"'
