@@ -437,8 +437,7 @@ static void check_config(struct diag *d, struct state *st)
 		obj_free(&want[i]);
 	free(want);
 	namelist_free(&dc.made);
-	if (dc.f)
-		stmts_free(&f);
+	stmts_free(&f); /* what a failed read left too */
 }
 
 /* diagnose [OBJECT [NAME]] [--config FILE|DIR] */
