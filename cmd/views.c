@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "cmd.h"
 
 static int run_diagnose(struct vnet_ctx *ctx, const struct gopts *o, int argc, char **argv)
@@ -18,15 +19,17 @@ static int run_diagnose(struct vnet_ctx *ctx, const struct gopts *o, int argc, c
 
 	(void)o;
 	if (argc >= 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help"))) {
-		printf("Usage: vnetctl [OPTIONS] diagnose [OBJECT [NAME]]\n      %s\n", cmd_diagnose.summary);
+		printf("Usage: vnetctl [OPTIONS] diagnose [OBJECT [NAME]] [--config FILE|DIR]\n      %s\n",
+		       cmd_diagnose.summary);
 		return VNET_EXIT_OK;
 	}
 	r = vnet_diagnose(ctx, argc, argv);
 	return r < 0 ? report(ctx) : r;
 }
 
-const struct cmd cmd_diagnose = { "diagnose", "check what goes wrong on virtualisation hosts "
-				  "([OBJECT [NAME]]; exit 0 all ok, 1 a warning or failure)",
+const struct cmd cmd_diagnose = { "diagnose", "check what goes wrong on virtualisation hosts, and drift "
+				  "from the configuration ([OBJECT [NAME]] [--config FILE|DIR], default "
+				  VNET_CONFDIR "; exit 0 all ok, 1 a warning or failure)",
 				  run_diagnose, 0 };
 
 /* SIGINT and SIGTERM end the monitor through this pipe: it then exits 0. */

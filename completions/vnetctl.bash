@@ -334,12 +334,29 @@ _vnetctl_add()
 	done
 }
 
-# The operators' views: diagnose [OBJECT [NAME]], monitor [OBJECT...].
+# The operators' views: diagnose [OBJECT [NAME]] [--config FILE|DIR], monitor [OBJECT...].
 # $1: the current word, $2: the command, then the words between them.
 _vnetctl_viewcmd()
 {
-	local cur=$1 cmd=$2
+	local cur=$1 cmd=$2 w conf=
+	local -a pos=()
 	shift 2
+	if [[ $cmd == diagnose ]]; then
+		# --config takes a path; the other words are OBJECT and NAME.
+		if (($#)) && [[ ${!#} == --config ]]; then
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			compopt -o filenames 2>/dev/null
+			return
+		fi
+		while (($#)); do
+			w=$1
+			shift
+			[[ $w == --config ]] && { conf=1; shift; continue; }
+			pos+=("$w")
+		done
+		[[ $cur == -* ]] && { [[ -n $conf ]] || _vnetctl_add '--config' "$cur"; return; }
+		set -- "${pos[@]}"
+	fi
 	case $cmd:$# in
 	diagnose:0) _vnetctl_add 'bridge bond vlan vf veth sea' "$cur" ;;
 	diagnose:1)
@@ -360,7 +377,7 @@ _vnetctl_viewcmd()
 # The commands on files of statements and on the whole host:
 #   apply [FILE|DIR|-] [--dry-run] [--prune] [--confirm SECONDS [--detach]] [--no-wait]
 #         [--boot [--boot-wait SECONDS]]
-#   check [FILE|DIR|-]    confirm    rollback    show [--config]
+#   check [FILE|DIR|-]    confirm    rollback    show [--config | --dot]
 #   hotplug IFNAME [FILE|DIR]
 # $1: the current word, $2: the command, then the words between them.
 _vnetctl_filecmd()

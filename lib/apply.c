@@ -1062,12 +1062,20 @@ static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 			locate(ctx, f, it[all.ops[all.failed].from].s);
 		goto out;
 	}
-	/* Read back: planning the file again must find nothing to do. */
+	/*
+	 * Read back: planning the file again must find nothing to do (unless
+	 * the kernel's acknowledgements said it all: st is then what it left).
+	 */
+	int acked = plan_acked(&all);
 	struct state first = st;
 
-	memset(&st, 0, sizeof(st));
-	r = state_load(ctx, &st, what);
-	if (r == 0) {
+	if (acked)
+		memset(&first, 0, sizeof(first));
+	else {
+		memset(&st, 0, sizeof(st));
+		r = state_load(ctx, &st, what);
+	}
+	if (r == 0 && !acked) {
 		struct plan again = { 0 };
 
 		r = plan_file(ctx, f, it, n, order, &st, &again, NULL);

@@ -4,18 +4,22 @@
  * bridge there, are its ports up, has the uplink a carrier, does STP block,
  * do MTUs and VLANs match, are addresses left on ports) as one command.
  * Results go out as they are found: a host of 1000 bridges is not held in
- * memory twice.
+ * memory twice. When the host has a configuration (VNET_CONFDIR, or the
+ * one --config names), its declared ports are looked for and check's own
+ * comparison says which objects drifted from it.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <json-c/json.h>
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 
+#include "config.h"
 #include "internal.h"
 #include "value.h"
 #include "obj.h"
@@ -33,6 +37,8 @@ struct diag {
 	const char *kind, *name; /* only this object (NULL: every one) */
 	int bad;		 /* a warning or a failure was said */
 	int n;			 /* results said */
+	const char *conf;	 /* the configuration to compare with */
+	int conf_given;		 /* by --config: it must be there */
 };
 
 struct vnet_ctx *diag_ctx(struct diag *d)
@@ -214,28 +220,264 @@ static int addrs_restart(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * The configuration's side. A port that a statement declares (ports,
+ * slaves, backing, bridge port) and that is not there, or not in its
+ * master: the statement's file and line, and the fix.
+ */
+struct declared {
+	struct diag *d;
+	struct state *st;
+	const struct stmtfile *f;
+	const struct stmt *stmts; /* the statements, and what they want */
+	const struct obj *want;
+	int n;
+	struct namelist made; /* links the file makes: one missing is drift, not a missing port */
+	const char *apply;    /* "vnetctl apply [PATH]" */
+	int missing;
+};
+
+/* The patterns of a statement's guest-ports (NULL: none): a guest's port may come and go. */
+static const struct namelist *guest_patterns(const struct stmt *s, const struct obj *want)
+{
+	for (const struct param *p = s->kind->params; p && p->word; p++)
+		if (!strcmp(p->word, "guest-ports") && p->type == PT_NAMES && obj_has(want, p->field))
+			return &want->v[p->field].names;
+	return NULL;
+}
+
+/* A port that guest-ports covers: the statement's own, or its master's ("bridge port"). */
+static int guest_port(const struct declared *dc, const struct stmt *s, const struct obj *want,
+		      const char *master, const char *port)
+{
+	const struct namelist *gp = guest_patterns(s, want);
+
+	for (int i = 0; !gp && s->kind->args[1] && i < dc->n; i++)
+		if (dc->stmts[i].kind->link_kind && dc->stmts[i].verb != V_DEL &&
+		    !strcmp(dc->stmts[i].arg[0], master))
+			gp = guest_patterns(&dc->stmts[i], &dc->want[i]);
+	return gp && namelist_match(gp, port);
+}
+
+static void declared_port(struct declared *dc, const struct stmt *s, const struct obj *want,
+			  const char *master, const char *port, int joins)
+{
+	char kind[32], where[160], fix[320];
+	const struct link *l = state_by_name(dc->st, port), *m = state_by_name(dc->st, master);
+	const char *path;
+	int line;
+
+	/* "bridge port" is the bridge's: diagnose bridge NAME shows it. */
+	str_copy(kind, sizeof(kind), s->kind->name);
+	kind[strcspn(kind, " ")] = 0;
+	stmts_where(dc->f, s->line ? s->line[0] : 0, &path, &line);
+	snprintf(where, sizeof(where), "%s:%d", path, line);
+	if (!l) {
+		if (namelist_has(&dc->made, port) || strpbrk(port, "*?[") ||
+		    guest_port(dc, s, want, master, port))
+			return;
+		dc->missing++;
+		snprintf(fix, sizeof(fix), "make %s (or take it out of %s), then %s", port, where, dc->apply);
+		diag_say(dc->d, DIAG_FAIL, "ports", kind, master, port, fix,
+			 "declared in %s, but there is no such link", where);
+	} else if (joins && !m) {
+		return; /* its master is not there: drift (or check's error) says so */
+	} else if (joins && l->master != m->ifindex) {
+		snprintf(fix, sizeof(fix), "%s", dc->apply);
+		if (l->master)
+			diag_say(dc->d, DIAG_FAIL, "ports", kind, master, port, fix,
+				 "declared in %s, but it is in %s", where, state_name(dc->st, l->master));
+		else
+			diag_say(dc->d, DIAG_FAIL, "ports", kind, master, port, fix,
+				 "declared in %s, but it is not in %s", where, master);
+	} else {
+		diag_say(dc->d, DIAG_OK, "ports", kind, master, port, NULL, "declared in %s, %s%s", where,
+			 joins ? "and in " : "there", joins ? master : "");
+	}
+}
+
+/* Each port each statement declares. */
+static void declared_ports(struct declared *dc, const struct stmt *st, const struct obj *want, int n)
+{
+	dc->stmts = st;
+	dc->want = want;
+	dc->n = n;
+	/* The names the file makes (a bond declared as a bridge's port, a veth's peer). */
+	for (int i = 0; i < n; i++) {
+		const struct kind *k = st[i].kind;
+
+		if (st[i].verb == V_DEL)
+			continue;
+		if (k->link_kind || k->owns)
+			namelist_append(&dc->made, st[i].arg[0]);
+		for (const struct param *p = k->params; p && p->word; p++)
+			if ((p->flags & PF_DECLARES) && p->type == PT_NAMES && obj_has(&want[i], p->field))
+				for (int j = 0; j < want[i].v[p->field].names.n; j++)
+					namelist_append(&dc->made, want[i].v[p->field].names.names[j]);
+	}
+	for (int i = 0; i < n; i++) {
+		const struct stmt *s = &st[i];
+		const struct kind *k = s->kind;
+
+		if (s->verb != V_ADD && s->verb != V_SET)
+			continue;
+		if (k->args[1] && k->argtype[1] == ARG_IFNAME) /* bridge port BRIDGE PORT */
+			declared_port(dc, s, &want[i], s->arg[0], s->arg[1], 1);
+		for (const struct param *p = k->params; p && p->word; p++) {
+			/* Not a guest pattern: a guest is never required. */
+			if (p->type != PT_NAMES || (p->flags & PF_DECLARES) || !obj_has(&want[i], p->field) ||
+			    !strcmp(p->word, "guest-ports"))
+				continue;
+			/* A SEA's backing devices are in its own bond or bridge, not in NAME. */
+			for (int j = 0; j < want[i].v[p->field].names.n; j++)
+				declared_port(dc, s, &want[i], s->arg[0], want[i].v[p->field].names.names[j],
+					      k->link_kind != NULL);
+		}
+	}
+}
+
+/*
+ * Drift: check's own comparison (vnet_apply with VNET_APPLY_CHECK, its -j
+ * result read back), one failure for each object its diff holds, with the
+ * steps an apply would take on it.
+ */
+static void drift(struct diag *d, const char *apply)
+{
+	struct vnet_ctx *ctx = d->ctx;
+	unsigned int flags = ctx->flags;
+	FILE *out = ctx->out, *mem;
+	char *buf = NULL;
+	size_t len = 0;
+	struct json_object *j = NULL, *ops = NULL, *diff = NULL, *v;
+	int r = -ENOMEM;
+
+	mem = open_memstream(&buf, &len);
+	if (mem) {
+		ctx->out = mem;
+		ctx->flags = (flags | VNET_F_JSON) & ~VNET_F_PRETTY;
+		r = vnet_apply(ctx, d->conf, VNET_APPLY_CHECK, NULL);
+		ctx->out = out;
+		ctx->flags = flags;
+		fclose(mem);
+	}
+	if (r >= 0)
+		j = buf ? json_tokener_parse(buf) : NULL;
+	if (!j || !json_object_object_get_ex(j, "operations", &ops) ||
+	    !json_object_object_get_ex(j, "diff", &diff)) {
+		char fix[300];
+
+		snprintf(fix, sizeof(fix), "vnetctl check %s says what is wrong", d->conf);
+		diag_say(d, DIAG_FAIL, "drift", "config", d->conf, NULL, fix, "cannot be compared with the host: %s",
+			 r < 0 && ctx->err.msg[0] ? ctx->err.msg : "no result");
+		vnet_clear_error(ctx);
+	} else if (!json_object_array_length(diff) && !json_object_array_length(ops)) {
+		diag_say(d, DIAG_OK, "drift", "config", d->conf, NULL, NULL, "the host is as %s declares",
+			 d->conf);
+	}
+	for (size_t i = 0; diff && i < json_object_array_length(diff); i++) {
+		const char *obj = json_object_object_get_ex(json_object_array_get_idx(diff, i), "object", &v)
+					  ? json_object_get_string(v) : "";
+		const char *sp = strrchr(obj, ' ');
+		char kind[32], steps[400] = "";
+		size_t o = 0, kl = sp ? (size_t)(sp - obj) : 0;
+
+		if (!sp || kl >= sizeof(kind))
+			continue;
+		memcpy(kind, obj, kl);
+		kind[kl] = 0;
+		/* Its steps: the plan lines that start with "KIND NAME:". */
+		for (size_t k = 0; k < json_object_array_length(ops) && o < sizeof(steps) - 1; k++) {
+			const char *t = json_object_get_string(json_object_array_get_idx(ops, k));
+
+			if (t && !strncmp(t, obj, strlen(obj)) && t[strlen(obj)] == ':')
+				o += (size_t)snprintf(steps + o, sizeof(steps) - o, "%s%s", o ? ", " : "",
+						      t + strlen(obj) + 2);
+		}
+		diag_say(d, DIAG_FAIL, "drift", kind, sp + 1, NULL, apply, "differs from %s%s%s", d->conf,
+			 o ? ": " : "", steps);
+	}
+	json_object_put(j);
+	free(buf);
+}
+
+static void check_config(struct diag *d, struct state *st)
+{
+	struct vnet_ctx *ctx = d->ctx;
+	struct declared dc = { .d = d, .st = st };
+	struct stmtfile f;
+	struct obj *want = NULL;
+	char apply[300];
+	int n = 0, r;
+
+	if (!d->conf_given && access(d->conf, F_OK) < 0)
+		return; /* no configuration on this host */
+	snprintf(apply, sizeof(apply), "vnetctl apply%s%s", d->conf_given ? " " : "",
+		 d->conf_given ? d->conf : "");
+	dc.apply = apply;
+	r = stmts_read(ctx, d->conf, &f);
+	if (r == 0) {
+		dc.f = &f;
+		want = calloc((size_t)f.n + 1, sizeof(*want));
+		if (!want)
+			abort();
+		for (; n < f.n && r == 0; n++)
+			r = stmt_parse(ctx, &f.st[n], &want[n]);
+	}
+	if (r < 0) {
+		/* The words are wrong: check tells each error, where it is. */
+		drift(d, apply);
+	} else {
+		declared_ports(&dc, f.st, want, n);
+		/* A missing port stops check's planning: the missing ports say it all. */
+		if (!dc.missing)
+			drift(d, apply);
+	}
+	vnet_clear_error(ctx);
+	for (int i = 0; i < n; i++)
+		obj_free(&want[i]);
+	free(want);
+	namelist_free(&dc.made);
+	stmts_free(&f); /* what a failed read left too */
+}
+
+/* diagnose [OBJECT [NAME]] [--config FILE|DIR] */
 static int diag_words(struct vnet_ctx *ctx, int argc, char *const *argv, struct diag *d)
 {
-	const char *why = NULL;
+	const char *why = NULL, *pos[3] = { argv[0] };
+	int npos = 1;
 
-	if (argc > 3)
-		return vnet_usage(ctx, 3, "diagnose: unexpected \"%s\" (diagnose [OBJECT [NAME]])", argv[3]);
-	if (argc >= 2) {
+	d->conf = VNET_CONFDIR;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--config")) {
+			if (i + 1 >= argc)
+				return vnet_usage(ctx, i, "diagnose: --config: a file or directory of statements expected");
+			d->conf = argv[++i];
+			d->conf_given = 1;
+			if (access(d->conf, R_OK) < 0)
+				return vnet_usage_errno(ctx, errno, "diagnose: --config: %s", d->conf);
+		} else if (npos == 3) {
+			return vnet_usage(ctx, i, "diagnose: unexpected \"%s\" (diagnose [OBJECT [NAME]] [--config FILE|DIR])",
+					  argv[i]);
+		} else {
+			pos[npos++] = argv[i];
+		}
+	}
+	if (npos >= 2) {
 		const struct kind *k = NULL;
 
 		for (int i = 0; kind_table[i]; i++)
 			if ((kind_table[i]->link_kind || kind_table[i]->diagnose) &&
-			    !strcmp(kind_table[i]->name, argv[1]))
+			    !strcmp(kind_table[i]->name, pos[1]))
 				k = kind_table[i];
 		if (!k)
 			return vnet_usage(ctx, 1, "diagnose: \"%s\": not an object (bridge, bond, vlan, vf, veth, sea)",
-					  argv[1]);
+					  pos[1]);
 		d->kind = k->name;
 	}
-	if (argc == 3) {
-		if (parse_ifname(argv[2], &why) < 0)
-			return vnet_usage(ctx, 2, "diagnose %s: \"%s\": %s", argv[1], argv[2], why);
-		d->name = argv[2];
+	if (npos == 3) {
+		if (parse_ifname(pos[2], &why) < 0)
+			return vnet_usage(ctx, 2, "diagnose %s: \"%s\": %s", pos[1], pos[2], why);
+		d->name = pos[2];
 	}
 	return 0;
 }
@@ -295,6 +537,7 @@ int vnet_diagnose(struct vnet_ctx *ctx, int argc, char *const *argv)
 	}
 	check_macs(&d, &st);
 	check_addresses(&d, &st, &as);
+	check_config(&d, &st);
 	if (ctx->flags & VNET_F_JSON)
 		fprintf(ctx->out, "%s]\n", d.n && (ctx->flags & VNET_F_PRETTY) ? "\n" : "");
 	free(as.a);

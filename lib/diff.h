@@ -22,6 +22,8 @@ struct diff_obj {
 struct diff {
 	struct diff_obj **o; /* each apart: its name stays where it is */
 	int n, cap;
+	struct sysfs_ahead *ahead; /* the sysfs values of the pass, once it describes many */
+	int described;		   /* objects described in this pass */
 };
 
 /* The kind that describes a statement's object ("bridge port set br0 p1": bridge), or NULL. */

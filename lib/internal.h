@@ -63,6 +63,7 @@ struct vnet_ctx {
 	void *port_override_arg;
 	/* hotplug: only add and change (no port or slave released, nothing deleted). */
 	int additive;
+	struct sysfs_ahead *sysfs_ahead; /* while apply -j's diff describes objects (lib/diff.c) */
 	void (*notice)(void *arg, const char *msg); /* vnet_ctx_set_notice */
 	void *notice_arg;
 };

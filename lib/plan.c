@@ -704,6 +704,32 @@ static int run_batch(struct vnet_ctx *ctx, struct plan *p, int i, int n, int *rc
 	return failed;
 }
 
+/*
+ * The kernel's acknowledgement is the whole of some steps' effect: a
+ * create whose only values are the up flag (and a veth's peer, made by the
+ * same request), a change of that flag, a change of master, a delete; each
+ * fails with an error when it does not happen. Any other value may be
+ * accepted and then ignored by a kernel that does not know it.
+ */
+int plan_acked(const struct plan *p)
+{
+	for (int i = 0; i < p->n; i++) {
+		const struct op *op = &p->ops[i];
+
+		if (op->type == OP_DELETE || op->type == OP_MASTER)
+			continue;
+		if ((op->type != OP_CREATE && op->type != OP_SET) || !op->kind)
+			return 0;
+		for (int f = 0; f < 32; f++) {
+			const struct param *pr = (op->fields >> f) & 1 ? param_by_field(op->kind->params, f) : NULL;
+
+			if ((op->fields >> f) & 1 && (!pr || (pr->nest != PN_FLAGS && !(pr->flags & PF_DECLARES))))
+				return 0;
+		}
+	}
+	return 1;
+}
+
 int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 {
 	int r;

@@ -113,6 +113,11 @@ struct nlmsghdr *op_build(struct vnet_ctx *ctx, const struct op *op, char *buf);
  * on failure it brings the host back to that record.
  */
 int plan_exec(struct vnet_ctx *ctx, struct plan *p);
+/*
+ * Whether the kernel's acknowledgements of p's steps say all they did (no
+ * value a kernel could accept and ignore): then nothing needs reading back.
+ */
+int plan_acked(const struct plan *p);
 /* Brings the host back to what it was before p ran (after it succeeded: a rollback). */
 void plan_undo(struct vnet_ctx *ctx, struct plan *p);
 /* Sends one step and waits for its answer: 0 or -errno (ctx->err has the kernel's words). */

@@ -162,6 +162,68 @@ static long ethtool_speed(const char *name)
 	return v;
 }
 
+struct sysfs_ahead {
+	int n;
+	struct ahead_val {
+		char name[VNET_NAMSIZ];
+		const char *attr; /* one of the attributes read ahead (static strings) */
+		long v;
+	} *e;
+};
+
+static int ahead_cmp(const void *a, const void *b)
+{
+	const struct ahead_val *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->attr, y->attr);
+}
+
+struct sysfs_ahead *sysfs_read_ahead(struct vnet_ctx *ctx, const char *const *names,
+				     const char *const *attrs, int n)
+{
+	struct sysfs_ahead *a = calloc(1, sizeof(*a));
+	long *v = calloc((size_t)n + 1, sizeof(*v));
+
+	if (!a || !v || !(a->e = calloc((size_t)n + 1, sizeof(*a->e))))
+		abort();
+	sysfs_net_read(ctx, names, attrs, n, v);
+	for (int i = 0; i < n; i++) {
+		str_copy(a->e[i].name, sizeof(a->e[i].name), names[i]);
+		a->e[i].attr = attrs[i];
+		a->e[i].v = v[i];
+	}
+	a->n = n;
+	qsort(a->e, (size_t)a->n, sizeof(*a->e), ahead_cmp);
+	free(v);
+	return a;
+}
+
+void sysfs_ahead_free(struct sysfs_ahead *a)
+{
+	if (a)
+		free(a->e);
+	free(a);
+}
+
+/* Every value asked, from what was read ahead: 1, else 0 (then a child reads them all). */
+static int from_ahead(const struct sysfs_ahead *a, const char *const *names, const char *const *attrs,
+		      int n, long *out)
+{
+	for (int i = 0; i < n; i++) {
+		struct ahead_val key = { .attr = attrs[i] }, *hit;
+
+		if (strlen(names[i]) >= sizeof(key.name))
+			return 0;
+		str_copy(key.name, sizeof(key.name), names[i]);
+		hit = bsearch(&key, a->e, (size_t)a->n, sizeof(*a->e), ahead_cmp);
+		if (!hit)
+			return 0;
+		out[i] = hit->v;
+	}
+	return 1;
+}
+
 void sysfs_net_read(struct vnet_ctx *ctx, const char *const *names, const char *const *attrs,
 		    int n, long *out)
 {
@@ -170,7 +232,7 @@ void sysfs_net_read(struct vnet_ctx *ctx, const char *const *names, const char *
 
 	for (int i = 0; i < n; i++)
 		out[i] = -1;
-	if (n <= 0)
+	if (n <= 0 || (ctx->sysfs_ahead && from_ahead(ctx->sysfs_ahead, names, attrs, n, out)))
 		return;
 	/* A fixture tree (unit tests): read it here. */
 	if (strcmp(ctx->sysfs_root, "/sys")) {

@@ -22,6 +22,16 @@ int sysfs_write(struct vnet_ctx *ctx, const char *rel, uint64_t val);
  * that mounted it): out[i] is the number, or -1 when it cannot be read.
  * "speed" of a link that is down comes from ethtool (sysfs refuses it).
  */
+/*
+ * Values read ahead, for a pass that reads many links one by one (apply
+ * -j's diff): while ctx->sysfs_ahead points to them, sysfs_net_read answers
+ * from them when they hold every attribute asked, without a child.
+ */
+struct sysfs_ahead;
+/* attrs[i] of names[i] for each i < n, read by one child (attrs: static strings). */
+struct sysfs_ahead *sysfs_read_ahead(struct vnet_ctx *ctx, const char *const *names,
+				     const char *const *attrs, int n);
+void sysfs_ahead_free(struct sysfs_ahead *a);
 void sysfs_net_read(struct vnet_ctx *ctx, const char *const *names, const char *const *attrs,
 		    int n, long *out);
 

@@ -56,3 +56,20 @@ void view_port_text(const struct link *l, char *buf, size_t len)
 	snprintf(buf, len, " (%s%s)", stp ? stp : view_operstate(l),
 		 !(l->flags & IFF_UP) ? ", down" : !view_carrier(l) ? ", no carrier" : "");
 }
+
+void view_facts_text(FILE *out, const char *indent, const struct view_fact *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (f[i].s)
+			fprintf(out, "%s%s: %s\n", indent, f[i].label, f[i].s);
+		else
+			fprintf(out, "%s%s: %llu\n", indent, f[i].label, (unsigned long long)f[i].u);
+	}
+}
+
+void view_facts_json(struct json_object *j, const struct view_fact *f, int n)
+{
+	for (int i = 0; i < n; i++)
+		json_object_object_add(j, f[i].key, f[i].s ? json_object_new_string(f[i].s)
+							   : json_object_new_int64((int64_t)f[i].u));
+}

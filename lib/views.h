@@ -21,6 +21,22 @@ void view_json_runtime(struct json_object *j, const struct link *l);
 /* " (forwarding, no carrier, down)": a port's state in text, "" for nothing to say. */
 void view_port_text(const struct link *l, char *buf, size_t len);
 
+/*
+ * One fact of a show view, described once for text and -j: its label in
+ * the text ("MII Status"), its key in JSON ("mii_status"), and its value, a
+ * word s or, when s is NULL, the number u.
+ */
+struct view_fact {
+	const char *label;
+	const char *key;
+	const char *s;
+	uint64_t u;
+};
+/* The facts as "INDENTLabel: value" lines. */
+void view_facts_text(FILE *out, const char *indent, const struct view_fact *f, int n);
+/* The facts as keys of j. */
+void view_facts_json(struct json_object *j, const struct view_fact *f, int n);
+
 /* vnetctl show --dot: the host's topology as a Graphviz graph. */
 int view_dot(struct vnet_ctx *ctx);
 

@@ -550,6 +550,38 @@ static uint32_t config_mask(const struct obj *cur)
 	return m;
 }
 
+/*
+ * The run-time facts of a bond and of each slave, described once: the text
+ * prints them with /proc/net/bonding's labels, -j with its keys.
+ */
+static int ad_facts(const struct link *b, struct view_fact *f, char mac[32])
+{
+	format_mac(b->ad.partner_mac, mac, 32);
+	f[0] = (struct view_fact){ "Aggregator ID", "aggregator_id", NULL, b->ad.aggregator };
+	f[1] = (struct view_fact){ "Number of ports", "ports", NULL, b->ad.ports };
+	f[2] = (struct view_fact){ "Actor Key", "actor_key", NULL, b->ad.actor_key };
+	f[3] = (struct view_fact){ "Partner Key", "partner_key", NULL, b->ad.partner_key };
+	f[4] = (struct view_fact){ "Partner Mac Address", "partner_mac", mac, 0 };
+	return 5;
+}
+
+static int slave_facts(const struct link *b, const struct link *l, struct view_fact *f, char mac[32])
+{
+	const struct obj *o = link_pobj(l);
+	int n = 0;
+
+	format_mac(o->v[S_PERM].mac, mac, 32);
+	f[n++] = (struct view_fact){ "State", "state",
+				     o->v[S_STATE].u == BOND_STATE_ACTIVE ? "active" : "backup", 0 };
+	f[n++] = (struct view_fact){ "MII Status", "mii_status", mii_word(o->v[S_MII].u), 0 };
+	f[n++] = (struct view_fact){ "Link Failure Count", "link_failure_count", NULL, o->v[S_FAILURES].u };
+	f[n++] = (struct view_fact){ "Permanent HW addr", "permanent_address", mac, 0 };
+	f[n++] = (struct view_fact){ "Slave queue ID", "queue_id", NULL, o->v[S_QUEUE].u };
+	if (obj_has(link_kobj(b), B_MODE) && link_kobj(b)->v[B_MODE].u == BOND_MODE_8023AD)
+		f[n++] = (struct view_fact){ "Aggregator ID", "aggregator_id", NULL, o->v[S_AGG].u };
+	return n;
+}
+
 static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link *b)
 {
 	const struct obj *o = link_kobj(b);
@@ -580,25 +612,19 @@ static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link 
 			(unsigned long long)o->v[B_ARPINT].u, buf);
 	}
 	if (mode == BOND_MODE_8023AD && b->ad.have) {
+		struct view_fact f[5];
 		char mac[32];
 
-		format_mac(b->ad.partner_mac, mac, sizeof(mac));
-		fprintf(ctx->out, "Active Aggregator Info:\n\tAggregator ID: %u\n\tNumber of ports: %u\n"
-			"\tActor Key: %u\n\tPartner Key: %u\n\tPartner Mac Address: %s\n",
-			b->ad.aggregator, b->ad.ports, b->ad.actor_key, b->ad.partner_key, mac);
+		fputs("Active Aggregator Info:\n", ctx->out);
+		view_facts_text(ctx->out, "\t", f, ad_facts(b, f, mac));
 	}
 	addr_view_line(ctx->out, st, b, "IP: ");
 	for (const struct link *l = state_port(st, b, NULL); l; l = state_port(st, b, l)) {
+		struct view_fact f[6];
 		char mac[32];
 
-		format_mac(link_pobj(l)->v[S_PERM].mac, mac, sizeof(mac));
-		fprintf(ctx->out, "\nSlave Interface: %s\nState: %s\nMII Status: %s\n"
-			"Link Failure Count: %llu\nPermanent HW addr: %s\nSlave queue ID: %llu\n",
-			l->name, link_pobj(l)->v[S_STATE].u == BOND_STATE_ACTIVE ? "active" : "backup",
-			mii_word(link_pobj(l)->v[S_MII].u), (unsigned long long)link_pobj(l)->v[S_FAILURES].u, mac,
-			(unsigned long long)link_pobj(l)->v[S_QUEUE].u);
-		if (mode == BOND_MODE_8023AD)
-			fprintf(ctx->out, "Aggregator ID: %llu\n", (unsigned long long)link_pobj(l)->v[S_AGG].u);
+		fprintf(ctx->out, "\nSlave Interface: %s\n", l->name);
+		view_facts_text(ctx->out, "", f, slave_facts(b, l, f, mac));
 	}
 }
 
@@ -616,34 +642,20 @@ static struct json_object *show_json(struct state *st, const struct link *b)
 	view_json_runtime(j, b);
 	if (b->ad.have) {
 		struct json_object *ad = json_object_new_object();
+		struct view_fact f[5];
 		char mac[32];
 
-		format_mac(b->ad.partner_mac, mac, sizeof(mac));
-		json_object_object_add(ad, "aggregator_id", json_object_new_int64(b->ad.aggregator));
-		json_object_object_add(ad, "ports", json_object_new_int64(b->ad.ports));
-		json_object_object_add(ad, "actor_key", json_object_new_int64(b->ad.actor_key));
-		json_object_object_add(ad, "partner_key", json_object_new_int64(b->ad.partner_key));
-		json_object_object_add(ad, "partner_mac", json_object_new_string(mac));
+		view_facts_json(ad, f, ad_facts(b, f, mac));
 		json_object_object_add(j, "ad_info", ad);
 	}
 	for (const struct link *l = state_port(st, b, NULL); l; l = state_port(st, b, l)) {
-		struct json_object *s;
+		struct json_object *s = json_object_new_object();
+		struct view_fact f[6];
 		char mac[32];
 
-		s = json_object_new_object();
-		format_mac(link_pobj(l)->v[S_PERM].mac, mac, sizeof(mac));
 		json_object_object_add(s, "name", json_object_new_string(l->name));
-		json_object_object_add(s, "state", json_object_new_string(
-			link_pobj(l)->v[S_STATE].u == BOND_STATE_ACTIVE ? "active" : "backup"));
-		json_object_object_add(s, "mii_status", json_object_new_string(mii_word(link_pobj(l)->v[S_MII].u)));
-		json_object_object_add(s, "link_failure_count",
-				       json_object_new_int64((int64_t)link_pobj(l)->v[S_FAILURES].u));
-		json_object_object_add(s, "permanent_address", json_object_new_string(mac));
-		json_object_object_add(s, "queue_id", json_object_new_int64((int64_t)link_pobj(l)->v[S_QUEUE].u));
+		view_facts_json(s, f, slave_facts(b, l, f, mac));
 		view_json_runtime(s, l);
-		if (obj_has(link_kobj(b), B_MODE) && link_kobj(b)->v[B_MODE].u == BOND_MODE_8023AD)
-			json_object_object_add(s, "aggregator_id",
-					       json_object_new_int64((int64_t)link_pobj(l)->v[S_AGG].u));
 		json_object_array_add(sl, s);
 	}
 	json_object_object_add(j, "slaves", sl);

@@ -758,12 +758,11 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 	const struct namelist *ports = obj_has(want, BR_PORTS) ? &want->v[BR_PORTS].names : &no_ports;
 
 	if (obj_has(want, BR_PORTS)) {
-		/* Guests stay, and hotplug only adds. */
-		for (int i = 0; br && !ctx->additive && i < st->n; i++)
-			if (st->links[i].master == br->ifindex &&
-			    !namelist_has(ports, st->links[i].name) &&
-			    !namelist_match(&gp, st->links[i].name))
-				plan_release(plan, name, &st->links[i]);
+		/* Guests stay, and hotplug only adds. Its ports by the state's index, not a scan. */
+		for (struct link *p = br && !ctx->additive ? state_port(st, br, NULL) : NULL; p;
+		     p = state_port(st, br, p))
+			if (!namelist_has(ports, p->name) && !namelist_match(&gp, p->name))
+				plan_release(plan, name, p);
 		for (int i = 0; i < ports->n; i++) {
 			const struct link *p = state_by_name(st, ports->names[i]);
 

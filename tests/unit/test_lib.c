@@ -554,6 +554,47 @@ out:
 }
 
 /*
+ * bond show's run-time facts are described once (struct view_fact): the
+ * text's /proc/net/bonding lines and -j's keys carry the same values.
+ */
+static void test_bond_facts(void)
+{
+	struct vnet_ctx *ctx = vnet_ctx_new();
+	struct stmt s = { .kind = &kind_bond, .verb = V_SHOW };
+	struct state st;
+	char buf[1024], *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CHECK(state_init(&st) == 0);
+	state_decode_msg(&st, dumped_link(buf, 3, "bond0", 0, "bond", NULL, IFLA_BOND_MODE, 4), AF_UNSPEC);
+	state_decode_msg(&st, dumped_link(buf, 4, "e0", 3, NULL, "bond", IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, 7),
+			 AF_UNSPEC);
+	st.what = ST_LINKS | ST_ADDRS; /* lent to show as vnetctl show lends its reading */
+	ctx->shared = &st;
+	for (int json = 0; json < 2; json++) {
+		f = open_memstream(&out, &len);
+		vnet_ctx_set_output(ctx, f);
+		vnet_ctx_set_flags(ctx, json ? VNET_F_JSON : 0);
+		CHECK(kind_bond.show(ctx, &s, NULL, 0) == 0);
+		fclose(f);
+		if (!json)
+			CHECK(strstr(out, "\nSlave Interface: e0\nState: active\nMII Status: up\n"
+					  "Link Failure Count: 7\n") && strstr(out, "\nAggregator ID: 0\n"));
+		else
+			CHECK(strstr(out, "\"name\":\"e0\",\"state\":\"active\",\"mii_status\":\"up\","
+					  "\"link_failure_count\":7,") && strstr(out, "\"aggregator_id\":0"));
+		if (!out || !strstr(out, "e0"))
+			fprintf(stderr, "bond show: %s\n", out ? out : "(nothing)");
+		free(out);
+		out = NULL;
+	}
+	ctx->shared = NULL;
+	vnet_ctx_free(ctx);
+	state_free(&st);
+}
+
+/*
  * A veth pair's simulated create (a SEA's new adapter) adds two links; the
  * second may move the array (here it does: 63 links fill all but one place
  * of the first 64), and the pair must still point at each other.
@@ -684,6 +725,7 @@ int main(void)
 	test_long_lines();
 	test_vlan_request();
 	test_decode();
+	test_bond_facts();
 	test_simulate();
 	test_sysfs();
 	printf("%d checks passed, %d failed\n", passed, failed);

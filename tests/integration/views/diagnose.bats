@@ -132,3 +132,119 @@ healthy() {
 	expect_fail 2 'unexpected "x"' -- diagnose bridge br0 x
 	expect_fail 2 'diagnose bridge' -- diagnose bridge 'a/b'
 }
+
+# conf FILE LINE...: writes the statements, one a line, into $BATS_TEST_TMPDIR/FILE.
+conf() {
+	local f=$BATS_TEST_TMPDIR/$1
+	shift
+	mkdir -p "$(dirname "$f")"
+	printf '%s\n' "$@" >"$f"
+}
+
+# The results of -j diagnose for one check and object: "status name port" lines.
+diag_check() {
+	jq -r --arg c "$1" '.[] | select(.check == $c) | "\(.status) \(.object) \(.name) \(.port // "-")"' <<<"$output" | sort
+}
+
+@test "a declared port missing: fails naming the port, the file and line; back once it is there" {
+	veth a
+	vn bridge add br0 ports a up >/dev/null
+	conf host/10-br.conf "# the uplink and a guest" "bridge add br0 ports a,zz up"
+	! ip -n "$NS" link show dev zz 2>/dev/null
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/host"
+	[ "$status" -eq 1 ]
+	eq "$(diag_check ports)" "fail bridge br0 zz
+ok bridge br0 a"
+	eq "$(jq -r '.[] | select(.check == "ports" and .port == "zz") | .message' <<<"$output")" \
+		"declared in $BATS_TEST_TMPDIR/host/10-br.conf:2, but there is no such link"
+	run vn diagnose bridge br0 --config "$BATS_TEST_TMPDIR/host"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"fail  bridge br0 port zz: declared in $BATS_TEST_TMPDIR/host/10-br.conf:2, but there is no such link; fix: make zz (or take it out of $BATS_TEST_TMPDIR/host/10-br.conf:2), then vnetctl apply $BATS_TEST_TMPDIR/host"* ]]
+	# A file names it too; once it is there and applied, ok.
+	ip -n "$NS" link add name zz type veth peer name zzp
+	run vn apply "$BATS_TEST_TMPDIR/host"
+	[ "$status" -eq 0 ]
+	eq "$(lj zz .master)" br0
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/host/10-br.conf"
+	eq "$(diag_check ports)" "ok bridge br0 a
+ok bridge br0 zz"
+	eq "$(diag_check drift)" "ok config $BATS_TEST_TMPDIR/host/10-br.conf -"
+}
+
+@test "a declared port in another master, or in none: fails naming where it is" {
+	veth a; veth b; veth c
+	vn bridge add br1 ports a >/dev/null
+	vn bridge add br0 >/dev/null
+	conf c.conf "bridge add br0 ports a,b" "bridge add br1" "bridge port add br0 c"
+	[ "$(lj a .master)" = br1 ] && [ "$(lj b .master)" = null ] && [ "$(lj c .master)" = null ]
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/c.conf"
+	[ "$status" -eq 1 ]
+	eq "$(diag_check ports)" "fail bridge br0 a
+fail bridge br0 b
+fail bridge br0 c"
+	eq "$(jq -r '.[] | select(.check == "ports") | .message' <<<"$output")" \
+		"declared in $BATS_TEST_TMPDIR/c.conf:1, but it is in br1
+declared in $BATS_TEST_TMPDIR/c.conf:1, but it is not in br0
+declared in $BATS_TEST_TMPDIR/c.conf:3, but it is not in br0"
+	eq "$(jq -r '[.[] | select(.check == "ports") | .fix] | unique | join(",")' <<<"$output")" \
+		"vnetctl apply $BATS_TEST_TMPDIR/c.conf"
+}
+
+@test "drift from the configuration: each object that differs fails with apply's steps; none after apply" {
+	veth a
+	conf c.conf "bridge add br0 ports a stp off up" "bridge add br1"
+	vn apply "$BATS_TEST_TMPDIR/c.conf" >/dev/null
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/c.conf"
+	eq "$(diag_check drift)" "ok config $BATS_TEST_TMPDIR/c.conf -"
+	# Changed behind vnetctl's back, as ip reads it.
+	ip -n "$NS" link set dev br0 type bridge stp_state 1
+	ip -n "$NS" link del dev br1
+	[ "$(lj br0 .linkinfo.info_data.stp_state)" = 1 ]
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/c.conf"
+	[ "$status" -eq 1 ]
+	eq "$(diag_check drift)" "fail bridge br0 -
+fail bridge br1 -"
+	eq "$(jq -r '.[] | select(.check == "drift") | "\(.message); \(.fix)"' <<<"$output")" \
+		"differs from $BATS_TEST_TMPDIR/c.conf: set stp on -> off; vnetctl apply $BATS_TEST_TMPDIR/c.conf
+differs from $BATS_TEST_TMPDIR/c.conf: create; vnetctl apply $BATS_TEST_TMPDIR/c.conf"
+	run vn diagnose bridge br0 --config "$BATS_TEST_TMPDIR/c.conf"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"fail  bridge br0: differs from $BATS_TEST_TMPDIR/c.conf: set stp on -> off; fix: vnetctl apply $BATS_TEST_TMPDIR/c.conf"* ]]
+	[[ "$output" != *br1* ]]
+	vn apply "$BATS_TEST_TMPDIR/c.conf" >/dev/null
+	[ "$(lj br0 .linkinfo.info_data.stp_state)" = 0 ] && [ "$(lj br1 .ifname)" = br1 ]
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/c.conf"
+	eq "$(diag_check drift)" "ok config $BATS_TEST_TMPDIR/c.conf -"
+}
+
+@test "a configuration that cannot be compared fails once, saying why; --config absent is exit 2" {
+	conf bad.conf "bridge add br0 stp maybe"
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/bad.conf"
+	[ "$status" -eq 1 ]
+	eq "$(diag_check drift)" "fail config $BATS_TEST_TMPDIR/bad.conf -"
+	[[ "$(jq -r '.[] | select(.check == "drift") | .message' <<<"$output")" == "cannot be compared with the host: "*"1 error"* ]]
+	expect_fail 2 "diagnose: --config: $BATS_TEST_TMPDIR/none" -- diagnose --config "$BATS_TEST_TMPDIR/none"
+	expect_fail 2 'diagnose: --config: a file or directory' -- diagnose bridge --config
+}
+
+@test "guest ports are never missing: a guest-ports pattern's, and a bridge port statement's under it" {
+	veth a
+	conf g.conf "bridge add br0 ports a guest-ports vif*,gx up" "bridge port set br0 gx isolated on"
+	vn apply "$BATS_TEST_TMPDIR/g.conf" >/dev/null
+	! ip -n "$NS" link show dev gx 2>/dev/null
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/g.conf"
+	eq "$(diag_check ports)" "ok bridge br0 a"
+	eq "$(diag_check drift)" "ok config $BATS_TEST_TMPDIR/g.conf -"
+	# A guest that is there is taken as the file says; until then, drift names it.
+	veth gx
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/g.conf"
+	eq "$(diag_check ports)" "fail bridge br0 gx
+ok bridge br0 a"
+	eq "$(diag_check drift)" "fail bridge br0 -"
+	vn apply "$BATS_TEST_TMPDIR/g.conf" >/dev/null
+	eq "$(lj gx .master)" br0
+	run vn -j diagnose --config "$BATS_TEST_TMPDIR/g.conf"
+	eq "$(diag_check ports)" "ok bridge br0 a
+ok bridge br0 gx"
+	eq "$(diag_check drift)" "ok config $BATS_TEST_TMPDIR/g.conf -"
+}

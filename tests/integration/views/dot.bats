@@ -54,8 +54,21 @@ edge() {
 	edge "$blocked" br0 | grep -q 'label="blocking", color=red'
 }
 
-@test "show --dot takes no other word" {
-	expect_fail 2 'unexpected "--dot"' -- show --config --dot
+@test "show --dot takes no other word; --config and --dot together are a usage error" {
+	veth a
+	vn bridge add br0 ports a >/dev/null
+	before=$(snapshot)
+	expect_fail 2 'show: --config and --dot do not go together' -- show --config --dot
+	[ -z "$output" ]
+	expect_fail 2 'show: --config and --dot do not go together' -- show --dot --config
+	expect_fail 2 'show: unexpected "--dot"' -- show --dot --dot
+	expect_fail 2 'show: unexpected "x"' -- show --dot x
+	expect_fail 2 'bridge show: --dot draws the whole host: vnetctl show --dot' -- bridge show --dot
+	expect_fail 2 'bridge show: --dot draws the whole host' -- bridge show br0 --dot
+	eq "$(snapshot)" "$before"
+	run vn show --dot
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "digraph host {" ]]
 }
 
 @test "the Xen and VIOS examples (VM tier: bonds): every link drawn" {
