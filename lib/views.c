@@ -57,19 +57,47 @@ void view_port_text(const struct link *l, char *buf, size_t len)
 		 !(l->flags & IFF_UP) ? ", down" : !view_carrier(l) ? ", no carrier" : "");
 }
 
+/* A fact's value as text: its string, "none", yes or no, or its number. */
+static const char *fact_text(const struct view_fact *f, char *buf, size_t len)
+{
+	if (f->none)
+		return "none";
+	if (f->s)
+		return f->s;
+	if (f->boolean)
+		return f->u ? "yes" : "no";
+	snprintf(buf, len, "%llu", (unsigned long long)f->u);
+	return buf;
+}
+
 void view_facts_text(FILE *out, const char *indent, const struct view_fact *f, int n)
 {
+	char num[24];
+
+	for (int i = 0; i < n; i++)
+		fprintf(out, "%s%s: %s\n", indent, f[i].label, fact_text(&f[i], num, sizeof(num)));
+}
+
+void view_facts_line(FILE *out, const struct view_fact *f, int n)
+{
+	char num[24];
+	int k = 0;
+
 	for (int i = 0; i < n; i++) {
-		if (f[i].s)
-			fprintf(out, "%s%s: %s\n", indent, f[i].label, f[i].s);
-		else
-			fprintf(out, "%s%s: %llu\n", indent, f[i].label, (unsigned long long)f[i].u);
+		if (f[i].boolean && !f[i].u)
+			continue;
+		fprintf(out, "%s%s", k++ ? ", " : "", f[i].label);
+		if (!f[i].boolean)
+			fprintf(out, " %s", fact_text(&f[i], num, sizeof(num)));
 	}
 }
 
 void view_facts_json(struct json_object *j, const struct view_fact *f, int n)
 {
 	for (int i = 0; i < n; i++)
-		json_object_object_add(j, f[i].key, f[i].s ? json_object_new_string(f[i].s)
-							   : json_object_new_int64((int64_t)f[i].u));
+		json_object_object_add(j, f[i].key,
+				       f[i].none      ? NULL
+				       : f[i].s       ? json_object_new_string(f[i].s)
+				       : f[i].boolean ? json_object_new_boolean(!!f[i].u)
+						      : json_object_new_int64((int64_t)f[i].u));
 }

@@ -31,9 +31,13 @@ struct view_fact {
 	const char *key;
 	const char *s;
 	uint64_t u;
+	unsigned char boolean; /* u is true or false */
+	unsigned char none;    /* no value: JSON null, "none" in text */
 };
 /* The facts as "INDENTLabel: value" lines. */
 void view_facts_text(FILE *out, const char *indent, const struct view_fact *f, int n);
+/* The facts on one line: "label value, label value, label" (a true boolean: its label alone). */
+void view_facts_line(FILE *out, const struct view_fact *f, int n);
 /* The facts as keys of j. */
 void view_facts_json(struct json_object *j, const struct view_fact *f, int n);
 

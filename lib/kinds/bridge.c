@@ -985,36 +985,51 @@ static const struct link *port_by_no(struct state *st, const struct link *br, un
 }
 
 /* Where the spanning tree stands, when it runs: the root, the way there, a topology change. */
+/*
+ * A bridge's STP root and topology change, described once for the text
+ * line and -j: with STP on, the designated root, the root port (none: this
+ * bridge is the root) and the path cost to it. id holds the root's id.
+ */
+static int bridge_root_facts(struct state *st, const struct link *br, struct view_fact *f,
+			     char *id, size_t idlen)
+{
+	const struct link *rp = port_by_no(st, br, br->root_port);
+	int n = 0;
+
+	if (obj_has(link_kobj(br), BR_STP) && link_kobj(br)->v[BR_STP].u) {
+		view_bridge_id(br->root_id, id, idlen);
+		f[n++] = (struct view_fact){ .label = "designated root", .key = "root_id", .s = id };
+		f[n++] = (struct view_fact){ .label = "root port", .key = "root_port",
+					     .s = rp ? rp->name : NULL, .none = !rp };
+		f[n++] = (struct view_fact){ .label = "path cost", .key = "root_path_cost",
+					     .u = br->root_cost };
+	}
+	f[n++] = (struct view_fact){ .label = "topology change", .key = "topology_change",
+				     .u = br->topology_change, .boolean = 1 };
+	return n;
+}
+
 static void bridge_root_json(struct state *st, const struct link *br, struct json_object *j)
 {
+	struct view_fact f[4];
 	char id[32];
-	const struct link *rp = port_by_no(st, br, br->root_port);
 
-	json_object_object_add(j, "topology_change", json_object_new_boolean(br->topology_change));
-	if (!obj_has(link_kobj(br), BR_STP) || !link_kobj(br)->v[BR_STP].u)
-		return;
-	view_bridge_id(br->root_id, id, sizeof(id));
-	json_object_object_add(j, "root_id", json_object_new_string(id));
-	json_object_object_add(j, "root_port", rp ? json_object_new_string(rp->name) : NULL);
-	json_object_object_add(j, "root_path_cost", json_object_new_int64(br->root_cost));
+	view_facts_json(j, f, bridge_root_facts(st, br, f, id, sizeof(id)));
 }
 
 static void bridge_root_text(struct vnet_ctx *ctx, struct state *st, const struct link *br)
 {
+	struct view_fact f[4];
 	char id[32];
-	const struct link *rp = port_by_no(st, br, br->root_port);
+	int n = bridge_root_facts(st, br, f, id, sizeof(id));
 
 	fprintf(ctx->out, "\t%s%s", br->flags & IFF_UP ? "up" : "down",
 		(br->flags & IFF_UP) && !view_carrier(br) ? ", no carrier" : "");
-	if (obj_has(link_kobj(br), BR_STP) && link_kobj(br)->v[BR_STP].u) {
-		view_bridge_id(br->root_id, id, sizeof(id));
-		if (rp)
-			fprintf(ctx->out, "; designated root %s, root port %s, path cost %u", id,
-				rp->name, br->root_cost);
-		else
-			fprintf(ctx->out, "; designated root %s (this bridge)", id);
-	}
-	fprintf(ctx->out, "%s\n", br->topology_change ? "; topology change" : "");
+	/* The facts that say something: a topology change only while there is one. */
+	if (n > 1 || br->topology_change)
+		fputs("; ", ctx->out);
+	view_facts_line(ctx->out, f, n);
+	fputc('\n', ctx->out);
 }
 
 static struct json_object *bridge_json(struct state *st, const struct link *br)
