@@ -551,6 +551,7 @@ void state_simulate(struct state *st, const struct op *op)
 			struct link *m = op->master[0] ? state_by_name(st, op->master) : NULL;
 
 			l->master = m ? m->ifindex : 0;
+			l->sim_joined = !!m;
 			link_pobj_clear(l);
 		}
 		break;

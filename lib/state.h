@@ -32,6 +32,7 @@ struct link {
 	uint32_t group;	     /* IFLA_GROUP */
 	int deleted;	     /* simulated: an earlier statement of the file deletes it */
 	int sim_vfs;	     /* simulated: an earlier statement sets the VF count */
+	int sim_joined;	     /* simulated: an earlier step makes it a port (its VLANs: the kernel's on joining) */
 	int topology_change; /* a bridge in an STP topology change */
 	/* Run time, for the operators' views (lib/views.c): never configuration. */
 	uint8_t operstate;   /* IFLA_OPERSTATE (IF_OPER_*); carrier is IFF_LOWER_UP */

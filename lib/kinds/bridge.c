@@ -862,8 +862,11 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 	if (!(want->mask & VLAN_FIELDS))
 		return 0;
 	/* Each VLAN keyword replaces its part; the parts not given stay. */
-	/* A port the plan enslaves earlier has what the kernel gives on joining. */
-	if (enslaved && link_vl(pl)->have)
+	/*
+	 * A port the plan enslaves earlier has what the kernel gives on joining;
+	 * one that is a port already has its own (none, perhaps: a black hole).
+	 */
+	if (enslaved && !pl->sim_joined)
 		curv = *link_vl(pl);
 	else
 		new_port_vlans(br, &curv);
