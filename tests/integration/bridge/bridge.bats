@@ -160,7 +160,8 @@ teardown() { common_teardown; }
 	# Each port with its STP state and why it does not forward (a, b: down).
 	[[ "${lines[1]}" =~ ^br0[[:space:]]+1000\.$mac[[:space:]]+yes[[:space:]]+a\ \(disabled,\ down\)$ ]]
 	[[ "${lines[2]}" =~ ^[[:space:]]+b\ \(disabled,\ down\)$ ]]
-	[[ "${lines[3]}" =~ ^[[:space:]]+down\;\ designated\ root\ 1000\.$mac\ \(this\ bridge\)$ ]]
+	# The root is this bridge: no root port (-j: null).
+	[[ "${lines[3]}" =~ ^[[:space:]]+down\;\ designated\ root\ 1000\.$mac,\ root\ port\ none,\ path\ cost\ 0$ ]]
 	[[ "${lines[4]}" =~ ^br1[[:space:]]+8000\.[0-9a-f]{12}[[:space:]]+no[[:space:]]*$ ]]
 	[ "${lines[5]}" = "$(printf '\tdown')" ]
 	run vn bridge show br1
