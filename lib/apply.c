@@ -190,6 +190,29 @@ static void map_alloc(struct namemap *m, int entries)
 		abort();
 }
 
+/* The lists of names map_names reads. */
+enum { NM_DECL = 1, NM_USES = 2, NM_TAKES = 4 };
+
+/*
+ * The names of the lists chosen (NM_*) to the first statement that has
+ * them (the keys point into the items).
+ */
+static void map_names(struct namemap *m, const struct item *it, int n, unsigned int lists)
+{
+	int total = 0;
+
+	for (int i = 0; i < n; i++)
+		total += it[i].decl.n + it[i].uses.n + it[i].takes.n;
+	map_alloc(m, total);
+	for (int i = 0; i < n; i++) {
+		const struct namelist *l[3] = { &it[i].decl, &it[i].uses, &it[i].takes };
+
+		for (int k = 0; k < 3; k++)
+			for (int j = 0; (lists & (1U << k)) && j < l[k]->n; j++)
+				map_put(m, l[k]->names[j], i);
+	}
+}
+
 /* A min-heap of statement numbers by (rank, number): the next one to place. */
 static int before(const struct item *it, int a, int b)
 {
@@ -241,20 +264,14 @@ static int heap_pop(int *h, int *n, const struct item *it)
  */
 static int order_items(struct item *it, int n, struct state *st, int *order, int soft)
 {
-	struct namemap m = { 16 };
+	struct namemap m;
 	int *indeg = calloc((size_t)n + 1, sizeof(int)), *heap = malloc(((size_t)n + 1) * sizeof(int));
 	int **succ = calloc((size_t)n + 1, sizeof(int *)), *nsucc = calloc((size_t)n + 1, sizeof(int));
 	int nheap = 0, placed = 0, r = 0;
 
-	while (m.cap < 4 * n + 16)
-		m.cap *= 2;
-	m.key = calloc((size_t)m.cap, sizeof(*m.key));
-	m.val = calloc((size_t)m.cap, sizeof(*m.val));
-	if (!indeg || !heap || !succ || !nsucc || !m.key || !m.val)
+	if (!indeg || !heap || !succ || !nsucc)
 		abort();
-	for (int a = 0; a < n; a++)
-		for (int d = 0; d < it[a].decl.n; d++)
-			map_put(&m, it[a].decl.names[d], a);
+	map_names(&m, it, n, NM_DECL);
 	for (int a = 0; a < n; a++) {
 		/* Edges from what a names: the statements that create those names. */
 		for (int u = 0; u < it[a].uses.n + it[a].takes.n; u++) {
@@ -465,23 +482,6 @@ static int prune_owners(struct vnet_ctx *ctx, struct state *st, struct item **it
 	return r;
 }
 
-/* Every name the statements make, use or take (the keys point into the items). */
-static void map_all_names(struct namemap *m, const struct item *it, int n)
-{
-	int total = 0;
-
-	for (int i = 0; i < n; i++)
-		total += it[i].decl.n + it[i].uses.n + it[i].takes.n;
-	map_alloc(m, total);
-	for (int i = 0; i < n; i++) {
-		const struct namelist *l[3] = { &it[i].decl, &it[i].uses, &it[i].takes };
-
-		for (int k = 0; k < 3; k++)
-			for (int j = 0; j < l[k]->n; j++)
-				map_put(m, l[k]->names[j], i);
-	}
-}
-
 /* The made-up deletions of --prune: vnetctl's own links the file leaves out. */
 static int prune_items(struct vnet_ctx *ctx, struct state *st, struct item **items, int *n)
 {
@@ -489,7 +489,7 @@ static int prune_items(struct vnet_ctx *ctx, struct state *st, struct item **ite
 	struct namemap named;
 	int r;
 
-	map_all_names(&named, *items, *n);
+	map_names(&named, *items, *n, NM_DECL | NM_USES | NM_TAKES);
 	/* Uppers first, then the objects made of links, then the links of each kind. */
 	r = prune_kind(ctx, st, items, n, "vlan", &named);
 	if (r == 0)
@@ -538,13 +538,7 @@ static void diffing_init(struct diffing *df, int n, const struct state *st)
 {
 	memset(df, 0, sizeof(*df));
 	/* Objects: the statements' and masters that lose a link, made or there now. */
-	df->seen.cap = 16;
-	while (df->seen.cap < 2 * (2 * n + st->n) + 16)
-		df->seen.cap *= 2;
-	df->seen.key = calloc((size_t)df->seen.cap, sizeof(*df->seen.key));
-	df->seen.val = calloc((size_t)df->seen.cap, sizeof(*df->seen.val));
-	if (!df->seen.key || !df->seen.val)
-		abort();
+	map_alloc(&df->seen, 2 * n + st->n);
 }
 
 static void diffing_free(struct diffing *df)
@@ -593,15 +587,10 @@ static void diff_steps(struct vnet_ctx *ctx, struct diffing *df, struct state *s
 static int link_stmt_clashes(struct vnet_ctx *ctx, const struct stmtfile *f, struct item *it,
 			     int n, FILE *dout)
 {
-	struct namemap made = { 16 };
+	struct namemap made;
 	int errors = 0;
 
-	while (made.cap < 4 * n + 16)
-		made.cap *= 2;
-	made.key = calloc((size_t)made.cap, sizeof(*made.key));
-	made.val = calloc((size_t)made.cap, sizeof(*made.val));
-	if (!made.key || !made.val)
-		abort();
+	map_alloc(&made, 2 * n);
 	for (int i = 0; i < n; i++)
 		if (it[i].s->verb != V_DEL && (it[i].s->kind->link_kind || it[i].s->kind->owns))
 			map_put(&made, it[i].s->arg[0], i);
@@ -674,13 +663,9 @@ static void clashes_index(struct clashes *c, const struct item *it, int n)
 
 		total += l ? l->n : 0;
 	}
-	c->first.cap = 16;
-	while (c->first.cap < 2 * total + 16)
-		c->first.cap *= 2;
-	c->first.key = calloc((size_t)c->first.cap, sizeof(*c->first.key));
-	c->first.val = calloc((size_t)c->first.cap, sizeof(*c->first.val));
+	map_alloc(&c->first, total);
 	c->keys = calloc((size_t)total + 1, sizeof(*c->keys));
-	if (!c->first.key || !c->first.val || !c->keys)
+	if (!c->keys)
 		abort();
 	for (int i = 0; i < n; i++) {
 		const struct addrlist *l = addr_declared(it[i].s->kind, &it[i].want);
@@ -861,7 +846,7 @@ static int load_file(struct vnet_ctx *ctx, const char *path, struct stmtfile *f,
 	}
 	/* One statement per object: two would contradict each other, or repeat. */
 	if (!errors) {
-		struct namemap seen = { 16 };
+		struct namemap seen;
 		int nkeys = n;
 
 		/* A link a statement makes beside its NAME (a veth's peer) counts as its object too. */
@@ -871,11 +856,8 @@ static int load_file(struct vnet_ctx *ctx, const char *path, struct stmtfile *f,
 		char (*key)[80] = calloc((size_t)nkeys + 1, sizeof(*key));
 		int k2 = n;
 
-		while (seen.cap < 4 * nkeys + 16)
-			seen.cap *= 2;
-		seen.key = calloc((size_t)seen.cap, sizeof(*seen.key));
-		seen.val = calloc((size_t)seen.cap, sizeof(*seen.val));
-		if (!key || !seen.key || !seen.val)
+		map_alloc(&seen, 2 * nkeys);
+		if (!key)
 			abort();
 		for (int i = 0; i < n; i++) {
 			const struct stmt *sm = it[i].s;
@@ -1405,19 +1387,6 @@ static int run_group(struct vnet_ctx *ctx, const struct stmtfile *f, const struc
 	return r;
 }
 
-/* The names the statements make: a map from name to the statement. */
-static void decl_map(const struct item *it, int n, struct namemap *m)
-{
-	int names = 0;
-
-	for (int i = 0; i < n; i++)
-		names += it[i].decl.n;
-	map_alloc(m, names);
-	for (int i = 0; i < n; i++)
-		for (int d = 0; d < it[i].decl.n; d++)
-			map_put(m, it[i].decl.names[d], i);
-}
-
 /* Waits at most ms for a link to appear or change (an event on ev); drains what came. */
 static void wait_link_event(struct mnl_socket *ev, long ms)
 {
@@ -1496,7 +1465,7 @@ int vnet_apply_boot(struct vnet_ctx *ctx, const char *path, unsigned int flags, 
 	if (r < 0)
 		goto out;
 	group_items(it, n, &grp, &done);
-	decl_map(it, n, &decl);
+	map_names(&decl, it, n, NM_DECL);
 	for (int i = 0; i < n; i++)
 		ngroups += grp[i] == i;
 	/* Listening first: a device that appears while the host is read is heard. */
@@ -1626,7 +1595,7 @@ int vnet_hotplug(struct vnet_ctx *ctx, const char *ifname, const char *path)
 	r = lock_for(ctx, 0, &locked);
 	if (r < 0)
 		goto out;
-	decl_map(it, n, &decl);
+	map_names(&decl, it, n, NM_DECL);
 	ctx->additive = 1;
 	for (int g = 0; r == 0 && g < n; g++) {
 		struct state st = { 0 };
