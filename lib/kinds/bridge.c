@@ -143,14 +143,22 @@ static const char *gp_text(const struct link *br)
 	return strncmp(a, GP_MARK, strlen(GP_MARK)) ? "" : a + strlen(GP_MARK);
 }
 
+/* The patterns of br's alias as written there ("vif*,tap*"; "" for none). */
+static void gp_pats(const struct link *br, char *buf, size_t len)
+{
+	const char *t = gp_text(br);
+
+	snprintf(buf, len, "%.*s", (int)strcspn(t, "|"), t);
+}
+
 /* The patterns of br's alias (none: an empty list; free with namelist_free). */
 static void guest_patterns(const struct link *br, struct namelist *out)
 {
 	char pats[ALIAS_MAX + 1];
-	const char *t = gp_text(br), *why;
+	const char *why;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(pats, sizeof(pats), "%.*s", (int)strcspn(t, "|"), t);
+	gp_pats(br, pats, sizeof(pats));
 	if (pats[0])
 		parse_namelist(pats, out, &why);
 }
@@ -222,26 +230,43 @@ static uint32_t gp_given(const struct gp_rec *r, int n, const char *name, const 
 	for (int i = 0; i < n; i++)
 		if (!fnmatch(r[i].pat, name, 0))
 			obj_copy_fields(&eff, &r[i].o, r[i].o.mask);
-	for (const struct param *p = port_params; p->word; p++)
-		if (obj_has(&eff, p->field) && obj_has(o, p->field) &&
-		    val_equal(p, &eff.v[p->field], &o->v[p->field]))
+	for (const struct param *p = port_params; p->word; p++) {
+		if (!obj_has(&eff, p->field) || !obj_has(o, p->field))
+			continue;
+		if (val_equal(p, &eff.v[p->field], &o->v[p->field]))
 			same |= 1U << p->field;
-		else if (obj_has(&eff, p->field) && obj_has(o, p->field))
+		else
 			*differ |= 1U << p->field;
+	}
 	obj_free(&eff);
 	return same;
 }
 
-/* The alias of patterns pats with the records r: its length, or -1 when it is too long. */
-static int gp_alias(char *buf, size_t len, const char *pats, const struct gp_rec *r, int n)
-{
-	size_t o = (size_t)snprintf(buf, len, "%s%s", GP_MARK, pats);
+/* An alias longer than the kernel keeps still shows as one, cut: room for that. */
+#define GP_BUF (4 * ALIAS_MAX)
 
-	for (int i = 0; i < n && o < len; i++)
-		o += (size_t)snprintf(buf + o, len - o, "|%s %s", r[i].pat, r[i].words);
+/* The alias of patterns pats with the records r, in buf (GP_BUF bytes). */
+static void gp_alias(char *buf, const char *pats, const struct gp_rec *r, int n)
+{
+	size_t o = (size_t)snprintf(buf, GP_BUF, "%s%s", GP_MARK, pats);
+
+	for (int i = 0; i < n && o < GP_BUF; i++)
+		o += (size_t)snprintf(buf + o, GP_BUF - o, "|%s %s", r[i].pat, r[i].words);
 	if (!pats[0] && !n)
-		buf[0] = 0, o = 0; /* nothing to keep: no alias */
-	return o > ALIAS_MAX ? -1 : (int)o;
+		buf[0] = 0; /* nothing to keep: no alias */
+}
+
+/* The step that writes alias on the bridge named; NULL, with *r set, when the kernel cannot keep it. */
+static struct op *gp_plan_alias(struct vnet_ctx *ctx, struct plan *plan, const char *bridge,
+				const char *what, const char *alias, int *r)
+{
+	*r = 0;
+	if (strlen(alias) > ALIAS_MAX) {
+		*r = vnet_refuse(ctx, ENOSPC, "%s: the guest patterns and their settings take more than the %d bytes of the bridge's alias",
+				 what, ALIAS_MAX);
+		return NULL;
+	}
+	return plan_alias(plan, &kind_bridge, bridge, alias);
 }
 
 /* A link a guest pattern may take: not the bridge, not a bridge, not the loopback. */
@@ -581,8 +606,9 @@ static int plan_guest_patterns(struct vnet_ctx *ctx, struct plan *plan, const ch
 			       const struct link *br, const struct obj *want)
 {
 	struct namelist cur;
-	char from[300], to[300], alias[2 * ALIAS_MAX + 64];
+	char from[300], to[300], alias[GP_BUF], what[64];
 	struct val cv = { 0 };
+	int r;
 	const struct param *p = param_by_field(br_params, BR_GPORTS);
 	const char *tail = br ? strchr(gp_text(br), '|') : NULL;
 
@@ -605,11 +631,11 @@ static int plan_guest_patterns(struct vnet_ctx *ctx, struct plan *plan, const ch
 	else
 		alias[0] = 0;
 	namelist_free(&cur);
-	if (strlen(alias) > ALIAS_MAX)
-		return vnet_refuse(ctx, ENOSPC, "bridge %s: the guest patterns and their settings take more than the %d bytes of the bridge's alias",
-				   name, ALIAS_MAX);
-	struct op *op = plan_alias(plan, &kind_bridge, name, alias);
+	str_join(what, sizeof(what), "bridge ", name, NULL);
+	struct op *op = gp_plan_alias(ctx, plan, name, what, alias, &r);
 
+	if (!op)
+		return r;
 	if (br && strcmp(from, "none"))
 		op_textf(op, "bridge %s: set guest-ports %s -> %s", name, from, to);
 	else
@@ -626,8 +652,7 @@ static int plan_gp_record(struct vnet_ctx *ctx, struct plan *plan, const struct 
 {
 	struct gp_rec *r;
 	int n = gp_records(ctx, br, &r), k = 0, r2 = 0;
-	char pats[ALIAS_MAX + 1], alias[ALIAS_MAX + 64];
-	const char *t = gp_text(br);
+	char pats[ALIAS_MAX + 1], alias[GP_BUF], what[64];
 
 	while (k < n && strcmp(r[k].pat, pat))
 		k++;
@@ -644,13 +669,15 @@ static int plan_gp_record(struct vnet_ctx *ctx, struct plan *plan, const struct 
 	}
 	obj_copy_fields(&r[k].o, want, want->mask);
 	obj_format(port_params, &r[k].o, r[k].o.mask, r[k].words, sizeof(r[k].words));
-	snprintf(pats, sizeof(pats), "%.*s", (int)strcspn(t, "|"), t);
-	if (gp_alias(alias, sizeof(alias), pats, r, n) < 0)
-		r2 = vnet_refuse(ctx, ENOSPC, "bridge %s port %s: the guest patterns and their settings take more than the %d bytes of the bridge's alias",
-				 br->name, pat, ALIAS_MAX);
-	else if (strcmp(alias, link_alias(br)))
-		op_textf(plan_alias(plan, &kind_bridge, br->name, alias),
-			 "bridge %s: guests to come matching %s: %s", br->name, pat, r[k].words);
+	gp_pats(br, pats, sizeof(pats));
+	gp_alias(alias, pats, r, n);
+	str_join(what, sizeof(what), "bridge ", br->name, " port ", pat, NULL);
+	if (strcmp(alias, link_alias(br))) {
+		struct op *op = gp_plan_alias(ctx, plan, br->name, what, alias, &r2);
+
+		if (op)
+			op_textf(op, "bridge %s: guests to come matching %s: %s", br->name, pat, r[k].words);
+	}
 	gp_free(r, n);
 	return r2;
 }
