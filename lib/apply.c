@@ -969,16 +969,25 @@ static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 	int *order = NULL, r = 0, check = !!(flags & VNET_APPLY_CHECK);
 	unsigned int what = state_needs(ctx, *itp, *np);
 
-	/* The host as the caller just read it (with at least what is needed), taken over. */
+	/*
+	 * The host as the caller just read it (with at least what is needed),
+	 * taken over; or read now, and for a change its messages kept raw:
+	 * the record before the first step is made of them (lib/record.c).
+	 */
+	struct nl_tap tap = { 0 };
+
 	if (pre) {
 		st = *pre;
 		memset(pre, 0, sizeof(*pre));
 	} else {
+		ctx->tap = check || (ctx->flags & VNET_F_DRY_RUN) ? NULL : &tap;
 		r = state_load(ctx, &st, what);
 	}
 	/* vnetctl's routes that no statement declares: check reports them, --prune removes them. */
 	if (r == 0 && (check || (flags & VNET_APPLY_PRUNE)))
 		r = state_load_addrs(ctx, &st);
+	ctx->tap = NULL;
+	ctx->read_tap = tap.done ? &tap : NULL;
 	if (r < 0)
 		goto out;
 	if (flags & VNET_APPLY_PRUNE) {
@@ -1039,6 +1048,7 @@ static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 	ctx->txn_what = what_name;
 	r = plan_exec(ctx, &all);
 	ctx->txn_what = NULL;
+	ctx->read_tap = NULL; /* the record is taken: what follows is read afresh */
 	if (r < 0) {
 		if (all.failed < all.n && all.ops[all.failed].from < n)
 			locate(ctx, f, it[all.ops[all.failed].from].s);
@@ -1094,6 +1104,8 @@ static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 		}
 	}
 out:
+	ctx->read_tap = NULL;
+	free(tap.buf);
 	diffing_free(&diff);
 	plan_free(&all);
 	state_free(&st);

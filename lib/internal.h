@@ -47,8 +47,16 @@ struct vnet_ctx {
 		int ifindex;
 	} idx[16];	      /* names resolved while a plan runs (masters, mostly) */
 	int nidx;
+	/*
+	 * While a plan runs forward: the record's reading, taken just before
+	 * the first step, whose links' indexes hold until a step deletes
+	 * links or makes VFs again (nlm_forget(ctx, NULL) drops it).
+	 */
+	const struct state *known;
 	int lock_depth;
 	struct nl_tap *tap; /* while the record is taken: the dumps' messages, raw (lib/journal.c) */
+	/* The planning reading's messages, raw: the record is made from them (no second reading). */
+	struct nl_tap *read_tap;
 	/* Told of each step a rollback ran (record_restore), NULL: nobody asks. */
 	void (*on_undo)(struct vnet_ctx *ctx, const char *text);
 	void *undo_arg;

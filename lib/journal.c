@@ -29,7 +29,7 @@
 #include "record.h"
 
 #define J_MAGIC "vnetjnl\n"
-#define J_VERSION 1
+#define J_VERSION 2 /* 2: the checksum of struct sum */
 #define J_GUARDED 1 /* jhead.flags: a --confirm guardian holds it */
 
 struct jhead {
@@ -44,7 +44,7 @@ struct jhead {
 	int64_t deadline;    /* CLOCK_BOOTTIME ns, 0 none */
 	int64_t deadline_rt; /* time(2) of the same */
 	uint64_t body_len;
-	uint64_t body_sum; /* FNV-1a of the body */
+	uint64_t body_sum; /* the body's checksum (struct sum) */
 	char what[128];
 };
 
@@ -73,15 +73,71 @@ int64_t journal_now(void)
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
+/*
+ * The body's checksum: FNV-1a's prime over four lanes of 64-bit words (the
+ * tail byte by byte), fed in pieces. Byte-wise FNV-1a over the 3 MB of
+ * messages 2000 links make was 3 ms, a tenth of the apply it guards.
+ */
+struct sum {
+	uint64_t h[4];
+	unsigned char part[32];
+	size_t n;
+};
+#define SUM_PRIME 0x100000001b3ULL
+
+static void sum_init(struct sum *s)
+{
+	for (int k = 0; k < 4; k++)
+		s->h[k] = 0xcbf29ce484222325ULL + (uint64_t)k;
+	s->n = 0;
+}
+
+static void sum_block(struct sum *s, const unsigned char *b)
+{
+	for (int k = 0; k < 4; k++) {
+		uint64_t w;
+
+		memcpy(&w, b + 8 * k, 8);
+		s->h[k] = (s->h[k] ^ w) * SUM_PRIME;
+	}
+}
+
+static void sum_add(struct sum *s, const void *p, size_t n)
 {
 	const unsigned char *b = p;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 0x100000001b3ULL;
+	while (n && s->n) {
+		s->part[s->n++] = *b++, n--;
+		if (s->n == sizeof(s->part)) {
+			sum_block(s, s->part);
+			s->n = 0;
+		}
+	}
+	for (; n >= sizeof(s->part); b += sizeof(s->part), n -= sizeof(s->part))
+		sum_block(s, b);
+	memcpy(s->part + s->n, b, n);
+	s->n += n;
+}
+
+static uint64_t sum_end(struct sum *s)
+{
+	uint64_t h = s->h[0];
+
+	for (size_t i = 0; i < s->n; i++)
+		h = (h ^ s->part[i]) * SUM_PRIME;
+	for (int k = 1; k < 4; k++)
+		h = (h ^ s->h[k]) * SUM_PRIME;
 	return h;
 }
-#define FNV_START 0xcbf29ce484222325ULL
+
+static uint64_t body_sum(const void *p, size_t n)
+{
+	struct sum s;
+
+	sum_init(&s);
+	sum_add(&s, p, n);
+	return sum_end(&s);
+}
 
 /* Field 22 of /proc/PID/stat: when it started, in clock ticks since boot; 0 unknown. */
 static uint64_t start_time(pid_t pid)
@@ -157,16 +213,19 @@ static int write_file(const char *path, struct jhead *h, const struct iovec *bod
 	int fd, r = 0;
 	size_t total = sizeof(*h), done = 0;
 
+	struct sum sum;
+
+	sum_init(&sum);
 	h->body_len = 0;
-	h->body_sum = FNV_START;
 	v[0].iov_base = h;
 	v[0].iov_len = sizeof(*h);
 	for (int i = 0; i < nbody; i++) {
 		h->body_len += body[i].iov_len;
-		h->body_sum = fnv(h->body_sum, body[i].iov_base, body[i].iov_len);
+		sum_add(&sum, body[i].iov_base, body[i].iov_len);
 		v[i + 1] = body[i];
 		total += body[i].iov_len;
 	}
+	h->body_sum = sum_end(&sum);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -281,7 +340,8 @@ static int journal_write(struct vnet_ctx *ctx, const struct plan *p, struct reco
 
 int journal_take(struct vnet_ctx *ctx, const struct plan *p, struct record **rec)
 {
-	struct nl_tap tap = { 0 };
+	struct nl_tap own = { 0 }, *read = ctx->read_tap && (ctx->read_tap->done & TAP_LINK) ? ctx->read_tap : NULL;
+	struct nl_tap *tap = read ? read : &own;
 	int r;
 
 	/*
@@ -290,20 +350,24 @@ int journal_take(struct vnet_ctx *ctx, const struct plan *p, struct record **rec
 	 * with the journal and without it: the record is taken as always (a
 	 * failure still rolls back), the journal is neither kept nor written.
 	 */
-	if (ctx->lock_fd < 0 || ctx->journal_owned || getenv("VNETCTL_BENCH_NO_JOURNAL"))
-		return record_take(ctx, p, rec);
-	ctx->tap = &tap;
+	if (ctx->lock_fd < 0 || ctx->journal_owned || getenv("VNETCTL_BENCH_NO_JOURNAL")) {
+		ctx->tap = read;
+		r = record_take(ctx, p, rec);
+		ctx->tap = NULL;
+		return r;
+	}
+	ctx->tap = tap;
 	r = record_take(ctx, p, rec);
 	ctx->tap = NULL;
-	if (r == 0 && tap.err)
-		r = vnet_fail(ctx, -tap.err, "cannot keep the host's state for the journal");
-	if (r == 0 && (tap.done & TAP_LINK) && (r = journal_write(ctx, p, *rec, &tap)) == 0)
+	if (r == 0 && tap->err)
+		r = vnet_fail(ctx, -tap->err, "cannot keep the host's state for the journal");
+	if (r == 0 && (tap->done & TAP_LINK) && (r = journal_write(ctx, p, *rec, tap)) == 0)
 		ctx->journal_owned = 1;
 	if (r < 0) {
 		record_free(*rec);
 		*rec = NULL;
 	}
-	free(tap.buf);
+	free(own.buf);
 	return r;
 }
 
@@ -359,7 +423,7 @@ static int jfile_read(struct vnet_ctx *ctx, struct jfile *j, int whole)
 		ssize_t n = fd_read(fd, j->body, j->h.body_len);
 
 		got = n > 0 ? (size_t)n : 0;
-		if (got != j->h.body_len || fnv(FNV_START, j->body, got) != j->h.body_sum)
+		if (got != j->h.body_len || body_sum(j->body, got) != j->h.body_sum)
 			r = -EBADMSG;
 	}
 	close(fd);
@@ -503,29 +567,8 @@ static int rebuild(struct vnet_ctx *ctx, const struct jfile *j, struct record **
 	}
 	/* Links first, then their bridge VLANs (a port must be known), addresses and routes. */
 	r = 0;
-	for (int pass = 0; pass < 2 && r == 0; pass++) {
-		const struct nlmsghdr *h = (const struct nlmsghdr *)msgs;
-		int len = mlen;
-
-		for (; msgs && r == 0 && mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
-			int bridge = h->nlmsg_type == RTM_NEWLINK &&
-				     h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifinfomsg)) &&
-				     ((const struct ifinfomsg *)NLMSG_DATA(h))->ifi_family == AF_BRIDGE;
-
-			if (pass == 0 && h->nlmsg_type == RTM_NEWLINK && !bridge)
-				r = state_decode_msg(&st, h, AF_UNSPEC);
-			else if (pass == 1 && bridge)
-				r = state_decode_msg(&st, h, AF_BRIDGE);
-			else if (pass == 1 && h->nlmsg_type == RTM_NEWADDR &&
-				 h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifaddrmsg)))
-				r = addrset_decode(h, &addrs) == MNL_CB_ERROR ? -ENOMEM : 0;
-			else if (pass == 1 && h->nlmsg_type == RTM_NEWROUTE &&
-				 h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct rtmsg)))
-				r = routeset_decode(h, &routes) == MNL_CB_ERROR ? -ENOMEM : 0;
-		}
-		if (pass == 0 && r == 0)
-			r = state_name_refs(&st);
-	}
+	for (int pass = 0; pass < 2 && r == 0; pass++)
+		r = record_decode(msgs, mlen, pass, &st, &addrs, &routes);
 	st.what = ST_LINKS | ST_BRVLANS;
 	st.have_vlans = 1;
 	if (r < 0 || !st.n) {

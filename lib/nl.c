@@ -22,6 +22,7 @@
 #include "internal.h"
 #include "value.h"
 #include "nl.h"
+#include "state.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -540,6 +541,11 @@ int nlm_index_or_zero(struct vnet_ctx *ctx, const char *name)
 	for (int i = 0; i < ctx->nidx; i++)
 		if (!strcmp(ctx->idx[i].name, name))
 			return ctx->idx[i].ifindex;
+	/* A link the record read: no request (a plan of 1000 addresses sent 1000 more). */
+	const struct link *l = ctx->known ? state_by_name((struct state *)ctx->known, name) : NULL;
+
+	if (l)
+		return l->ifindex;
 	r = nlm_ifindex(ctx, name);
 	if (r <= 0)
 		return 0;
@@ -552,6 +558,8 @@ int nlm_index_or_zero(struct vnet_ctx *ctx, const char *name)
 
 void nlm_forget(struct vnet_ctx *ctx, const char *name)
 {
+	if (!name)
+		ctx->known = NULL;
 	for (int i = 0; i < ctx->nidx; i++)
 		if (!name || !strcmp(ctx->idx[i].name, name))
 			ctx->idx[i--] = ctx->idx[--ctx->nidx];

@@ -213,6 +213,9 @@ static void put_vlans(struct nlmsghdr *nlh, const struct op *op)
 {
 	struct nlattr *spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
 
+	/* Without flags the request goes to the port's master; a bridge's own entries are "self". */
+	if (op->self)
+		mnl_attr_put_u16(nlh, IFLA_BRIDGE_FLAGS, BRIDGE_FLAGS_SELF);
 	for (int i = 0; i < op->nvlans; i++) {
 		const struct vlan_entry *e = &op->vlans[i];
 		struct bridge_vlan_info vi = { .flags = e->flags, .vid = e->vid };
@@ -350,7 +353,8 @@ static int wait_vfs(struct vnet_ctx *ctx, const struct op *op)
  */
 static void forget_names(struct vnet_ctx *ctx, const struct op *op)
 {
-	if (op->type == OP_DELETE)
+	/* A VF count or a kind's own step (a VF's reset) may make links again too. */
+	if (op->type == OP_DELETE || op->type == OP_SYSFS || op->type == OP_KIND)
 		nlm_forget(ctx, NULL);
 	else if (op->type == OP_CREATE || (op->type == OP_LINK && op->spec->create)) {
 		nlm_forget(ctx, op->name);
@@ -365,6 +369,7 @@ static int op_run(struct vnet_ctx *ctx, const struct op *op)
 	int r;
 
 	if (op->type == OP_SYSFS) {
+		forget_names(ctx, op);
 		ctx->err.ext_msg[0] = 0;
 		r = sysfs_write(ctx, op->path, op->sysval);
 		ctx->nreq++;
@@ -716,7 +721,13 @@ int plan_acked(const struct plan *p)
 	for (int i = 0; i < p->n; i++) {
 		const struct op *op = &p->ops[i];
 
-		if (op->type == OP_DELETE || op->type == OP_MASTER)
+		/*
+		 * An address or a route added is there once acknowledged; a
+		 * deletion is not vouched for (an IPv4 primary takes its
+		 * secondaries with it unless promote_secondaries is on).
+		 */
+		if (op->type == OP_DELETE || op->type == OP_MASTER || op->type == OP_ADDR_ADD ||
+		    op->type == OP_ROUTE_ADD)
 			continue;
 		if ((op->type != OP_CREATE && op->type != OP_SET) || !op->kind)
 			return 0;
@@ -741,8 +752,11 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 	 * The host before the first change: what a failure brings back, and
 	 * in the journal what the next vnetctl brings back if this one dies.
 	 */
-	if (p->n && !p->rec && (r = journal_take(ctx, p, &p->rec)) < 0)
-		return r;
+	if (p->n && !p->rec) {
+		if ((r = journal_take(ctx, p, &p->rec)) < 0)
+			return r;
+		ctx->known = record_state(p->rec);
+	}
 	for (int i = 0; i < p->n; i++) {
 		int run = deletion_run(p, i);
 
@@ -799,11 +813,13 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 			 * whose answers were lost) is undone: the host goes back
 			 * to the record.
 			 */
+			ctx->known = NULL;
 			restore(ctx, p);
 			return r;
 		}
 		p->ops[i].done = 1;
 	}
+	ctx->known = NULL;
 	return 0;
 }
 

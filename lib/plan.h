@@ -60,6 +60,7 @@ struct op {
 	int done;
 	int simulated;		  /* in the planning state already (a SEA plans against its own steps) */
 	int guest;		  /* for a guest port (a pattern took it): one may come or go meanwhile */
+	int self;		  /* OP_VLAN_*: the bridge's own VLANs (BRIDGE_FLAGS_SELF), not a port's */
 };
 
 struct plan {
@@ -140,8 +141,11 @@ void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what);
 void vlan_entries_add(struct vlan_entry **e, int *n, const struct vlanset *s, uint16_t flags);
 
 /* Bridge helpers shared with the sea kind (lib/kinds/bridge.c). */
-/* The VLAN steps that turn port's entries cur into want ("what: add vlans ..."). */
+/*
+ * The VLAN steps that turn port's entries cur into want ("what: add vlans
+ * ..."); self: port is a bridge and the entries are its own.
+ */
 void plan_port_vlans(struct plan *plan, const char *what, const char *port,
-		     const struct portvlan *cur, const struct portvlan *want);
+		     const struct portvlan *cur, const struct portvlan *want, int self);
 
 #endif

@@ -312,6 +312,39 @@ int record_of(struct vnet_ctx *ctx, struct state *st, struct addrset *addrs,
 	return r;
 }
 
+int record_decode(const char *msgs, int mlen, int pass, struct state *st, struct addrset *addrs,
+		  struct routeset *routes)
+{
+	const struct nlmsghdr *h = (const struct nlmsghdr *)msgs;
+	int len = mlen, r = 0;
+
+	for (; msgs && r == 0 && mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+		int bridge = h->nlmsg_type == RTM_NEWLINK && h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifinfomsg)) &&
+			     ((const struct ifinfomsg *)NLMSG_DATA(h))->ifi_family == AF_BRIDGE;
+
+		if (pass == 0 && h->nlmsg_type == RTM_NEWLINK && !bridge) {
+			r = state_decode_msg(st, h, AF_UNSPEC);
+		} else if (pass == 1 && bridge) {
+			r = state_decode_msg(st, h, AF_BRIDGE);
+			st->vlans_dumped = 1;
+		} else if (pass == 1 && h->nlmsg_type == RTM_NEWADDR &&
+			   h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifaddrmsg))) {
+			r = addrset_decode(h, addrs) == MNL_CB_ERROR ? -ENOMEM : 0;
+		} else if (pass == 1 && h->nlmsg_type == RTM_NEWROUTE &&
+			   h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct rtmsg))) {
+			r = routeset_decode(h, routes) == MNL_CB_ERROR ? -ENOMEM : 0;
+		}
+	}
+	return r == 0 && pass == 0 ? state_name_refs(st) : r;
+}
+
+static int ignore_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
 /* A kind's own record of each link its steps change (a PF's VF table), once per link. */
 static int take_ext(struct vnet_ctx *ctx, struct record *rec, const struct plan *p)
 {
@@ -342,6 +375,59 @@ static int take_ext(struct vnet_ctx *ctx, struct record *rec, const struct plan 
 	return 0;
 }
 
+/* The host read now: links, port VLANs, addresses, routes (into ctx->tap too, when set). */
+static int read_now(struct vnet_ctx *ctx, struct state *st, struct addrset *addrs, struct routeset *routes)
+{
+	int r = state_load(ctx, st, ST_LINKS | ST_BRVLANS);
+
+	if (r < 0)
+		return r;
+	r = addrs_load(ctx, addrs);
+	return r == 0 ? routes_load(ctx, routes) : r;
+}
+
+/*
+ * The host as the planning reading in tap saw it, and what that reading
+ * left out (port VLANs, addresses, routes) read now into the same tap, so
+ * that the journal holds all of it.
+ */
+static int read_tapped(struct vnet_ctx *ctx, struct nl_tap *tap, struct state *st, struct addrset *addrs,
+		       struct routeset *routes)
+{
+	int need = 0, r;
+
+	if (state_init(st) < 0)
+		return -ENOMEM;
+	r = record_decode(tap->buf, (int)tap->len, 0, st, NULL, NULL);
+	for (int i = 0; i < st->n && !need; i++)
+		need = !strcmp(st->links[i].slave_kind, "bridge") || bridge_filters(&st->links[i]);
+	struct nl_tap *was = ctx->tap;
+
+	ctx->tap = tap;
+	if (r == 0 && need && !(tap->done & TAP_BRIDGE))
+		r = nlm_dump(ctx, AF_BRIDGE, RTEXT_FILTER_BRVLAN_COMPRESSED, ignore_cb, NULL, NULL);
+	if (r == 0 && !(tap->done & TAP_ADDR)) {
+		struct addrset a = { 0 };
+
+		r = addrs_load(ctx, &a);
+		free(a.a);
+	}
+	if (r == 0 && !(tap->done & TAP_ROUTE)) {
+		struct routeset rs = { 0 };
+
+		r = routes_load(ctx, &rs);
+		routeset_free(&rs);
+	}
+	ctx->tap = was;
+	if (r == 0 && tap->err)
+		r = -tap->err;
+	if (r == 0)
+		r = record_decode(tap->buf, (int)tap->len, 1, st, addrs, routes);
+	st->what = ST_LINKS | ST_BRVLANS;
+	st->have_vlans = 1;
+	return r;
+}
+
 int record_take(struct vnet_ctx *ctx, const struct plan *p, struct record **out)
 {
 	struct state st;
@@ -351,17 +437,15 @@ int record_take(struct vnet_ctx *ctx, const struct plan *p, struct record **out)
 	int r;
 
 	*out = NULL;
-	r = state_load(ctx, &st, ST_LINKS | ST_BRVLANS);
-	if (r < 0)
-		return vnet_fail(ctx, -r, "cannot read the host before changing it");
-	r = addrs_load(ctx, &addrs);
-	if (r == 0)
-		r = routes_load(ctx, &routes);
+	if (ctx->tap && (ctx->tap->done & TAP_LINK))
+		r = read_tapped(ctx, ctx->tap, &st, &addrs, &routes);
+	else
+		r = read_now(ctx, &st, &addrs, &routes);
 	if (r < 0) {
 		state_free(&st);
 		free(addrs.a);
 		routeset_free(&routes);
-		return vnet_fail(ctx, -r, "cannot read the host's addresses and routes before changing it");
+		return vnet_fail(ctx, -r, "cannot read the host before changing it");
 	}
 	r = record_of(ctx, &st, &addrs, &routes, p, &rec);
 	if (r < 0)
@@ -868,10 +952,14 @@ static void plan_ports(struct back *b)
 	for (int i = 0; i < rs->n; i++) {
 		const struct link *r = &rs->links[i], *m = state_by_index(rs, r->master);
 		struct now *n = &b->now[i];
+		int self = !strcmp(r->kind, "bridge");
 
-		if (!n->cur || n->joined || !m || strcmp(m->kind, "bridge"))
+		if (!n->cur || n->joined || (!self && (!m || strcmp(m->kind, "bridge"))))
 			continue;
-		uint32_t f = obj_diff(ptab, link_pobj(r), link_pobj(n->cur), PN_PORT);
+		/* A bridge's own VLANs: only when both readings asked the kernel for them. */
+		if (self && !(rs->vlans_dumped && b->cur->vlans_dumped))
+			continue;
+		uint32_t f = self ? 0 : obj_diff(ptab, link_pobj(r), link_pobj(n->cur), PN_PORT);
 
 		if (f) {
 			char txt[900];
@@ -889,8 +977,8 @@ static void plan_ports(struct back *b)
 		    !vlanset_equal(&want->untagged, &have->untagged)) {
 			char what[64];
 
-			snprintf(what, sizeof(what), "rollback: %s", r->name);
-			plan_port_vlans(b->plan, what, r->name, have, want);
+			snprintf(what, sizeof(what), "rollback: %s%s", r->name, self ? " itself" : "");
+			plan_port_vlans(b->plan, what, r->name, have, want, self);
 		}
 	}
 }

@@ -56,11 +56,20 @@ struct linkspec {
 
 
 /*
- * Records the host before p runs. Fails, changing nothing, when the plan
- * would delete what no rollback can make again (a device of a kind vnetctl
- * cannot create, stacked on a link the plan deletes).
+ * Records the host before p runs: read now, or from the reading ctx->tap
+ * holds (the plan's, under the same lock) and what that lacks. Fails,
+ * changing nothing, when the plan would delete what no rollback can make
+ * again (a device of a kind vnetctl cannot create, stacked on a link the
+ * plan deletes).
  */
 int record_take(struct vnet_ctx *ctx, const struct plan *p, struct record **out);
+/*
+ * The links (pass 0: then their names are indexed), or the port VLANs,
+ * addresses and routes (pass 1) among a reading's raw messages (a journal's,
+ * an nl_tap's).
+ */
+int record_decode(const char *msgs, int mlen, int pass, struct state *st, struct addrset *addrs,
+		  struct routeset *routes);
 /*
  * Brings the host back to the record: plans from the host as it is now,
  * runs the plan, reads the host again, and repeats while the kernel's own

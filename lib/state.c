@@ -656,9 +656,7 @@ static int brvlan_cb(const struct nlmsghdr *nlh, void *data)
 			to = vi->vid;
 			if (from > to || to >= VLAN_N)
 				continue;
-			/* The bridge device's own entries come with the master flag set. */
-			if (l->kind[0] && !strcmp(l->kind, "bridge"))
-				continue;
+			/* A bridge's own entries (its "self" VLANs) are kept in its vl as a port's. */
 			struct portvlan *pv = link_vl_w(l);
 
 			pv->have = 1;
@@ -695,9 +693,9 @@ int state_decode_msg(struct state *st, const struct nlmsghdr *nlh, int family)
 {
 	int r = family == AF_BRIDGE ? brvlan_cb(nlh, st) : link_cb(nlh, st);
 
-	if (family != AF_BRIDGE)
-		if (st->n)
-			qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index), names_stale(st);
+	/* A dump's links come in index order: sorted again only when one does not (not n log n each). */
+	if (family != AF_BRIDGE && st->n > 1 && cmp_index(&st->links[st->n - 2], &st->links[st->n - 1]) > 0)
+		qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index), names_stale(st);
 	return r == MNL_CB_ERROR ? -EINVAL : 0;
 }
 
@@ -752,13 +750,14 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 	if (state_name_refs(st) < 0)
 		return vnet_fail(ctx, ENOMEM, "out of memory");
 	/*
-	 * VLAN entries matter on bridge ports only (a bridge's own are not
-	 * kept): with no port there is nothing to ask the kernel for.
+	 * VLAN entries are on bridge ports, and on bridges that filter VLANs
+	 * (their own, for the host's traffic): with neither there is nothing
+	 * to ask the kernel for.
 	 */
 	int ports = 0;
 
 	for (int i = 0; i < st->n && !ports; i++)
-		ports = !strcmp(st->links[i].slave_kind, "bridge");
+		ports = !strcmp(st->links[i].slave_kind, "bridge") || bridge_filters(&st->links[i]);
 	if ((what & ST_BRVLANS) && !ports)
 		st->have_vlans = 1;
 	else if (what & ST_BRVLANS) {
@@ -766,7 +765,7 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 			    brvlan_reset, st);
 		if (r < 0)
 			return vnet_fail(ctx, -r, "cannot read the bridge VLANs");
-		st->have_vlans = 1;
+		st->have_vlans = st->vlans_dumped = 1;
 	}
 	return (what & ST_ADDRS) ? state_load_addrs(ctx, st) : 0;
 }

@@ -63,7 +63,7 @@ struct link {
 	 */
 	struct obj *kobj;    /* kind-specific fields (bridge options) */
 	struct obj *pobj;    /* port fields (bridge port options) */
-	struct portvlan *vl; /* a port's VLAN entries */
+	struct portvlan *vl; /* a port's VLAN entries, or a bridge's own ("self") */
 };
 
 static inline const struct obj *link_kobj(const struct link *l)
@@ -94,6 +94,7 @@ struct state {
 	struct link *links;
 	int n, cap;
 	int have_vlans;
+	int vlans_dumped;	/* the AF_BRIDGE dump ran: a bridge without entries has none (else: not read) */
 	int next_fake;		/* simulated links get indexes above any real one */
 	int *first_port, *next_port; /* by position: ports of each master, built on demand */
 	int dirty;		/* simulated changes: the port lists no longer hold */
@@ -107,6 +108,9 @@ struct state {
 	struct routeset *routes; /* ST_ADDRS: the routes a user or program added */
 	unsigned int what;	/* ST_* read */
 };
+
+/* A bridge that filters VLANs (lib/kinds/bridge.c). */
+int bridge_filters(const struct link *l);
 
 /*
  * The ports (or slaves) of master, in index order: prev NULL for the first.

@@ -426,7 +426,7 @@ static int vlans_add_format(const struct vlanset *add, char *buf, size_t len)
  * that removes, one that adds or re-flags (ranges grouped by flags).
  */
 void plan_port_vlans(struct plan *plan, const char *what, const char *port,
-		     const struct portvlan *cur, const struct portvlan *want)
+		     const struct portvlan *cur, const struct portvlan *want, int self)
 {
 	struct vlanset del = { 0 }, add[8] = { 0 };
 	char buf[1024], *txt; /* a plan line is whole: 2047 separate VLANs are 9.7 KB */
@@ -446,6 +446,7 @@ void plan_port_vlans(struct plan *plan, const char *what, const char *port,
 	if (any_del) {
 		struct op *op = plan_add(plan, OP_VLAN_DEL, &kind_bridge, port);
 
+		op->self = self;
 		vlan_entries_add(&op->vlans, &op->nvlans, &del, 0);
 		txt = TEXT_WHOLE(buf, vlanset_format, &del);
 		op_textf(op, "%s: remove vlans %s", what, txt);
@@ -454,6 +455,7 @@ void plan_port_vlans(struct plan *plan, const char *what, const char *port,
 	if (any_add) {
 		struct op *op = plan_add(plan, OP_VLAN_ADD, &kind_bridge, port);
 
+		op->self = self;
 		/* Untagged PVID last so that no range holds the PVID flag. */
 		for (int f = 0; f < 8; f++)
 			if (!vlanset_empty(&add[f]))
@@ -571,6 +573,11 @@ static const struct link *find_bridge(struct vnet_ctx *ctx, struct state *st, co
 	if (!l && must)
 		*r = vnet_fail(ctx, ENODEV, "bridge %s: no such bridge", name);
 	return l;
+}
+
+int bridge_filters(const struct link *l)
+{
+	return !strcmp(l->kind, "bridge") && obj_has(link_kobj(l), BR_VLANF) && link_kobj(l)->v[BR_VLANF].u;
 }
 
 /*
@@ -907,7 +914,7 @@ static int plan_port(struct vnet_ctx *ctx, struct state *st, const char *bridge,
 	if (obj_has(want, P_VLANS))
 		vp.tagged = *want->v[P_VLANS].vlans;
 	portvlan_of(&vp, &wantv);
-	plan_port_vlans(plan, what, port, &curv, &wantv);
+	plan_port_vlans(plan, what, port, &curv, &wantv, 0);
 	return 0;
 }
 

@@ -229,6 +229,19 @@ static void trunk_portvlan(const struct adapters *ad, const char *def, struct po
 	}
 }
 
+/*
+ * The bridge's own entries: the SEA's interface (the host's traffic, to an
+ * address on the SEA) is on the default adapter's PVID, untagged, as a
+ * VIOS's SEA interface is; without a default adapter, on no VLAN.
+ */
+static void self_portvlan(const struct adapters *ad, const char *def, struct portvlan *pv)
+{
+	const struct adapter *d = def[0] ? adapters_find(ad, def) : NULL;
+	struct adapter own = { .pvid = d ? d->pvid : 0 };
+
+	adapter_portvlan(&own, pv);
+}
+
 /* ---- the mark and the record in the bridge's alias ---- */
 
 /*
@@ -953,7 +966,10 @@ static void sp_end(struct sp *s)
 	namelist_free(&s->fresh);
 }
 
-/* The VLAN steps of a port; one that joined in this plan has none yet. */
+/*
+ * The VLAN steps of a port, or of the bridge itself (role NULL); one that
+ * joined in this plan has none yet, nor a bridge made in it.
+ */
 static void sp_port_vlans(struct sp *s, const char *role, const char *dev,
 			  const struct portvlan *want)
 {
@@ -961,8 +977,24 @@ static void sp_port_vlans(struct sp *s, const char *role, const char *dev,
 	struct portvlan none = { 0 };
 	char what[96];
 
-	snprintf(what, sizeof(what), "%s %s %s", s->what, role, dev);
-	plan_port_vlans(s->plan, what, dev, namelist_has(&s->fresh, dev) || !l ? &none : link_vl(l), want);
+	if (role)
+		snprintf(what, sizeof(what), "%s %s %s", s->what, role, dev);
+	else
+		snprintf(what, sizeof(what), "%s: bridge %s itself", s->what, dev);
+	plan_port_vlans(s->plan, what, dev, namelist_has(&s->fresh, dev) || !l ? &none : link_vl(l), want,
+			!role);
+}
+
+/*
+ * Whether the statement gives the SEA addresses (not none): its plan is
+ * made without the address fields, which follow in steps of their own.
+ */
+static int declares_addresses(const struct stmt *s)
+{
+	for (int i = s->first_kw; i + 1 < s->argc; i += 2)
+		if (!strcmp(s->argv[i], "addresses"))
+			return strcmp(s->argv[i + 1], "none") != 0;
+	return 0;
 }
 
 static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
@@ -986,6 +1018,9 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 	r = want_of(ctx, st, s, want, &c, &w);
 	if (r == 0)
 		r = check_host(ctx, st, s, &c, &w);
+	if (r == 0 && declares_addresses(s) && !w.def[0])
+		r = vnet_fail(ctx, EINVAL, "%s: addresses: the SEA has no default adapter, whose PVID its own traffic is on: "
+			      "name one with default IF", s->what);
 	if (r == 0 && rec_format(name, &w.rec, alias, sizeof(alias)) > ALIAS_MAX)
 		r = vnet_fail(ctx, E2BIG, "%s: too many devices to record in the bridge's alias (at most %d bytes)",
 			      s->what, ALIAS_MAX);
@@ -1171,13 +1206,19 @@ static int plan_change(struct vnet_ctx *ctx, struct state *st, const struct stmt
 		sp_port_vlans(&sp, "adapter", a->name, &av);
 	}
 
+	/* 5. The bridge's own VLAN, for the host's traffic. */
+	struct portvlan sv;
+
+	self_portvlan(w.ad, w.def, &sv);
+	sp_port_vlans(&sp, NULL, name, &sv);
+
 	/*
-	 * 5. The bridge's MTU, after its ports: one given at creation is not
+	 * 6. The bridge's MTU, after its ports: one given at creation is not
 	 * the admin's own (BROPT_MTU_SET_BY_USER) and the first port resets it.
 	 */
 	sp_mtu(&sp, name, w.mtu);
 
-	/* 6. The record, once it says something new. */
+	/* 7. The record, once it says something new. */
 	if (c.br && strcmp(link_alias(c.br), alias))
 		sp_alias(&sp, name, alias, link_alias(c.br));
 
@@ -1385,6 +1426,11 @@ static int sea_check(struct vnet_ctx *ctx, const struct stmt *s, const struct ob
 		return vnet_usage(ctx, want->word[F_DEFAULT] + 1,
 				  "%s: default %s: not one of the adapters", s->what,
 				  obj_name(want, F_DEFAULT));
+	/* The SEA's own traffic is on the default adapter's PVID: without one it reaches no VLAN. */
+	if (s->verb == V_ADD && declares_addresses(s) && !(obj_has(want, F_DEFAULT) && obj_name(want, F_DEFAULT)[0]))
+		return vnet_usage(ctx, want->word[F_ADDRS],
+				  "%s: addresses: the SEA's own traffic is untagged on the default adapter's PVID: name one with default IF",
+				  s->what);
 	return 0;
 }
 
@@ -1666,6 +1712,16 @@ static void sea_diagnose(struct diag *d, struct state *st, const struct link *l)
 		if (al && !view_carrier(al))
 			diag_say(d, DIAG_WARN, "adapter", "sea", o.name, a->name,
 				 "start the guest that uses it, or bring its peer up", "adapter %s", link_state(al));
+	}
+	/* The SEA's own interface: on the default adapter's PVID, or the host's traffic on it is dropped. */
+	const struct adapter *def = c.def[0] ? adapters_find(&c.ad, c.def) : NULL;
+	const struct portvlan *sv = link_vl(c.br);
+
+	if (def && def->pvid && (sv->pvid != def->pvid || !vlanset_has(&sv->untagged, def->pvid))) {
+		snprintf(fix, sizeof(fix), "vnetctl sea set %s default %s", o.name, def->name);
+		diag_say(d, DIAG_WARN, "vlan", "sea", o.name, NULL, fix,
+			 "the SEA's own interface is not untagged on PVID %u: the host's traffic on %s is dropped",
+			 def->pvid, o.name);
 	}
 	cur_free(&c);
 }

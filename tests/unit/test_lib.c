@@ -353,7 +353,7 @@ static void test_long_lines(void)
 	vlanset_add(&want.member, 3);
 	vlanset_add(&want.untagged, 3);
 	want.pvid = 3;
-	plan_port_vlans(&plan, "bridge br0 port a", "a", &none, &want);
+	plan_port_vlans(&plan, "bridge br0 port a", "a", &none, &want, 0);
 	CHECK(plan.n == 1 && !strcmp(plan.ops[0].text, want_line));
 
 	/* 300 ports: "ports p0,p1,...,p299", 2 KB. */
@@ -418,11 +418,14 @@ static void test_vlan_request(void)
 
 	/*
 	 * The largest VLAN request: VLANs 1-4094 with every other one untagged,
-	 * 4094 entries of their own; it fits the buffer (ASan watches).
+	 * 4094 entries of their own, and for the bridge's own entries ("self")
+	 * the flags first; it fits the buffer (ASan watches).
 	 */
-	struct op *big = plan_add(&plan, OP_VLAN_ADD, &kind_bridge, "eth0");
+	struct op *big = plan_add(&plan, OP_VLAN_ADD, &kind_bridge, "br0");
 	struct vlanset odd = { 0 }, even = { 0 };
+	int self_first = 0;
 
+	big->self = 1;
 	for (unsigned int id = 1; id < VLAN_N - 1; id++)
 		vlanset_add(id % 2 ? &odd : &even, id);
 	vlan_entries_add(&big->vlans, &big->nvlans, &odd, BRIDGE_VLAN_INFO_UNTAGGED);
@@ -430,9 +433,12 @@ static void test_vlan_request(void)
 	nlh = op_build(ctx, big, buf);
 	n = 0;
 	mnl_attr_for_each(a, nlh, sizeof(*ifm))
-		mnl_attr_for_each_nested(v, a)
-			n++;
-	CHECK(n == 4094 && nlh->nlmsg_len <= NLM_REQ_SIZE);
+		mnl_attr_for_each_nested(v, a) {
+			if (n++ == 0)
+				self_first = mnl_attr_get_type(v) == IFLA_BRIDGE_FLAGS &&
+					     mnl_attr_get_u16(v) == BRIDGE_FLAGS_SELF;
+		}
+	CHECK(n == 4095 && self_first && nlh->nlmsg_len <= NLM_REQ_SIZE);
 
 	/* A bridge change request: only the fields asked for, in IFLA_INFO_DATA. */
 	struct op *set = plan_add(&plan, OP_SET, &kind_bridge, "br0");

@@ -107,11 +107,15 @@ CONF
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"nic0 holds 192.0.2.10/24, the route default via 192.0.2.1"*"declare them on sea0"* ]]
 	eq "$(snapshot)" "$before"
-	# (No pings here: the SEA's bridge filters VLANs and has no VLAN of its
-	# own, which vnetctl does not manage yet, so the host's traffic on it
-	# does not flow; the move itself is checked.)
+	# The remote pings the host's address through the move: the SEA's
+	# bridge itself is in the default adapter's PVID, untagged.
+	ping_start "$SW" 192.0.2.10 1000
 	run vn sea add sea0 backing nic0,nic1 ha-mode auto adapter ent1 pvid 1 default ent1 addresses 192.0.2.10/24 gateway 192.0.2.1
 	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+	lost=$(ping_lost)
+	echo "the move onto the SEA: $lost of 1000 pings lost ($(grep transmitted "$BATS_TEST_TMPDIR/ping"))" >&3
+	[ "$lost" -le 20 ]
+	eq "$(bridge -n "$NS" -j vlan show dev sea0 | jq -c '.[0].vlans')" '[{"vlan":1,"flags":["PVID","Egress Untagged"]}]'
 	eq "$(addrs sea0)" "192.0.2.10/24"
 	eq "$(addrs nic0)" ""
 	eq "$(defaults)" "sea0 192.0.2.1 212"
@@ -127,4 +131,28 @@ CONF
 	grep -q '^sea add sea0 .*addresses 192.0.2.10/24 gateway 192.0.2.1$' "$BATS_TEST_TMPDIR/sea.conf"
 	run vn apply "$BATS_TEST_TMPDIR/sea.conf"
 	[ "$output" = "$BATS_TEST_TMPDIR/sea.conf: no change" ] || { echo "$output" >&2; false; }
+	ip netns exec "$SW" ping -c 3 -i 0.2 -W 2 192.0.2.10 | grep -q ' 3 received'
+}
+
+@test "a SEA with addresses needs a default adapter: exit 2 before the host is read, exit 1 for a set" {
+	require_feature vlan_filtering
+	run --separate-stderr vn sea add sea0 backing nic1 adapter ent1 pvid 1 addresses 192.0.2.11/24
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"addresses: the SEA's own traffic is untagged on the default adapter's PVID: name one with default IF"* ]]
+	vn sea add sea0 backing nic1 adapter ent1 pvid 1
+	before=$(snapshot)
+	run --separate-stderr vn sea set sea0 addresses 192.0.2.11/24
+	[ "$status" -eq 1 ] || { echo "$status $output $stderr" >&2; false; }
+	[[ "$stderr" == *"sea sea0: addresses: the SEA has no default adapter"* ]]
+	eq "$(snapshot)" "$before"
+	# Without a default adapter the bridge is in no VLAN.
+	eq "$(bridge -n "$NS" -j vlan show dev sea0 | jq -c '.[0].vlans // []')" '[]'
+	# Given one, the bridge joins its PVID; when that goes, diagnose warns and a set puts it back.
+	vn sea set sea0 default ent1
+	eq "$(bridge -n "$NS" -j vlan show dev sea0 | jq -c '.[0].vlans')" '[{"vlan":1,"flags":["PVID","Egress Untagged"]}]'
+	bridge -n "$NS" vlan del dev sea0 vid 1 self
+	run vn diagnose
+	[[ "$output" == *"the SEA's own interface is not untagged on PVID 1"* ]] || { echo "$output" >&2; false; }
+	run vn sea set sea0 default ent1
+	[[ "$output" == *"bridge sea0 itself: add vlans 1 pvid untagged"* ]] || { echo "$output" >&2; false; }
 }

@@ -70,8 +70,8 @@ port_vlans() {
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "sea sea0: bridge sea0: create (stp off vlan-filtering on default-pvid none up)" ]
 
-	# The kernel's own view: exactly the plan.
-	eq "$(port_vlans)" '{"ent1":["1pu","3","4","100","200"],"vif1":["1pu"],"vif3":["3pu"],"vif4":["4pu","100","200"]}'
+	# The kernel's own view: exactly the plan; the SEA itself (the host) in the default adapter's PVID.
+	eq "$(port_vlans)" '{"ent1":["1pu","3","4","100","200"],"sea0":["1pu"],"vif1":["1pu"],"vif3":["3pu"],"vif4":["4pu","100","200"]}'
 	run ip -n "$NS" -j -d link show
 	eq "$(jq -r 'map(select(.ifname == "sea0")) | .[0] | .linkinfo.info_data |
 		"\(.vlan_filtering) \(.vlan_default_pvid) \(.stp_state)"' <<<"$output")" "1 0 0"
@@ -97,6 +97,13 @@ vif4-peer - true -"
 	misses 4 10.0.3.1
 	misses 4 10.0.0.1
 	misses 1 10.0.3.1
+
+	# The host's own address on the SEA: untagged, in the default adapter's VLAN, as a VIOS's SEA interface.
+	vn sea set sea0 addresses 10.0.0.5/16
+	ip netns exec "$NS" ping -q -c 3 -i 0.3 -W 3 10.0.0.1 | grep -qE ' [1-9] (packets )?received'
+	ip netns exec "$NS" ping -q -c 3 -i 0.3 -W 3 10.0.0.2 | grep -qE ' [1-9] (packets )?received'
+	run ip netns exec "$NS" ping -q -c 1 -W 1 10.0.3.2
+	[ "$status" -ne 0 ]
 }
 
 @test "re-adding changes nothing; show, show -j and show --config describe it; the config applies as no change" {

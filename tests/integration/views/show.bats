@@ -30,11 +30,11 @@ teardown() { common_teardown; }
 @test "an STP loop: the blocked port is blocking in show -j and in text, as bridge link says" {
 	stp_loop
 	blocked=$(blocking_port)
+	for p in a ap; do
+		agrees "brport_state $p" "vn -j bridge show br0 | jq -r --arg p $p '.[0].ports[] | select(.name == \$p) | .state'"
+	done
 	run vn -j bridge show br0
 	[ "$status" -eq 0 ]
-	for p in a ap; do
-		eq "$(jq -r --arg p "$p" '.[0].ports[] | select(.name == $p) | .state' <<<"$output")" "$(brport_state "$p")"
-	done
 	eq "$(jq -r --arg p "$blocked" '.[0].ports[] | select(.name == $p) | .state' <<<"$output")" blocking
 	run vn bridge show br0
 	[[ "$output" == *"$blocked (blocking)"* ]]
@@ -62,6 +62,6 @@ teardown() { common_teardown; }
 
 @test "show -j names a bridge's topology change as ip does" {
 	stp_loop
-	run vn -j bridge show br0
-	eq "$(jq -r '.[0].topology_change' <<<"$output")" "$( [ "$(lj br0 .linkinfo.info_data.topology_change)" = 1 ] && echo true || echo false)"
+	agrees '[ "$(lj br0 .linkinfo.info_data.topology_change)" = 1 ] && echo true || echo false' \
+		"vn -j bridge show br0 | jq -r '.[0].topology_change'"
 }

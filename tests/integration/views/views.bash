@@ -34,6 +34,24 @@ brport_state() {
 	bridge -n "$NS" -j link show dev "$1" | jq -r '.[0].state'
 }
 
+# agrees KERNEL-CMD VNETCTL-CMD: the second prints what the first does. STP
+# moves a port on (listening, learning, forwarding) and ends a topology
+# change by itself: the kernel is read before and after vnetctl, and the
+# comparison counts only when both readings agree (else it is made again).
+agrees() {
+	local i before after got
+	for ((i = 0; i < 50; i++)); do
+		before=$(eval "$1")
+		got=$(eval "$2")
+		after=$(eval "$1")
+		[ "$before" = "$after" ] || continue
+		eq "$got" "$before"
+		return
+	done
+	echo "the kernel's answer never held still: $before, then $after" >&2
+	return 1
+}
+
 # up DEV...: sets each link up.
 up() {
 	local d
