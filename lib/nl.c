@@ -11,12 +11,14 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
+#include <net/if.h>
 #include <linux/rtnetlink.h>
 
 #include "internal.h"
@@ -523,8 +525,23 @@ int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *da
 int nlm_ifindex(struct vnet_ctx *ctx, const char *name)
 {
 	char buf[256];
-	int idx = 0, r;
+	int idx = 0, r = nlm_open(ctx);
+	struct ifreq ifr = { 0 };
 
+	if (r < 0)
+		return r;
+	/*
+	 * SIOCGIFINDEX on the rtnetlink socket answers in the socket's
+	 * namespace, as if_nametoindex does in ip: a few microseconds, where
+	 * an RTM_GETLINK reply is a whole link message to build and read.
+	 */
+	if (strlen(name) < sizeof(ifr.ifr_name)) {
+		memcpy(ifr.ifr_name, name, strlen(name) + 1);
+		if (ioctl(mnl_socket_get_fd(ctx->nl), SIOCGIFINDEX, &ifr) == 0 && ifr.ifr_ifindex > 0)
+			return ifr.ifr_ifindex;
+		if (errno == ENODEV)
+			return -ENODEV;
+	}
 	r = nlm_talk(ctx, getlink_req(buf, name, RTEXT_FILTER_SKIP_STATS), index_cb, &idx);
 	if (r < 0)
 		return r;

@@ -11,6 +11,7 @@
 #include "value.h"
 #include "obj.h"
 #include "state.h"
+#include "nl.h"
 #include "plan.h"
 #include "kind.h"
 #include "addr.h"
@@ -413,14 +414,20 @@ int stmt_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want, struct vnet_txn **txn)
 {
 	struct plan plan = { 0 };
+	struct nl_tap tap = { 0 };
 	int r = vnet_lock(ctx, !(ctx->flags & VNET_F_NOWAIT));
 
 	if (r < 0)
 		return r;
+	/* The planning reading's messages, raw: the record is made of them (lib/record.c). */
+	ctx->tap = (ctx->flags & VNET_F_DRY_RUN) ? NULL : &tap;
 	r = plan_stmt(ctx, s, want, &plan);
+	ctx->tap = NULL;
 	if (r == 0 && !(ctx->flags & VNET_F_DRY_RUN) && plan.n) {
 		ctx->txn_what = s->what;
+		ctx->read_tap = tap.done ? &tap : NULL;
 		r = plan_exec(ctx, &plan);
+		ctx->read_tap = NULL;
 		ctx->txn_what = NULL;
 		if (r == 0)
 			r = verify(ctx, s, want, &plan);
@@ -428,9 +435,11 @@ static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want, st
 			plan_print(ctx, &plan, s->what);
 			(*txn)->plan = plan;
 			snprintf((*txn)->what, sizeof((*txn)->what), "%s", s->what);
+			free(tap.buf);
 			return 0; /* the lock is held until the transaction ends */
 		}
 	}
+	free(tap.buf);
 	vnet_unlock(ctx);
 	if (r == 0)
 		plan_print(ctx, &plan, s->what);
