@@ -64,7 +64,8 @@ static void read_ahead(struct vnet_ctx *ctx, struct diff *d, const struct state 
 			continue;
 		names[n] = l->name;
 		attrs[n++] = "addr_assign_type";
-		if (!strcmp(l->slave_kind, "bridge")) {
+		/* (A port the plan made has its master, not yet its slave kind, in a simulated state.) */
+		if (l->master || !strcmp(l->slave_kind, "bridge")) {
 			names[n] = l->name;
 			attrs[n++] = "speed";
 		}
@@ -128,6 +129,9 @@ void diff_after(struct vnet_ctx *ctx, struct diff *d, struct state *st)
 	sysfs_ahead_free(d->ahead);
 	d->ahead = NULL;
 	d->described = 0;
+	/* How many it describes is known now: past the crossover, one child reads ahead at once. */
+	if (d->n > 1 + st->n / 128)
+		read_ahead(ctx, d, st);
 	for (int i = 0; i < d->n; i++) {
 		free(d->o[i]->text[1]);
 		d->o[i]->text[1] = describe(ctx, d, d->o[i], st);
