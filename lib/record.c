@@ -394,13 +394,12 @@ static int read_now(struct vnet_ctx *ctx, struct state *st, struct addrset *addr
 static int read_tapped(struct vnet_ctx *ctx, struct nl_tap *tap, struct state *st, struct addrset *addrs,
 		       struct routeset *routes)
 {
-	int need = 0, r;
+	int r;
 
 	if (state_init(st) < 0)
 		return -ENOMEM;
 	r = record_decode(tap->buf, (int)tap->len, 0, st, NULL, NULL);
-	for (int i = 0; i < st->n && !need; i++)
-		need = !strcmp(st->links[i].slave_kind, "bridge") || bridge_filters(&st->links[i]);
+	int need = state_has_vlan_entries(st);
 	struct nl_tap *was = ctx->tap;
 
 	ctx->tap = tap;

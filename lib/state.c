@@ -721,6 +721,14 @@ int state_name_refs(struct state *st)
 	return 0;
 }
 
+int state_has_vlan_entries(const struct state *st)
+{
+	for (int i = 0; i < st->n; i++)
+		if (!strcmp(st->links[i].slave_kind, "bridge") || bridge_filters(&st->links[i]))
+			return 1;
+	return 0;
+}
+
 int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 {
 	int r;
@@ -749,15 +757,8 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 		qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index), names_stale(st);
 	if (state_name_refs(st) < 0)
 		return vnet_fail(ctx, ENOMEM, "out of memory");
-	/*
-	 * VLAN entries are on bridge ports, and on bridges that filter VLANs
-	 * (their own, for the host's traffic): with neither there is nothing
-	 * to ask the kernel for.
-	 */
-	int ports = 0;
+	int ports = state_has_vlan_entries(st);
 
-	for (int i = 0; i < st->n && !ports; i++)
-		ports = !strcmp(st->links[i].slave_kind, "bridge") || bridge_filters(&st->links[i]);
 	if ((what & ST_BRVLANS) && !ports)
 		st->have_vlans = 1;
 	else if (what & ST_BRVLANS) {

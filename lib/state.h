@@ -111,6 +111,11 @@ struct state {
 
 /* A bridge that filters VLANs (lib/kinds/bridge.c). */
 int bridge_filters(const struct link *l);
+/*
+ * VLAN entries are on bridge ports, and on bridges that filter VLANs (their
+ * own, for the host's traffic): with neither, an AF_BRIDGE dump has nothing.
+ */
+int state_has_vlan_entries(const struct state *st);
 
 /*
  * The ports (or slaves) of master, in index order: prev NULL for the first.
