@@ -25,12 +25,12 @@
 
 #include "internal.h"
 
-enum { J_TORN = 1, J_FOREIGN = 2 };
+enum { J_TORN = 1, J_FOREIGN = 2, J_REBOOTED = 3 };
 
 /* What a journal's header says, and whether its writer still runs. */
 struct jinfo {
 	int present;	     /* there is a journal */
-	int stale;	     /* J_TORN (unreadable), J_FOREIGN (a namespace's that is gone) */
+	int stale;	     /* J_TORN (unreadable), J_FOREIGN (a namespace's that is gone), J_REBOOTED (an earlier boot's) */
 	pid_t pid;	     /* the writer: the command, or its guardian */
 	int alive;	     /* that process still runs (same start time) */
 	int guarded;	     /* a --confirm guardian holds it */

@@ -95,3 +95,19 @@ veth_setup() {
 	[ ! -e "$left" ]
 	[ -e "$(run_file journal)" ]   # its own is left for its own namespace
 }
+
+@test "a journal of an earlier boot is removed, not applied" {
+	veth_setup
+	run -137 env LD_PRELOAD="$SHIM" VNETCTL_FAILINJECT_KILL=3 "$VNETCTL" -n "$NS" apply "$F"
+	j=$(run_file journal)
+	boot=$(cat /proc/sys/kernel/random/boot_id)
+	grep -qaF "$boot" "$j"   # the journal names the boot it was written in
+	# The same journal, as if written before the host last booted.
+	perl -0777 -pi -e "s/\Q$boot\E/00000000-0000-4000-8000-000000000000/" "$j"
+	killed=$(snap)
+	run --separate-stderr vn show
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"removed the journal of a transaction interrupted before the host last booted: nothing was rolled back"* ]]
+	[ ! -e "$j" ]
+	[ "$(snap)" = "$killed" ]   # nothing of it was applied
+}
