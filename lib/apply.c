@@ -138,58 +138,6 @@ static const char *into_of(const struct item *it)
 	return it->decl.n ? it->decl.names[0] : it->s->arg[0];
 }
 
-/* A small open-addressing map from names to statement numbers. */
-struct namemap {
-	int cap;
-	const char **key;
-	int *val;
-};
-
-static unsigned int name_hash(const char *s)
-{
-	unsigned int h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-static void map_put(struct namemap *m, const char *k, int v)
-{
-	unsigned int i = name_hash(k) & (unsigned int)(m->cap - 1);
-
-	while (m->key[i] && strcmp(m->key[i], k))
-		i = (i + 1) & (unsigned int)(m->cap - 1);
-	if (!m->key[i]) { /* the first statement that declares a name keeps it */
-		m->key[i] = k;
-		m->val[i] = v;
-	}
-}
-
-static int map_get(const struct namemap *m, const char *k)
-{
-	unsigned int i = name_hash(k) & (unsigned int)(m->cap - 1);
-
-	while (m->key[i]) {
-		if (!strcmp(m->key[i], k))
-			return m->val[i];
-		i = (i + 1) & (unsigned int)(m->cap - 1);
-	}
-	return -1;
-}
-
-/* An empty map with room for entries names. */
-static void map_alloc(struct namemap *m, int entries)
-{
-	m->cap = 16;
-	while (m->cap < 2 * entries + 16)
-		m->cap *= 2;
-	m->key = calloc((size_t)m->cap, sizeof(*m->key));
-	m->val = calloc((size_t)m->cap, sizeof(*m->val));
-	if (!m->key || !m->val)
-		abort();
-}
-
 /* The lists of names map_names reads. */
 enum { NM_DECL = 1, NM_USES = 2, NM_TAKES = 4 };
 
@@ -203,13 +151,13 @@ static void map_names(struct namemap *m, const struct item *it, int n, unsigned 
 
 	for (int i = 0; i < n; i++)
 		total += it[i].decl.n + it[i].uses.n + it[i].takes.n;
-	map_alloc(m, total);
+	namemap_alloc(m, total);
 	for (int i = 0; i < n; i++) {
 		const struct namelist *l[3] = { &it[i].decl, &it[i].uses, &it[i].takes };
 
 		for (int k = 0; k < 3; k++)
 			for (int j = 0; (lists & (1U << k)) && j < l[k]->n; j++)
-				map_put(m, l[k]->names[j], i);
+				namemap_put(m, l[k]->names[j], i);
 	}
 }
 
@@ -280,13 +228,13 @@ static int order_items(struct item *it, int n, struct state *st, int *order, int
 			int b = -1;
 
 			if (!take) {
-				b = map_get(&m, name);
+				b = namemap_get(&m, name);
 			} else {
 				const struct link *l = state_by_name(st, name);
 				const char *holder = l && l->master ? state_name(st, l->master) : NULL;
 
 				if (holder && strcmp(holder, into_of(&it[a])))
-					b = map_get(&m, holder);
+					b = namemap_get(&m, holder);
 				if (b >= 0 && b != a && soft) {
 					names_add(&it[a].early, name);
 					continue;
@@ -323,8 +271,7 @@ static int order_items(struct item *it, int n, struct state *st, int *order, int
 	free(nsucc);
 	free(indeg);
 	free(heap);
-	free(m.key);
-	free(m.val);
+	namemap_free(&m);
 	return r;
 }
 
@@ -427,7 +374,7 @@ static int prune_kind(struct vnet_ctx *ctx, struct state *st, struct item **item
 		    (!strcmp(l->kind, "veth") && !peer) || kind_owner(l, NULL) ||
 		    (peer && kind_owner(peer, NULL)))
 			continue;
-		if (map_get(named, l->name) >= 0 || (peer && map_get(named, peer->name) >= 0))
+		if (namemap_get(named, l->name) >= 0 || (peer && namemap_get(named, peer->name) >= 0))
 			continue;
 		r = prune_add(ctx, items, n, kind, l->name);
 	}
@@ -457,7 +404,7 @@ static int prune_owners(struct vnet_ctx *ctx, struct state *st, struct item **it
 		struct link_owner o;
 		int k = 0;
 
-		if (l->deleted || !kind_owner(l, &o) || !o.name[0] || map_get(named, o.name) >= 0)
+		if (l->deleted || !kind_owner(l, &o) || !o.name[0] || namemap_get(named, o.name) >= 0)
 			continue;
 		while (k < nown && !(own[k].kind == o.kind && !strcmp(own[k].name, o.name)))
 			k++;
@@ -496,8 +443,7 @@ static int prune_items(struct vnet_ctx *ctx, struct state *st, struct item **ite
 		r = prune_owners(ctx, st, items, n, &named);
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && r == 0; k++)
 		r = prune_kind(ctx, st, items, n, kinds[k], &named);
-	free(named.key);
-	free(named.val);
+	namemap_free(&named);
 	return r;
 }
 
@@ -538,22 +484,21 @@ static void diffing_init(struct diffing *df, int n, const struct state *st)
 {
 	memset(df, 0, sizeof(*df));
 	/* Objects: the statements' and masters that lose a link, made or there now. */
-	map_alloc(&df->seen, 2 * n + st->n);
+	namemap_alloc(&df->seen, 2 * n + st->n);
 }
 
 static void diffing_free(struct diffing *df)
 {
 	diff_free(&df->d);
-	free(df->seen.key);
-	free(df->seen.val);
+	namemap_free(&df->seen);
 }
 
 static void diff_note(struct vnet_ctx *ctx, struct diffing *df, struct state *st,
 		      const struct kind *k, const char *name)
 {
-	if (!k || map_get(&df->seen, name) >= 0)
+	if (!k || namemap_get(&df->seen, name) >= 0)
 		return;
-	map_put(&df->seen, diff_add(ctx, &df->d, st, k, name)->name, 0);
+	namemap_put(&df->seen, diff_add(ctx, &df->d, st, k, name)->name, 0);
 }
 
 /*
@@ -590,12 +535,12 @@ static int link_stmt_clashes(struct vnet_ctx *ctx, const struct stmtfile *f, str
 	struct namemap made;
 	int errors = 0;
 
-	map_alloc(&made, 2 * n);
+	namemap_alloc(&made, 2 * n);
 	for (int i = 0; i < n; i++)
 		if (it[i].s->verb != V_DEL && (it[i].s->kind->link_kind || it[i].s->kind->owns))
-			map_put(&made, it[i].s->arg[0], i);
+			namemap_put(&made, it[i].s->arg[0], i);
 	for (int i = 0; i < n; i++) {
-		int o = it[i].s->kind == &kind_link ? map_get(&made, it[i].s->arg[0]) : -1;
+		int o = it[i].s->kind == &kind_link ? namemap_get(&made, it[i].s->arg[0]) : -1;
 		const char *pp;
 		int pl;
 
@@ -609,8 +554,7 @@ static int link_stmt_clashes(struct vnet_ctx *ctx, const struct stmtfile *f, str
 		diag(ctx, f, it[i].s, dout);
 		errors++;
 	}
-	free(made.key);
-	free(made.val);
+	namemap_free(&made);
 	return errors;
 }
 
@@ -663,7 +607,7 @@ static void clashes_index(struct clashes *c, const struct item *it, int n)
 
 		total += l ? l->n : 0;
 	}
-	map_alloc(&c->first, total);
+	namemap_alloc(&c->first, total);
 	c->keys = calloc((size_t)total + 1, sizeof(*c->keys));
 	if (!c->keys)
 		abort();
@@ -672,7 +616,7 @@ static void clashes_index(struct clashes *c, const struct item *it, int n)
 
 		for (int e = 0; l && e < l->n; e++, k++) {
 			addr_key(&l->e[e], c->keys[k]);
-			map_put(&c->first, c->keys[k], i);
+			namemap_put(&c->first, c->keys[k], i);
 		}
 		for (int f = 0; f < 2; f++)
 			if (c->gw[f] < 0 && addr_gateway_given(it[i].s->kind, &it[i].want, f ? 6 : 4))
@@ -691,7 +635,7 @@ static int clashes_next(const struct clashes *c, const struct item *it, int j, i
 		int i;
 
 		addr_key(&l->e[e], key);
-		i = map_get(&c->first, key);
+		i = namemap_get(&c->first, key);
 		if (i > prev && i < j && (best < 0 || i < best))
 			best = i;
 	}
@@ -704,8 +648,7 @@ static int clashes_next(const struct clashes *c, const struct item *it, int j, i
 
 static void clashes_free(struct clashes *c)
 {
-	free(c->first.key);
-	free(c->first.val);
+	namemap_free(&c->first);
 	free(c->keys);
 }
 
@@ -856,7 +799,7 @@ static int load_file(struct vnet_ctx *ctx, const char *path, struct stmtfile *f,
 		char (*key)[80] = calloc((size_t)nkeys + 1, sizeof(*key));
 		int k2 = n;
 
-		map_alloc(&seen, 2 * nkeys);
+		namemap_alloc(&seen, 2 * nkeys);
 		if (!key)
 			abort();
 		for (int i = 0; i < n; i++) {
@@ -866,17 +809,17 @@ static int load_file(struct vnet_ctx *ctx, const char *path, struct stmtfile *f,
 			str_join(key[i], sizeof(key[i]), sm->kind->name,
 				 sm->verb == V_COUNT ? " count" : "", "\t", sm->arg[0] ? sm->arg[0] : "",
 				 "\t", sm->arg[1] ? sm->arg[1] : "", NULL);
-			prev = map_get(&seen, key[i]);
+			prev = namemap_get(&seen, key[i]);
 			/* "veth add a peer b" holds b too: a "veth set b" or "veth del b" elsewhere contradicts it. */
 			for (int d = 1; prev < 0 && sm->kind->link_kind && d < it[i].decl.n; d++, k2++) {
 				str_join(key[k2], sizeof(key[k2]), sm->kind->name, "\t",
 					 it[i].decl.names[d], "\t", NULL);
-				prev = map_get(&seen, key[k2]);
+				prev = namemap_get(&seen, key[k2]);
 				if (prev < 0)
-					map_put(&seen, key[k2], i);
+					namemap_put(&seen, key[k2], i);
 			}
 			if (prev < 0) {
-				map_put(&seen, key[i], i);
+				namemap_put(&seen, key[i], i);
 				continue;
 			}
 			const char *pp;
@@ -890,8 +833,7 @@ static int load_file(struct vnet_ctx *ctx, const char *path, struct stmtfile *f,
 			errors++;
 		}
 		free(key);
-		free(seen.key);
-		free(seen.val);
+		namemap_free(&seen);
 	}
 	if (!errors)
 		errors += link_stmt_clashes(ctx, f, it, n, dout);
@@ -981,6 +923,7 @@ static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 		memset(pre, 0, sizeof(*pre));
 	} else {
 		ctx->tap = check || (ctx->flags & VNET_F_DRY_RUN) ? NULL : &tap;
+		tap.keep_links = 1;
 		r = state_load(ctx, &st, what);
 	}
 	/* vnetctl's routes that no statement declares: check reports them, --prune removes them. */
@@ -1105,7 +1048,7 @@ static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 	}
 out:
 	ctx->read_tap = NULL;
-	free(tap.buf);
+	nl_tap_free(&tap);
 	diffing_free(&diff);
 	plan_free(&all);
 	state_free(&st);
@@ -1203,7 +1146,7 @@ static void group_items(const struct item *it, int n, int **grpp, int **markp)
 
 	for (int i = 0; i < n; i++)
 		names += it[i].decl.n + it[i].uses.n + 1;
-	map_alloc(&m, names);
+	namemap_alloc(&m, names);
 	for (int i = 0; i < n; i++)
 		grp[i] = i;
 	for (int i = 0; i < n; i++) {
@@ -1212,10 +1155,10 @@ static void group_items(const struct item *it, int n, int **grpp, int **markp)
 			const char *name = d < 0 ? it[i].s->arg[0]
 				       : d < it[i].decl.n ? it[i].decl.names[d]
 							  : it[i].uses.names[d - it[i].decl.n];
-			int j = map_get(&m, name);
+			int j = namemap_get(&m, name);
 
 			if (j < 0) {
-				map_put(&m, name, i);
+				namemap_put(&m, name, i);
 				continue;
 			}
 			int a = uf_find(grp, i), b = uf_find(grp, j);
@@ -1226,8 +1169,7 @@ static void group_items(const struct item *it, int n, int **grpp, int **markp)
 	}
 	for (int i = 0; i < n; i++)
 		grp[i] = uf_find(grp, i);
-	free(m.key);
-	free(m.val);
+	namemap_free(&m);
 }
 
 /* Whether a statement of a group takes name as a guest (a guest-ports or port pattern matches it). */
@@ -1260,7 +1202,7 @@ static int group_missing(const struct item *it, int n, const int *grp, int g,
 			const char *name = u < 0 ? it[i].s->arg[0] : it[i].uses.names[u];
 			int guest = 0;
 
-			if (map_get(decl, name) >= 0 || state_by_name(st, name) ||
+			if (namemap_get(decl, name) >= 0 || state_by_name(st, name) ||
 			    (u < 0 && (it[i].s->kind->link_kind || it[i].s->kind->owns)) ||
 			    namelist_has(miss, name))
 				continue;
@@ -1555,8 +1497,7 @@ out:
 		mnl_socket_close(ev);
 	if (locked)
 		vnet_unlock(ctx);
-	free(decl.key);
-	free(decl.val);
+	namemap_free(&decl);
 	free(grp);
 	free(done);
 	namelist_free(&miss);
@@ -1635,8 +1576,7 @@ int vnet_hotplug(struct vnet_ctx *ctx, const char *ifname, const char *path)
 out:
 	if (locked)
 		vnet_unlock(ctx);
-	free(decl.key);
-	free(decl.val);
+	namemap_free(&decl);
 	free(grp);
 	free(hit);
 	namelist_free(&miss);

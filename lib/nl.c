@@ -21,6 +21,7 @@
 #include <net/if.h>
 #include <linux/rtnetlink.h>
 
+#include "attr.h"
 #include "internal.h"
 #include "value.h"
 #include "nl.h"
@@ -582,9 +583,55 @@ void nlm_forget(struct vnet_ctx *ctx, const char *name)
 			ctx->idx[i--] = ctx->idx[--ctx->nidx];
 }
 
+/* Copies attribute a to out, padded: its aligned length. */
+static size_t tap_attr(char *out, const struct nlattr *a)
+{
+	memcpy(out, a, a->nla_len);
+	memset(out + a->nla_len, 0, MNL_ALIGN(a->nla_len) - a->nla_len);
+	return MNL_ALIGN(a->nla_len);
+}
+
+/*
+ * A link's message as the record keeps it: without what vnetctl never
+ * changes and so never restores, its counters and the IPv4 and IPv6
+ * settings in IFLA_AF_SPEC (800 of a veth's 1100 bytes). The journal is
+ * written and synced before the first step: its size is time an apply
+ * waits. The planning reading still decodes the whole message.
+ */
+static size_t tap_link(char *out, const struct nlmsghdr *h)
+{
+	size_t len = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct ifinfomsg));
+	const struct nlattr *a, *f;
+
+	memcpy(out, h, len);
+	attr_for_each_msg(a, h, sizeof(struct ifinfomsg)) {
+		uint16_t type = attr_type(a);
+		size_t nest = len;
+
+		if (type == IFLA_STATS || type == IFLA_STATS64 || type == IFLA_MAP)
+			continue;
+		if (type != IFLA_AF_SPEC) {
+			len += tap_attr(out + len, a);
+			continue;
+		}
+		len += MNL_ATTR_HDRLEN;
+		attr_for_each_nested(f, a)
+			if (attr_type(f) != AF_INET && attr_type(f) != AF_INET6)
+				len += tap_attr(out + len, f);
+		if (len == nest + MNL_ATTR_HDRLEN) {
+			len = nest; /* nothing else in it */
+			continue;
+		}
+		memcpy(out + nest, a, MNL_ATTR_HDRLEN);
+		((struct nlattr *)(out + nest))->nla_len = (uint16_t)(len - nest);
+	}
+	((struct nlmsghdr *)out)->nlmsg_len = (uint32_t)len;
+	return len;
+}
+
 static void tap_add(struct nl_tap *t, const struct nlmsghdr *h)
 {
-	size_t n = MNL_ALIGN(h->nlmsg_len);
+	size_t n = MNL_ALIGN(h->nlmsg_len); /* at most this: a link's message shrinks */
 
 	if (t->err)
 		return;
@@ -602,9 +649,23 @@ static void tap_add(struct nl_tap *t, const struct nlmsghdr *h)
 		t->buf = b;
 		t->cap = cap;
 	}
+	/* A bridge VLAN dump's messages are links' too, of AF_BRIDGE: kept whole. */
+	if (is_link_msg(h) && ((const struct ifinfomsg *)NLMSG_DATA(h))->ifi_family == AF_UNSPEC) {
+		t->len += tap_link(t->buf + t->len, h);
+		return;
+	}
 	memcpy(t->buf + t->len, h, h->nlmsg_len);
 	memset(t->buf + t->len + h->nlmsg_len, 0, n - h->nlmsg_len);
 	t->len += n;
+}
+
+void nl_tap_free(struct nl_tap *t)
+{
+	free(t->buf);
+	if (t->links)
+		state_free(t->links);
+	free(t->links);
+	memset(t, 0, sizeof(*t));
 }
 
 /* Which of the tapped dumps a dump request is. */

@@ -101,7 +101,15 @@ struct nl_tap {
 	size_t len, cap;
 	unsigned int done; /* TAP_* dumps already taken */
 	int err;	   /* out of memory: the copy is incomplete */
+	/*
+	 * keep_links: state_load also keeps the links it decoded from the
+	 * tapped link dump (links), copied before any planning changed them,
+	 * so that the record need not decode those messages again.
+	 */
+	int keep_links;
+	struct state *links;
 };
+void nl_tap_free(struct nl_tap *t);
 enum { TAP_LINK = 1, TAP_BRIDGE = 2, TAP_ADDR = 4, TAP_ROUTE = 8 };
 /* One read of a dump: 1 to go on, 0 at its end, or a negative errno. */
 int nlm_dump_part(const char *buf, int len, unsigned int seq, unsigned int portid,

@@ -165,6 +165,8 @@ int qosmap_add(struct qosmap *m, uint32_t from, uint32_t to);
  */
 void qosmap_exact(const struct qosmap *want, const struct qosmap *cur, struct qosmap *out);
 void obj_copy_fields(struct obj *dst, const struct obj *src, uint32_t mask);
+/* A short object on the heap with src's fields, deep (src has no ext). */
+struct obj *obj_dup(const struct obj *src);
 
 /*
  * Parses "keyword value ..." words from argv[i..argc) into o using tab.

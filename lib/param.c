@@ -626,6 +626,17 @@ void obj_copy_field(struct obj *dst, const struct obj *src, int f)
 	dst->word[f] = src->word[f];
 }
 
+struct obj *obj_dup(const struct obj *src)
+{
+	struct obj *o = obj_new(src->nv);
+
+	if (src->ext)
+		abort(); /* a kind's own data: only a statement's objects have it */
+	obj_copy_fields(o, src, ~0U);
+	memcpy(o->word, src->word, sizeof(o->word));
+	return o;
+}
+
 void obj_copy_fields(struct obj *dst, const struct obj *src, uint32_t mask)
 {
 	for (int f = 0; f < MAX_FIELDS; f++)

@@ -621,36 +621,39 @@ static int op_made(const struct op *op, const char **m)
  */
 static int batch_len(const struct plan *p, int i)
 {
-	const char *touched[2 * BATCH_MAX];
-	int nt = 0, n = 0;
+	struct namemap names, touched; /* the batch's links; the links its steps make */
+	int n = 0, most = 0;
 
-	while (i + n < p->n && n < BATCH_MAX) {
+	/*
+	 * The kernel runs every request of a datagram, also after one fails;
+	 * so a batch holds only steps of one type on different links, none of
+	 * which depends on another having worked (each one that ran is undone
+	 * on its own). Deletions go together through a group instead.
+	 */
+	while (i + most < p->n && most < BATCH_MAX && p->ops[i + most].type != OP_SYSFS &&
+	       p->ops[i + most].type != OP_DELETE && p->ops[i + most].type == p->ops[i].type)
+		most++;
+	if (most < 2)
+		return most;
+	namemap_alloc(&names, most);
+	namemap_alloc(&touched, 2 * most);
+	for (; n < most; n++) {
 		const struct op *op = &p->ops[i + n];
-		const char *r[3];
-		int nr;
+		const char *r[3], *m[2];
+		int nr = op_refs(op, r), nm, dep = namemap_get(&names, op->name) >= 0;
 
-		/*
-		 * The kernel runs every request of a datagram, also after one
-		 * fails; so a batch holds only steps of one type on different
-		 * links, none of which depends on another having worked (each
-		 * one that ran is undone on its own). Deletions go together
-		 * through a group instead.
-		 */
-		if (op->type == OP_SYSFS || op->type == OP_DELETE || 
-		    (n && op->type != p->ops[i].type))
+		for (int k = 0; k < nr && !dep; k++)
+			dep = namemap_get(&touched, r[k]) >= 0;
+		if (dep)
 			break;
-		for (int k = i; k < i + n; k++)
-			if (!strcmp(p->ops[k].name, op->name))
-				return n;
-		nr = op_refs(op, r);
-		for (int t = 0; t < nt; t++)
-			for (int k = 0; k < nr; k++)
-				if (!strcmp(r[k], touched[t]))
-					return n;
+		namemap_put(&names, op->name, n);
 		/* A kind's own step may make its link (the SEA's veth pairs). */
-		nt += op_made(op, touched + nt);
-		n++;
+		nm = op_made(op, m);
+		for (int k = 0; k < nm; k++)
+			namemap_put(&touched, m[k], n);
 	}
+	namemap_free(&names);
+	namemap_free(&touched);
 	return n;
 }
 

@@ -396,9 +396,17 @@ static int read_tapped(struct vnet_ctx *ctx, struct nl_tap *tap, struct state *s
 {
 	int r;
 
-	if (state_init(st) < 0)
+	if (tap->links) {
+		/* Decoded already, by the planning reading: taken over. */
+		*st = *tap->links;
+		free(tap->links);
+		tap->links = NULL;
+		r = 0;
+	} else if (state_init(st) < 0) {
 		return -ENOMEM;
-	r = record_decode(tap->buf, (int)tap->len, 0, st, NULL, NULL);
+	} else {
+		r = record_decode(tap->buf, (int)tap->len, 0, st, NULL, NULL);
+	}
 	int need = state_has_vlan_entries(st);
 	struct nl_tap *was = ctx->tap;
 

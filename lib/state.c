@@ -334,15 +334,6 @@ struct link *state_by_index(struct state *st, int ifindex)
 	return bsearch(&key, st->links, (size_t)st->n, sizeof(key), cmp_index);
 }
 
-static unsigned int name_hash(const char *name)
-{
-	unsigned int h = 2166136261u; /* FNV-1a */
-
-	for (; *name; name++)
-		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h;
-}
-
 /* Positions changed (a sort, a dump begun again): the name index goes. */
 static void names_stale(struct state *st)
 {
@@ -683,6 +674,40 @@ static int brvlan_reset(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+struct state *state_copy_links(const struct state *src)
+{
+	struct state *st = calloc(1, sizeof(*st));
+
+	if (!st || state_init(st) < 0 || !(st->links = calloc((size_t)src->n + 1, sizeof(*st->links)))) {
+		if (st)
+			state_free(st);
+		free(st);
+		return NULL;
+	}
+	st->cap = src->n + 1;
+	for (int i = 0; i < src->n; i++) {
+		const struct link *s = &src->links[i];
+		struct link *l = &st->links[st->n++];
+
+		*l = *s;
+		l->kobj = s->kobj ? obj_dup(s->kobj) : NULL;
+		l->pobj = s->pobj ? obj_dup(s->pobj) : NULL;
+		l->vl = NULL;
+		l->alias = NULL;
+		l->info_raw = NULL;
+		if (s->vl)
+			*link_vl_w(l) = *s->vl;
+		link_set_alias(l, s->alias);
+		if (s->info_raw && !(l->info_raw = malloc(s->info_raw_len)))
+			abort();
+		if (s->info_raw)
+			memcpy(l->info_raw, s->info_raw, s->info_raw_len);
+	}
+	st->what = ST_LINKS;
+	st->next_fake = src->next_fake;
+	return st;
+}
+
 int state_init(struct state *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -745,6 +770,9 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 		st->borrowed = 1;
 		return 0;
 	}
+	struct nl_tap *keep = ctx->tap && ctx->tap->keep_links && !ctx->tap->links &&
+			      !(ctx->tap->done & TAP_LINK) ? ctx->tap : NULL;
+
 	memset(st, 0, sizeof(*st));
 	st->what = what;
 	if (rtnl_link_alloc_cache(NULL, AF_UNSPEC, &st->cache) < 0)
@@ -757,6 +785,8 @@ int state_load(struct vnet_ctx *ctx, struct state *st, unsigned int what)
 		qsort(st->links, (size_t)st->n, sizeof(*st->links), cmp_index), names_stale(st);
 	if (state_name_refs(st) < 0)
 		return vnet_fail(ctx, ENOMEM, "out of memory");
+	if (keep && (keep->done & TAP_LINK))
+		keep->links = state_copy_links(st);
 	int ports = state_has_vlan_entries(st);
 
 	if ((what & ST_BRVLANS) && !ports)

@@ -146,6 +146,11 @@ int state_load_addrs(struct vnet_ctx *ctx, struct state *st);
 void state_free(struct state *st);
 /* An empty state, and one dumped message decoded into it (for tests and fuzzing). */
 int state_init(struct state *st);
+/*
+ * A deep copy of src's links alone (not its addresses, nor an index), as
+ * dumped: NULL when out of memory. Free with state_free, then free.
+ */
+struct state *state_copy_links(const struct state *src);
 int state_decode_msg(struct state *st, const struct nlmsghdr *nlh, int family);
 /* After the links are decoded: the links a kind's field names by index get their names. */
 int state_name_refs(struct state *st);

@@ -421,6 +421,7 @@ static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want, st
 		return r;
 	/* The planning reading's messages, raw: the record is made of them (lib/record.c). */
 	ctx->tap = (ctx->flags & VNET_F_DRY_RUN) ? NULL : &tap;
+	tap.keep_links = 1;
 	r = plan_stmt(ctx, s, want, &plan);
 	ctx->tap = NULL;
 	if (r == 0 && !(ctx->flags & VNET_F_DRY_RUN) && plan.n) {
@@ -435,11 +436,11 @@ static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want, st
 			plan_print(ctx, &plan, s->what);
 			(*txn)->plan = plan;
 			snprintf((*txn)->what, sizeof((*txn)->what), "%s", s->what);
-			free(tap.buf);
+			nl_tap_free(&tap);
 			return 0; /* the lock is held until the transaction ends */
 		}
 	}
-	free(tap.buf);
+	nl_tap_free(&tap);
 	vnet_unlock(ctx);
 	if (r == 0)
 		plan_print(ctx, &plan, s->what);

@@ -396,6 +396,57 @@ int namelist_has(const struct namelist *l, const char *name)
 	return 0;
 }
 
+unsigned int name_hash(const char *name)
+{
+	unsigned int h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
+void namemap_alloc(struct namemap *m, int entries)
+{
+	m->cap = 16;
+	while (m->cap < 2 * entries + 16)
+		m->cap *= 2;
+	m->key = calloc((size_t)m->cap, sizeof(*m->key));
+	m->val = calloc((size_t)m->cap, sizeof(*m->val));
+	if (!m->key || !m->val)
+		abort();
+}
+
+void namemap_put(struct namemap *m, const char *k, int v)
+{
+	unsigned int i = name_hash(k) & (unsigned int)(m->cap - 1);
+
+	while (m->key[i] && strcmp(m->key[i], k))
+		i = (i + 1) & (unsigned int)(m->cap - 1);
+	if (!m->key[i]) {
+		m->key[i] = k;
+		m->val[i] = v;
+	}
+}
+
+int namemap_get(const struct namemap *m, const char *k)
+{
+	unsigned int i = name_hash(k) & (unsigned int)(m->cap - 1);
+
+	while (m->key[i]) {
+		if (!strcmp(m->key[i], k))
+			return m->val[i];
+		i = (i + 1) & (unsigned int)(m->cap - 1);
+	}
+	return -1;
+}
+
+void namemap_free(struct namemap *m)
+{
+	free(m->key);
+	free(m->val);
+	memset(m, 0, sizeof(*m));
+}
+
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(a, b);

@@ -34,6 +34,24 @@ struct namelist {
 };
 void namelist_free(struct namelist *l);
 int namelist_has(const struct namelist *l, const char *name);
+
+/* FNV-1a of a name: the hash of every table of names. */
+unsigned int name_hash(const char *name);
+/*
+ * A small open-addressing map from names to numbers (a statement's, say);
+ * the keys are borrowed, not copied. namemap_put keeps a name's first
+ * number; namemap_get gives -1 for a name not there.
+ */
+struct namemap {
+	int cap;
+	const char **key;
+	int *val;
+};
+/* An empty map with room for entries names. */
+void namemap_alloc(struct namemap *m, int entries);
+void namemap_put(struct namemap *m, const char *k, int v);
+int namemap_get(const struct namemap *m, const char *k);
+void namemap_free(struct namemap *m);
 /* A name with a shell glob's special characters (*, ? or [) in it: a pattern, as guest-ports take. */
 int name_is_pattern(const char *s);
 /* Whether name matches one of the shell patterns of l (fnmatch). */
