@@ -1009,6 +1009,8 @@ static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 	else {
 		memset(&st, 0, sizeof(st));
 		r = state_load(ctx, &st, what);
+		if (r == 0)
+			state_mac_by_from(&st, &first);
 	}
 	if (r == 0 && !acked) {
 		struct plan again = { 0 };

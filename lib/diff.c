@@ -44,36 +44,52 @@ const struct kind *diff_kind_of_link(const struct link *l, char name[VNET_NAMSIZ
 
 /*
  * What a kind's show --config reads in /sys (a MAC set by the admin, a
- * port's speed) for every link of st, by one child: a pass that describes
- * many objects would otherwise start a child for each (1000 of them for a
- * first apply -j of 1000 bridges). The host does not change during a pass.
+ * port's speed) for the links of the objects the pass describes, at once:
+ * a pass that describes many objects would otherwise start a child for
+ * each (1000 of them for a first apply -j of 1000 bridges). The host does
+ * not change during a pass. What the plan made is known without reading.
  */
-static void read_ahead(struct vnet_ctx *ctx, struct diff *d, const struct state *st)
+struct asks {
+	const char **names, **attrs;
+	int n, cap;
+};
+
+static void ask(struct asks *a, const char *name, const char *attr)
 {
-	const char **names = calloc((size_t)(2 * st->n) + 1, sizeof(*names));
-	const char **attrs = calloc((size_t)(2 * st->n) + 1, sizeof(*attrs));
-	int n = 0;
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 64;
+		a->names = realloc(a->names, (size_t)a->cap * sizeof(*a->names));
+		a->attrs = realloc(a->attrs, (size_t)a->cap * sizeof(*a->attrs));
+		if (!a->names || !a->attrs)
+			abort();
+	}
+	a->names[a->n] = name;
+	a->attrs[a->n++] = attr;
+}
 
-	if (!names || !attrs)
-		abort();
-	/* Whether a MAC was set, of every link; the speed of bridge ports (their cost's default). */
-	for (int i = 0; i < st->n; i++) {
-		const struct link *l = &st->links[i];
+static void read_ahead(struct vnet_ctx *ctx, struct diff *d, struct state *st)
+{
+	struct asks a = { 0 };
 
-		if (l->deleted)
+	for (int i = 0; i < d->n; i++) {
+		struct link *l = state_by_name(st, d->o[i]->name);
+		const struct link *peer;
+
+		if (!l || l->deleted)
 			continue;
-		names[n] = l->name;
-		attrs[n++] = "addr_assign_type";
-		/* (A port the plan made has its master, not yet its slave kind, in a simulated state.) */
-		if (l->master || !strcmp(l->slave_kind, "bridge")) {
-			names[n] = l->name;
-			attrs[n++] = "speed";
-		}
+		/* Whether its MAC (and its peer's) was set; the speed of each port (its cost's default). */
+		ask(&a, l->name, "addr_assign_type");
+		if ((peer = state_veth_peer(st, l)))
+			ask(&a, peer->name, "addr_assign_type");
+		for (const struct link *pl = state_port(st, l, NULL); pl; pl = state_port(st, l, pl))
+			ask(&a, pl->name, "speed");
 	}
 	sysfs_ahead_free(d->ahead);
-	d->ahead = sysfs_read_ahead(ctx, names, attrs, n);
-	free(names);
-	free(attrs);
+	ctx->sysfs_sim = st;
+	d->ahead = sysfs_read_ahead(ctx, a.names, a.attrs, a.n);
+	ctx->sysfs_sim = NULL;
+	free(a.names);
+	free(a.attrs);
 }
 
 /* What show --config prints for o in st: "" when it is not there. */
@@ -97,8 +113,10 @@ static char *describe(struct vnet_ctx *ctx, struct diff *d, const struct diff_ob
 		if (!d->ahead && ++d->described > 1 + st->n / 128)
 			read_ahead(ctx, d, st);
 		ctx->sysfs_ahead = d->ahead;
+		ctx->sysfs_sim = st;
 		show_conf(ctx, o->kind, o->kind->conf, st, l);
 		ctx->sysfs_ahead = NULL;
+		ctx->sysfs_sim = NULL;
 	}
 	fclose(ctx->out);
 	ctx->out = keep;

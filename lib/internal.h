@@ -72,6 +72,7 @@ struct vnet_ctx {
 	/* hotplug: only add and change (no port or slave released, nothing deleted). */
 	int additive;
 	struct sysfs_ahead *sysfs_ahead; /* while apply -j's diff describes objects (lib/diff.c) */
+	struct state *sysfs_sim;	 /* the same: the state it describes, maybe simulated */
 	void (*notice)(void *arg, const char *msg); /* vnet_ctx_set_notice */
 	void *notice_arg;
 };

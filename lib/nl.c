@@ -523,6 +523,13 @@ int nlm_getlink(struct vnet_ctx *ctx, const char *name, nlm_dump_cb cb, void *da
 			data);
 }
 
+int nlm_fd(struct vnet_ctx *ctx)
+{
+	int r = nlm_open(ctx);
+
+	return r < 0 ? r : mnl_socket_get_fd(ctx->nl);
+}
+
 int nlm_ifindex(struct vnet_ctx *ctx, const char *name)
 {
 	char buf[256];

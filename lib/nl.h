@@ -32,6 +32,8 @@ int nlm_batch_fit(struct nlmsghdr *const *msgs, int n, size_t max);
 int nlm_request(struct vnet_ctx *ctx, struct nlmsghdr *nlh);
 /* The index of a link by name, asked of the kernel; -ENODEV if absent. */
 int nlm_ifindex(struct vnet_ctx *ctx, const char *name);
+/* The rtnetlink socket's descriptor (opened if need be), or -errno: ioctls answer in its namespace. */
+int nlm_fd(struct vnet_ctx *ctx);
 /* The same, 0 when absent or in a dry run (which builds without asking). */
 int nlm_index_or_zero(struct vnet_ctx *ctx, const char *name);
 /* Forgets what nlm_index_or_zero learnt of name (it was deleted or made); NULL: all. */

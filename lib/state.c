@@ -412,7 +412,7 @@ static void sim_link_fields(struct link *l, const struct op *op)
 		else if (p->nest == PN_LINK && p->attr == IFLA_MTU)
 			l->mtu = (unsigned int)v->u;
 		else if (p->nest == PN_LINK && p->attr == IFLA_ADDRESS)
-			memcpy(l->addr, v->mac, 6), l->addrlen = 6;
+			memcpy(l->addr, v->mac, 6), l->addrlen = 6, l->mac_by = MAC_USER;
 		else if (p->nest == PN_LINK && p->attr == IFLA_LINK)
 			continue; /* a VLAN's lower device: set by the caller, by name */
 		else if (p->nest == PN_INFO || p->nest == PN_VLANFLAG || p->type == PT_IFREF)
@@ -507,6 +507,7 @@ void state_simulate(struct state *st, const struct op *op)
 		str_copy(n->kind, sizeof(n->kind), op->kind && op->kind->link_kind ? op->kind->link_kind : "");
 		n->mtu = 1500;
 		n->group = VNET_GROUP;
+		n->mac_by = MAC_KERNEL;
 		sim_link_fields(n, op);
 		for (const struct param *p = op->kind ? op->kind->params : NULL; p && p->word; p++)
 			if (p->nest == PN_LINK && p->attr == IFLA_LINK && obj_has(op_obj(op), p->field) &&
@@ -592,6 +593,18 @@ void state_simulate(struct state *st, const struct op *op)
 	}
 }
 
+void state_mac_by_from(struct state *to, struct state *from)
+{
+	for (int i = 0; i < from->n; i++) {
+		struct link *l = from->links[i].mac_by != MAC_READ && !from->links[i].deleted
+					 ? state_by_name(to, from->links[i].name)
+					 : NULL;
+
+		if (l)
+			l->mac_by = from->links[i].mac_by;
+	}
+}
+
 struct link *state_sim_link(struct state *st, const char *name, const char *kind)
 {
 	struct link *n = new_link(st);
@@ -604,6 +617,7 @@ struct link *state_sim_link(struct state *st, const char *name, const char *kind
 	str_copy(n->kind, sizeof(n->kind), kind);
 	n->mtu = 1500;
 	n->group = VNET_GROUP;
+	n->mac_by = MAC_KERNEL;
 	return n;
 }
 

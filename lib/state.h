@@ -33,6 +33,7 @@ struct link {
 	int deleted;	     /* simulated: an earlier statement of the file deletes it */
 	int sim_vfs;	     /* simulated: an earlier statement sets the VF count */
 	int sim_joined;	     /* simulated: an earlier step makes it a port (its VLANs: the kernel's on joining) */
+	uint8_t mac_by;	     /* simulated: who chose the MAC of a link a step made or gave one (MAC_*) */
 	int topology_change; /* a bridge in an STP topology change */
 	/* Run time, for the operators' views (lib/views.c): never configuration. */
 	uint8_t operstate;   /* IFLA_OPERSTATE (IF_OPER_*); carrier is IFF_LOWER_UP */
@@ -89,6 +90,9 @@ static inline const char *link_alias(const struct link *l)
 	return l->alias ? l->alias : "";
 }
 
+/* link.mac_by: MAC_READ, not known (/sys says: addr_assign_type) */
+enum { MAC_READ, MAC_KERNEL, MAC_USER };
+
 struct state {
 	struct nl_cache *cache; /* libnl link cache: the generic fields */
 	struct link *links;
@@ -134,6 +138,8 @@ void state_simulate(struct state *st, const struct op *op);
  */
 int state_reserve(struct state *st, int more);
 /* A new simulated link named name of kind (for simulate hooks). */
+/* For each link of to that from (simulated) knows who gave its MAC: to knows too. */
+void state_mac_by_from(struct state *to, struct state *from);
 struct link *state_sim_link(struct state *st, const char *name, const char *kind);
 /* The group vnetctl puts the links it creates in (its mark for --prune). */
 #define VNET_GROUP 30318

@@ -22,6 +22,8 @@
 #include <linux/sockios.h>
 
 #include "internal.h"
+#include "nl.h"
+#include "state.h"
 #include "value.h"
 #include "sysfs.h"
 
@@ -141,25 +143,58 @@ static long net_attr(const char *root, const char *name, const char *attr)
  * The speed of a link that is down: sysfs refuses it (EINVAL), the kernel's
  * own ethtool call answers it, as it does when it picks a bridge port's cost.
  */
-static long ethtool_speed(const char *name)
+static long ethtool_speed_on(int fd, const char *name)
 {
 	struct ethtool_cmd cmd = { .cmd = ETHTOOL_GSET };
 	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	long v = -1;
 
-	if (fd < 0 || strlen(name) >= sizeof(ifr.ifr_name)) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0 || strlen(name) >= sizeof(ifr.ifr_name))
 		return -1;
-	}
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, name, strlen(name));
 	ifr.ifr_data = (void *)&cmd;
 	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && ethtool_cmd_speed(&cmd) != (uint32_t)SPEED_UNKNOWN)
-		v = (long)ethtool_cmd_speed(&cmd);
-	close(fd);
+		return (long)ethtool_cmd_speed(&cmd);
+	return -1;
+}
+
+/* The same on a socket of the caller's namespace. */
+static long ethtool_speed(const char *name)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	long v = ethtool_speed_on(fd, name);
+
+	if (fd >= 0)
+		close(fd);
 	return v;
+}
+
+/*
+ * What needs no /sys: a link's speed, by the same ethtool call on the
+ * namespace's rtnetlink socket (/sys's speed asks the driver that way, and
+ * fails where the link is down, where this does not); and whether the MAC
+ * of a link the plan made or gave one was set by a user (its state says,
+ * ctx->sysfs_sim: NET_ADDR_SET, else NET_ADDR_RANDOM, which tells callers
+ * all they ask, "set or not"). Marks in ask[] what is still to be read.
+ */
+static int answer_here(struct vnet_ctx *ctx, const char *const *names, const char *const *attrs, int n,
+		       long *out, unsigned char *ask)
+{
+	int fd = -1, left = 0;
+
+	for (int i = 0; i < n; i++) {
+		const struct link *l;
+
+		ask[i] = 0;
+		if (!strcmp(attrs[i], "speed") && (fd >= 0 || (fd = nlm_fd(ctx)) >= 0))
+			out[i] = ethtool_speed_on(fd, names[i]);
+		else if (!strcmp(attrs[i], "addr_assign_type") && ctx->sysfs_sim &&
+			 (l = state_by_name(ctx->sysfs_sim, names[i])) && l->mac_by != MAC_READ)
+			out[i] = l->mac_by == MAC_USER ? 3 : 1; /* NET_ADDR_SET, NET_ADDR_RANDOM */
+		else
+			ask[i] = 1, left++;
+	}
+	return left;
 }
 
 struct sysfs_ahead {
@@ -240,13 +275,19 @@ void sysfs_net_read(struct vnet_ctx *ctx, const char *const *names, const char *
 			out[i] = net_attr(ctx->sysfs_root, names[i], attrs[i]);
 		return;
 	}
+	unsigned char *ask = malloc((size_t)n);
+
+	if (!ask)
+		abort();
+	if (!answer_here(ctx, names, attrs, n, out, ask) || pipe(fd) < 0) {
+		free(ask);
+		return;
+	}
 	/*
 	 * /sys/class/net shows the namespace that mounted it: a child enters
 	 * ctx's namespace and a mount namespace of its own, mounts a sysfs
 	 * there, and hands the numbers back through a pipe.
 	 */
-	if (pipe(fd) < 0)
-		return;
 	pid = fork();
 	if (pid == 0) {
 		close(fd[0]);
@@ -260,20 +301,20 @@ void sysfs_net_read(struct vnet_ctx *ctx, const char *const *names, const char *
 		if (mount("sysfs", "/sys", "sysfs", 0, NULL) < 0)
 			_exit(1);
 		for (int i = 0; i < n; i++) {
-			long v = net_attr("/sys", names[i], attrs[i]);
+			long v = ask[i] ? net_attr("/sys", names[i], attrs[i]) : 0;
 
-			if (v < 0 && !strcmp(attrs[i], "speed"))
+			if (ask[i] && v < 0 && !strcmp(attrs[i], "speed"))
 				v = ethtool_speed(names[i]);
-
-			if (write(fd[1], &v, sizeof(v)) != sizeof(v))
+			if (ask[i] && write(fd[1], &v, sizeof(v)) != sizeof(v))
 				_exit(1);
 		}
 		_exit(0);
 	}
 	close(fd[1]);
 	for (int i = 0; pid > 0 && i < n; i++)
-		if (read(fd[0], &out[i], sizeof(out[i])) != sizeof(out[i]))
+		if (ask[i] && read(fd[0], &out[i], sizeof(out[i])) != sizeof(out[i]))
 			out[i] = -1;
+	free(ask);
 	close(fd[0]);
 	if (pid > 0)
 		waitpid(pid, NULL, 0);

@@ -271,6 +271,7 @@ static void veth_simulate(struct state *st, const struct op *op)
 	if (obj_has(&p, E_ADDR)) {
 		memcpy(b->addr, p.v[E_ADDR].mac, 6);
 		b->addrlen = 6;
+		b->mac_by = MAC_USER;
 	}
 	b->group = op->peer_group;
 	obj_free(&p);
