@@ -50,3 +50,23 @@ teardown() { common_teardown; }
 	[ "$(ip -n "$NS" -o link show type bridge | wc -l)" -eq 100 ]
 	[ "$(cat "$BATS_TEST_TMPDIR/a.out" "$BATS_TEST_TMPDIR/b.out" | grep -c ': create')" -eq 100 ]
 }
+
+@test "the files of a namespace that is gone are removed by the next lock taken, those of one that lives stay" {
+	gone=$NS-gone
+	live=$NS-live
+	ip netns add "$gone"
+	ip netns add "$live"
+	g=$(stat -c %i "/run/netns/$gone")
+	l=$(stat -c %i "/run/netns/$live")
+	"$VNETCTL" -n "$gone" bridge add x
+	"$VNETCTL" -n "$live" bridge add x
+	[ -e "/run/vnetctl/lock-$g" ]
+	: > "/run/vnetctl/journal-$g.tmp"   # a torn write's leftover goes too
+	ip netns del "$gone"
+	vn bridge add y
+	status=0
+	[ ! -e "/run/vnetctl/lock-$g" ] && [ ! -e "/run/vnetctl/journal-$g.tmp" ] && [ -e "/run/vnetctl/lock-$l" ] || status=1
+	ip netns del "$live"
+	rm -f "/run/vnetctl/lock-$l" "/run/vnetctl/lock-$g" "/run/vnetctl/journal-$g.tmp"
+	[ "$status" -eq 0 ]
+}
