@@ -40,16 +40,30 @@ teardown() { common_teardown; }
 	[ "$(jq -r .changed <<<"$output")" = false ]
 }
 
+# Port a forwards, and br0 has its carrier.
+stp_settled() {
+	[ "$(bridge -n "$NS" -j link show dev a | jq -r '.[0].state')" = forwarding ] &&
+		[ "$(jq -r .operstate <<<"$(link_json br0)")" = UP ]
+}
+
 @test "with STP running, a re-add is still no change (even in a topology change)" {
 	veth a
 	ip -n "$NS" link set dev ap up
 	vn bridge add br0 stp on forward-delay 4 ageing-time 120 ports a up
 	ip -n "$NS" link set dev a up
+	# The kernel's own events first: a's STP states (listening, learning,
+	# forwarding: 8 s) and br0's carrier with them. The re-add comes in the
+	# topology change that a's forwarding starts (max-age + forward-delay).
+	for ((i = 0; i < 100; i++)); do stp_settled && break; sleep 0.2; done
+	stp_settled
+	[ "$(jq -r .linkinfo.info_data.topology_change <<<"$(link_json br0)")" = 1 ]
 	monitor_start
 	run vn bridge add br0 stp on forward-delay 4 ageing-time 120 ports a up
 	monitor_stop
 	[ "$status" -eq 0 ]
-	[ "$output" = "bridge br0: no change" ]
+	# (The kernel reports the topology change's ageing time, not the one set.)
+	[[ "$output" == *"note: ageing-time not compared or sent: an STP topology change is running"* ]]
+	[ "$(tail -1 <<<"$output")" = "bridge br0: no change" ]
 	! grep -q br0 "$MONITOR_OUT"
 }
 
