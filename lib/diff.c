@@ -44,10 +44,11 @@ const struct kind *diff_kind_of_link(const struct link *l, char name[VNET_NAMSIZ
 
 /*
  * What a kind's show --config reads in /sys (a MAC set by the admin, a
- * port's speed) for the links of the objects the pass describes, at once:
- * a pass that describes many objects would otherwise start a child for
- * each (1000 of them for a first apply -j of 1000 bridges). The host does
- * not change during a pass. What the plan made is known without reading.
+ * port's speed), at once: a pass that describes many objects would
+ * otherwise start a child for each (1000 of them for a first apply -j of
+ * 1000 bridges). The host does not change during a pass. Of the objects
+ * the pass describes when they are all known (after the plan), else of
+ * every link; what the plan made is known without reading.
  */
 struct asks {
 	const char **names, **attrs;
@@ -67,12 +68,12 @@ static void ask(struct asks *a, const char *name, const char *attr)
 	a->attrs[a->n++] = attr;
 }
 
-static void read_ahead(struct vnet_ctx *ctx, struct diff *d, struct state *st)
+static void read_ahead(struct vnet_ctx *ctx, struct diff *d, struct state *st, int all)
 {
 	struct asks a = { 0 };
 
-	for (int i = 0; i < d->n; i++) {
-		struct link *l = state_by_name(st, d->o[i]->name);
+	for (int i = 0; i < (all ? st->n : d->n); i++) {
+		struct link *l = all ? &st->links[i] : state_by_name(st, d->o[i]->name);
 		const struct link *peer;
 
 		if (!l || l->deleted)
@@ -111,7 +112,7 @@ static char *describe(struct vnet_ctx *ctx, struct diff *d, const struct diff_ob
 		 * ~35 us: one child per 128 links), all at once.
 		 */
 		if (!d->ahead && ++d->described > 1 + st->n / 128)
-			read_ahead(ctx, d, st);
+			read_ahead(ctx, d, st, 1); /* the objects to come are not known yet */
 		ctx->sysfs_ahead = d->ahead;
 		ctx->sysfs_sim = st;
 		show_conf(ctx, o->kind, o->kind->conf, st, l);
@@ -149,7 +150,7 @@ void diff_after(struct vnet_ctx *ctx, struct diff *d, struct state *st)
 	d->described = 0;
 	/* How many it describes is known now: past the crossover, one child reads ahead at once. */
 	if (d->n > 1 + st->n / 128)
-		read_ahead(ctx, d, st);
+		read_ahead(ctx, d, st, 0);
 	for (int i = 0; i < d->n; i++) {
 		free(d->o[i]->text[1]);
 		d->o[i]->text[1] = describe(ctx, d, d->o[i], st);

@@ -113,18 +113,47 @@ int sysfs_write(struct vnet_ctx *ctx, const char *rel, uint64_t val)
 	return r;
 }
 
-/* One /sys/class/net/NAME/ATTR under root as a number, or -1. */
-static long net_attr(const char *root, const char *name, const char *attr)
+/*
+ * Where links' attributes are read: ROOT/devices/virtual/net, where the
+ * links vnetctl makes are, then ROOT/class/net, whose entries are symlinks
+ * to each device's place. Opened once for many reads: a path from / and a
+ * symlink per attribute were a third of apply -j's time on 200 links.
+ */
+struct netdirs {
+	int fd[2];
+};
+
+static void netdirs_open(struct netdirs *d, const char *root)
 {
-	char path[256], buf[32] = "";
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/devices/virtual/net", root);
+	d->fd[0] = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/class/net", root);
+	d->fd[1] = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void netdirs_close(struct netdirs *d)
+{
+	for (int i = 0; i < 2; i++)
+		if (d->fd[i] >= 0)
+			close(d->fd[i]);
+}
+
+/* One NAME/ATTR as a number, or -1. */
+static long net_attr(const struct netdirs *d, const char *name, const char *attr)
+{
+	char path[128], buf[32] = "";
 	long v = -1;
-	int f;
+	int f = -1;
 
 	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
 	    !sysfs_name_ok(attr))
 		return -1;
-	snprintf(path, sizeof(path), "%s/class/net/%s/%s", root, name, attr);
-	f = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/%s", name, attr);
+	for (int i = 0; i < 2 && f < 0; i++)
+		if (d->fd[i] >= 0)
+			f = openat(d->fd[i], path, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		return -1;
 	/* (speed reads EINVAL on a link without carrier: -1, unknown) */
@@ -271,8 +300,12 @@ void sysfs_net_read(struct vnet_ctx *ctx, const char *const *names, const char *
 		return;
 	/* A fixture tree (unit tests): read it here. */
 	if (strcmp(ctx->sysfs_root, "/sys")) {
+		struct netdirs d;
+
+		netdirs_open(&d, ctx->sysfs_root);
 		for (int i = 0; i < n; i++)
-			out[i] = net_attr(ctx->sysfs_root, names[i], attrs[i]);
+			out[i] = net_attr(&d, names[i], attrs[i]);
+		netdirs_close(&d);
 		return;
 	}
 	unsigned char *ask = malloc((size_t)n);
@@ -300,8 +333,11 @@ void sysfs_net_read(struct vnet_ctx *ctx, const char *const *names, const char *
 		/* (a type, not NULL: valgrind refuses a NULL one) */
 		if (mount("sysfs", "/sys", "sysfs", 0, NULL) < 0)
 			_exit(1);
+		struct netdirs d;
+
+		netdirs_open(&d, "/sys");
 		for (int i = 0; i < n; i++) {
-			long v = ask[i] ? net_attr("/sys", names[i], attrs[i]) : 0;
+			long v = ask[i] ? net_attr(&d, names[i], attrs[i]) : 0;
 
 			if (ask[i] && v < 0 && !strcmp(attrs[i], "speed"))
 				v = ethtool_speed(names[i]);
