@@ -602,8 +602,8 @@ static size_t tap_attr(char *out, const struct nlattr *a)
  * A link's message as the record keeps it: without what vnetctl never
  * changes and so never restores, its counters and the IPv4 and IPv6
  * settings in IFLA_AF_SPEC (800 of a veth's 1100 bytes). The journal is
- * written and synced before the first step: its size is time an apply
- * waits. The planning reading still decodes the whole message.
+ * written before the first step: its size is time an apply waits. The
+ * planning reading still decodes the whole message.
  */
 static size_t tap_link(char *out, const struct nlmsghdr *h)
 {
