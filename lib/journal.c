@@ -5,9 +5,10 @@
  * rebuilt from it as record_take() built it, from the same messages.
  *
  * The file is a header and a body of records (type, length, data). It is
- * written whole to a temporary file, synced and renamed into place, so a
- * reader sees the old journal, the new one or none, never a part; the
- * body's checksum catches what a rename cannot (a file cut by hand).
+ * written whole to a temporary file and renamed into place, so a reader
+ * sees the old journal, the new one or none, never a part; the body's
+ * checksum catches what a rename cannot (a file cut by hand). It is not
+ * synced: see write_file.
  */
 #define _GNU_SOURCE
 #include <errno.h>
