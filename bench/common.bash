@@ -72,6 +72,18 @@ pair() {
 # (for its request count, and what -j's before-and-after descriptions
 # cost: they read /sys) runs apart, in a namespace of its own (vnetctl_j).
 declare -A REQ
+# settle: waits (at most 30 s) until no IPv6 address in the namespace is
+# still tentative. Links that just came up keep the kernel busy setting up
+# their IPv6 (duplicate address detection) for a second or more, and a dump
+# meanwhile takes up to 4 times as long: a contender that reaches its
+# re-apply or check sooner must not pay for it (ifupdown2 never does).
+settle() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ -z "$(ip -n "$NS" -6 addr show tentative 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+}
 chain_vnetctl_j() {
 	local k=$2,$1
 	step "$k,applyj,vnetctl" 0 "$V" -n "$NS" -j apply "$T/8.conf"; REQ[$k,apply]=$(vrequests); state "$k,applyj,vnetctl" "$1" "$2"
@@ -79,8 +91,10 @@ chain_vnetctl_j() {
 chain_vnetctl() {
 	local k=$2,$1
 	step "$k,apply,vnetctl" 0 "$V" -n "$NS" apply "$T/8.conf"; state "$k,apply,vnetctl" "$1" "$2"
+	settle
 	step "$k,reapply,vnetctl" 0 "$V" -n "$NS" -j apply "$T/8.conf"; REQ[$k,reapply]=$(vrequests); state "$k,reapply,vnetctl" "$1" "$2"
 	[ -x "$FLOOR" ] && step "$k,reapply,floor" 0 "$FLOOR" "$NS"
+	settle
 	step "$k,check,vnetctl" 0 "$V" -n "$NS" check "$T/8.conf"
 	[ -x "$FLOOR" ] && step "$k,check,floor" 0 "$FLOOR" "$NS"
 	step "$k,delete,vnetctl" 0 "$V" -n "$NS" -j apply "$T/8.del"; REQ[$k,delete]=$(vrequests)
@@ -90,7 +104,9 @@ chain_ifupdown2() {
 	local k=$2,$1
 	ifu_prepare "$NS" "$T/8.interfaces"
 	step "$k,apply,ifupdown2" 0 ifu "$NS" ifup -a; state "$k,apply,ifupdown2" "$1" "$2"
+	settle
 	step "$k,reapply,ifupdown2" 0 ifu "$NS" ifreload -a; state "$k,reapply,ifupdown2" "$1" "$2"
+	settle
 	step "$k,check,ifupdown2" 0 ifu "$NS" ifquery --check -a
 	step "$k,delete,ifupdown2" 0 ifu "$NS" ifdown -a; state "$k,delete,ifupdown2" "$1" "$(gone "$2")"
 }
