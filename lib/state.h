@@ -137,9 +137,9 @@ void state_simulate(struct state *st, const struct op *op);
  * its own simulated steps keeps its pointers into it valid that way.
  */
 int state_reserve(struct state *st, int more);
-/* A new simulated link named name of kind (for simulate hooks). */
 /* For each link of to that from (simulated) knows who gave its MAC: to knows too. */
 void state_mac_by_from(struct state *to, struct state *from);
+/* A new simulated link named name of kind (for simulate hooks). */
 struct link *state_sim_link(struct state *st, const char *name, const char *kind);
 /* The group vnetctl puts the links it creates in (its mark for --prune). */
 #define VNET_GROUP 30318
