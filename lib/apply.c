@@ -703,8 +703,13 @@ static int plan_file(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 			diff_steps(ctx, df, st, i->s, &p);
 			take_steps(all, &p, st, order[k]); /* empties p */
 		}
-		/* Its object before it plans: a SEA's plan moves st as it goes. */
-		if (df)
+		/*
+		 * Its object as it is before it plans, when the plan moves st as
+		 * it goes (a SEA's); the others' are noted only when their plan
+		 * has steps (diff_steps): describing every object of a file that
+		 * changes nothing made a no-op apply -j cost 3.5 times a plain one.
+		 */
+		if (df && i->s->kind->plan_simulates)
 			diff_note(ctx, df, st, diff_kind_of_stmt(i->s), i->s->arg[0]);
 		int r = stmt_plan(ctx, st, i->s, &i->want, &p);
 

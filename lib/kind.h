@@ -109,6 +109,12 @@ struct kind {
 	unsigned int (*needs)(const struct stmt *s, const struct obj *want); /* ST_* */
 	int (*plan)(struct vnet_ctx *ctx, struct state *st, const struct stmt *s,
 		    const struct obj *want, struct plan *plan);
+	/*
+	 * Its plan puts its steps into st as it makes them (a SEA plans each
+	 * step against the state the ones before leave). Other kinds' plans
+	 * leave st as it was.
+	 */
+	int plan_simulates;
 	int (*show)(struct vnet_ctx *ctx, const struct stmt *s, const char *name, int config);
 	/*
 	 * show --config of one object: the statements that make the link l as

@@ -1740,6 +1740,7 @@ const struct kind kind_sea = {
 	.check = sea_check,
 	.needs = sea_needs,
 	.plan = sea_plan,
+	.plan_simulates = 1,
 	.show = sea_show,
 	.conf = sea_conf,
 	.refs = sea_refs,

@@ -131,3 +131,18 @@ dj() {
 	eq "$(dj "$output" 'sea sea0' after)" "$(vn sea show sea0 --config)"
 	eq "$(bridge -n "$NS" -j vlan show dev vadapt4 | jq -c '[.[0].vlans[].vlan] | sort')" '[4,100]'
 }
+
+@test "an object its own statement leaves alone, changed by a later one: before is the host's" {
+	printf '%s\n' 'bridge add br0 ports eth0' > "$F"
+	vn -q apply "$F"
+	conf_before=$(vn bridge show br0 --config)
+	printf '%s\n' 'bridge add br0 ports eth0' 'bridge port set br0 eth0 cost 7' > "$F"
+	run --separate-stderr vn -j apply "$F"
+	[ "$status" -eq 0 ]
+	eq "$(ip -n "$NS" -j -d link show eth0 | jq '.[0].linkinfo.info_slave_data.cost')" 7
+	eq "$(jq -c '[.operations, (.diff | map(.object))]' <<<"$output")" \
+		'[["bridge br0 port eth0: set cost 2 -> 7"],["bridge br0"]]'
+	eq "$(dj "$output" 'bridge br0' before)" "$conf_before"
+	eq "$(dj "$output" 'bridge br0' after)" "$(vn bridge show br0 --config)"
+	[[ "$(dj "$output" 'bridge br0' after)" == *"cost 7"* ]]
+}
