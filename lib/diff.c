@@ -144,10 +144,15 @@ const struct diff_obj *diff_add(struct vnet_ctx *ctx, struct diff *d, struct sta
 
 void diff_after(struct vnet_ctx *ctx, struct diff *d, struct state *st)
 {
-	/* A new pass: the host has changed since the values read ahead. */
-	sysfs_ahead_free(d->ahead);
+	/*
+	 * A new pass: the host has changed since the values read ahead. They
+	 * still say where the MAC of a link the plan left alone came from.
+	 */
+	struct sysfs_ahead *before = d->ahead;
+
 	d->ahead = NULL;
 	d->described = 0;
+	ctx->sysfs_before = before;
 	/* How many it describes is known now: past the crossover, one child reads ahead at once. */
 	if (d->n > 1 + st->n / 128)
 		read_ahead(ctx, d, st, 0);
@@ -155,6 +160,8 @@ void diff_after(struct vnet_ctx *ctx, struct diff *d, struct state *st)
 		free(d->o[i]->text[1]);
 		d->o[i]->text[1] = describe(ctx, d, d->o[i], st);
 	}
+	ctx->sysfs_before = NULL;
+	sysfs_ahead_free(before);
 	sysfs_ahead_free(d->ahead);
 	d->ahead = NULL;
 }

@@ -73,6 +73,8 @@ struct vnet_ctx {
 	int additive;
 	struct sysfs_ahead *sysfs_ahead; /* while apply -j's diff describes objects (lib/diff.c) */
 	struct state *sysfs_sim;	 /* the same: the state it describes, maybe simulated */
+	/* the same, after the plan ran: what the pass before it read of the host then */
+	const struct sysfs_ahead *sysfs_before;
 	void (*notice)(void *arg, const char *msg); /* vnet_ctx_set_notice */
 	void *notice_arg;
 };

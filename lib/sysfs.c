@@ -198,34 +198,6 @@ static long ethtool_speed(const char *name)
 	return v;
 }
 
-/*
- * What needs no /sys: a link's speed, by the same ethtool call on the
- * namespace's rtnetlink socket (/sys's speed asks the driver that way, and
- * fails where the link is down, where this does not); and whether the MAC
- * of a link the plan made or gave one was set by a user (its state says,
- * ctx->sysfs_sim: NET_ADDR_SET, else NET_ADDR_RANDOM, which tells callers
- * all they ask, "set or not"). Marks in ask[] what is still to be read.
- */
-static int answer_here(struct vnet_ctx *ctx, const char *const *names, const char *const *attrs, int n,
-		       long *out, unsigned char *ask)
-{
-	int fd = -1, left = 0;
-
-	for (int i = 0; i < n; i++) {
-		const struct link *l;
-
-		ask[i] = 0;
-		if (!strcmp(attrs[i], "speed") && (fd >= 0 || (fd = nlm_fd(ctx)) >= 0))
-			out[i] = ethtool_speed_on(fd, names[i]);
-		else if (!strcmp(attrs[i], "addr_assign_type") && ctx->sysfs_sim &&
-			 (l = state_by_name(ctx->sysfs_sim, names[i])) && l->mac_by != MAC_READ)
-			out[i] = l->mac_by == MAC_USER ? 3 : 1; /* NET_ADDR_SET, NET_ADDR_RANDOM */
-		else
-			ask[i] = 1, left++;
-	}
-	return left;
-}
-
 struct sysfs_ahead {
 	int n;
 	struct ahead_val {
@@ -270,21 +242,71 @@ void sysfs_ahead_free(struct sysfs_ahead *a)
 	free(a);
 }
 
+/* name's attr in a, into *v: 1, else 0. */
+static int ahead_get(const struct sysfs_ahead *a, const char *name, const char *attr, long *v)
+{
+	struct ahead_val key = { .attr = attr }, *hit;
+
+	if (strlen(name) >= sizeof(key.name))
+		return 0;
+	str_copy(key.name, sizeof(key.name), name);
+	hit = bsearch(&key, a->e, (size_t)a->n, sizeof(*a->e), ahead_cmp);
+	if (hit)
+		*v = hit->v;
+	return hit != NULL;
+}
+
+/*
+ * Whether the plan that led to st left the origin of l's MAC as it was.
+ * l's MAC is one it did not set (MAC_READ); but a bond gives its slaves its
+ * MAC, and takes its first slave's, each time marking it set (or stolen).
+ */
+static int mac_origin_kept(struct state *st, const struct link *l)
+{
+	const struct link *m = l->master ? state_by_index(st, l->master) : NULL;
+
+	return strcmp(l->kind, "bond") && !(m && !strcmp(m->kind, "bond"));
+}
+
+/*
+ * What needs no /sys: a link's speed, by the same ethtool call on the
+ * namespace's rtnetlink socket (/sys's speed asks the driver that way, and
+ * fails where the link is down, where this does not); whether the MAC of a
+ * link the plan made or gave one was set by a user (its state says,
+ * ctx->sysfs_sim: NET_ADDR_SET, else NET_ADDR_RANDOM, which tells callers
+ * all they ask, "set or not"); and after a plan, that of a link it left
+ * alone, as read before it (ctx->sysfs_before). Marks in ask[] what is
+ * still to be read.
+ */
+static int answer_here(struct vnet_ctx *ctx, const char *const *names, const char *const *attrs, int n,
+		       long *out, unsigned char *ask)
+{
+	int fd = -1, left = 0;
+
+	for (int i = 0; i < n; i++) {
+		const struct link *l = NULL;
+
+		ask[i] = 0;
+		if (!strcmp(attrs[i], "speed") && (fd >= 0 || (fd = nlm_fd(ctx)) >= 0))
+			out[i] = ethtool_speed_on(fd, names[i]);
+		else if (!strcmp(attrs[i], "addr_assign_type") && ctx->sysfs_sim &&
+			 (l = state_by_name(ctx->sysfs_sim, names[i])) && l->mac_by != MAC_READ)
+			out[i] = l->mac_by == MAC_USER ? 3 : 1; /* NET_ADDR_SET, NET_ADDR_RANDOM */
+		else if (!(l && !strcmp(attrs[i], "addr_assign_type") && ctx->sysfs_before &&
+			   mac_origin_kept(ctx->sysfs_sim, l) &&
+			   ahead_get(ctx->sysfs_before, names[i], attrs[i], &out[i])))
+			ask[i] = 1, left++;
+	}
+	return left;
+}
+
 /* Every value asked, from what was read ahead: 1, else 0 (then a child reads them all). */
 static int from_ahead(const struct sysfs_ahead *a, const char *const *names, const char *const *attrs,
 		      int n, long *out)
 {
-	for (int i = 0; i < n; i++) {
-		struct ahead_val key = { .attr = attrs[i] }, *hit;
-
-		if (strlen(names[i]) >= sizeof(key.name))
+	for (int i = 0; i < n; i++)
+		if (!ahead_get(a, names[i], attrs[i], &out[i]))
 			return 0;
-		str_copy(key.name, sizeof(key.name), names[i]);
-		hit = bsearch(&key, a->e, (size_t)a->n, sizeof(*a->e), ahead_cmp);
-		if (!hit)
-			return 0;
-		out[i] = hit->v;
-	}
 	return 1;
 }
 

@@ -17,12 +17,6 @@ int sysfs_rel_ok(const char *rel);
 int sysfs_write(struct vnet_ctx *ctx, const char *rel, uint64_t val);
 
 /*
- * /sys/class/net/names[i]/attrs[i] as numbers, read inside ctx's namespace
- * (a child enters it and mounts a sysfs of its own; sysfs shows the namespace
- * that mounted it): out[i] is the number, or -1 when it cannot be read.
- * "speed" of a link that is down comes from ethtool (sysfs refuses it).
- */
-/*
  * Values read ahead, for a pass that reads many links one by one (apply
  * -j's diff): while ctx->sysfs_ahead points to them, sysfs_net_read answers
  * from them when they hold every attribute asked, without a child.
@@ -32,6 +26,14 @@ struct sysfs_ahead;
 struct sysfs_ahead *sysfs_read_ahead(struct vnet_ctx *ctx, const char *const *names,
 				     const char *const *attrs, int n);
 void sysfs_ahead_free(struct sysfs_ahead *a);
+/*
+ * /sys/class/net/names[i]/attrs[i] as numbers, read inside ctx's namespace
+ * (a child enters it and mounts a sysfs of its own; sysfs shows the namespace
+ * that mounted it): out[i] is the number, or -1 when it cannot be read.
+ * "speed" comes from ethtool (sysfs refuses it for a link that is down);
+ * addr_assign_type from ctx->sysfs_sim when the state knows it, and from
+ * ctx->sysfs_before for a link whose MAC's origin the plan kept.
+ */
 void sysfs_net_read(struct vnet_ctx *ctx, const char *const *names, const char *const *attrs,
 		    int n, long *out);
 

@@ -146,3 +146,18 @@ dj() {
 	eq "$(dj "$output" 'bridge br0' after)" "$(vn bridge show br0 --config)"
 	[[ "$(dj "$output" 'bridge br0' after)" == *"cost 7"* ]]
 }
+
+@test "after the plan, a link it left alone keeps the origin of its MAC as read before: set by a user or not" {
+	ip -n "$NS" link add name va type veth peer name vb
+	ip -n "$NS" link set dev va address 02:00:00:00:00:0a
+	ip -n "$NS" link add name vc type veth peer name vd
+	printf '%s\n' 'veth add va peer vb up' 'veth add vc peer vd up' > "$F"
+	run --separate-stderr vn -j apply "$F"
+	[ "$status" -eq 0 ]
+	eq "$(ip -n "$NS" -j link show up | jq -r '[.[].ifname // empty | select(test("^v"))] | sort | join(",")')" va,vb,vc,vd
+	eq "$(jq -c '.diff | map(.object)' <<<"$output")" '["veth va","veth vc"]'
+	eq "$(dj "$output" 'veth va' after)" "$(vn veth show va --config)"
+	eq "$(dj "$output" 'veth vc' after)" "$(vn veth show vc --config)"
+	[[ "$(dj "$output" 'veth va' after)" == *"address 02:00:00:00:00:0a"* ]]
+	[[ "$(dj "$output" 'veth vc' after)" != *"address"* ]]
+}
