@@ -132,13 +132,12 @@ row8() {
 	row "$2" "$3" "$5" "$(med "$k")" "$ratio" "$note"
 }
 
-# reps_for N: the runs of a step of milliseconds at N (SMALL_X, default 3,
-# is the factor).
-# Below N=1000 such a step takes 5-30 ms, and the median of three moved 15%
-# with the machine's noise between two runs of the same build (first apply
-# of 100 bridges: 1.14 in one full run, 0.97 as the median of 21 by hand):
-# these get three times the repetitions (cheap at that size; not
-# ifupdown2's, which take seconds).
+# reps_for N: the runs of a step of milliseconds at N. Below N=1000 such a
+# step takes 5-30 ms, and the median of three moved 15% with the machine's
+# noise between two runs of the same build (first apply of 100 bridges: 1.14
+# in one full run, 0.97 as the median of 21 by hand): these get SMALL_X
+# (default 3) times the repetitions (cheap at that size; not ifupdown2's,
+# which take seconds).
 reps_for() { if (($1 < 1000)); then echo $((REPS * ${SMALL_X:-3})); else echo "$REPS"; fi; }
 # steps8 N MODE: runs of each contender's steps, each in a fresh namespace:
 # REPS of ifupdown2's, reps_for N of the others'

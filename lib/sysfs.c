@@ -257,26 +257,35 @@ static int ahead_get(const struct sysfs_ahead *a, const char *name, const char *
 }
 
 /*
- * Whether the plan that led to st left the origin of l's MAC as it was.
- * l's MAC is one it did not set (MAC_READ); but a bond gives its slaves its
- * MAC, and takes its first slave's, each time marking it set (or stolen).
+ * addr_assign_type of the link name without /sys, into *v: 1, else 0. The
+ * state ctx->sysfs_sim knows it for a link the plan made or gave a MAC
+ * (NET_ADDR_SET, else NET_ADDR_RANDOM, which tells callers all they ask,
+ * "set or not"). After a plan (ctx->sysfs_before), a link it left alone has
+ * it as read before; but a bond gives its slaves its MAC, and takes its
+ * first slave's, each time marking it set (or stolen): those are read again.
  */
-static int mac_origin_kept(struct state *st, const struct link *l)
+static int mac_origin_known(struct vnet_ctx *ctx, const char *name, long *v)
 {
-	const struct link *m = l->master ? state_by_index(st, l->master) : NULL;
+	const struct link *l = ctx->sysfs_sim ? state_by_name(ctx->sysfs_sim, name) : NULL;
+	const struct link *m;
 
-	return strcmp(l->kind, "bond") && !(m && !strcmp(m->kind, "bond"));
+	if (!l)
+		return 0;
+	if (l->mac_by != MAC_READ) {
+		*v = l->mac_by == MAC_USER ? 3 : 1; /* NET_ADDR_SET, NET_ADDR_RANDOM */
+		return 1;
+	}
+	m = l->master ? state_by_index(ctx->sysfs_sim, l->master) : NULL;
+	return ctx->sysfs_before && strcmp(l->kind, "bond") && !(m && !strcmp(m->kind, "bond")) &&
+	       ahead_get(ctx->sysfs_before, name, "addr_assign_type", v);
 }
 
 /*
  * What needs no /sys: a link's speed, by the same ethtool call on the
  * namespace's rtnetlink socket (/sys's speed asks the driver that way, and
- * fails where the link is down, where this does not); whether the MAC of a
- * link the plan made or gave one was set by a user (its state says,
- * ctx->sysfs_sim: NET_ADDR_SET, else NET_ADDR_RANDOM, which tells callers
- * all they ask, "set or not"); and after a plan, that of a link it left
- * alone, as read before it (ctx->sysfs_before). Marks in ask[] what is
- * still to be read.
+ * fails where the link is down, where this does not); and where a MAC came
+ * from, when the state or the pass before the plan says (mac_origin_known).
+ * Marks in ask[] what is still to be read.
  */
 static int answer_here(struct vnet_ctx *ctx, const char *const *names, const char *const *attrs, int n,
 		       long *out, unsigned char *ask)
@@ -284,17 +293,10 @@ static int answer_here(struct vnet_ctx *ctx, const char *const *names, const cha
 	int fd = -1, left = 0;
 
 	for (int i = 0; i < n; i++) {
-		const struct link *l = NULL;
-
 		ask[i] = 0;
 		if (!strcmp(attrs[i], "speed") && (fd >= 0 || (fd = nlm_fd(ctx)) >= 0))
 			out[i] = ethtool_speed_on(fd, names[i]);
-		else if (!strcmp(attrs[i], "addr_assign_type") && ctx->sysfs_sim &&
-			 (l = state_by_name(ctx->sysfs_sim, names[i])) && l->mac_by != MAC_READ)
-			out[i] = l->mac_by == MAC_USER ? 3 : 1; /* NET_ADDR_SET, NET_ADDR_RANDOM */
-		else if (!(l && !strcmp(attrs[i], "addr_assign_type") && ctx->sysfs_before &&
-			   mac_origin_kept(ctx->sysfs_sim, l) &&
-			   ahead_get(ctx->sysfs_before, names[i], attrs[i], &out[i])))
+		else if (strcmp(attrs[i], "addr_assign_type") || !mac_origin_known(ctx, names[i], &out[i]))
 			ask[i] = 1, left++;
 	}
 	return left;
