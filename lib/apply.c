@@ -1337,6 +1337,12 @@ static int run_group(struct vnet_ctx *ctx, const struct stmtfile *f, const struc
 
 	ctx->nreq = 0;
 	r = run_items(ctx, f, &sub, &ns, flags & ~VNET_APPLY_PRUNE, what, NULL, locked, pre);
+	/*
+	 * The group's transaction ends here, applied or rolled back: its journal
+	 * goes, so a kill in a later group, or while --boot waits for a device,
+	 * undoes that group alone and never this one.
+	 */
+	journal_end(ctx);
 	ctx->nreq += before;
 	for (int i = 0; i < ns; i++) {
 		namelist_free(&sub[i].early);

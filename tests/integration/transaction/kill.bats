@@ -111,3 +111,78 @@ veth_setup() {
 	[ ! -e "$j" ]
 	[ "$(snap)" = "$killed" ]   # nothing of it was applied
 }
+
+# apply --boot runs each group as a transaction of its own: a kill in the
+# second group undoes that group alone (the first is finished and stays),
+# and while it waits for a missing device no journal is left to undo the
+# groups it already applied.
+boot_setup() {
+	veth e0
+	veth e1
+	ip -n "$NS" addr add 192.0.2.9/24 dev e1
+	printf 'bridge add brA ports e0 stp off up\nbridge add brB ports e1 addresses 192.0.2.9/24 up\n' > "$F"
+}
+# snap without interface indexes: a bridge deleted and made again (to get
+# back to the state before) comes back with another.
+snap_noidx() { snap | sed -E 's/"ifindex": ?[0-9]+,?//g'; }
+brA_done() { [ "$(ip -n "$NS" -j link show dev e0 | jq -r '.[0].master')" = brA ] && ip -n "$NS" link show dev brA up | grep -q brA; }
+
+@test "apply --boot killed in its second group: the first group stays, the second is undone" {
+	local base=$NS k=1 status1 n1 before mid
+	ip netns del "$NS"
+	while :; do
+		NS=$base-$k
+		ip netns add "$NS"
+		boot_setup
+		before=$(snap)
+		# The state with the first group alone applied, and its requests.
+		head -1 "$F" > "$F.1"
+		n1=$(vn -j apply "$F.1" | jq .requests)
+		mid=$(snap_noidx)
+		vn bridge del brA
+		ip -n "$NS" link set e0 down
+		[ "$(snap)" = "$before" ]
+		run env LD_PRELOAD="$SHIM" VNETCTL_FAILINJECT_KILL=$k "$VNETCTL" -n "$NS" apply --boot --boot-wait 0 "$F"
+		status1=$status
+		((status1 == 0 || status1 == 137))
+		run --separate-stderr vn show
+		[ "$status" -eq 0 ]
+		if ((status1 == 0)); then
+			[[ "$stderr" != *"recovered"* ]]
+		elif ((k <= n1)); then
+			[[ "$stderr" == *"recovered an interrupted transaction"*"(brA)"* ]]
+			[ "$(snap)" = "$before" ]
+		else
+			[[ "$stderr" == *"recovered an interrupted transaction"*"(brB)"* ]]
+			[[ "$stderr" != *"brA"* ]]
+			[ "$(snap_noidx)" = "$mid" ]
+		fi
+		[ ! -e "$(run_file journal)" ]
+		rm -f "$(run_file lock)"
+		ip netns del "$NS"
+		((status1 == 0)) && break
+		((++k < 40))
+	done
+	((k > n1 + 1))   # the second group was killed at least once
+	NS=$base
+	ip netns add "$NS"
+}
+
+@test "apply --boot waiting for a missing device leaves no journal: a kill then undoes nothing" {
+	boot_setup
+	printf 'bridge add brA ports e0 stp off up\nbridge add brB ports e9 up\n' > "$F"
+	"$VNETCTL" -n "$NS" apply --boot --boot-wait 60 "$F" > "$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	# The first group applied, its transaction ended: its journal goes
+	# (before the fix it stayed while the second group waited).
+	wait_for 20 brA_done
+	wait_for 10 gone "$(run_file journal)"
+	applied=$(snap)
+	alive "$pid"
+	kill -9 "$pid"
+	wait "$pid" || true
+	run --separate-stderr vn show
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *"recovered"* ]]
+	[ "$(snap)" = "$applied" ]
+}
