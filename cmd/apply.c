@@ -76,7 +76,7 @@ static int run_apply(struct vnet_ctx *ctx, const struct gopts *go, int argc, cha
 	if (o.confirm && !(vnet_ctx_flags(ctx) & VNET_F_DRY_RUN)) {
 		struct vnet_txn *txn = NULL;
 
-		/* A hang-up from here on rolls back, once the change is made. */
+		/* ^C, a hang-up or SIGTERM waits until the change is made and held (confirm_hold). */
 		confirm_block_signals();
 		if (vnet_apply(ctx, path, flags | VNET_APPLY_HOLD, &txn) < 0)
 			return report(ctx);

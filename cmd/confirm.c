@@ -4,8 +4,10 @@
  * it is confirmed is the library's (vnet_txn_guard); the command hands the
  * change over, says until when it may be confirmed, and waits for how it
  * ends: Enter on a terminal, "vnetctl confirm" or "vnetctl rollback" from
- * another shell, the deadline, or a signal to this process (a hang-up, ^C),
- * which rolls back at once.
+ * another shell, or the deadline. ^C (SIGINT) is the admin saying no: it
+ * rolls back at once. A hang-up (the terminal or the ssh session gone) or
+ * SIGTERM ends this process alone: the guardian keeps the changes until the
+ * deadline, so an admin who reconnects can still confirm them.
  */
 #include <errno.h>
 #include <poll.h>
@@ -48,6 +50,25 @@ void confirm_block_signals(void)
 
 	wait_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/*
+ * A hang-up or SIGTERM: this process goes, as that signal would have it, and
+ * the guardian carries on. Its line may find no terminal left to read it.
+ */
+static int leave(struct vnet_guard *g, int sig, const char *until)
+{
+	sigset_t set;
+
+	fprintf(stderr, "vnetctl: %s: the guardian (PID %d) keeps the changes until %s: "
+		"confirm them by then or they are rolled back\n", strsignal(sig), vnet_guard_pid(g), until);
+	vnet_guard_free(g);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	return VNET_EXIT_FAIL;
 }
 
 int confirm_hold(struct vnet_ctx *ctx, const struct gopts *o, struct vnet_txn *txn)
@@ -94,8 +115,14 @@ int confirm_hold(struct vnet_ctx *ctx, const struct gopts *o, struct vnet_txn *t
 		if (pfd[1].fd >= 0 && (pfd[1].revents & POLLIN)) {
 			struct signalfd_siginfo si;
 
-			/* A hang-up or ^C means no confirmation: undo now rather than at the deadline. */
-			if (read(pfd[1].fd, &si, sizeof(si)) == sizeof(si) && !asked++)
+			if (read(pfd[1].fd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			if (si.ssi_signo != SIGINT) {
+				close(pfd[1].fd);
+				return leave(g, (int)si.ssi_signo, until);
+			}
+			/* ^C: no confirmation, undone now rather than at the deadline. */
+			if (!asked++)
 				vnet_guard_tell(ctx, g, 0);
 		}
 		if (n == 3 && pfd[2].revents) {

@@ -97,7 +97,7 @@ static int run_object(struct vnet_ctx *ctx, const struct gopts *o, int argc, cha
 			return report(ctx);
 		return VNET_EXIT_OK;
 	}
-	/* A hang-up from here on rolls back, once the change is made. */
+	/* ^C, a hang-up or SIGTERM waits until the change is made and held (confirm_hold). */
 	confirm_block_signals();
 	if (vnet_run_txn(ctx, argc, argv, &txn) < 0)
 		return report(ctx);

@@ -11,8 +11,8 @@
  * --confirm guardian holds it) and what record_of() needs to rebuild the
  * record: the names the plan names, those it deletes, which MACs a user
  * chose, and the messages of the link, bridge VLAN, address and route
- * dumps exactly as they were read. A PF's VF table (a kind's rec_take) is
- * not in it: a recovery leaves VF settings as they are.
+ * dumps exactly as they were read, and each kind's own record of a link
+ * (JR_EXT: a PF's VF table, made again from the PF's message).
  */
 #ifndef VNET_JOURNAL_H
 #define VNET_JOURNAL_H

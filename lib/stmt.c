@@ -464,12 +464,10 @@ int vnet_run_txn(struct vnet_ctx *ctx, int argc, char *const *argv, struct vnet_
 		int config, dot;
 
 		r = show_all_words(ctx, argc, argv, &config, &dot);
-		if (r == 0 && dot)
-			return view_dot(ctx);
 		if (r == 0) {
 			/* A transaction pending or interrupted is said (and rolled back) first. */
 			journal_look(ctx);
-			r = show_all(ctx, config);
+			r = dot ? view_dot(ctx) : show_all(ctx, config);
 		}
 		return r;
 	}

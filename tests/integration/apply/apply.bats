@@ -211,7 +211,7 @@ held() {
 	[[ "$output" == *"no change"* ]]
 }
 
-@test "--confirm: not confirmed rolls back; confirmed stays; a hang-up rolls back" {
+@test "--confirm: not confirmed rolls back; confirmed stays; a hang-up leaves it to the guardian" {
 	before=$(snapshot)
 	run vn apply "$EX/xen-bridge.conf" --confirm 1 < /dev/null
 	[ "$status" -eq 1 ]
@@ -229,14 +229,20 @@ held() {
 	run vn confirm
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"confirm: nothing pending"* ]]
-	# A dropped session (SIGHUP) rolls back.
+	# A dropped session (SIGHUP): the command goes, the guardian keeps the
+	# change for a confirmation from a new session.
 	vn bridge del xenbr0
 	before=$(snapshot)
 	"$VNETCTL" -n "$NS" apply "$EX/xen-bridge.conf" --confirm 20 < /dev/null > "$BATS_TEST_TMPDIR/out2" 2>&1 &
 	pid=$!
 	held "$BATS_TEST_TMPDIR/out2"
 	kill -HUP "$pid"
-	wait "$pid" || true
+	run wait "$pid"
+	[ "$status" -eq 129 ]
+	grep -q "Hangup: the guardian (PID [0-9]*) keeps the changes until" "$BATS_TEST_TMPDIR/out2"
+	ip -n "$NS" link show dev xenbr0
+	run vn rollback
+	[ "$status" -eq 0 ]
 	[ "$(snapshot)" = "$before" ]
 }
 

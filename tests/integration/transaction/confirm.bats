@@ -23,14 +23,19 @@ teardown() {
 	transaction_teardown
 }
 
+# Waits for the line of a --confirm command in $ERR; G: its guardian's PID.
+await_guardian() {
+	wait_for 20 has_guardian_line "$ERR"
+	G=$(guardian_of "$ERR")
+	GUARDIANS="${GUARDIANS:-} $G"
+}
+
 # A change with --confirm in the background, stdin not a terminal; waits
 # until its guardian listens. Sets CMD (the command's PID) and G (the guardian's).
 start() {
 	"$VNETCTL" -n "$NS" "$@" < /dev/null > "$OUT" 2> "$ERR" &
 	CMD=$!
-	wait_for 20 has_guardian_line "$ERR"
-	G=$(guardian_of "$ERR")
-	GUARDIANS="${GUARDIANS:-} $G"
+	await_guardian
 	wait_for 5 test -S "$SOCK"
 }
 
@@ -100,63 +105,130 @@ orphaned() {
 	changed
 }
 
-@test "kill -9 of the command: the guardian rolls back at the deadline" {
-	start --confirm 6 bridge add br1 ports e0 up
-	kill -9 "$CMD"
-	wait "$CMD" || true
+# Whatever took the command away (the kind of kill is the caller's "$@",
+# run with the command's PID in CMD and the guardian's in G), the guardian
+# holds the change. Not confirmed: restored at the deadline, and not before
+# it. Then the same again, confirmed before the deadline: kept.
+held_whatever() {
+	local d
+	rm -f "$OUT" "$ERR"   # a guardian line of a run before is not this run's
+	start --confirm 4 bridge add br1 ports e0 up
+	"$@"
 	changed
 	alive "$G"
-	wait_for 15 same_as "$BEFORE"
+	d=$(deadline_of "$ERR")
+	wait_for 20 same_as "$BEFORE"
+	(( $(date +%s) >= d ))   # at the deadline, not at the kill
 	wait_for 5 dead "$G"
+	[ ! -e "$JOURNAL" ] && [ ! -e "$SOCK" ]
+	rm -f "$OUT" "$ERR"
+	start --confirm 30 bridge add br1 ports e0 up
+	"$@"
+	changed
+	alive "$G"
+	run vn confirm
+	[ "$status" -eq 0 ]
+	[ "$output" = "bridge br1: confirmed" ]
+	wait_for 5 dead "$G"
+	changed
+	[ "$(lj e0 .master)" = br1 ]
 	[ ! -e "$JOURNAL" ] && [ ! -e "$SOCK" ]
 }
 
-@test "SIGHUP to the command's process group rolls back; the guardian is not in it" {
-	# setsid: the command leads a process group of its own, as a job does.
-	setsid "$VNETCTL" -n "$NS" --confirm 30 bridge add br1 ports e0 < /dev/null > "$OUT" 2> "$ERR" &
-	CMD=$!
-	wait_for 20 has_guardian_line "$ERR"
-	G=$(guardian_of "$ERR")
-	GUARDIANS=$G
+# The deadline a --confirm command names, in seconds since the epoch.
+deadline_of() {
+	date -d "$(sed -n 's/.* before \([0-9:]*\) (.*/\1/p' "$1" | head -1)" +%s
+}
+
+kill_command() {
+	kill -9 "$CMD"
+	wait "$CMD" || true
+}
+
+@test "kill -9 of the command: the guardian keeps the change; rolled back at the deadline, or confirmed" {
+	held_whatever kill_command
+}
+
+hang_up_group() {
+	local pg
 	pg=$(ps -o pgid= -p "$CMD" | tr -d ' ')
 	[ "$(ps -o pgid= -p "$G" | tr -d ' ')" != "$pg" ]
 	kill -HUP -- "-$pg"
-	wait_for 15 same_as "$BEFORE"
-	wait_for 5 dead "$CMD"
-	grep -q "rolled back on request" "$ERR"
-	grep -q "rollback: br1: delete" "$OUT"
-	[ ! -e "$JOURNAL" ]
+	wait_for 10 dead "$CMD"
+	grep -q "Hangup: the guardian (PID $G) keeps the changes until" "$ERR"
 }
 
-@test "a session killed whole (SIGKILL to all its processes): restored at the deadline" {
+@test "SIGHUP to the command's process group: the command goes, the guardian keeps the change" {
+	# setsid: the command leads a process group of its own, as a job does.
+	start() {
+		setsid "$VNETCTL" -n "$NS" "$@" < /dev/null > "$OUT" 2> "$ERR" &
+		CMD=$!
+		await_guardian
+	}
+	held_whatever hang_up_group
+}
+
+kill_session() {
+	kill -9 -- "-$CMD"
+	wait "$CMD" || true
+}
+
+@test "a session killed whole (SIGKILL to all its processes): the guardian keeps the change" {
 	# A login shell's session: the shell and the command in it, all killed
-	# at once, as when a terminal emulator or sshd dies.
-	setsid bash -c '"$0" -n "$1" --confirm 6 bridge add br1 ports e0 up < /dev/null > "$2" 2> "$3"; sleep 100' \
-		"$VNETCTL" "$NS" "$OUT" "$ERR" 3>&- &
-	S=$!
-	SLEEPER=$S
-	wait_for 20 has_guardian_line "$ERR"
-	G=$(guardian_of "$ERR")
-	GUARDIANS=$G
-	changed
-	kill -9 -- "-$S"
-	wait "$S" || true
-	alive "$G"
-	changed
-	wait_for 15 same_as "$BEFORE"
-	[ ! -e "$JOURNAL" ]
+	# at once, as when a terminal emulator or sshd dies. CMD is the session.
+	start() {
+		setsid bash -c '"$0" -n "$1" "${@:4}" < /dev/null > "$2" 2> "$3"; sleep 100' \
+			"$VNETCTL" "$NS" "$OUT" "$ERR" "$@" 3>&- &
+		CMD=$!
+		SLEEPER="${SLEEPER:-} $CMD"
+		await_guardian
+	}
+	held_whatever kill_session
 }
 
-@test "a terminal closed under the command (script): restored" {
+@test "a terminal closed under the command (script): the guardian keeps the change" {
 	command -v script >/dev/null || skip "script (util-linux) is missing"
-	script -qfec "$VNETCTL -n $NS --confirm 6 bridge add br1 ports e0 up 2> $ERR" /dev/null > "$OUT" < /dev/null 3>&- &
-	S=$!
-	wait_for 20 has_guardian_line "$ERR"
-	G=$(guardian_of "$ERR")
-	GUARDIANS=$G
+	# CMD is script, the terminal: killed, its pty hangs up the command.
+	start() {
+		script -qfec "$VNETCTL -n $NS $* 2> $ERR" /dev/null > "$OUT" < /dev/null 3>&- &
+		CMD=$!
+		await_guardian
+	}
+	held_whatever kill_command
+}
+
+# A --confirm command on a terminal (script's pty) whose keyboard is the fifo $KEYS.
+on_terminal() {
+	KEYS=$BATS_TEST_TMPDIR/keys
+	rm -f "$KEYS" "$OUT" "$ERR"
+	mkfifo "$KEYS"
+	script -qfec "$VNETCTL -n $NS $* 2> $ERR" /dev/null < "$KEYS" > "$OUT" 3>&- &
+	CMD=$!
+	exec 4> "$KEYS"   # held open: no end of input until the test says
+	await_guardian
+}
+
+@test "on a terminal: Enter confirms, ^C rolls back at once" {
+	command -v script >/dev/null || skip "script (util-linux) is missing"
+	on_terminal --confirm 30 bridge add br1 ports e0 up
+	grep -q 'or Enter here' "$ERR"
+	printf '\n' >&4
+	wait "$CMD"
+	exec 4>&-
+	grep -q "bridge br1: confirmed" "$OUT"
+	wait_for 5 dead "$G"
 	changed
-	kill -9 "$S"   # the pty's master closes: the session hangs up
-	wait_for 15 same_as "$BEFORE"
+	[ ! -e "$JOURNAL" ]
+	vn bridge del br1
+	ip -n "$NS" link set e0 up
+	BEFORE=$(snap)
+	on_terminal --confirm 30 bridge add br1 ports e0 up
+	printf '\003' >&4   # the pty's line discipline makes it SIGINT
+	wait "$CMD" || true
+	exec 4>&-
+	grep -q "rolled back on request" "$ERR"
+	[ "$(snap)" = "$BEFORE" ]
+	wait_for 5 dead "$G"
 	[ ! -e "$JOURNAL" ]
 }
 
@@ -193,6 +265,9 @@ orphaned() {
 	run --separate-stderr vn show
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"a transaction is pending: PID "*" (bridge br1) awaits confirmation until "* ]]
+	run --separate-stderr vn show --dot
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"awaits confirmation"* ]]
 	printf 'bridge add br1 ports e0 up\n' > "$BATS_TEST_TMPDIR/f.conf"
 	run --separate-stderr vn check "$BATS_TEST_TMPDIR/f.conf"
 	[ "$status" -eq 0 ]
@@ -233,9 +308,17 @@ orphaned() {
 	[ ! -e "$JOURNAL" ]
 }
 
-@test "the guardian killed: after the deadline show rolls back; before it confirm keeps" {
+@test "the guardian killed: after the deadline show rolls back; before it rollback undoes and confirm keeps" {
 	orphaned 2
 	wait_for 10 bash -c "! $VNETCTL -n $NS show 2>&1 >/dev/null | grep -q 'awaits confirmation'"
+	[ "$(snap)" = "$BEFORE" ]
+	[ ! -e "$JOURNAL" ]
+	# Rolled back by hand before the deadline, as JSON.
+	orphaned 30
+	run --separate-stderr vn -j rollback
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '{confirmed, rolled_back, what}' <<<"$output")" = '{"confirmed":false,"rolled_back":true,"what":"bridge br1"}' ]
+	jq -e '.operations | index("rollback: br1: delete (made by the change)")' <<<"$output"
 	[ "$(snap)" = "$BEFORE" ]
 	[ ! -e "$JOURNAL" ]
 	# Confirmed by hand while the journal waits for its deadline.
