@@ -224,34 +224,64 @@ static void read_assign_types(struct vnet_ctx *ctx, struct record *rec)
 	free(at);
 }
 
+/* What l is, for a refusal: "a vxlan on v0". */
+static void what_is(struct state *st, const struct link *l, char *buf, size_t len)
+{
+	const struct link *low = lower_of(st, l);
+
+	if (!l->kind[0])
+		snprintf(buf, len, "a device without a kind");
+	else if (l->link_netns && !strcmp(l->kind, "veth"))
+		snprintf(buf, len, "a veth with its peer in another namespace");
+	else
+		snprintf(buf, len, "a %s%s%s", l->kind, low ? " on " : "", low ? low->name : "");
+}
+
+/* A plan that deletes a link no rollback could make again fails here, naming the step and the link. */
 static int refuse(struct vnet_ctx *ctx, struct record *rec, const struct plan *p)
 {
 	struct state *st = &rec->st;
+	unsigned char *with = calloc((size_t)st->n + 1, 1);
+	char what[96], step[64];
+	int r = 0;
 
-	for (int i = 0; i < st->n; i++) {
+	if (!with)
+		abort();
+	for (int i = 0; i < st->n && !r; i++) {
 		const struct link *l = &st->links[i];
 
 		if (!rec->doomed[i] || remakeable(st, l))
 			continue;
-		/* Name the step that deletes it, and what it is. */
-		const struct link *root = l;
+		what_is(st, l, what, sizeof(what));
+		/* The step whose delete takes it along. */
+		for (int k = 0; k < p->n && !r; k++) {
+			const struct op *op = &p->ops[k];
+			const struct link *d = state_by_name(st, op->name);
 
-		while (lower_of(st, root) && rec->doomed[pos(st, lower_of(st, root))])
-			root = lower_of(st, root);
-		for (int k = 0; k < p->n; k++)
-			if (p->ops[k].type == OP_DELETE && (!strcmp(p->ops[k].name, root->name) ||
-							    !strcmp(p->ops[k].name, l->name)))
-				return vnet_fail(ctx, EOPNOTSUPP,
-						 "%s: would also delete %s (%s%s%s), which vnetctl cannot make again if the change must be rolled back; delete it first",
-						 p->ops[k].text ? p->ops[k].text : p->ops[k].name, l->name,
-						 l->kind[0] ? "a " : "a device without a kind",
-						 l->kind[0] ? l->kind : "",
-						 root != l ? " stacked on it" : l->link_netns ? " with its peer in another namespace" : "");
-		return vnet_fail(ctx, EOPNOTSUPP,
-				 "%s (%s) would be deleted, and vnetctl cannot make it again if the change must be rolled back",
-				 l->name, l->kind[0] ? l->kind : "no kind");
+			if (op->type != OP_DELETE || !d)
+				continue;
+			memset(with, 0, (size_t)st->n);
+			doom(st, with, d);
+			if (!with[i])
+				continue;
+			snprintf(step, sizeof(step), "%s%s%s: delete", op->kind ? op->kind->name : "",
+				 op->kind ? " " : "", op->name);
+			if (d == l)
+				r = vnet_fail(ctx, EOPNOTSUPP,
+					      "%s: %s is %s, which vnetctl cannot make again should the change be rolled back",
+					      step, l->name, what);
+			else
+				r = vnet_fail(ctx, EOPNOTSUPP,
+					      "%s: would also delete %s (%s), which vnetctl cannot make again should the change be rolled back; delete %s first",
+					      step, l->name, what, l->name);
+		}
+		if (!r)
+			r = vnet_fail(ctx, EOPNOTSUPP,
+				      "%s (%s) would be deleted, and vnetctl cannot make it again should the change be rolled back",
+				      l->name, what);
 	}
-	return 0;
+	free(with);
+	return r;
 }
 
 /* Which links the plan names, deletes, and may touch on the way back. */
