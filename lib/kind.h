@@ -181,7 +181,10 @@ extern const struct kind kind_bond, kind_bond_slave, kind_bond_active, kind_vlan
  */
 const uint8_t *bond_slave_perm(const struct link *l);
 extern const struct kind kind_sea, kind_veth, kind_link;
-/* " (and with it the VLANs v1,v2)" for a device whose VLANs the kernel deletes with it. */
+/*
+ * " (and with it the VLANs v1,v2, the vxlan vx0)" for a device whose stacked
+ * devices the kernel deletes with it.
+ */
 const char *vlan_uppers_text(struct state *st, const struct link *lower);
 /*
  * A veth create's VETH_INFO_PEER: the peer's name and, when not 0 or NULL,

@@ -69,17 +69,30 @@ static int pos(const struct state *st, const struct link *l)
 	return (int)(l - st->links);
 }
 
-/* Kinds whose links a rollback makes again from the dumped IFLA_INFO_DATA, and the attributes it keeps. */
+/*
+ * Kinds whose links a rollback makes again from the dumped IFLA_INFO_DATA:
+ * the attributes it sends back, and those the kernel only reports (derived
+ * from the others, or refused on input). A link whose data holds any other
+ * attribute (one a newer kernel adds) cannot be made again as it was.
+ */
+#define MACVLAN_BC_CUTOFF 9 /* IFLA_MACVLAN_BC_CUTOFF (Linux 6.6), newer than some headers */
+#define BIT(a) (1U << (a))
+/* The longest data a rollback sends back: a request holds it with room to spare. */
+#define RAW_MAX (NLM_REQ_SIZE / 2)
+/* A source-mode MAC list goes back whole (see put_macs). */
+#define MACVLAN_KEEP                                                                     \
+	(BIT(IFLA_MACVLAN_MODE) | BIT(IFLA_MACVLAN_FLAGS) | BIT(IFLA_MACVLAN_BC_QUEUE_LEN) | \
+	 BIT(MACVLAN_BC_CUTOFF) | BIT(IFLA_MACVLAN_MACADDR_DATA))
+#define MACVLAN_SHOWN (BIT(IFLA_MACVLAN_MACADDR_COUNT) | BIT(IFLA_MACVLAN_BC_QUEUE_LEN_USED))
 static const struct foreign {
 	const char *kind;
-	uint32_t keep; /* bit n: attribute n of IFLA_INFO_DATA */
+	uint32_t keep;	/* bit n: attribute n of IFLA_INFO_DATA */
+	uint32_t shown; /* the kernel's report alone */
 } foreign[] = {
-	{ "macvlan", (1U << IFLA_MACVLAN_MODE) | (1U << IFLA_MACVLAN_FLAGS) |
-			     (1U << IFLA_MACVLAN_BC_QUEUE_LEN) },
-	{ "macvtap", (1U << IFLA_MACVLAN_MODE) | (1U << IFLA_MACVLAN_FLAGS) |
-			     (1U << IFLA_MACVLAN_BC_QUEUE_LEN) },
-	{ "ipvlan", (1U << IFLA_IPVLAN_MODE) | (1U << IFLA_IPVLAN_FLAGS) },
-	{ "ipvtap", (1U << IFLA_IPVLAN_MODE) | (1U << IFLA_IPVLAN_FLAGS) },
+	{ "macvlan", MACVLAN_KEEP, MACVLAN_SHOWN },
+	{ "macvtap", MACVLAN_KEEP, MACVLAN_SHOWN },
+	{ "ipvlan", BIT(IFLA_IPVLAN_MODE) | BIT(IFLA_IPVLAN_FLAGS), 0 },
+	{ "ipvtap", BIT(IFLA_IPVLAN_MODE) | BIT(IFLA_IPVLAN_FLAGS), 0 },
 };
 
 static const struct foreign *foreign_of(const char *kind)
@@ -88,6 +101,22 @@ static const struct foreign *foreign_of(const char *kind)
 		if (!strcmp(foreign[i].kind, kind))
 			return &foreign[i];
 	return NULL;
+}
+
+/* A link of a foreign kind whose every attribute the table knows. */
+static int foreign_whole(const struct link *l)
+{
+	const struct foreign *f = foreign_of(l->kind);
+	const struct nlattr *a;
+
+	if (!f || l->info_raw_len > RAW_MAX)
+		return 0;
+	if (l->info_raw)
+		attr_for_each(a, (const struct nlattr *)l->info_raw,
+			      (const char *)l->info_raw + l->info_raw_len)
+			if (attr_type(a) >= 32 || !((f->keep | f->shown) & BIT(attr_type(a))))
+				return 0;
+	return 1;
 }
 
 /* The tables that describe a link of kind k: the kind's, and a bond's active slave. */
@@ -108,7 +137,7 @@ static int remakeable(struct state *st, const struct link *l)
 {
 	if (!strcmp(l->kind, "veth"))
 		return !l->link_netns;
-	return (l->kind[0] && kind_by_link_kind(l->kind)) || foreign_of(l->kind);
+	return (l->kind[0] && kind_by_link_kind(l->kind)) || foreign_whole(l);
 }
 
 static const struct link *lower_of(struct state *st, const struct link *l)
@@ -224,34 +253,65 @@ static void read_assign_types(struct vnet_ctx *ctx, struct record *rec)
 	free(at);
 }
 
+/* What l is, for a refusal: "a vxlan on v0". */
+static void what_is(struct state *st, const struct link *l, char *buf, size_t len)
+{
+	const struct link *low = lower_of(st, l);
+
+	if (!l->kind[0])
+		snprintf(buf, len, "a device without a kind");
+	else if (l->link_netns && !strcmp(l->kind, "veth"))
+		snprintf(buf, len, "a veth with its peer in another namespace");
+	else
+		snprintf(buf, len, "a %s%s%s%s", l->kind, low ? " on " : "", low ? low->name : "",
+			 foreign_of(l->kind) ? " with data vnetctl cannot send back" : "");
+}
+
+/* A plan that deletes a link no rollback could make again fails here, naming the step and the link. */
 static int refuse(struct vnet_ctx *ctx, struct record *rec, const struct plan *p)
 {
 	struct state *st = &rec->st;
+	unsigned char *with = calloc((size_t)st->n + 1, 1);
+	char what[96], step[64];
+	int r = 0;
 
-	for (int i = 0; i < st->n; i++) {
+	if (!with)
+		abort();
+	for (int i = 0; i < st->n && !r; i++) {
 		const struct link *l = &st->links[i];
 
 		if (!rec->doomed[i] || remakeable(st, l))
 			continue;
-		/* Name the step that deletes it, and what it is. */
-		const struct link *root = l;
+		what_is(st, l, what, sizeof(what));
+		/* The step whose delete takes it along. */
+		for (int k = 0; k < p->n && !r; k++) {
+			const struct op *op = &p->ops[k];
+			const struct link *d = state_by_name(st, op->name);
 
-		while (lower_of(st, root) && rec->doomed[pos(st, lower_of(st, root))])
-			root = lower_of(st, root);
-		for (int k = 0; k < p->n; k++)
-			if (p->ops[k].type == OP_DELETE && (!strcmp(p->ops[k].name, root->name) ||
-							    !strcmp(p->ops[k].name, l->name)))
-				return vnet_fail(ctx, EOPNOTSUPP,
-						 "%s: would also delete %s (%s%s%s), which vnetctl cannot make again if the change must be rolled back; delete it first",
-						 p->ops[k].text ? p->ops[k].text : p->ops[k].name, l->name,
-						 l->kind[0] ? "a " : "a device without a kind",
-						 l->kind[0] ? l->kind : "",
-						 root != l ? " stacked on it" : l->link_netns ? " with its peer in another namespace" : "");
-		return vnet_fail(ctx, EOPNOTSUPP,
-				 "%s (%s) would be deleted, and vnetctl cannot make it again if the change must be rolled back",
-				 l->name, l->kind[0] ? l->kind : "no kind");
+			if (op->type != OP_DELETE || !d)
+				continue;
+			memset(with, 0, (size_t)st->n);
+			doom(st, with, d);
+			if (!with[i])
+				continue;
+			snprintf(step, sizeof(step), "%s%s%s: delete", op->kind ? op->kind->name : "",
+				 op->kind ? " " : "", op->name);
+			if (d == l)
+				r = vnet_fail(ctx, EOPNOTSUPP,
+					      "%s: %s is %s, which vnetctl cannot make again should the change be rolled back",
+					      step, l->name, what);
+			else
+				r = vnet_fail(ctx, EOPNOTSUPP,
+					      "%s: would also delete %s (%s), which vnetctl cannot make again should the change be rolled back; delete %s first",
+					      step, l->name, what, l->name);
+		}
+		if (!r)
+			r = vnet_fail(ctx, EOPNOTSUPP,
+				      "%s (%s) would be deleted, and vnetctl cannot make it again should the change be rolled back",
+				      l->name, what);
 	}
-	return 0;
+	free(with);
+	return r;
 }
 
 /* Which links the plan names, deletes, and may touch on the way back. */
@@ -1286,6 +1346,28 @@ static struct nlmsghdr *route_build(struct vnet_ctx *ctx, const struct op *op, c
 	return nlh;
 }
 
+/*
+ * A source-mode macvlan's MAC list, as dumped in list, to set whole at
+ * create. The kernel dumps each hash bucket newest first and adds at a
+ * bucket's head: sent last to first, the list dumps again as it was.
+ */
+static void put_macs(struct nlmsghdr *nlh, const struct nlattr *list)
+{
+	const struct nlattr *a, *mac[RAW_MAX / 12]; /* 12: an attribute of 6 bytes */
+	int n = 0;
+
+	attr_for_each_nested(a, list)
+		if (attr_type(a) == IFLA_MACVLAN_MACADDR && attr_len(a) == 6 &&
+		    n < (int)(sizeof(mac) / sizeof(mac[0])))
+			mac[n++] = a;
+	mnl_attr_put_u32(nlh, IFLA_MACVLAN_MACADDR_MODE, MACVLAN_MACADDR_SET);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, IFLA_MACVLAN_MACADDR_DATA);
+
+	while (n--)
+		mnl_attr_put(nlh, IFLA_MACVLAN_MACADDR, 6, attr_data(mac[n]));
+	mnl_attr_nest_end(nlh, nest);
+}
+
 struct nlmsghdr *linkspec_build(struct vnet_ctx *ctx, const struct op *op, char *buf)
 {
 	const struct linkspec *s = op->spec;
@@ -1353,10 +1435,14 @@ struct nlmsghdr *linkspec_build(struct vnet_ctx *ctx, const struct op *op, char 
 			const char *end = (const char *)s->raw + s->rawlen;
 
 			attr_for_each(a, (const struct nlattr *)s->raw, end) {
-				if (attr_type(a) < 32 && (f->keep & (1U << attr_type(a)))) {
+				if (attr_type(a) == IFLA_MACVLAN_MACADDR_DATA &&
+				    (f->keep & BIT(IFLA_MACVLAN_MACADDR_DATA)))
+					put_macs(nlh, a);
+				else if (attr_type(a) < 32 && (f->keep & BIT(attr_type(a))))
 					mnl_attr_put(nlh, attr_type(a), attr_len(a), attr_data(a));
-					n++;
-				}
+				else
+					continue;
+				n++;
 			}
 		}
 		if (s->has & LS_PEER) {

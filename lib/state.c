@@ -237,6 +237,18 @@ static void read_linkinfo(struct link *l, const struct nlattr *li)
 	}
 	const struct kind *k = kind_by_link_kind(l->kind);
 
+	/*
+	 * A vxlan names its lower device in its own data, never in IFLA_LINK,
+	 * and the kernel deletes it with that device all the same
+	 * (vxlan_handle_lowerdev_unregister): it is stacked on it.
+	 */
+	if (!strcmp(l->kind, "vxlan") && data && !l->link) {
+		const struct nlattr *v;
+
+		attr_for_each_nested(v, data)
+			if (attr_type(v) == IFLA_VXLAN_LINK && attr_len(v) == 4)
+				l->link = (int)attr_u32(v);
+	}
 	if (!k && data && attr_len(data) && l->kind[0] && !l->info_raw) {
 		l->info_raw = malloc(attr_len(data));
 		if (!l->info_raw)

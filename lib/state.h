@@ -43,7 +43,7 @@ struct link {
 	uint8_t root_id[8];  /* a bridge's designated root: priority, then MAC */
 	uint32_t root_cost;  /* a bridge's path cost to the root */
 	int active_slave;    /* a bond's active slave, ifindex; 0: none */
-	int link;	     /* IFLA_LINK: the lower device (a VLAN's), a veth's peer */
+	int link;	     /* IFLA_LINK: the lower device (a VLAN's; a vxlan's IFLA_VXLAN_LINK), a veth's peer */
 	int link_netns;	     /* IFLA_LINK_NETNSID came too: link is another namespace's index */
 	char *alias;	     /* IFLA_IFALIAS (a SEA's mark), owned; NULL: none (link_alias) */
 	/*

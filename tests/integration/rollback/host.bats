@@ -70,7 +70,7 @@ load matrix
 	matrix xen-bridge
 }
 
-@test "rollback matrix: veth-macvlan (veth del of a pair with addresses and a macvlan upper)" {
+@test "rollback matrix: veth-macvlan (veth del of a pair with addresses, a macvlan upper and a source-mode macvlan with its MAC list)" {
 	matrix veth-macvlan
 }
 

@@ -209,6 +209,33 @@ up() {
 	eq "$(lj x0 .mtu)" 2000
 }
 
+# A vxlan made with "dev v0" names v0 only inside its own data
+# (IFLA_VXLAN_LINK), not as its link, and the kernel deletes it with v0.
+# vnetctl cannot make a vxlan again (nor its forwarding entries), so a
+# delete that would take one along is refused before any change.
+@test "a pair with a vxlan on either end: its delete is refused before any change, naming the vxlan" {
+	vn veth add v0 peer p0 up
+	vn veth add v1 peer p1
+	ip -n "$NS" link add vx0 type vxlan id 42 dev v0 dstport 4789
+	ip -n "$NS" link add vx1 type vxlan id 43 dev p1 dstport 4789
+	# The plan says what goes with the pair.
+	run vn --dry-run veth del v0
+	[ "$status" -eq 0 ]
+	eq "$output" "veth v0: delete (and with it its peer p0) (and with it the vxlan vx0)"
+	before=$(snapshot)
+	expect_fail 1 'veth v0: delete: would also delete vx0 (a vxlan on v0), which vnetctl cannot make again should the change be rolled back; delete vx0 first' -- veth del v0
+	expect_fail 1 'veth p0: delete: would also delete vx0 (a vxlan on v0)' -- veth del p0
+	expect_fail 1 'veth v1: delete: would also delete vx1 (a vxlan on p1)' -- veth del v1
+	# A file: the steps before the delete do not run either.
+	printf 'veth set v1 mtu 1400 up\nveth del v0\nveth add v2 peer p2\n' > "$F"
+	expect_fail 1 'veth v0: delete: would also delete vx0 (a vxlan on v0)' -- apply "$F"
+	eq "$(snapshot)" "$before"
+	# Without the vxlan, the same file goes through.
+	ip -n "$NS" link del vx0
+	vn apply "$F"
+	eq "$(ip -n "$NS" -j link show | jq -r '[.[].ifname] | sort | join(" ")')" "lo p1 p2 v1 v2 vx1"
+}
+
 @test "one pair deleted and made again: each end's group, master and state as before" {
 	vn veth add v0 peer p0 up
 	vn bridge add br0 ports v0 up
