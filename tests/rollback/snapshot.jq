@@ -52,7 +52,9 @@
 #     6.1 a VLAN interface made again goes from UNKNOWN to UP with a count
 #     of 0). The answer then begins "maybe: ", and tests/rollback/run takes
 #     it as settled once linkwatch's second has passed since its last
-#     change;
+#     change; but in an "after" snapshot, a link that was UP before is
+#     waited for as moving (bounded): a loaded machine's linkwatch has
+#     lagged past that second;
 #   - a bridge port's STP state: with STP on, listening and learning last
 #     forward-delay each (with STP off a port forwards at once,
 #     br_make_forwarding);
@@ -63,11 +65,11 @@
 
 def has_flag($f): (.flags // []) | index($f) != null;
 
-# Links whose operstate may still go from UNKNOWN to UP (see above).
+# Links whose operstate may still go from UNKNOWN to UP (see above), by name.
 def maybe_moving($links):
   [$links[] | select(has_flag("UP") and has_flag("LOWER_UP") and (has_flag("NO-CARRIER") | not)
       and .operstate == "UNKNOWN" and (.stats64.tx.carrier_changes // 0) == 0)
-    | "\(.ifname): operstate UNKNOWN with carrier"];
+    | .ifname];
 
 # A value as "path = json" strings. Arrays of scalars stay one value;
 # arrays of objects are indexed; an empty object or array is a value.
@@ -208,7 +210,14 @@ foreach inputs as $v ({buf: [], before: null, out: null};
       | moving($links; $addrs; $bonding) as $m
       | facts($links; $addrs; $routes; $vlans; $bonding) as $f
       | .buf = []
-      | maybe_moving($links) as $maybe
+      # After: such a link that was UP before is on its way there (a loaded
+      # machine's linkwatch may lag for seconds): waited for, as moving.
+      | .before as $was
+      | maybe_moving($links) as $mn
+      | [$mn[] | select($cmd == "after" and $was != null
+            and any($was[]; . == "link \(.) | operstate = \"UP\""))] as $up
+      | ($m + [$up[] | "\(.): operstate UNKNOWN with carrier, UP before"]) as $m
+      | [$mn[] | select(IN($up[]) | not) | "\(.): operstate UNKNOWN with carrier"] as $maybe
       | .out = [if ($m | length) > 0 then "unsettled: \($m | join("; "))"
                 elif ($maybe | length) > 0 then "maybe: \($maybe | join("; "))"
                 else "settled" end]
