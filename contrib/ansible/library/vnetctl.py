@@ -162,7 +162,18 @@ vnetctl_diff:
   elements: dict
   sample: [{"object": "bridge xenbr0", "before": "", "after": "bridge add xenbr0 stp off ...\n"}]
 confirm_deadline:
-  description: With I(confirm), the time (seconds since the epoch) at which the guardian rolls the change back.
+  description:
+    - With I(confirm), the time (seconds since the epoch) at which the guardian
+      rolls the change back unless it is confirmed; the rollback starts
+      within the second after it. Read from the line vnetctl prints on
+      standard error when it hands the change over (C(before HH:MM:SS (N s)),
+      in the target's local time).
+  returned: when a change waits for its confirmation
+  type: int
+guardian_pid:
+  description:
+    - The process ID of vnetctl's guardian, which holds the change until it is
+      confirmed or rolled back (C(guardian PID N) in the same line).
   returned: when a change waits for its confirmation
   type: int
 confirmed:
@@ -233,6 +244,28 @@ def relocate(text, starts, path):
     return re.sub(r'<stdin>:(\d+)', at, text).replace('<stdin>', path)
 
 
+# vnetctl's message on handing a change to its guardian: "... before
+# HH:MM:SS (N s) ... (guardian PID N)".
+HELD = re.compile(r' before (\d\d:\d\d:\d\d) \((\d+) s\).*\(guardian PID (\d+)\)')
+
+
+def held(err, started, ended):
+    """The guardian's deadline (seconds since the epoch) and PID from vnetctl's message, as result members."""
+    m = HELD.search(err)
+    if not m:
+        return {}
+    clock, secs = m.group(1), int(m.group(2))
+    found = {'guardian_pid': int(m.group(3))}
+    # The guardian took the change between started and ended, and its
+    # deadline is then plus secs: the second of that span that shows the
+    # local time vnetctl printed (vnetctl runs here, with this time zone).
+    for t in range(int(started) + secs, int(ended) + secs + 1):
+        if time.strftime('%H:%M:%S', time.localtime(t)) == clock:
+            found['confirm_deadline'] = t
+            break
+    return found
+
+
 def vnetctl_base(module):
     exe = module.params['executable'] or module.get_bin_path('vnetctl', required=True, opt_dirs=SBIN)
     cmd = [exe]
@@ -279,6 +312,7 @@ def apply(module):
         cmd.append('--prune')
     started = time.time()
     rc, out, err = run(module, cmd, data)
+    ended = time.time()
     if starts is not None:
         err = relocate(err, starts, p['src'])
     if rc != 0:
@@ -294,7 +328,7 @@ def apply(module):
     if module._diff:
         result['diff'] = ansible_diff(result['vnetctl_diff'])
     if p['confirm'] is not None and result['changed'] and not module.check_mode:
-        result['confirm_deadline'] = int(started) + p['confirm']
+        result.update(held(err, started, ended))
     elif err.strip():
         module.warn(err.strip())
     module.exit_json(**result)
