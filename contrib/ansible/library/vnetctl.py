@@ -39,6 +39,9 @@ options:
         a trailing backslash continues a line). Given to vnetctl on its
         standard input, so errors point at C(<stdin>:LINE:COLUMN), counting
         lines in this text.
+      - With I(prune), a text that declares nothing (empty, or only comments
+        and blank lines, as a lookup that found nothing may give) is refused,
+        since it would delete everything vnetctl made.
       - Mutually exclusive with I(src).
     type: str
   src:
@@ -46,7 +49,8 @@ options:
       - A file of statements, or a directory whose C(*.conf) files are read in
         lexical order as one file, on the target. Errors name the file and its
         line. A directory without a C(*.conf) file is an error (with
-        I(prune), it would delete everything vnetctl made).
+        I(prune), it would delete everything vnetctl made); so is, with
+        I(prune), a file or directory whose statements declare nothing.
       - Mutually exclusive with I(config).
     type: path
   netns:
@@ -59,6 +63,9 @@ options:
       - Also delete the objects that vnetctl created earlier and that the
         statements no longer declare (C(--prune)). Nothing vnetctl did not
         create is ever deleted.
+      - Statements that declare nothing are refused with I(prune) (see
+        I(config) and I(src)); to delete everything vnetctl made, run
+        C(vnetctl apply --prune) on an empty file yourself.
     type: bool
     default: false
   confirm:
@@ -235,6 +242,25 @@ def read_dir(module, path):
     return ''.join(text), starts
 
 
+def declares_nothing(text):
+    """Whether a text of statements has only blank lines and comments."""
+    return all(not line.strip() or line.lstrip().startswith('#') for line in text.splitlines())
+
+
+def refuse_empty(module, data):
+    """With prune, statements that declare nothing would delete all that vnetctl made: fail instead."""
+    src = module.params['src']
+    if data is None:
+        try:
+            with open(src) as f:
+                data = f.read()
+        except (IOError, OSError):
+            return  # vnetctl says why
+    if declares_nothing(data):
+        module.fail_json(msg='%s declares nothing: with prune, that would delete everything vnetctl made'
+                         % ('src: ' + src if src is not None else 'config'), rc=2)
+
+
 def relocate(text, starts, path):
     """vnetctl's '<stdin>:LINE' as the file and line of the directory the text came from."""
     def at(m):
@@ -309,6 +335,7 @@ def apply(module):
         data = None
     cmd += ['apply', '-' if data is not None else p['src']]
     if p['prune']:
+        refuse_empty(module, data)
         cmd.append('--prune')
     started = time.time()
     rc, out, err = run(module, cmd, data)
