@@ -39,6 +39,9 @@ options:
         a trailing backslash continues a line). Given to vnetctl on its
         standard input, so errors point at C(<stdin>:LINE:COLUMN), counting
         lines in this text.
+      - With I(prune), a text that declares nothing (empty, or only comments
+        and blank lines, as a lookup that found nothing may give) is refused,
+        since it would delete everything vnetctl made.
       - Mutually exclusive with I(src).
     type: str
   src:
@@ -46,7 +49,8 @@ options:
       - A file of statements, or a directory whose C(*.conf) files are read in
         lexical order as one file, on the target. Errors name the file and its
         line. A directory without a C(*.conf) file is an error (with
-        I(prune), it would delete everything vnetctl made).
+        I(prune), it would delete everything vnetctl made); so is, with
+        I(prune), a file or directory whose statements declare nothing.
       - Mutually exclusive with I(config).
     type: path
   netns:
@@ -59,6 +63,9 @@ options:
       - Also delete the objects that vnetctl created earlier and that the
         statements no longer declare (C(--prune)). Nothing vnetctl did not
         create is ever deleted.
+      - Statements that declare nothing are refused with I(prune) (see
+        I(config) and I(src)); to delete everything vnetctl made, run
+        C(vnetctl apply --prune) on an empty file yourself.
     type: bool
     default: false
   confirm:
@@ -162,7 +169,18 @@ vnetctl_diff:
   elements: dict
   sample: [{"object": "bridge xenbr0", "before": "", "after": "bridge add xenbr0 stp off ...\n"}]
 confirm_deadline:
-  description: With I(confirm), the time (seconds since the epoch) at which the guardian rolls the change back.
+  description:
+    - With I(confirm), the time (seconds since the epoch) at which the guardian
+      rolls the change back unless it is confirmed; the rollback starts
+      within the second after it. Read from the line vnetctl prints on
+      standard error when it hands the change over (C(before HH:MM:SS (N s)),
+      in the target's local time).
+  returned: when a change waits for its confirmation
+  type: int
+guardian_pid:
+  description:
+    - The process ID of vnetctl's guardian, which holds the change until it is
+      confirmed or rolled back (C(guardian PID N) in the same line).
   returned: when a change waits for its confirmation
   type: int
 confirmed:
@@ -224,6 +242,25 @@ def read_dir(module, path):
     return ''.join(text), starts
 
 
+def declares_nothing(text):
+    """Whether a text of statements has only blank lines and comments."""
+    return all(not line.strip() or line.lstrip().startswith('#') for line in text.splitlines())
+
+
+def refuse_empty(module, data):
+    """With prune, statements that declare nothing would delete all that vnetctl made: fail instead."""
+    src = module.params['src']
+    if data is None:
+        try:
+            with open(src) as f:
+                data = f.read()
+        except (IOError, OSError):
+            return  # vnetctl says why
+    if declares_nothing(data):
+        module.fail_json(msg='%s declares nothing: with prune, that would delete everything vnetctl made'
+                         % ('src: ' + src if src is not None else 'config'), rc=2)
+
+
 def relocate(text, starts, path):
     """vnetctl's '<stdin>:LINE' as the file and line of the directory the text came from."""
     def at(m):
@@ -231,6 +268,28 @@ def relocate(text, starts, path):
         first, name = [s for s in starts if s[0] <= n][-1] if starts and n >= 1 else (1, path)
         return '%s:%d' % (name, n - first + 1)
     return re.sub(r'<stdin>:(\d+)', at, text).replace('<stdin>', path)
+
+
+# vnetctl's message on handing a change to its guardian: "... before
+# HH:MM:SS (N s) ... (guardian PID N)".
+HELD = re.compile(r' before (\d\d:\d\d:\d\d) \((\d+) s\).*\(guardian PID (\d+)\)')
+
+
+def held(err, started, ended):
+    """The guardian's deadline (seconds since the epoch) and PID from vnetctl's message, as result members."""
+    m = HELD.search(err)
+    if not m:
+        return {}
+    clock, secs = m.group(1), int(m.group(2))
+    found = {'guardian_pid': int(m.group(3))}
+    # The guardian took the change between started and ended, and its
+    # deadline is then plus secs: the second of that span that shows the
+    # local time vnetctl printed (vnetctl runs here, with this time zone).
+    for t in range(int(started) + secs, int(ended) + secs + 1):
+        if time.strftime('%H:%M:%S', time.localtime(t)) == clock:
+            found['confirm_deadline'] = t
+            break
+    return found
 
 
 def vnetctl_base(module):
@@ -276,9 +335,11 @@ def apply(module):
         data = None
     cmd += ['apply', '-' if data is not None else p['src']]
     if p['prune']:
+        refuse_empty(module, data)
         cmd.append('--prune')
     started = time.time()
     rc, out, err = run(module, cmd, data)
+    ended = time.time()
     if starts is not None:
         err = relocate(err, starts, p['src'])
     if rc != 0:
@@ -294,7 +355,7 @@ def apply(module):
     if module._diff:
         result['diff'] = ansible_diff(result['vnetctl_diff'])
     if p['confirm'] is not None and result['changed'] and not module.check_mode:
-        result['confirm_deadline'] = int(started) + p['confirm']
+        result.update(held(err, started, ended))
     elif err.strip():
         module.warn(err.strip())
     module.exit_json(**result)
