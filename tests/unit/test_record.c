@@ -19,6 +19,7 @@
 #include "record.h"
 
 #include "check.h"
+#include "plans.h"
 
 /* One dumped link: what a test sets of it. */
 struct dl {
@@ -126,24 +127,6 @@ static struct state reading(const struct dl *links, int n)
 	for (int i = 0; i < n; i++)
 		put_link(&st, &links[i]);
 	return st;
-}
-
-/* The index of the first step whose text holds t, or -1. */
-static int find(const struct plan *p, const char *t)
-{
-	for (int i = 0; i < p->n; i++)
-		if (p->ops[i].text && strstr(p->ops[i].text, t))
-			return i;
-	return -1;
-}
-
-static void dump_plan(const char *what, const struct plan *p)
-{
-	if (!getenv("VERBOSE"))
-		return;
-	fprintf(stderr, "-- %s\n", what);
-	for (int i = 0; i < p->n; i++)
-		fprintf(stderr, "   %s\n", p->ops[i].text);
 }
 
 /* A plan of one step (what failed after it does not matter to the record). */
