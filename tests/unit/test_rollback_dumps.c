@@ -371,6 +371,10 @@ static void test_vlan_stack(struct vnet_ctx *ctx)
 
 	if (!rec)
 		return;
+	struct state *rs = record_state(rec);
+
+	/* As recorded, the upper one first (its index is the lower): the order is the planner's. */
+	CHECK(state_by_name(rs, "bond0.100.10") < state_by_name(rs, "bond0.100"));
 	/* Round 1: the lower VLAN first, the one on it, which rejoins br0; both up. */
 	plan_from(ctx, rec, "vlan-stack", "after", &back);
 	int lo = find(&back, "bond0.100: make again (vlan)"), hi = find(&back, "bond0.100.10: make again (vlan)");
