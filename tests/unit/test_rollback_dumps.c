@@ -220,6 +220,8 @@ static void test_veth_deleted(struct vnet_ctx *ctx)
 	/* One create makes the pair (the kernel lists vm1p first: it made it first). */
 	CHECK(count(&back, "make again (veth)") == 1);
 	CHECK(find(&back, "vm1p: up") < 0); /* it was down */
+	/* The route a user added, not the kernel's own for the address's prefix. */
+	CHECK(count(&back, "add route") == 1);
 	CHECK(back.n == 7);
 	if (pair >= 0 && back.ops[pair].spec) {
 		const struct linkspec *sp = back.ops[pair].spec;
