@@ -27,7 +27,7 @@
 
 static const char *dir;
 
-/* A reading: the links, then (pass 1) port VLANs, addresses and routes, as the journal decodes it. */
+/* A reading: its links, then (pass 1) port VLANs, addresses and routes, as a journal's. */
 struct reading {
 	struct state st;
 	struct addrset addrs;
@@ -287,8 +287,9 @@ static void test_bridge_deleted(struct vnet_ctx *ctx)
 
 	if (!rec)
 		return;
-	const struct link *br = state_by_name(record_state(rec), "br0");
-	const struct link *p1 = state_by_name(record_state(rec), "p1"), *p2 = state_by_name(record_state(rec), "p2");
+	struct state *rs = record_state(rec);
+	const struct link *br = state_by_name(rs, "br0"), *p1 = state_by_name(rs, "p1");
+	const struct link *p2 = state_by_name(rs, "p2");
 
 	/* As recorded: br0's MAC is one of its ports', its MTU its own. */
 	CHECK(br && p1 && p2 && br->mtu == 1400 && p1->mtu == 1500 &&
@@ -312,7 +313,8 @@ static void test_bridge_deleted(struct vnet_ctx *ctx)
 	plan_free(&back);
 	/* Round 2 (br0 as round 1 left it): the ports join it, in their order. */
 	plan_from(ctx, rec, "bridge-del", "round2", &back);
-	CHECK(back.n == 2 && find(&back, "p1: back into br0") == 0 && find(&back, "p2: back into br0") == 1);
+	CHECK(back.n == 2 && find(&back, "p1: back into br0") == 0 &&
+	      find(&back, "p2: back into br0") == 1);
 	if (back.n == 2)
 		CHECK(back.ops[0].type == OP_MASTER && !strcmp(back.ops[0].master, "br0"));
 	plan_free(&back);
@@ -340,17 +342,19 @@ static void test_bond_mode(struct vnet_ctx *ctx)
 
 	if (!rec)
 		return;
+	/* (Found by their whole texts, which start with "rollback: ": "bond0: down" holds "d0: down".) */
 	plan_from(ctx, rec, "bond-mode", "after", &back);
-	int r0 = find(&back, "rollback: d0: release from bond0"), r1 = find(&back, "rollback: d1: release from bond0");
-	int down = find(&back, "bond0: down"), mode = find(&back, "bond0: mode balance-alb -> active-backup");
+	int r0 = find(&back, "rollback: d0: release from bond0");
+	int r1 = find(&back, "rollback: d1: release from bond0");
+	int down = find(&back, "bond0: down");
+	int mode = find(&back, "bond0: mode balance-alb -> active-backup");
 	int up = find(&back, "bond0: up"), j0 = find(&back, "rollback: d0: back into bond0");
-	int j1 = find(&back, "rollback: d1: back into bond0");
+	int j1 = find(&back, "rollback: d1: back into bond0"), d0 = find(&back, "rollback: d0: down");
 
-	/* (The texts start with "rollback: ": "bond0: down" holds "d0: down".) */
 	/* Released, the bond down, the mode back, up, each slave down and back in its order. */
 	CHECK(r0 >= 0 && r1 >= 0 && down > r0 && down > r1 && mode > down && up > mode && j0 > up &&
 	      j1 > j0);
-	CHECK(find(&back, "rollback: d0: down") > up && find(&back, "rollback: d0: down") < j0 && find(&back, "rollback: d1: up") > j1);
+	CHECK(d0 > up && d0 < j0 && find(&back, "rollback: d1: up") > j1);
 	/* What the kernel reset with the mode goes back with it: miimon 0, arp_interval 1000. */
 	CHECK(find(&back, "miimon 100 -> 0") == mode && find(&back, "arp-interval 0 -> 1000") == mode);
 	if (mode >= 0) {
@@ -379,7 +383,8 @@ static void test_vlan_stack(struct vnet_ctx *ctx)
 	CHECK(state_by_name(rs, "bond0.100.10") < state_by_name(rs, "bond0.100"));
 	/* Round 1: the lower VLAN first, the one on it, which rejoins br0; both up. */
 	plan_from(ctx, rec, "vlan-stack", "after", &back);
-	int lo = find(&back, "bond0.100: make again (vlan)"), hi = find(&back, "bond0.100.10: make again (vlan)");
+	int lo = find(&back, "bond0.100: make again (vlan)");
+	int hi = find(&back, "bond0.100.10: make again (vlan)");
 	int join = find(&back, "bond0.100.10: back into br0");
 
 	CHECK(lo == 0 && hi == 1 && join > hi && find(&back, "bond0.100: up") > hi &&
@@ -401,6 +406,21 @@ static void test_vlan_stack(struct vnet_ctx *ctx)
 	done(rec, &p);
 }
 
+/* The VF table's steps back from the PF's message in vf.STAGE. */
+static void vf_plan_from(struct vnet_ctx *ctx, const void *tab, const char *stage, struct plan *out)
+{
+	char *buf, what[64];
+	const struct nlmsghdr *now = message_of("vf", stage, "pf0", &buf);
+
+	memset(out, 0, sizeof(*out));
+	CHECK(now != NULL);
+	if (now)
+		kind_vf.rec_plan_msg(ctx, out, "pf0", tab, now);
+	free(buf);
+	snprintf(what, sizeof(what), "vf table, from %s", stage);
+	dump_plan(what, out);
+}
+
 /*
  * A4: vf count pf0 2, from 4 VFs with settings (VF 0: MAC, VLAN 7 qos 3,
  * spoofchk off, trust on; VF 1: VLAN 100 802.1ad, rates; VF 2: state
@@ -412,7 +432,7 @@ static void test_vf(struct vnet_ctx *ctx)
 {
 	struct plan p = { 0 }, back;
 	struct record *rec = record_for(ctx, "vf", &p, OP_SYSFS, &kind_vf, "pf0", "vf count pf0 4 -> 2");
-	char *bbuf, *nbuf;
+	char *bbuf;
 	void *tab = NULL;
 
 	if (!rec)
@@ -431,10 +451,7 @@ static void test_vf(struct vnet_ctx *ctx)
 	CHECK(back.n == 0);
 	plan_free(&back);
 	/* Round 1: the count, through 0. */
-	memset(&back, 0, sizeof(back));
-	kind_vf.rec_plan_msg(ctx, &back, "pf0", tab, message_of("vf", "after", "pf0", &nbuf));
-	free(nbuf);
-	dump_plan("vf, from after", &back);
+	vf_plan_from(ctx, tab, "after", &back);
 	CHECK(back.n == 2);
 	if (back.n == 2) {
 		CHECK(back.ops[0].type == OP_SYSFS && back.ops[0].sysval == 0 &&
@@ -445,10 +462,7 @@ static void test_vf(struct vnet_ctx *ctx)
 	}
 	plan_free(&back);
 	/* Round 2: the settings of each VF, reset by the count. */
-	memset(&back, 0, sizeof(back));
-	kind_vf.rec_plan_msg(ctx, &back, "pf0", tab, message_of("vf", "round2", "pf0", &nbuf));
-	free(nbuf);
-	dump_plan("vf, from round2", &back);
+	vf_plan_from(ctx, tab, "round2", &back);
 	CHECK(find(&back, "vf pf0 0: set mac 00:00:00:00:00:00 -> 02:00:00:00:00:0a") >= 0);
 	CHECK(find(&back, "vf pf0 0: set vlan none -> 7, qos 0 -> 3") >= 0);
 	CHECK(find(&back, "vf pf0 0: set trust off -> on") >= 0);
@@ -465,9 +479,7 @@ static void test_vf(struct vnet_ctx *ctx)
 	}
 	plan_free(&back);
 	/* Once they are back: nothing. */
-	memset(&back, 0, sizeof(back));
-	kind_vf.rec_plan_msg(ctx, &back, "pf0", tab, message_of("vf", "before", "pf0", &nbuf));
-	free(nbuf);
+	vf_plan_from(ctx, tab, "before", &back);
 	CHECK(back.n == 0);
 	plan_free(&back);
 	kind_vf.rec_free(tab);
