@@ -149,6 +149,13 @@ struct kind {
 	void (*rec_plan)(struct vnet_ctx *ctx, struct plan *plan, const char *name, const void *rec);
 	void (*rec_free)(void *rec);
 	/*
+	 * rec_plan's steps from the link's message of a link dump (nlh, with
+	 * RTEXT_FILTER_VF) instead of a reading of its own: the way back
+	 * planned from a recorded reading (the unit tests).
+	 */
+	void (*rec_plan_msg)(struct vnet_ctx *ctx, struct plan *plan, const char *name, const void *rec,
+			     const struct nlmsghdr *nlh);
+	/*
 	 * The same record as rec_take's, from l as the host was (a link of a
 	 * journal's reading) and its dumped message nlh: the record of a
 	 * transaction whose process died, taken before any change.

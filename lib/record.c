@@ -1023,6 +1023,13 @@ static void plan_ports(struct back *b)
 
 		if (!n->cur || n->joined || (!self && (!m || strcmp(m->kind, "bridge"))))
 			continue;
+		/*
+		 * Not its bridge's port now (the bridge is made again in this
+		 * round, and its ports join it in the next): the kernel has no
+		 * port options for it to take, and its VLANs are known then.
+		 */
+		if (!self && strcmp(n->master, m->name))
+			continue;
 		/* A bridge's own VLANs: only when both readings asked the kernel for them. */
 		if (self && !(rs->vlans_dumped && b->cur->vlans_dumped))
 			continue;

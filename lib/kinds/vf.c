@@ -661,27 +661,20 @@ static void count_step(struct plan *plan, const char *pf, const char *rel, int f
 /*
  * The count back (through 0); then, once the count is right, each VF's
  * settings that differ (a later round: new VFs' settings are not known
- * before they exist).
+ * before they exist). From now, the PF's table as it is.
  */
-static void vf_rec_plan(struct vnet_ctx *ctx, struct plan *plan, const char *pf, const void *p)
+static void plan_table(struct plan *plan, const char *pf, const struct vf_rec *rec,
+		       const struct vftab *now)
 {
-	const struct vf_rec *rec = p;
-	struct vftab now;
-
-	if (read_vfs(ctx, pf, pf, &now) < 0) {
-		vnet_clear_error(ctx);
-		return;
-	}
-	if (now.num_vf != rec->tab.num_vf && rec->rel[0]) {
-		if (now.num_vf && rec->tab.num_vf)
-			count_step(plan, pf, rec->rel, now.num_vf, 0);
-		count_step(plan, pf, rec->rel, now.num_vf && rec->tab.num_vf ? 0 : now.num_vf,
+	if (now->num_vf != rec->tab.num_vf && rec->rel[0]) {
+		if (now->num_vf && rec->tab.num_vf)
+			count_step(plan, pf, rec->rel, now->num_vf, 0);
+		count_step(plan, pf, rec->rel, now->num_vf && rec->tab.num_vf ? 0 : now->num_vf,
 			   rec->tab.num_vf);
-		vftab_free(&now);
 		return;
 	}
-	for (int vf = 0; vf < rec->tab.listed && vf < now.listed; vf++) {
-		const struct obj *want = &rec->tab.vf[vf], *cur = &now.vf[vf];
+	for (int vf = 0; vf < rec->tab.listed && vf < now->listed; vf++) {
+		const struct obj *want = &rec->tab.vf[vf], *cur = &now->vf[vf];
 
 		for (size_t g = 0; g < NGROUPS; g++) {
 			uint32_t diff = 0;
@@ -703,6 +696,33 @@ static void vf_rec_plan(struct vnet_ctx *ctx, struct plan *plan, const char *pf,
 			op_textf(op, "rollback: vf %s %d: set %s", pf, vf, txt);
 		}
 	}
+}
+
+/* The steps back, from the PF's table read now. */
+static void vf_rec_plan(struct vnet_ctx *ctx, struct plan *plan, const char *pf, const void *p)
+{
+	struct vftab now;
+
+	if (read_vfs(ctx, pf, pf, &now) < 0) {
+		vnet_clear_error(ctx);
+		return;
+	}
+	plan_table(plan, pf, p, &now);
+	vftab_free(&now);
+}
+
+/* The same, from the PF's message of a link dump (nlh). */
+static void vf_rec_plan_msg(struct vnet_ctx *ctx, struct plan *plan, const char *pf, const void *p,
+			    const struct nlmsghdr *nlh)
+{
+	struct vftab now = { .num_vf = -1 };
+
+	if (vftab_cb(nlh, &now) != MNL_CB_OK || vftab_check(ctx, pf, pf, &now) < 0) {
+		vnet_clear_error(ctx);
+		vftab_free(&now);
+		return;
+	}
+	plan_table(plan, pf, p, &now);
 	vftab_free(&now);
 }
 
@@ -760,6 +780,7 @@ const struct kind kind_vf = {
 	.build = vf_build,
 	.rec_take = vf_rec_take,
 	.rec_plan = vf_rec_plan,
+	.rec_plan_msg = vf_rec_plan_msg,
 	.rec_free = vf_rec_free,
 	.rec_load = vf_rec_load,
 	.diagnose = vf_diagnose,
