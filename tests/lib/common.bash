@@ -86,16 +86,36 @@ eq() {
 	return 1
 }
 
+# Every link's operstate agrees with its carrier: an up link with carrier
+# is running (UP, or UNKNOWN if it never saw a carrier change), one without
+# is not and says NO-CARRIER; a down link is DOWN. (tests/rollback/snapshot.jq
+# says the same of the matrix's snapshots.)
+links_settled() {
+	ip -s -s -n "$NS" -j link show | jq -e 'all(.[];
+		def has_flag($f): (.flags // []) | index($f) != null;
+		if has_flag("UP") | not then .operstate == "DOWN"
+		elif has_flag("LOWER_UP") then (has_flag("NO-CARRIER") | not)
+			and (.operstate == "UP" or (.operstate == "UNKNOWN" and (.stats64.tx.carrier_changes // 0) == 0))
+		else has_flag("NO-CARRIER") and (.operstate | IN("UP", "UNKNOWN") | not) end)' >/dev/null
+}
+
 # Records link events in the namespace until monitor_stop. Links that were
 # just created or brought up send events of their own for a while (linkwatch's
 # carrier and operstate, addrconf), later on a loaded machine (a CI run once
 # saw a bridge's operstate event more than a second after it was brought up):
 # recording starts after a whole second without any (at most ten tries).
 monitor_start() {
+	local i
+	# First the kernel's own work: linkwatch sets operstate from the carrier
+	# (a bridge brought up without ports goes DOWN), seconds later on a
+	# loaded machine. Waited for as a state, at most ten seconds.
+	for ((i = 0; i < 100; i++)); do
+		links_settled && break
+		sleep 0.1
+	done
 	MONITOR_OUT="$BATS_TEST_TMPDIR/monitor.out"
 	ip -n "$NS" monitor link >> "$MONITOR_OUT" 2>&1 &
 	MONITOR_PID=$!
-	local i
 	for ((i = 0; i < 10; i++)); do
 		: > "$MONITOR_OUT"
 		sleep 1
