@@ -976,10 +976,11 @@ int creat(const char *path, mode_t mode)
 int close(int fd)
 {
 	start();
-	if (fd >= 0 && fd < MAX_FD && sysfs_path[fd]) {
+	if (fd >= 0 && fd < MAX_FD && (sysfs_path[fd] || lose_next[fd])) {
 		pthread_mutex_lock(&lock);
 		free(sysfs_path[fd]);
 		sysfs_path[fd] = NULL;
+		lose_next[fd] = 0; /* the number may go to a file next */
 		pthread_mutex_unlock(&lock);
 	}
 	return real_close(fd);
