@@ -39,9 +39,9 @@ struct vnet_ctx {
 	unsigned long nreq;
 	unsigned long dump_retries; /* dumps read again after NLM_F_DUMP_INTR */
 	/*
-	 * Set when the answers to requests sent could not be read (ENOBUFS:
-	 * the socket overran): what they did is not known. Cleared by whoever
-	 * asks (plan_exec, before each step).
+	 * The errno (ENOBUFS: the socket overran) when the answers to requests
+	 * sent could not be read: what they did is not known. Cleared by
+	 * whoever asks (plan_exec, before each step).
 	 */
 	int answer_lost;
 	struct vnet_error err;

@@ -780,6 +780,7 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 	for (int i = 0; i < p->n; i++) {
 		int run = deletion_run(p, i);
 
+		ctx->answer_lost = 0;
 		if (run >= 8) {
 			int d = delete_together(ctx, p, i, run);
 
@@ -793,8 +794,9 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 		int nb = batch_len(p, i);
 
 		r = 0;
-		ctx->answer_lost = 0;
-		if (nb >= 2) {
+		if (ctx->answer_lost) {
+			r = -ctx->answer_lost; /* in a deletion together: fails at its chunk */
+		} else if (nb >= 2) {
 			/* Many requests, few sends: the kernel's work, not round trips. */
 			int f = run_batch(ctx, p, i, nb, &r);
 
