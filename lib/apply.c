@@ -1014,8 +1014,15 @@ static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 	else {
 		memset(&st, 0, sizeof(st));
 		r = state_load(ctx, &st, what);
-		if (r == 0)
+		if (r == 0) {
 			state_mac_by_from(&st, &first);
+		} else {
+			/* The changes are not known to hold: undone below, and said so. */
+			char was[sizeof(ctx->err.msg)];
+
+			str_copy(was, sizeof(was), ctx->err.msg[0] ? ctx->err.msg : strerror(-r));
+			vnet_fail(ctx, -r, "%s: reading the host back after the changes: %s; undone", what_name, was);
+		}
 	}
 	if (r == 0 && !acked) {
 		struct plan again = { 0 };

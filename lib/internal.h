@@ -38,6 +38,12 @@ struct vnet_ctx {
 	unsigned int seq;
 	unsigned long nreq;
 	unsigned long dump_retries; /* dumps read again after NLM_F_DUMP_INTR */
+	/*
+	 * The errno (ENOBUFS: the socket overran) when the answers to requests
+	 * sent could not be read: what they did is not known. Cleared by
+	 * whoever asks (plan_exec, before each step).
+	 */
+	int answer_lost;
 	struct vnet_error err;
 	char sysfs_root[128]; /* "/sys"; a unit test points it at a fixture tree */
 	int lock_fd;	      /* the namespace's lock while held, else -1 */

@@ -360,6 +360,7 @@ static int nlm_talk(struct vnet_ctx *ctx, struct nlmsghdr *nlh, nlm_dump_cb cb, 
 		n = recv_some(ctx, &b);
 		if (n < 0) {
 			r = n;
+			ctx->answer_lost = -n;
 			break;
 		}
 		if (nlm_talk_part(ctx, b.p, n, nlh->nlmsg_seq, cb, data, &r))
@@ -473,6 +474,7 @@ int nlm_batch(struct vnet_ctx *ctx, struct nlmsghdr **msgs, int n, int *err)
 
 			if (got < 0) {
 				r = got; /* ENOBUFS: acks were lost; the caller must not guess */
+				ctx->answer_lost = -got;
 				goto out;
 			}
 			nlm_batch_part(ctx, b.p, got, first, n, err, &failed);

@@ -404,19 +404,36 @@ int plan_run_op(struct vnet_ctx *ctx, const struct op *op)
 }
 
 /*
- * Brings the host back to the record; a failure adds to ctx's error what
- * could not be put back.
+ * Brings the host back to the record. Returns how many requests that took;
+ * left gets what could not be put back, "" when nothing.
  */
+static unsigned long put_back(struct vnet_ctx *ctx, struct plan *p, char *left, size_t len)
+{
+	unsigned long before = ctx->nreq;
+
+	left[0] = 0;
+	if (p->rec && record_restore(ctx, p->rec, left, len) != 0 && !left[0])
+		snprintf(left, len, "?");
+	return ctx->nreq - before;
+}
+
+/* Adds to ctx's error what could not be put back. */
+static void warn_left(struct vnet_ctx *ctx, const char *left)
+{
+	size_t l = strlen(ctx->err.msg);
+
+	if (left[0])
+		snprintf(ctx->err.msg + l, sizeof(ctx->err.msg) - l,
+			 "; WARNING: the host could not be put back whole: still to do: %s", left);
+}
+
+/* Brings the host back to the record; a failure adds to ctx's error what could not be put back. */
 static void restore(struct vnet_ctx *ctx, struct plan *p)
 {
 	char left[400];
 
-	if (!p->rec || record_restore(ctx, p->rec, left, sizeof(left)) == 0)
-		return;
-	size_t l = strlen(ctx->err.msg);
-
-	snprintf(ctx->err.msg + l, sizeof(ctx->err.msg) - l,
-		 "; WARNING: the host could not be put back whole: still to do: %s", left);
+	put_back(ctx, p, left, sizeof(left));
+	warn_left(ctx, left);
 }
 
 void plan_undo(struct vnet_ctx *ctx, struct plan *p)
@@ -763,6 +780,7 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 	for (int i = 0; i < p->n; i++) {
 		int run = deletion_run(p, i);
 
+		ctx->answer_lost = 0;
 		if (run >= 8) {
 			int d = delete_together(ctx, p, i, run);
 
@@ -776,7 +794,9 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 		int nb = batch_len(p, i);
 
 		r = 0;
-		if (nb >= 2) {
+		if (ctx->answer_lost) {
+			r = -ctx->answer_lost; /* in a deletion together: fails at its chunk */
+		} else if (nb >= 2) {
 			/* Many requests, few sends: the kernel's work, not round trips. */
 			int f = run_batch(ctx, p, i, nb, &r);
 
@@ -799,25 +819,34 @@ int plan_exec(struct vnet_ctx *ctx, struct plan *p)
 			char step[200];
 
 			str_fit(step, sizeof(step), p->ops[i].text ? p->ops[i].text : p->ops[i].name);
-			const char *lacks = missing_text(ctx, &p->ops[i], -r, kmsg);
+			/* The answers lost (ENOBUFS): the kernel may have run this step and those sent with it. */
+			int lost = ctx->answer_lost;
+			const char *lacks = lost ? NULL : missing_text(ctx, &p->ops[i], -r, kmsg);
+			/*
+			 * Whatever ran (later requests of a batch too, a batch
+			 * whose answers were lost, a write that failed after it
+			 * was made) is undone: the host goes back to the record.
+			 */
+			char left[400];
+
+			ctx->known = NULL;
+			unsigned long ran = put_back(ctx, p, left, sizeof(left));
+			const char *undone = i ? "; the steps before it were undone"
+					     : ran ? "; what it changed was undone" : "";
 
 			/* "this kernel has no bonding driver (...)", the kernel's words in brackets */
-			if (lacks)
+			if (lost)
+				vnet_fail(ctx, -r, "%s: the kernel's answer was lost (%s); everything sent was undone",
+					  step, strerror(-r));
+			else if (lacks)
 				vnet_fail(ctx, -r, "%s: %s (%s%s%s)%s", step, lacks, kmsg, kmsg[0] ? ": " : "",
-					  strerror(-r), i ? "; the steps before it were undone" : "");
+					  strerror(-r), undone);
 			else
-				vnet_fail(ctx, -r, "%s: failed%s (%s)%s", step, ext, strerror(-r),
-					  i ? "; the steps before it were undone" : "");
+				vnet_fail(ctx, -r, "%s: failed%s (%s)%s", step, ext, strerror(-r), undone);
 			/* One mention of the errno is enough. */
-			snprintf(ctx->err.ext_msg, sizeof(ctx->err.ext_msg), "%s", kmsg);
-			ctx->err.ext_off = off;
-			/*
-			 * Whatever ran (later requests of a batch too, or a batch
-			 * whose answers were lost) is undone: the host goes back
-			 * to the record.
-			 */
-			ctx->known = NULL;
-			restore(ctx, p);
+			snprintf(ctx->err.ext_msg, sizeof(ctx->err.ext_msg), "%s", lost ? "" : kmsg);
+			ctx->err.ext_off = lost ? 0 : off;
+			warn_left(ctx, left);
 			return r;
 		}
 		p->ops[i].done = 1;

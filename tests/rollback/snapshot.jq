@@ -4,11 +4,14 @@
 #
 #   jq -nr --unbuffered -f snapshot.jq
 #
-# reads, for each snapshot, six JSON values: the word "before" or "after";
-# the three arrays of one `ip -s -s -d -j -batch` of `link show`,
+# reads, for each snapshot, seven JSON values: the word "before" or
+# "after"; the three arrays of one `ip -s -s -d -j -batch` of `link show`,
 # `addr show` and `route show table all` (-s -s for the links' count of
-# carrier changes, see below); `bridge -j vlan show`; and an object of each
-# bond's /proc/net/bonding text as read inside the namespace. It answers
+# carrier changes, see below); `bridge -j vlan show`; an object of each
+# bond's /proc/net/bonding text as read inside the namespace; and an object
+# of each link's addr_assign_type (/sys/class/net/NAME/addr_assign_type
+# inside the namespace: 0 permanent, 1 random, 2 stolen, 3 set; in no
+# netlink dump). It answers
 # with lines ending with a line ".":
 #   "before": "settled", or "unsettled: " and what is still moving, or
 #             "maybe: " and what may be (see below);
@@ -33,11 +36,19 @@
 #     carrier (ff00::/8 in table local, fe80::/64; protocol kernel) and
 #     keeps, marked linkdown, when the carrier goes: a veth end whose peer
 #     went up and down again has them where it had none. They go when the
-#     link goes down, and nobody configures them.
+#     link goes down, and nobody configures them;
+#   - where the MAC of a link other than a bridge or a bond came from
+#     (addr_assign_type): the kernel cannot make a link again with a given
+#     MAC and call it random, so a veth made again with its old MAC is
+#     "set" where it was "random" (issue 17 accepts it), and for those
+#     kinds nothing depends on it. A bridge's or a bond's is compared: one
+#     whose MAC is not set follows its ports' (a bond, its first slave's),
+#     one set to the same value does not.
 # Everything else is compared: flags (NO-CARRIER and LOWER_UP too, once
 # settled), operstate, indexes, MACs, MTUs, groups, masters, every
 # info_data and info_slave_data field, VF tables, addresses, routes, bridge
-# VLANs, the rest of /proc/net/bonding.
+# VLANs, the rest of /proc/net/bonding, and where a bridge's or a bond's
+# MAC came from.
 #
 # Some states follow on their own, a little after the change that causes
 # them; a snapshot taken in between would differ from one taken a moment
@@ -114,9 +125,16 @@ def moving($links; $addrs; $bonding):
             | "\($bond): a slave is up, none active"))
     ];
 
+# addr_assign_type as a fact of each bridge and bond (see above).
+def assign_facts($links; $assign):
+  ($links | map({key: .ifname, value: (.linkinfo.info_kind // "")}) | from_entries) as $kind
+  | $assign | to_entries[] | select($kind[.key] | IN("bridge", "bond"))
+  | "link \(.key) | addr_assign_type = \(.value | tojson)";
+
 # The facts, sorted.
-def facts($links; $addrs; $routes; $vlans; $bonding):
+def facts($links; $addrs; $routes; $vlans; $bonding; $assign):
   [
+    assign_facts($links; $assign),
     ($links[] | .ifname as $n
       | del(.ifname, .qdisc, .stats, .stats64, .vfinfo_list[]?.stats,
             .linkinfo.info_data.hello_timer, .linkinfo.info_data.tcn_timer,
@@ -205,10 +223,10 @@ def report($before; $after):
 foreach inputs as $v ({buf: [], before: null, out: null};
   .out = null
   | .buf += [$v]
-  | if (.buf | length) < 6 then .
-    else .buf as [$cmd, $links, $addrs, $routes, $vlans, $bonding]
+  | if (.buf | length) < 7 then .
+    else .buf as [$cmd, $links, $addrs, $routes, $vlans, $bonding, $assign]
       | moving($links; $addrs; $bonding) as $m
-      | facts($links; $addrs; $routes; $vlans; $bonding) as $f
+      | facts($links; $addrs; $routes; $vlans; $bonding; $assign) as $f
       | .buf = []
       # After: such a link that was UP before is on its way there (a loaded
       # machine's linkwatch may lag for seconds): waited for, as moving.

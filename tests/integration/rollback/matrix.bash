@@ -29,11 +29,13 @@ matrix() {
 # vn_shim K ARGS...: vnetctl in $NS with the shim, change request K made to
 # fail (0: none); the count and the log in $BATS_TEST_TMPDIR. (ASan, in
 # tests/sanitize, wants its runtime first: the shim before it is harmless.)
+# FAULT names another of the shim's variables for K (VNETCTL_FAILINJECT_RECV,
+# VNETCTL_FAILINJECT_REREAD).
 vn_shim() {
 	local k=$1
 	shift
 	rm -f "$BATS_TEST_TMPDIR/count" "$BATS_TEST_TMPDIR/log"
-	env LD_PRELOAD="$SHIM" VNETCTL_FAILINJECT="${k#0}" \
+	env LD_PRELOAD="$SHIM" "${FAULT:-VNETCTL_FAILINJECT}=${k#0}" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 		VNETCTL_FAILINJECT_COUNT="$BATS_TEST_TMPDIR/count" \
 		VNETCTL_FAILINJECT_LOG="$BATS_TEST_TMPDIR/log" "$VNETCTL" -n "$NS" "$@"
