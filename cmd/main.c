@@ -78,10 +78,13 @@ static void notice(void *arg, const char *msg)
  * exact spellings of the options are taken out of the words wherever they
  * stand; "--" ends this, so a link named "-j" is still "bridge del -- -j".
  * Other words that start with "-" are left to the command ("priority -1"
- * is a wrong value, not an option). Returns -1 to go on, else an exit code.
+ * is a wrong value, not an option; "bridge show -d" an option in a name's
+ * place, which the library refuses unless it comes after "--"): for an
+ * object's statement the "--" stays, for the library to see where names
+ * may start with '-'. Returns -1 to go on, else an exit code.
  */
 static int late_options(int *argc, char **argv, int from, struct gopts *o, unsigned int *flags,
-			int *help)
+			int *help, int keep_dashes)
 {
 	int n = from;
 
@@ -89,6 +92,8 @@ static int late_options(int *argc, char **argv, int from, struct gopts *o, unsig
 		const char *w = argv[i], *val = NULL;
 
 		if (!strcmp(w, "--")) {
+			if (keep_dashes)
+				argv[n++] = argv[i];
 			while (++i < *argc)
 				argv[n++] = argv[i];
 			break;
@@ -224,32 +229,29 @@ int main(int argc, char **argv)
 		vnet_ctx_free(ctx);
 		return VNET_EXIT_USAGE;
 	}
-	int help = 0;
+	int help = 0, object = 0;
+	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_hotplug, &cmd_confirm,
+					    &cmd_rollback, &cmd_diagnose, &cmd_monitor, NULL };
+	const struct cmd *found = NULL;
 
-	rc = late_options(&argc, argv, optind + 1, &o, &flags, &help);
+	for (const struct cmd *cm = cmds; cm->name; cm++)
+		if (!strcmp(cm->name, argv[optind])) {
+			found = cm;
+			object = cm->changes;
+		}
+	for (int i = 0; extra[i]; i++)
+		if (!strcmp(extra[i]->name, argv[optind]))
+			found = extra[i];
+	rc = late_options(&argc, argv, optind + 1, &o, &flags, &help, object);
 	if (rc >= 0) {
 		vnet_ctx_free(ctx);
 		return rc;
 	}
 	vnet_ctx_set_flags(ctx, flags);
 	vnet_ctx_set_notice(ctx, notice, NULL);
-	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_hotplug, &cmd_confirm,
-					    &cmd_rollback, &cmd_diagnose, &cmd_monitor, NULL };
-	const struct cmd *found = NULL;
-
-	for (const struct cmd *cm = cmds; cm->name; cm++)
-		if (!strcmp(cm->name, argv[optind]))
-			found = cm;
-	for (int i = 0; extra[i]; i++)
-		if (!strcmp(extra[i]->name, argv[optind]))
-			found = extra[i];
 	for (const struct cmd *cm = found; cm; cm = NULL) {
 		if (help) {
 			/* "bridge add br0 -h": the object's help; the commands' own list for the rest */
-			int object = 0;
-
-			for (const struct cmd *x = cmds; x->name; x++)
-				object |= x == cm && x->changes;
 			if (object)
 				usage_object(stdout, cm->name);
 			else

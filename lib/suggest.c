@@ -180,6 +180,23 @@ static const char *const global_options[] = { "-n", "--netns", "-j", "--json", "
 					      "--dry-run", "-q", "--quiet", "--confirm", "--detach",
 					      "--no-wait", "-h", "--help", NULL };
 
+void option_hint(const char *w, char *buf, size_t len)
+{
+	const char *longs[16], *near;
+	int n = 0;
+
+	buf[0] = 0;
+	/* only a long one: "-d" is one slip from every short option */
+	for (const char *const *g = global_options; *g; g++)
+		if ((*g)[1] == '-')
+			longs[n++] = *g;
+	longs[n++] = "--version";
+	longs[n] = NULL;
+	near = w[1] == '-' ? vnet_suggest(w, longs) : NULL;
+	if (near)
+		snprintf(buf, len, "; did you mean %s?", near);
+}
+
 /* The kind whose keyword table tab is (sea's groups share its table). */
 static const struct kind *kind_of_table(const struct param *tab)
 {

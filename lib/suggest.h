@@ -21,6 +21,9 @@ void keyword_hint(const struct param *tab, int argc, char *const *argv, int i, c
 void verb_hint(const struct kind *k, const char *const *verbs, const char *w, char *buf,
 	       size_t len);
 
+/* For w, a word like an option where a name goes: "; did you mean --dry-run?", or "". */
+void option_hint(const char *w, char *buf, size_t len);
+
 struct vnet_ctx;
 struct state;
 struct link;
