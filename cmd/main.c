@@ -288,7 +288,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		rc = VNET_EXIT_OK;
 	} else {
-		char hint[120];
+		char hint[240];
 
 		vnet_hint_object(argv[optind], hint, sizeof(hint));
 		fprintf(stderr, "vnetctl: unknown object \"");

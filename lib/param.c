@@ -481,7 +481,7 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 			if (!strcmp(why, "out of range") &&
 			    (p->type == PT_UINT || p->type == PT_CSEC))
 				range_text(p, range, sizeof(range));
-			value_hint(p, argv[i], range + strlen(range), sizeof(range) - strlen(range));
+			value_hint(tab, p, argc, argv, i, range + strlen(range), sizeof(range) - strlen(range));
 			/* A long word is shown by its start: the reason must stay readable. */
 			return vnet_usage(ctx, i, "%s: %s: \"%.*s%s\": %s%s", what, p->word, 60, argv[i],
 					  strlen(argv[i]) > 60 ? "..." : "", why, range);

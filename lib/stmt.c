@@ -134,6 +134,10 @@ static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 					  s->kind->name);
 		else if (dash_name(ctx, s, i) < 0)
 			return -EINVAL;
+		else if (name && !strcmp(name, "dev"))
+			return vnet_usage(ctx, i, "%s show: unexpected \"%s\"; the name goes right after show, "
+					  "without ip's dev: vnetctl %s show %s", s->kind->name, s->argv[i],
+					  s->kind->name, s->argv[i]);
 		else if (name)
 			return vnet_usage(ctx, i, "%s show: unexpected \"%s\"", s->kind->name, s->argv[i]);
 		else if (parse_ifname(s->argv[i], &why) < 0)
@@ -373,7 +377,7 @@ int stmt_parse(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 		}
 	}
 	if (!k) {
-		char hint[160];
+		char hint[240];
 
 		vnet_hint_object(argv[0], hint, sizeof(hint));
 		/* "-n other bridge add ..." in a file: options go on the command line */

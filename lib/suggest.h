@@ -12,8 +12,9 @@ struct kind;
 const char *vnet_suggest(const char *word, const char *const *cands);
 /* The same for a value of an enumeration (names), knowing other tools' names. */
 const char *value_suggest(const char *word, const char *const *names);
-/* For a value word that p refused: "; did you mean on?", or "" (appended to buf). */
-void value_hint(const struct param *p, const char *word, char *buf, size_t len);
+/* For argv[i], a value word that p of tab refused: "; did you mean on?", or "" (appended to buf). */
+void value_hint(const struct param *tab, const struct param *p, int argc, char *const *argv, int i,
+		char *buf, size_t len);
 /* For argv[i], a word that tab does not know, in the statement argv. */
 void keyword_hint(const struct param *tab, int argc, char *const *argv, int i, char *buf,
 		  size_t len);
