@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "value.h"
 #include "obj.h"
+#include "kind.h"
 #include "nl.h"
 #include "attr.h"
 #include "suggest.h"
@@ -488,6 +489,14 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 		}
 		o->mask |= 1U << p->field;
 		o->word[p->field] = kw;
+		/* "ageing-time 30000" after ip's ageing_time 30000 (300 s): more than an hour is said */
+		if (p->type == PT_CSEC && o->v[p->field].u > 3600 * 100ULL) {
+			char hint[160] = "";
+
+			ip_time_hint(p, p->word, argv[i], hint, sizeof(hint));
+			vnet_notice(ctx, "%s: %s %s is more than an hour%s%s", what, p->word, argv[i],
+				    hint[0] ? "; if it came from ip, " : "", hint);
+		}
 	}
 	return 0;
 }

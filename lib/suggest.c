@@ -102,6 +102,26 @@ const char *value_suggest(const char *word, const char *const *names)
 
 static const struct param *find_word(const struct param *tab, const char *w);
 
+int ip_time_hint(const struct param *p, const char *spelt, const char *word, char *buf, size_t len)
+{
+	/*
+	 * ip's bridge times count hundredths of a second: forward_delay 1500.
+	 * Only a reading of at least a second that p takes: forward-delay 31
+	 * is more likely seconds too many than ip's 0.31.
+	 */
+	char *end, secs[32], ipw[40];
+	unsigned long long n = strtoull(word, &end, 10);
+
+	if (*end || end == word || *word == '-' || n < 100 || n < p->min || n > p->max)
+		return 0;
+	format_centisecs(n, secs, sizeof(secs));
+	snprintf(ipw, sizeof(ipw), "%s", spelt);
+	for (char *c = ipw; *c; c++)
+		*c = *c == '-' ? '_' : *c;
+	snprintf(buf, len, "vnetctl counts seconds: ip's %s %s is %s %s", ipw, word, p->word, secs);
+	return 1;
+}
+
 void value_hint(const struct param *tab, const struct param *p, int argc, char *const *argv, int i,
 		char *buf, size_t len)
 {
@@ -136,21 +156,8 @@ void value_hint(const struct param *tab, const struct param *p, int argc, char *
 		for (int t = 0; falsehoods[t]; t++)
 			if (!strcasecmp(word, falsehoods[t]))
 				snprintf(buf, len, "; did you mean off?");
-	} else if (p->type == PT_CSEC) {
-		/* ip's bridge times count hundredths of a second: forward_delay 1500 */
-		char *end;
-		unsigned long long n = strtoull(word, &end, 10);
-
-		if (!*end && end != word && n >= p->min && n <= p->max) {
-			char secs[32], ipw[40];
-
-			format_centisecs(n, secs, sizeof(secs));
-			snprintf(ipw, sizeof(ipw), "%s", p->word);
-			for (char *c = ipw; *c; c++)
-				*c = *c == '-' ? '_' : *c;
-			snprintf(buf, len, "; vnetctl counts seconds: ip's %s %s is %s %s", ipw, word,
-				 p->word, secs);
-		}
+	} else if (p->type == PT_CSEC && ip_time_hint(p, p->word, word, buf + 2, len > 2 ? len - 2 : 0)) {
+		memcpy(buf, "; ", 2);
 	}
 }
 
@@ -422,10 +429,17 @@ void keyword_hint(const struct param *tab, int argc, char *const *argv, int i, c
 		return;
 	table_words(tab, words, 64);
 	near = vnet_suggest(w, words);
-	if (near)
-		snprintf(buf, len, "; did you mean %s?", near);
-	else
+	if (near) {
+		const struct param *p = find_word(tab, near);
+		size_t n = (size_t)snprintf(buf, len, "; did you mean %s?", near);
+
+		/* "ageing_time 30000", ip's (and the JSON's) spelling: ip's unit too */
+		if (p->type == PT_CSEC && i + 1 < argc && n + 1 < len &&
+		    ip_time_hint(p, w, argv[i + 1], buf + n + 1, len - n - 1))
+			buf[n] = ' ';
+	} else {
 		other_kind_hint(k, argc, argv, i, 1, buf, len);
+	}
 }
 
 /* Verbs of other tools, and the vnetctl form that does the same. */

@@ -12,6 +12,12 @@ struct kind;
 const char *vnet_suggest(const char *word, const char *const *cands);
 /* The same for a value of an enumeration (names), knowing other tools' names. */
 const char *value_suggest(const char *word, const char *const *names);
+/*
+ * "vnetctl counts seconds: ip's forward_delay 1500 is forward-delay 15" for word,
+ * a time of p spelt as ip does (in hundredths of a second), when that reading
+ * is a second or more that p takes: 1 with buf filled, else 0.
+ */
+int ip_time_hint(const struct param *p, const char *spelt, const char *word, char *buf, size_t len);
 /* For argv[i], a value word that p of tab refused: "; did you mean on?", or "" (appended to buf). */
 void value_hint(const struct param *tab, const struct param *p, int argc, char *const *argv, int i,
 		char *buf, size_t len);
