@@ -148,6 +148,14 @@ static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 	r = s->kind->show(ctx, s, name, config);
 	if (r == 0 && !name && kind_lacks_driver(ctx, s->kind))
 		vnet_notice(ctx, "%s: %s", s->kind->name, kind_lacks_driver(ctx, s->kind));
+	/* "bond show b0": no such bond, and why there can be none */
+	if (r < 0 && name && ctx->err.exit_code != VNET_EXIT_USAGE) {
+		const char *lacks = kind_lacks_driver(ctx, s->kind);
+		size_t l = strlen(ctx->err.msg);
+
+		if (lacks)
+			snprintf(ctx->err.msg + l, sizeof(ctx->err.msg) - l, "; %s", lacks);
+	}
 	return r;
 }
 

@@ -677,6 +677,10 @@ const char *kind_lacks_driver(struct vnet_ctx *ctx, const struct kind *k)
 	 * probe of a loadable one would load it (and bonding makes a bond0 in
 	 * the host's namespace when it loads).
 	 */
+	/* A SEA is a bridge that filters VLANs: without the filtering none can be made. */
+	if (k == &kind_sea)
+		return nlm_bridge_vlan_probe(ctx) == 0 ? find_word(kind_bridge.params, "vlan-filtering")->missing
+						       : NULL;
 	if (!k->missing || !k->link_kind || (k->module && module_listed(k->module)))
 		return NULL;
 	return nlm_kind_probe(ctx, k->link_kind) == 0 ? k->missing : NULL;
@@ -708,7 +712,7 @@ static const char *planned_feature(struct vnet_ctx *ctx, const struct op *op)
 	return NULL;
 }
 
-int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p)
+const char *plan_lacks(struct vnet_ctx *ctx, const struct plan *p, char *step, size_t len)
 {
 	for (int i = 0; i < p->n; i++) {
 		const struct op *op = &p->ops[i];
@@ -716,15 +720,21 @@ int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p)
 
 		if (!lacks)
 			lacks = planned_feature(ctx, op);
-
 		if (lacks) {
-			char step[200];
-
 			/* A long step (a VLAN list) gives way in its middle, as a refused one does. */
-			str_fit(step, sizeof(step), op->text ? op->text : op->name);
-			return vnet_refuse(ctx, EOPNOTSUPP, "%s: %s: the plan would fail at this step",
-					   step, lacks);
+			str_fit(step, len, op->text ? op->text : op->name);
+			return lacks;
 		}
 	}
-	return 0;
+	return NULL;
+}
+
+int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p)
+{
+	char step[200];
+	const char *lacks = plan_lacks(ctx, p, step, sizeof(step));
+
+	if (!lacks)
+		return 0;
+	return vnet_refuse(ctx, EOPNOTSUPP, "%s: %s: the plan would fail at this step", step, lacks);
 }

@@ -58,5 +58,7 @@ const char *kind_lacks_driver(struct vnet_ctx *ctx, const struct kind *k);
  */
 struct plan;
 int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p);
+/* The same without the error: what the kernel lacks for p, with its step in step; NULL: nothing. */
+const char *plan_lacks(struct vnet_ctx *ctx, const struct plan *p, char *step, size_t len);
 
 #endif
