@@ -35,8 +35,10 @@ _vnetctl_sea_kw='backing ha-mode adapter pvid vlans default mtu addresses gatewa
 	gateway6'
 # Keywords that stand alone (no value).
 _vnetctl_flag_kw='up down'
-_vnetctl_options='-n --netns -j --json -p --pretty --dry-run -q --quiet
-	--confirm --detach --no-wait -h --help -V --version'
+# After the object: the same but -V/--version, which only come first (as zsh's).
+_vnetctl_late_options='-n --netns -j --json -p --pretty --dry-run -q --quiet
+	--confirm --detach --no-wait -h --help'
+_vnetctl_options="$_vnetctl_late_options -V --version"
 
 # Prints the words that may follow keyword $1 (empty: free-form value).
 _vnetctl_values()
@@ -516,7 +518,7 @@ _vnetctl()
 
 	# Options may follow the object too (vnetctl bridge show -j).
 	if [[ $cur == -* ]]; then
-		_vnetctl_add "$_vnetctl_options" "$cur"
+		_vnetctl_add "$_vnetctl_late_options" "$cur"
 		return
 	fi
 	# The statement: OBJECT [port|slave] VERB NAME... KEYWORD VALUE...

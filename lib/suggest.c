@@ -208,6 +208,10 @@ void option_hint(const char *w, char *buf, size_t len)
 	int n = 0;
 
 	buf[0] = 0;
+	if (!strcmp(w, "-V") || !strcmp(w, "--version")) {
+		snprintf(buf, len, "; %s only comes first: vnetctl %s", w, w);
+		return;
+	}
 	/* only a long one: "-d" is one slip from every short option */
 	for (const char *const *g = global_options; *g; g++)
 		if ((*g)[1] == '-')
