@@ -28,6 +28,8 @@ static void usage(FILE *f)
 		   "Objects:\n");
 	for (const struct cmd *c = cmds; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "  %-10s %s\n", "export", "the same as show --config (OBJECT export [NAME]: "
+		   "OBJECT show [NAME] --config)");
 	fprintf(f, "\nFiles and transactions:\n");
 	fprintf(f, "  %-10s %s\n  %-10s %s\n  %-10s %s\n  %-10s %s\n  %-10s %s\n", cmd_apply.name,
 		cmd_apply.summary, cmd_check.name, cmd_check.summary, cmd_hotplug.name,
@@ -144,6 +146,33 @@ static int late_options(int *argc, char **argv, int from, struct gopts *o, unsig
 	return -1;
 }
 
+/* The words with "--config" after them, for export (freed at exit). */
+static char **export_argv;
+
+static void export_free(void)
+{
+	free(export_argv);
+}
+
+/*
+ * "export", DESIGN's other name for show --config: "vnetctl export" and
+ * "bridge export [NAME]" are show's words (verb, the word at "at") with
+ * --config after them. Returns argv, or the new words (NULL: out of memory).
+ */
+static char **export_alias(int *argc, char **argv, int at)
+{
+	static char show_word[] = "show", config_word[] = "--config";
+
+	export_argv = calloc((size_t)*argc + 2, sizeof(*export_argv));
+	if (!export_argv)
+		return NULL;
+	atexit(export_free);
+	memcpy(export_argv, argv, (size_t)*argc * sizeof(*argv));
+	export_argv[at] = show_word;
+	export_argv[(*argc)++] = config_word;
+	return export_argv;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -229,7 +258,10 @@ int main(int argc, char **argv)
 		vnet_ctx_free(ctx);
 		return VNET_EXIT_USAGE;
 	}
-	int help = 0, object = 0;
+	int help = 0, object = 0, export = !strcmp(argv[optind], "export");
+
+	if (export)
+		argv[optind] = (char *)"show";
 	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_hotplug, &cmd_confirm,
 					    &cmd_rollback, &cmd_diagnose, &cmd_monitor, NULL };
 	const struct cmd *found = NULL;
@@ -246,6 +278,14 @@ int main(int argc, char **argv)
 	if (rc >= 0) {
 		vnet_ctx_free(ctx);
 		return rc;
+	}
+	if (export || (object && optind + 1 < argc && !strcmp(argv[optind + 1], "export"))) {
+		argv = export_alias(&argc, argv, export ? optind : optind + 1);
+		if (!argv) {
+			fprintf(stderr, "vnetctl: out of memory\n");
+			vnet_ctx_free(ctx);
+			return VNET_EXIT_FAIL;
+		}
 	}
 	vnet_ctx_set_flags(ctx, flags);
 	vnet_ctx_set_notice(ctx, notice, NULL);

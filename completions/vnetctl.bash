@@ -490,7 +490,7 @@ _vnetctl()
 	fi
 	# The commands on files and on the whole host share the object's place.
 	if ((i >= cword)) && [[ $cur != -* ]]; then
-		_vnetctl_add 'apply check hotplug confirm rollback show diagnose monitor' "$cur"
+		_vnetctl_add 'apply check hotplug confirm rollback show export diagnose monitor' "$cur"
 	fi
 	if ((i >= cword)); then
 		# The cursor is on an option or on the object.
@@ -510,6 +510,7 @@ _vnetctl()
 		_vnetctl_viewcmd "$cur" "${words[@]:i:cword-i}"
 		return
 		;;
+	export) return ;; # show --config: no more words
 	apply | check | hotplug | confirm | rollback | show)
 		_vnetctl_filecmd "$cur" "${words[@]:i:cword-i}"
 		return
@@ -532,11 +533,11 @@ _vnetctl()
 	esac
 	if ((i == cword)); then
 		if [[ $object == vf ]]; then
-			_vnetctl_add 'count set show help' "$cur"
+			_vnetctl_add 'count set show export help' "$cur"
 		elif [[ $object == link ]]; then
-			_vnetctl_add 'set show help' "$cur"
+			_vnetctl_add 'set show export help' "$cur"
 		else
-			_vnetctl_add "add set del show $sub help" "$cur"
+			_vnetctl_add "add set del show export $sub help" "$cur"
 		fi
 		return
 	fi
@@ -566,8 +567,9 @@ _vnetctl()
 	link) names=_vnetctl_ifaces ;;
 	esac
 
-	if [[ $object != *' '* && $verb == show ]]; then
+	if [[ $object != *' '* && ($verb == show || $verb == export) ]]; then
 		local named= config=
+		[[ $verb == export ]] && config=1 # export is show --config
 		for ((; i < cword; i++)); do
 			case ${words[i]} in
 			--config) config=1 ;;

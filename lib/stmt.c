@@ -121,6 +121,16 @@ static int dash_name(struct vnet_ctx *ctx, const struct stmt *s, int i)
 			  s->kind->name, verb_names[__builtin_ctz(s->verb)], w, hint, example);
 }
 
+/* -j with --config or --dot: they print statements or a graph, which have no JSON form. */
+static int json_with(struct vnet_ctx *ctx, const char *what, const char *opt)
+{
+	if (!opt || !(ctx->flags & VNET_F_JSON))
+		return 0;
+	return vnet_usage(ctx, -1, "%s: -j and %s do not go together: %s prints %s, not JSON "
+			  "(-j alone gives the objects as JSON)", what, opt, opt,
+			  !strcmp(opt, "--dot") ? "a Graphviz graph" : "statements that apply accepts");
+}
+
 static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 {
 	const char *name = NULL, *why = NULL;
@@ -144,6 +154,13 @@ static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 			return vnet_usage(ctx, i, "%s show: \"%s\": %s", s->kind->name, s->argv[i], why);
 		else
 			name = s->argv[i];
+	}
+	if (config) {
+		char what[40];
+
+		str_join(what, sizeof(what), s->kind->name, " show", NULL);
+		if (json_with(ctx, what, "--config") < 0)
+			return -EINVAL;
 	}
 	r = s->kind->show(ctx, s, name, config);
 	if (r == 0 && !name && kind_lacks_driver(ctx, s->kind))
@@ -177,7 +194,7 @@ static int show_all_words(struct vnet_ctx *ctx, int argc, char *const *argv, int
 			return vnet_usage(ctx, i, "show: --config and --dot do not go together: "
 					  "--config prints statements, --dot a graph (show [--config | --dot])");
 	}
-	return 0;
+	return json_with(ctx, "show", *config ? "--config" : *dot ? "--dot" : NULL);
 }
 
 static int show_all(struct vnet_ctx *ctx, int config)

@@ -87,3 +87,14 @@ completes() {
 	[ "$status" -eq 2 ]
 	[[ $(completes vnetctl -) == *--version* ]]
 }
+
+@test "export is show --config, for the host and for an object" {
+	want=$("$VNETCTL" -n "$NS" show --config)
+	[[ $want == *"bridge add br0 priority 4096"* ]]
+	eq "$("$VNETCTL" -n "$NS" export)" "$want"
+	eq "$("$VNETCTL" -n "$NS" bridge export br0)" "$("$VNETCTL" -n "$NS" bridge show br0 --config)"
+	eq "$("$VNETCTL" -n "$NS" veth export)" "$("$VNETCTL" -n "$NS" veth show --config)"
+	# and documented where show is
+	run "$VNETCTL" bridge help
+	[[ $output == *"vnetctl [OPTIONS] bridge export [NAME]"* ]]
+}
