@@ -28,6 +28,8 @@ static void usage(FILE *f)
 		   "Objects:\n");
 	for (const struct cmd *c = cmds; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "  %-10s %s\n", "export", "the same as show --config (OBJECT export [NAME]: "
+		   "OBJECT show [NAME] --config)");
 	fprintf(f, "\nFiles and transactions:\n");
 	fprintf(f, "  %-10s %s\n  %-10s %s\n  %-10s %s\n  %-10s %s\n  %-10s %s\n", cmd_apply.name,
 		cmd_apply.summary, cmd_check.name, cmd_check.summary, cmd_hotplug.name,
@@ -78,10 +80,13 @@ static void notice(void *arg, const char *msg)
  * exact spellings of the options are taken out of the words wherever they
  * stand; "--" ends this, so a link named "-j" is still "bridge del -- -j".
  * Other words that start with "-" are left to the command ("priority -1"
- * is a wrong value, not an option). Returns -1 to go on, else an exit code.
+ * is a wrong value, not an option; "bridge show -d" an option in a name's
+ * place, which the library refuses unless it comes after "--"): for an
+ * object's statement the "--" stays, for the library to see where names
+ * may start with '-'. Returns -1 to go on, else an exit code.
  */
 static int late_options(int *argc, char **argv, int from, struct gopts *o, unsigned int *flags,
-			int *help)
+			int *help, int keep_dashes)
 {
 	int n = from;
 
@@ -89,6 +94,8 @@ static int late_options(int *argc, char **argv, int from, struct gopts *o, unsig
 		const char *w = argv[i], *val = NULL;
 
 		if (!strcmp(w, "--")) {
+			if (keep_dashes)
+				argv[n++] = argv[i];
 			while (++i < *argc)
 				argv[n++] = argv[i];
 			break;
@@ -137,6 +144,33 @@ static int late_options(int *argc, char **argv, int from, struct gopts *o, unsig
 	*argc = n;
 	argv[n] = NULL;
 	return -1;
+}
+
+/* The words with "--config" after them, for export (freed at exit). */
+static char **export_argv;
+
+static void export_free(void)
+{
+	free(export_argv);
+}
+
+/*
+ * "export", DESIGN's other name for show --config: "vnetctl export" and
+ * "bridge export [NAME]" are show's words (verb, the word at "at") with
+ * --config after them. Returns argv, or the new words (NULL: out of memory).
+ */
+static char **export_alias(int *argc, char **argv, int at)
+{
+	static char show_word[] = "show", config_word[] = "--config";
+
+	export_argv = calloc((size_t)*argc + 2, sizeof(*export_argv));
+	if (!export_argv)
+		return NULL;
+	atexit(export_free);
+	memcpy(export_argv, argv, (size_t)*argc * sizeof(*argv));
+	export_argv[at] = show_word;
+	export_argv[(*argc)++] = config_word;
+	return export_argv;
 }
 
 int main(int argc, char **argv)
@@ -224,32 +258,40 @@ int main(int argc, char **argv)
 		vnet_ctx_free(ctx);
 		return VNET_EXIT_USAGE;
 	}
-	int help = 0;
+	int help = 0, object = 0, export = !strcmp(argv[optind], "export");
 
-	rc = late_options(&argc, argv, optind + 1, &o, &flags, &help);
-	if (rc >= 0) {
-		vnet_ctx_free(ctx);
-		return rc;
-	}
-	vnet_ctx_set_flags(ctx, flags);
-	vnet_ctx_set_notice(ctx, notice, NULL);
+	if (export)
+		argv[optind] = (char *)"show";
 	const struct cmd *const extra[] = { &cmd_apply, &cmd_check, &cmd_hotplug, &cmd_confirm,
 					    &cmd_rollback, &cmd_diagnose, &cmd_monitor, NULL };
 	const struct cmd *found = NULL;
 
 	for (const struct cmd *cm = cmds; cm->name; cm++)
-		if (!strcmp(cm->name, argv[optind]))
+		if (!strcmp(cm->name, argv[optind])) {
 			found = cm;
+			object = cm->changes;
+		}
 	for (int i = 0; extra[i]; i++)
 		if (!strcmp(extra[i]->name, argv[optind]))
 			found = extra[i];
+	rc = late_options(&argc, argv, optind + 1, &o, &flags, &help, object);
+	if (rc >= 0) {
+		vnet_ctx_free(ctx);
+		return rc;
+	}
+	if (export || (object && optind + 1 < argc && !strcmp(argv[optind + 1], "export"))) {
+		argv = export_alias(&argc, argv, export ? optind : optind + 1);
+		if (!argv) {
+			fprintf(stderr, "vnetctl: out of memory\n");
+			vnet_ctx_free(ctx);
+			return VNET_EXIT_FAIL;
+		}
+	}
+	vnet_ctx_set_flags(ctx, flags);
+	vnet_ctx_set_notice(ctx, notice, NULL);
 	for (const struct cmd *cm = found; cm; cm = NULL) {
 		if (help) {
 			/* "bridge add br0 -h": the object's help; the commands' own list for the rest */
-			int object = 0;
-
-			for (const struct cmd *x = cmds; x->name; x++)
-				object |= x == cm && x->changes;
 			if (object)
 				usage_object(stdout, cm->name);
 			else
@@ -286,7 +328,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		rc = VNET_EXIT_OK;
 	} else {
-		char hint[120];
+		char hint[240];
 
 		vnet_hint_object(argv[optind], hint, sizeof(hint));
 		fprintf(stderr, "vnetctl: unknown object \"");

@@ -33,10 +33,15 @@ void usage_object(FILE *f, const char *object)
 
 	fprintf(f, "Usage:\n");
 	for (const struct vnet_verb *x = v; x->object; x++)
-		if (of_object(x, object, ol))
+		if (of_object(x, object, ol)) {
 			fprintf(f, "  vnetctl [OPTIONS] %s %s %s%s\n      %s\n", x->object, x->verb,
 				x->args, x->keywords && x->keywords[0].word ? " [KEYWORD VALUE]..." : "",
 				x->summary);
+			/* export, show --config's other name (cmd/main.c) */
+			if (!strcmp(x->verb, "show") && !strcmp(x->object, object))
+				fprintf(f, "  vnetctl [OPTIONS] %s export [%.*s]\n      the same as %s show --config\n",
+					object, (int)strcspn(x->args + 1, "]"), x->args + 1, object);
+		}
 	for (const struct vnet_verb *x = v; x->object; x++) {
 		char verbs[64];
 

@@ -35,8 +35,10 @@ _vnetctl_sea_kw='backing ha-mode adapter pvid vlans default mtu addresses gatewa
 	gateway6'
 # Keywords that stand alone (no value).
 _vnetctl_flag_kw='up down'
-_vnetctl_options='-n --netns -j --json -p --pretty --dry-run -q --quiet
-	--confirm --detach --no-wait -h --help -V --version'
+# After the object: the same but -V/--version, which only come first (as zsh's).
+_vnetctl_late_options='-n --netns -j --json -p --pretty --dry-run -q --quiet
+	--confirm --detach --no-wait -h --help'
+_vnetctl_options="$_vnetctl_late_options -V --version"
 
 # Prints the words that may follow keyword $1 (empty: free-form value).
 _vnetctl_values()
@@ -488,7 +490,7 @@ _vnetctl()
 	fi
 	# The commands on files and on the whole host share the object's place.
 	if ((i >= cword)) && [[ $cur != -* ]]; then
-		_vnetctl_add 'apply check hotplug confirm rollback show diagnose monitor' "$cur"
+		_vnetctl_add 'apply check hotplug confirm rollback show export diagnose monitor' "$cur"
 	fi
 	if ((i >= cword)); then
 		# The cursor is on an option or on the object.
@@ -508,6 +510,7 @@ _vnetctl()
 		_vnetctl_viewcmd "$cur" "${words[@]:i:cword-i}"
 		return
 		;;
+	export) return ;; # show --config: no more words
 	apply | check | hotplug | confirm | rollback | show)
 		_vnetctl_filecmd "$cur" "${words[@]:i:cword-i}"
 		return
@@ -516,7 +519,7 @@ _vnetctl()
 
 	# Options may follow the object too (vnetctl bridge show -j).
 	if [[ $cur == -* ]]; then
-		_vnetctl_add "$_vnetctl_options" "$cur"
+		_vnetctl_add "$_vnetctl_late_options" "$cur"
 		return
 	fi
 	# The statement: OBJECT [port|slave] VERB NAME... KEYWORD VALUE...
@@ -530,11 +533,11 @@ _vnetctl()
 	esac
 	if ((i == cword)); then
 		if [[ $object == vf ]]; then
-			_vnetctl_add 'count set show help' "$cur"
+			_vnetctl_add 'count set show export help' "$cur"
 		elif [[ $object == link ]]; then
-			_vnetctl_add 'set show help' "$cur"
+			_vnetctl_add 'set show export help' "$cur"
 		else
-			_vnetctl_add "add set del show $sub help" "$cur"
+			_vnetctl_add "add set del show export $sub help" "$cur"
 		fi
 		return
 	fi
@@ -564,8 +567,9 @@ _vnetctl()
 	link) names=_vnetctl_ifaces ;;
 	esac
 
-	if [[ $object != *' '* && $verb == show ]]; then
+	if [[ $object != *' '* && ($verb == show || $verb == export) ]]; then
 		local named= config=
+		[[ $verb == export ]] && config=1 # export is show --config
 		for ((; i < cword; i++)); do
 			case ${words[i]} in
 			--config) config=1 ;;

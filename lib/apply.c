@@ -990,6 +990,14 @@ static int run_items(struct vnet_ctx *ctx, const struct stmtfile *f, struct item
 	if (check || (ctx->flags & VNET_F_DRY_RUN) || !all.n) {
 		/* The state simulated forward is what the plan would leave. */
 		print_result(ctx, &all, what_name, &diff, &st, check);
+		if (check && all.n) {
+			/* check does not pretend either: a step this kernel cannot take is said */
+			char step[200];
+			const char *lacks = plan_lacks(ctx, &all, step, sizeof(step));
+
+			if (lacks)
+				vnet_notice(ctx, "%s: %s: an apply would fail at this step", step, lacks);
+		}
 		r = check ? (all.n ? 1 : 0) : (ctx->flags & VNET_F_DRY_RUN) ? plan_check_drivers(ctx, &all) : 0;
 		goto out;
 	}

@@ -31,6 +31,7 @@
 #include "record.h"
 #include "views.h"
 #include "diagnose.h"
+#include "suggest.h"
 
 struct diag {
 	struct vnet_ctx *ctx;
@@ -354,8 +355,12 @@ static void drift(struct diag *d, const char *apply)
 	mem = open_memstream(&buf, &len);
 	if (mem) {
 		ctx->out = mem;
+		void (*notice)(void *, const char *) = ctx->notice;
+
 		ctx->flags = (flags | VNET_F_JSON) & ~VNET_F_PRETTY;
+		ctx->notice = NULL; /* a step this kernel cannot take is said below, with its object */
 		r = vnet_apply(ctx, d->conf, VNET_APPLY_CHECK, NULL);
+		ctx->notice = notice;
 		ctx->out = out;
 		ctx->flags = flags;
 		fclose(mem);
@@ -393,8 +398,17 @@ static void drift(struct diag *d, const char *apply)
 				o += (size_t)snprintf(steps + o, sizeof(steps) - o, "%s%s", o ? ", " : "",
 						      t + strlen(obj) + 2);
 		}
-		diag_say(d, DIAG_FAIL, "drift", kind, sp + 1, NULL, apply, "differs from %s%s%s", d->conf,
-			 o ? ": " : "", steps);
+		/* apply cannot make what this kernel has no driver for: that comes first */
+		const char *lacks = NULL;
+		char nofix[300];
+
+		for (const struct kind *const *kp = kind_table; *kp && !lacks; kp++)
+			if (!strcmp((*kp)->name, kind))
+				lacks = kind_lacks_driver(ctx, *kp);
+		if (lacks)
+			snprintf(nofix, sizeof(nofix), "%s, then %s", lacks, apply);
+		diag_say(d, DIAG_FAIL, "drift", kind, sp + 1, NULL, lacks ? nofix : apply, "differs from %s%s%s",
+			 d->conf, o ? ": " : "", steps);
 	}
 	json_object_put(j);
 	free(buf);

@@ -23,6 +23,7 @@ struct stmt {
 	int vf_all;		   /* ARG_VFSPEC: "all" */
 	uint64_t count;		   /* ARG_COUNT */
 	int first_kw;	    /* index of the first keyword word */
+	int dash_from;	    /* a name from this word on may start with '-' (after "--") */
 	char what[64];	    /* "bridge br0", "bridge br0 port eth0" for messages */
 	int *line, *col;    /* from a file: where each word stands (NULL otherwise) */
 	char **own;	    /* from a file: the argv array, owned */

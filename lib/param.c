@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "value.h"
 #include "obj.h"
+#include "kind.h"
 #include "nl.h"
 #include "attr.h"
 #include "suggest.h"
@@ -481,13 +482,21 @@ int param_parse(struct vnet_ctx *ctx, const struct param *tab, const char *what,
 			if (!strcmp(why, "out of range") &&
 			    (p->type == PT_UINT || p->type == PT_CSEC))
 				range_text(p, range, sizeof(range));
-			value_hint(p, argv[i], range + strlen(range), sizeof(range) - strlen(range));
+			value_hint(tab, p, argc, argv, i, range + strlen(range), sizeof(range) - strlen(range));
 			/* A long word is shown by its start: the reason must stay readable. */
 			return vnet_usage(ctx, i, "%s: %s: \"%.*s%s\": %s%s", what, p->word, 60, argv[i],
 					  strlen(argv[i]) > 60 ? "..." : "", why, range);
 		}
 		o->mask |= 1U << p->field;
 		o->word[p->field] = kw;
+		/* "ageing-time 30000" after ip's ageing_time 30000 (300 s): more than an hour is said */
+		if (p->type == PT_CSEC && o->v[p->field].u > 3600 * 100ULL) {
+			char hint[160] = "";
+
+			ip_time_hint(p, p->word, argv[i], hint, sizeof(hint));
+			vnet_notice(ctx, "%s: %s %s is more than an hour%s%s", what, p->word, argv[i],
+				    hint[0] ? "; if it came from ip, " : "", hint);
+		}
 	}
 	return 0;
 }

@@ -98,6 +98,39 @@ const struct vnet_verb *vnet_verbs(void)
 	return verbs;
 }
 
+/*
+ * A word like an option where a name goes ("bridge show -d", "bridge add
+ * --dryrun"): an option vnetctl does not have, not a link to look for or
+ * make. A name that does start with '-' comes after "--".
+ */
+static int dash_name(struct vnet_ctx *ctx, const struct stmt *s, int i)
+{
+	const char *w = s->argv[i];
+	char hint[64], example[160] = "";
+	size_t n = 0;
+
+	if (w[0] != '-' || !w[1] || i >= s->dash_from)
+		return 0;
+	option_hint(w, hint, sizeof(hint));
+	/* the statement up to the word, "--" after the verb: "bridge port add -- br0 -y" */
+	for (int j = 0; j <= i && n < sizeof(example); j++)
+		n += (size_t)snprintf(example + n, sizeof(example) - n, "%s%s%s", j ? " " : "",
+				      j == s->first_kw ? "-- " : "", s->argv[j]);
+	return vnet_usage(ctx, i, "%s %s: unknown option \"%s\"%s (options go before the object or "
+			  "among the words after it; a name that starts with - goes after --: vnetctl %s)",
+			  s->kind->name, verb_names[__builtin_ctz(s->verb)], w, hint, example);
+}
+
+/* -j with --config or --dot: they print statements or a graph, which have no JSON form. */
+static int json_with(struct vnet_ctx *ctx, const char *what, const char *opt)
+{
+	if (!opt || !(ctx->flags & VNET_F_JSON))
+		return 0;
+	return vnet_usage(ctx, -1, "%s: -j and %s do not go together: %s prints %s, not JSON "
+			  "(-j alone gives the objects as JSON)", what, opt, opt,
+			  !strcmp(opt, "--dot") ? "a Graphviz graph" : "statements that apply accepts");
+}
+
 static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 {
 	const char *name = NULL, *why = NULL;
@@ -109,6 +142,12 @@ static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 		else if (!strcmp(s->argv[i], "--dot"))
 			return vnet_usage(ctx, i, "%s show: --dot draws the whole host: vnetctl show --dot",
 					  s->kind->name);
+		else if (dash_name(ctx, s, i) < 0)
+			return -EINVAL;
+		else if (name && !strcmp(name, "dev"))
+			return vnet_usage(ctx, i, "%s show: unexpected \"%s\"; the name goes right after show, "
+					  "without ip's dev: vnetctl %s show %s", s->kind->name, s->argv[i],
+					  s->kind->name, s->argv[i]);
 		else if (name)
 			return vnet_usage(ctx, i, "%s show: unexpected \"%s\"", s->kind->name, s->argv[i]);
 		else if (parse_ifname(s->argv[i], &why) < 0)
@@ -116,9 +155,24 @@ static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 		else
 			name = s->argv[i];
 	}
+	if (config) {
+		char what[40];
+
+		str_join(what, sizeof(what), s->kind->name, " show", NULL);
+		if (json_with(ctx, what, "--config") < 0)
+			return -EINVAL;
+	}
 	r = s->kind->show(ctx, s, name, config);
 	if (r == 0 && !name && kind_lacks_driver(ctx, s->kind))
 		vnet_notice(ctx, "%s: %s", s->kind->name, kind_lacks_driver(ctx, s->kind));
+	/* "bond show b0": no such bond, and why there can be none */
+	if (r < 0 && name && ctx->err.exit_code != VNET_EXIT_USAGE) {
+		const char *lacks = kind_lacks_driver(ctx, s->kind);
+		size_t l = strlen(ctx->err.msg);
+
+		if (lacks)
+			snprintf(ctx->err.msg + l, sizeof(ctx->err.msg) - l, "; %s", lacks);
+	}
 	return r;
 }
 
@@ -140,7 +194,7 @@ static int show_all_words(struct vnet_ctx *ctx, int argc, char *const *argv, int
 			return vnet_usage(ctx, i, "show: --config and --dot do not go together: "
 					  "--config prints statements, --dot a graph (show [--config | --dot])");
 	}
-	return 0;
+	return json_with(ctx, "show", *config ? "--config" : *dot ? "--dot" : NULL);
 }
 
 static int show_all(struct vnet_ctx *ctx, int config)
@@ -287,6 +341,8 @@ static int parse_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 		if (w >= s->argc)
 			return vnet_usage(ctx, w - 1, "%s %s: %s is required", k->name, vn, an);
 		s->arg[i] = s->argv[w];
+		if (t == ARG_IFNAME && dash_name(ctx, s, w) < 0)
+			return -EINVAL;
 		if (t == ARG_IFNAME && parse_ifname(s->argv[w], &why) < 0)
 			return vnet_usage(ctx, w, "%s %s: \"%s\": %s", k->name, vn, s->argv[w], why);
 		if (t == ARG_COUNT && parse_u64(s->argv[w], 0, 65535, &s->count, &why) < 0)
@@ -346,7 +402,7 @@ int stmt_parse(struct vnet_ctx *ctx, struct stmt *s, struct obj *want)
 		}
 	}
 	if (!k) {
-		char hint[160];
+		char hint[240];
 
 		vnet_hint_object(argv[0], hint, sizeof(hint));
 		/* "-n other bridge add ..." in a file: options go on the command line */
@@ -451,19 +507,15 @@ static int run_change(struct vnet_ctx *ctx, struct stmt *s, struct obj *want, st
 	return r;
 }
 
-int vnet_run_txn(struct vnet_ctx *ctx, int argc, char *const *argv, struct vnet_txn **txn)
+static int run_words(struct vnet_ctx *ctx, struct stmt *s, struct vnet_txn **txn)
 {
-	struct stmt s = { .argc = argc, .argv = argv };
 	struct obj want;
 	int r;
 
-	vnet_clear_error(ctx);
-	if (txn)
-		*txn = NULL;
-	if (argc >= 1 && !strcmp(argv[0], "show")) {
+	if (s->argc >= 1 && !strcmp(s->argv[0], "show")) {
 		int config, dot;
 
-		r = show_all_words(ctx, argc, argv, &config, &dot);
+		r = show_all_words(ctx, s->argc, s->argv, &config, &dot);
 		if (r == 0) {
 			/* A transaction pending or interrupted is said (and rolled back) first. */
 			journal_look(ctx);
@@ -471,14 +523,40 @@ int vnet_run_txn(struct vnet_ctx *ctx, int argc, char *const *argv, struct vnet_
 		}
 		return r;
 	}
-	r = stmt_parse(ctx, &s, &want);
-	if (r == 0 && s.verb == V_SHOW) {
+	r = stmt_parse(ctx, s, &want);
+	if (r == 0 && s->verb == V_SHOW) {
 		journal_look(ctx);
-		r = run_show(ctx, &s);
+		r = run_show(ctx, s);
 	} else if (r == 0) {
-		r = run_change(ctx, &s, &want, txn);
+		r = run_change(ctx, s, &want, txn);
 	}
 	obj_free(&want);
+	return r;
+}
+
+int vnet_run_txn(struct vnet_ctx *ctx, int argc, char *const *argv, struct vnet_txn **txn)
+{
+	struct stmt s = { .argc = argc, .argv = argv, .dash_from = argc };
+	char **words = NULL;
+	int r;
+
+	vnet_clear_error(ctx);
+	if (txn)
+		*txn = NULL;
+	/* "bridge del -- -j": the words after "--" may be names that start with '-'. */
+	for (int i = 0; i < argc && !words; i++)
+		if (!strcmp(argv[i], "--")) {
+			words = calloc((size_t)argc, sizeof(*words));
+			if (!words)
+				return vnet_fail(ctx, ENOMEM, "out of memory");
+			memcpy(words, argv, (size_t)i * sizeof(*words));
+			memcpy(words + i, argv + i + 1, (size_t)(argc - i - 1) * sizeof(*words));
+			s.argv = words;
+			s.argc = argc - 1;
+			s.dash_from = i;
+		}
+	r = run_words(ctx, &s, txn);
+	free(words);
 	return r;
 }
 

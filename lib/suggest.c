@@ -100,12 +100,47 @@ const char *value_suggest(const char *word, const char *const *names)
 	return vnet_suggest(word, names);
 }
 
-void value_hint(const struct param *p, const char *word, char *buf, size_t len)
+static const struct param *find_word(const struct param *tab, const char *w);
+
+int ip_time_hint(const struct param *p, const char *spelt, const char *word, char *buf, size_t len)
 {
+	/*
+	 * ip's bridge times count hundredths of a second: forward_delay 1500.
+	 * Only a reading of at least a second that p takes: forward-delay 31
+	 * is more likely seconds too many than ip's 0.31.
+	 */
+	char *end, secs[32], ipw[40];
+	unsigned long long n = strtoull(word, &end, 10);
+
+	if (*end || end == word || *word == '-' || n < 100 || n < p->min || n > p->max)
+		return 0;
+	format_centisecs(n, secs, sizeof(secs));
+	snprintf(ipw, sizeof(ipw), "%s", spelt);
+	for (char *c = ipw; *c; c++)
+		*c = *c == '-' ? '_' : *c;
+	snprintf(buf, len, "vnetctl counts seconds: ip's %s %s is %s %s", ipw, word, p->word, secs);
+	return 1;
+}
+
+void value_hint(const struct param *tab, const struct param *p, int argc, char *const *argv, int i,
+		char *buf, size_t len)
+{
+	const char *word = argv[i];
+	size_t wl = strlen(word);
+
 	static const char *const truths[] = { "1", "yes", "true", "enable", "enabled", NULL };
 	static const char *const falsehoods[] = { "0", "no", "false", "disable", "disabled", NULL };
 
-	if (p->type == PT_ENUM) {
+	/* "ports eth0, eth1": a list is one word */
+	if ((p->type == PT_NAMES || p->type == PT_IPS) && wl > 1 && word[wl - 1] == ',' &&
+	    i + 1 < argc) {
+		snprintf(buf, len, "; a list is one word, without spaces: %s %s%s", p->word, word,
+			 argv[i + 1]);
+	} else if (p->type == PT_MAC && find_word(tab, "addresses") &&
+		   (strchr(word, '/') || strchr(word, '.') || strstr(word, "::"))) {
+		/* ip's address is the MAC; an IP address goes in addresses */
+		snprintf(buf, len, "; address is the MAC: an IP address goes in addresses: addresses %s", word);
+	} else if (p->type == PT_ENUM) {
 		const char *near = value_suggest(word, p->names);
 
 		/* "802.1Q", as ip prints it: say the word we take. */
@@ -115,27 +150,14 @@ void value_hint(const struct param *p, const char *word, char *buf, size_t len)
 			snprintf(buf, len, "; expected %s", p->value);
 	} else if (p->type == PT_BOOL) {
 		/* ip's stp_state 1, brctl's yes */
-		for (int i = 0; truths[i]; i++)
-			if (!strcasecmp(word, truths[i]))
+		for (int t = 0; truths[t]; t++)
+			if (!strcasecmp(word, truths[t]))
 				snprintf(buf, len, "; did you mean on?");
-		for (int i = 0; falsehoods[i]; i++)
-			if (!strcasecmp(word, falsehoods[i]))
+		for (int t = 0; falsehoods[t]; t++)
+			if (!strcasecmp(word, falsehoods[t]))
 				snprintf(buf, len, "; did you mean off?");
-	} else if (p->type == PT_CSEC) {
-		/* ip's bridge times count hundredths of a second: forward_delay 1500 */
-		char *end;
-		unsigned long long n = strtoull(word, &end, 10);
-
-		if (!*end && end != word && n >= p->min && n <= p->max) {
-			char secs[32], ipw[40];
-
-			format_centisecs(n, secs, sizeof(secs));
-			snprintf(ipw, sizeof(ipw), "%s", p->word);
-			for (char *c = ipw; *c; c++)
-				*c = *c == '-' ? '_' : *c;
-			snprintf(buf, len, "; vnetctl counts seconds: ip's %s %s is %s %s", ipw, word,
-				 p->word, secs);
-		}
+	} else if (p->type == PT_CSEC && ip_time_hint(p, p->word, word, buf + 2, len > 2 ? len - 2 : 0)) {
+		memcpy(buf, "; ", 2);
 	}
 }
 
@@ -162,7 +184,7 @@ static const struct param *find_word(const struct param *tab, const char *w)
 static const struct {
 	const char *theirs, *ours;
 } habits[] = {
-	{ "vid", "id" },		{ "vlan-id", "id" },	     { "dev", "link" },
+	{ "vid", "id" },		{ "vlan-id", "id" },	     { "vlan", "id" },	     { "dev", "link" },
 	{ "protocol", "proto" },	{ "protocol", "vlan-protocol" }, { "lladdr", "address" },
 	{ "hwaddr", "address" },	{ "mac", "address" },	     { "macaddr", "address" },
 	{ "cloned-mac-address", "address" }, { "stp-state", "stp" }, { "path-cost", "cost" },
@@ -179,6 +201,27 @@ static const struct {
 static const char *const global_options[] = { "-n", "--netns", "-j", "--json", "-p", "--pretty",
 					      "--dry-run", "-q", "--quiet", "--confirm", "--detach",
 					      "--no-wait", "-h", "--help", NULL };
+
+void option_hint(const char *w, char *buf, size_t len)
+{
+	const char *longs[16], *near;
+	int n = 0;
+
+	buf[0] = 0;
+	if (!strcmp(w, "-V") || !strcmp(w, "--version")) {
+		snprintf(buf, len, "; %s only comes first: vnetctl %s", w, w);
+		return;
+	}
+	/* only a long one: "-d" is one slip from every short option */
+	for (const char *const *g = global_options; *g; g++)
+		if ((*g)[1] == '-')
+			longs[n++] = *g;
+	longs[n++] = "--version";
+	longs[n] = NULL;
+	near = w[1] == '-' ? vnet_suggest(w, longs) : NULL;
+	if (near)
+		snprintf(buf, len, "; did you mean %s?", near);
+}
 
 /* The kind whose keyword table tab is (sea's groups share its table). */
 static const struct kind *kind_of_table(const struct param *tab)
@@ -233,6 +276,96 @@ static int other_kind_hint(const struct kind *k, int argc, char *const *argv, in
 	return 0;
 }
 
+/* Joins words[from..to) with spaces into buf after n bytes; returns the new length. */
+static size_t join_words(char *buf, size_t len, size_t n, char *const *words, int from, int to)
+{
+	for (int j = from; j < to && n < len; j++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "", words[j]);
+	return n;
+}
+
+/*
+ * A word that another object (or ip) uses for what the statement asks: a
+ * link keyword on a port, a bond's slaves on a bridge, ip's master and dev.
+ * 1 when buf holds a hint.
+ */
+static int cross_hint(const struct kind *k, const struct param *tab, int argc, char *const *argv,
+		      int i, char *buf, size_t len)
+{
+	const char *w = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+	int nw = k ? name_words(k->name) : 1, last = nw + (k && k->args[1] ? 2 : 1);
+	const char *dev = last < argc ? argv[last] : "NAME";
+	const struct param *p;
+
+	if (!k)
+		return 0;
+	/* "link set dev eth0 up": ip's dev took the name's place */
+	if (i == last + 1 && !strcmp(argv[last], "dev")) {
+		size_t n = (size_t)snprintf(buf, len, "; the name goes right after the verb, without ip's dev: vnetctl");
+
+		n = join_words(buf, len, n, argv, 0, last);
+		join_words(buf, len, n, argv, last + 1, argc);
+		return 1;
+	}
+	/* "mode=802.3ad" */
+	if (strchr(w, '=') && strchr(w, '=') != w) {
+		char kw[40];
+
+		snprintf(kw, sizeof(kw), "%.*s", (int)(strchr(w, '=') - w), w);
+		if (find_word(tab, kw)) {
+			snprintf(buf, len, "; a keyword and its value are two words: %s %s", kw, strchr(w, '=') + 1);
+			return 1;
+		}
+	}
+	/* A port's own MTU, state or MAC is the link's, not the bridge's. */
+	if (k == &kind_bridge_port && (p = find_word(kind_link.params, w))) {
+		snprintf(buf, len, "; %s is a link keyword: the port's own is vnetctl link set %s %s%s%s", w, dev, w,
+			 p->type != PT_FLAG ? " " : "", p->type != PT_FLAG ? (next ? next : p->value) : "");
+		return 1;
+	}
+	if ((!strcmp(w, "slaves") || !strcmp(w, "slave")) && find_word(tab, "ports")) {
+		snprintf(buf, len, "; a bridge has ports (a bond has slaves): ports %s", next ? next : "IF[,IF...]");
+		return 1;
+	}
+	if ((!strcmp(w, "ports") || !strcmp(w, "port")) && find_word(tab, "slaves")) {
+		snprintf(buf, len, "; a bond has slaves (a bridge has ports): slaves %s", next ? next : "IF[,IF...]");
+		return 1;
+	}
+	/* ip link set eth0 master br0 | nomaster */
+	if (!strcmp(w, "master")) {
+		snprintf(buf, len, "; a port joins from its master: vnetctl bridge port add %s %s (a bond: vnetctl bond slave add %s %s)",
+			 next ? next : "BRIDGE", dev, next ? next : "BOND", dev);
+		return 1;
+	}
+	if (!strcmp(w, "nomaster")) {
+		snprintf(buf, len, "; a port leaves from its master: vnetctl bridge port del BRIDGE %s (a bond: vnetctl bond slave del BOND %s)",
+			 dev, dev);
+		return 1;
+	}
+	/* ip's addr (and inet) with an IP address: the addresses keyword */
+	if ((!strcasecmp(w, "addr") || !strcasecmp(w, "ip") || !strcasecmp(w, "inet") ||
+	     !strcasecmp(w, "ipaddr")) && find_word(tab, "addresses") && next &&
+	    (strchr(next, '/') || strchr(next, '.') || strstr(next, "::"))) {
+		snprintf(buf, len, "; an IP address goes in addresses: addresses %s", next);
+		return 1;
+	}
+	/* "link set eth0 cost 5": a port's or a bridge's keyword on the device */
+	if (k == &kind_link || k == &kind_veth) {
+		const struct kind *o = find_word(kind_bridge_port.params, w) ? &kind_bridge_port
+				       : find_word(kind_bridge.params, w)     ? &kind_bridge
+									      : NULL;
+
+		p = o ? find_word(o->params, w) : NULL;
+		if (p) {
+			snprintf(buf, len, "; %s is a %s keyword: vnetctl %s set %s%s %s%s%s", w, o->name, o->name,
+				 o == &kind_bridge_port ? "BRIDGE " : "", o == &kind_bridge_port ? dev : "BRIDGE", w,
+				 p->type != PT_FLAG ? " " : "", p->type != PT_FLAG ? (next ? next : p->value) : "");
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void keyword_hint(const struct param *tab, int argc, char *const *argv, int i, char *buf,
 		  size_t len)
 {
@@ -282,6 +415,8 @@ void keyword_hint(const struct param *tab, int argc, char *const *argv, int i, c
 			return;
 		}
 	}
+	if (cross_hint(k, tab, argc, argv, i, buf, len))
+		return;
 	for (size_t h = 0; h < sizeof(habits) / sizeof(habits[0]); h++) {
 		char norm[40];
 
@@ -298,10 +433,17 @@ void keyword_hint(const struct param *tab, int argc, char *const *argv, int i, c
 		return;
 	table_words(tab, words, 64);
 	near = vnet_suggest(w, words);
-	if (near)
-		snprintf(buf, len, "; did you mean %s?", near);
-	else
+	if (near) {
+		const struct param *p = find_word(tab, near);
+		size_t n = (size_t)snprintf(buf, len, "; did you mean %s?", near);
+
+		/* "ageing_time 30000", ip's (and the JSON's) spelling: ip's unit too */
+		if (p->type == PT_CSEC && i + 1 < argc && n + 1 < len &&
+		    ip_time_hint(p, w, argv[i + 1], buf + n + 1, len - n - 1))
+			buf[n] = ' ';
+	} else {
 		other_kind_hint(k, argc, argv, i, 1, buf, len);
+	}
 }
 
 /* Verbs of other tools, and the vnetctl form that does the same. */
@@ -338,6 +480,21 @@ static const struct {
 	{ "link", "del", "bridge|bond|vlan|veth del NAME (a NIC is never deleted; there is no link del)" },
 };
 
+/* The one word of cands that w begins, shorter ("sh" for show), or NULL. */
+static const char *unique_prefix(const char *w, const char *const *cands)
+{
+	const char *pick = NULL;
+	size_t lw = strlen(w);
+
+	for (const char *const *c = cands; lw && *c; c++)
+		if (!strncmp(*c, w, lw) && (*c)[lw]) {
+			if (pick)
+				return NULL;
+			pick = *c;
+		}
+	return pick;
+}
+
 void verb_hint(const struct kind *k, const char *const *verbs, const char *w, char *buf, size_t len)
 {
 	const char *near;
@@ -359,6 +516,11 @@ void verb_hint(const struct kind *k, const char *const *verbs, const char *w, ch
 				return;
 			}
 	}
+	near = unique_prefix(w, verbs);
+	if (near) {
+		snprintf(buf, len, "; did you mean %s %s? (vnetctl takes no abbreviations)", k->name, near);
+		return;
+	}
 	near = vnet_suggest(w, verbs);
 	if (near)
 		snprintf(buf, len, "; did you mean %s %s?", k->name, near);
@@ -374,6 +536,9 @@ static const struct {
 	{ "export", "show --config" }, { "list", "show" }, { "ls", "show" },
 };
 
+/* ip's address objects ("ip addr add 10.0.0.1/24 dev eth0", "ip a"): addresses are a keyword. */
+static const char *const address_objects[] = { "a", "ad", "addr", "address", "addresses", NULL };
+
 static void object_hint(const char *const *objects, const char *w, char *buf, size_t len)
 {
 	const char *near;
@@ -384,6 +549,17 @@ static void object_hint(const char *const *objects, const char *w, char *buf, si
 			snprintf(buf, len, "; did you mean %s?", object_habits[h].ours);
 			return;
 		}
+	for (const char *const *a = address_objects; *a; a++)
+		if (!strcmp(*a, w)) {
+			snprintf(buf, len, "; addresses are a keyword of their device: vnetctl link set NAME "
+				 "addresses ADDR/PLEN[,...] (bridge, bond, vlan and veth set take it too)");
+			return;
+		}
+	near = unique_prefix(w, objects);
+	if (near) {
+		snprintf(buf, len, "; did you mean %s? (vnetctl takes no abbreviations)", near);
+		return;
+	}
 	near = vnet_suggest(w, objects);
 	if (near)
 		snprintf(buf, len, "; did you mean %s?", near);
@@ -505,6 +681,10 @@ const char *kind_lacks_driver(struct vnet_ctx *ctx, const struct kind *k)
 	 * probe of a loadable one would load it (and bonding makes a bond0 in
 	 * the host's namespace when it loads).
 	 */
+	/* A SEA is a bridge that filters VLANs: without the filtering none can be made. */
+	if (k == &kind_sea)
+		return nlm_bridge_vlan_probe(ctx) == 0 ? find_word(kind_bridge.params, "vlan-filtering")->missing
+						       : NULL;
 	if (!k->missing || !k->link_kind || (k->module && module_listed(k->module)))
 		return NULL;
 	return nlm_kind_probe(ctx, k->link_kind) == 0 ? k->missing : NULL;
@@ -536,7 +716,7 @@ static const char *planned_feature(struct vnet_ctx *ctx, const struct op *op)
 	return NULL;
 }
 
-int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p)
+const char *plan_lacks(struct vnet_ctx *ctx, const struct plan *p, char *step, size_t len)
 {
 	for (int i = 0; i < p->n; i++) {
 		const struct op *op = &p->ops[i];
@@ -544,15 +724,21 @@ int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p)
 
 		if (!lacks)
 			lacks = planned_feature(ctx, op);
-
 		if (lacks) {
-			char step[200];
-
 			/* A long step (a VLAN list) gives way in its middle, as a refused one does. */
-			str_fit(step, sizeof(step), op->text ? op->text : op->name);
-			return vnet_refuse(ctx, EOPNOTSUPP, "%s: %s: the plan would fail at this step",
-					   step, lacks);
+			str_fit(step, len, op->text ? op->text : op->name);
+			return lacks;
 		}
 	}
-	return 0;
+	return NULL;
+}
+
+int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p)
+{
+	char step[200];
+	const char *lacks = plan_lacks(ctx, p, step, sizeof(step));
+
+	if (!lacks)
+		return 0;
+	return vnet_refuse(ctx, EOPNOTSUPP, "%s: %s: the plan would fail at this step", step, lacks);
 }

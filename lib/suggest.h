@@ -12,14 +12,24 @@ struct kind;
 const char *vnet_suggest(const char *word, const char *const *cands);
 /* The same for a value of an enumeration (names), knowing other tools' names. */
 const char *value_suggest(const char *word, const char *const *names);
-/* For a value word that p refused: "; did you mean on?", or "" (appended to buf). */
-void value_hint(const struct param *p, const char *word, char *buf, size_t len);
+/*
+ * "vnetctl counts seconds: ip's forward_delay 1500 is forward-delay 15" for word,
+ * a time of p spelt as ip does (in hundredths of a second), when that reading
+ * is a second or more that p takes: 1 with buf filled, else 0.
+ */
+int ip_time_hint(const struct param *p, const char *spelt, const char *word, char *buf, size_t len);
+/* For argv[i], a value word that p of tab refused: "; did you mean on?", or "" (appended to buf). */
+void value_hint(const struct param *tab, const struct param *p, int argc, char *const *argv, int i,
+		char *buf, size_t len);
 /* For argv[i], a word that tab does not know, in the statement argv. */
 void keyword_hint(const struct param *tab, int argc, char *const *argv, int i, char *buf,
 		  size_t len);
 /* For an unknown verb w of kind k, whose verbs (and sub-objects) are verbs. */
 void verb_hint(const struct kind *k, const char *const *verbs, const char *w, char *buf,
 	       size_t len);
+
+/* For w, a word like an option where a name goes: "; did you mean --dry-run?", or "". */
+void option_hint(const char *w, char *buf, size_t len);
 
 struct vnet_ctx;
 struct state;
@@ -48,5 +58,7 @@ const char *kind_lacks_driver(struct vnet_ctx *ctx, const struct kind *k);
  */
 struct plan;
 int plan_check_drivers(struct vnet_ctx *ctx, const struct plan *p);
+/* The same without the error: what the kernel lacks for p, with its step in step; NULL: nothing. */
+const char *plan_lacks(struct vnet_ctx *ctx, const struct plan *p, char *step, size_t len);
 
 #endif

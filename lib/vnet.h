@@ -115,7 +115,10 @@ unsigned long vnet_ctx_requests(const struct vnet_ctx *ctx);
 /**
  * vnet_run() - parse, plan and carry out one statement
  * @argc: number of words
- * @argv: the words, starting with the object ("bridge", "add", "br0", ...)
+ * @argv: the words, starting with the object ("bridge", "add", "br0", ...);
+ *	   a name that starts with '-' ("bridge del -- -j") must come after a
+ *	   word "--", which is dropped: before it such a word is taken for a
+ *	   misplaced option and refused
  *
  * Every word is checked before the host is read. Return: 0 on success
  * (including "no change"), or a negative errno with the error record set;

@@ -504,6 +504,10 @@ static int check_port(struct vnet_ctx *ctx, struct state *st, const char *bridge
 		return vnet_refuse(ctx, ELOOP, "bridge %s: cannot be a port of itself", bridge);
 	if (!l)
 		return vnet_fail(ctx, ENODEV, "bridge %s: port %s: no such interface", bridge, port);
+	/* the kernel's words for it are "Invalid argument" */
+	if (l->flags & IFF_LOOPBACK)
+		return vnet_fail(ctx, EINVAL, "bridge %s: port %s: the loopback device cannot be a bridge port",
+				 bridge, port);
 	if (l->master && (!br || l->master != br->ifindex)) {
 		char hint[320];
 
@@ -758,6 +762,22 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 			     obj_diff(br_params, want, &cur, PN_LINK) |
 			     obj_diff(br_params, want, &cur, PN_FLAGS);
 
+		/*
+		 * While STP runs the kernel refuses a forward delay below 2 s
+		 * ("Numerical result out of range"): said in vnetctl's words,
+		 * before any step is taken.
+		 */
+		int stp = obj_has(want, BR_STP) ? !!want->v[BR_STP].u : !!cur.v[BR_STP].u;
+
+		if (stp && (m & (1U << BR_FWD)) && want->v[BR_FWD].u < 200) {
+			char fd[32];
+
+			format_centisecs(want->v[BR_FWD].u, fd, sizeof(fd));
+			obj_free(&cur);
+			namelist_free(&gp);
+			return vnet_fail(ctx, ERANGE, "bridge %s: forward-delay %s: must be 2-30 while stp is on "
+					 "(it is; with stp off in the same statement 0-30 is allowed)", name, fd);
+		}
 		/* Unreadable now (see bridge_current): not sent, so nothing bounces. */
 		if (br->topology_change && (m & (1U << BR_AGEING))) {
 			m &= ~(1U << BR_AGEING);

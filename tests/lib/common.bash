@@ -136,6 +136,19 @@ monitor_stop() {
 	return 0
 }
 
+# release_as_told: runs the command that an "already enslaved" message in
+# $stderr gives ("release it there first: vnetctl -n NS bond slave del b1 e0
+# (or in the same file)"), as the message gives it; it must succeed.
+release_as_told() {
+	local cmd words
+	[[ $stderr == *"release it there first: vnetctl "* ]] || { echo "no release command in: $stderr" >&2; return 1; }
+	cmd=${stderr#*release it there first: vnetctl }
+	cmd=${cmd%% (or in the same file)*}
+	read -ra words <<<"$cmd"
+	run --separate-stderr "$VNETCTL" "${words[@]}"
+	[ "$status" -eq 0 ] || { echo "vnetctl ${words[*]}: exit $status: $stderr" >&2; return 1; }
+}
+
 # run, then check the exit code and that stderr names the word at fault.
 # expect_fail CODE FRAGMENT -- ARGS...
 expect_fail() {

@@ -125,11 +125,12 @@ held() {
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"$F:3: bridge br1: add port br0: failed: Can not enslave a bridge to a bridge"*"the steps before it were undone"* ]]
 	[ "$(snapshot)" = "$before" ]
-	# A timer the kernel refuses while STP runs on an existing bridge.
+	# A timer the kernel refuses while STP runs on an existing bridge: vnetctl
+	# refuses it while planning (firsthour/errors.bats), so br2 is not made either.
 	printf 'bridge add br2 ports vif2.0\nbridge set other forward-delay 1\n' > "$F"
 	run --separate-stderr vn apply "$F"
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"$F:2: bridge other: set forward-delay 15 -> 1: failed"* ]]
+	[[ "$stderr" == *"$F:2: bridge other: forward-delay 1: must be 2-30 while stp is on"* ]]
 	[ "$(snapshot)" = "$before" ]
 }
 

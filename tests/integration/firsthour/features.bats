@@ -46,6 +46,36 @@ NO_FILTERING="this kernel has no bridge VLAN filtering: it needs a kernel built 
 	run --separate-stderr "$VNETCTL" -n "$NS" bond show
 	[ "$status" -eq 0 ]
 	eq "$stderr" "vnetctl: bond: $NO_BOND"
+	# a named bond: not there, and why there can be none
+	run --separate-stderr "$VNETCTL" -n "$NS" bond show bond0
+	[ "$status" -eq 1 ]
+	eq "$stderr" "vnetctl: bond bond0: no such bond (No such device); $NO_BOND"
+	# check lists the step and says it cannot be taken here
+	run --separate-stderr "$VNETCTL" -n "$NS" check "$BATS_TEST_TMPDIR/f.conf"
+	[ "$status" -eq 1 ]
+	eq "$stderr" "vnetctl: bond bond0: create: $NO_BOND: an apply would fail at this step"
+	# diagnose's fix is the driver first, not an apply that cannot work
+	run --separate-stderr "$VNETCTL" -n "$NS" diagnose --config "$BATS_TEST_TMPDIR/f.conf"
+	[ "$status" -eq 1 ]
+	eq "$stderr" ""
+	[[ $output == *"fail  bond bond0: differs from $BATS_TEST_TMPDIR/f.conf: create, enslave e1; fix: $NO_BOND, then vnetctl apply $BATS_TEST_TMPDIR/f.conf"* ]]
+}
+
+@test "no bridge VLAN filtering: sea show and show's sea section say a SEA cannot be made" {
+	if kernel_has vlan_filtering; then
+		skip "the kernel has VLAN filtering (vm.bats checks that nothing is said)"
+	fi
+	run --separate-stderr "$VNETCTL" -n "$NS" sea show
+	[ "$status" -eq 0 ]
+	eq "$output" ""
+	eq "$stderr" "vnetctl: sea: $NO_FILTERING"
+	run --separate-stderr "$VNETCTL" -n "$NS" sea show sea0
+	[ "$status" -eq 1 ]
+	eq "$stderr" "vnetctl: sea sea0: no such SEA (No such device); $NO_FILTERING"
+	run --separate-stderr "$VNETCTL" -n "$NS" show
+	[ "$status" -eq 0 ]
+	[[ $output == *$'== sea ==
+'"($NO_FILTERING)" ]]
 }
 
 @test "no 802.1Q: vlan add and its dry run say so" {

@@ -59,3 +59,42 @@ teardown() {
 	run ip -n "$NS" link show dev -j
 	[ "$status" -ne 0 ]
 }
+
+# What the bash completion offers for the last of the words given.
+completes() {
+	bash -c '. "$1/completions/vnetctl.bash"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		_vnetctl vnetctl "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
+		printf "%s\n" "${COMPREPLY[@]}"' - "$BATS_TEST_DIRNAME/../../.." "$@"
+}
+
+@test "the bash completion offers after the object only the options the binary takes there" {
+	offered=$(completes vnetctl bridge show -)
+	[ -n "$offered" ]
+	for o in $offered; do
+		case $o in
+		-n | --netns) args=(bridge show "$o" "$NS") ;;
+		--confirm) continue ;; # takes seconds, and show refuses it (it changes nothing): corpus
+		--detach) args=(bridge add br0 "$o" --dry-run) ;; # needs --confirm: usage error, not "unknown"
+		*) args=(-n "$NS" bridge show "$o") ;;
+		esac
+		run --separate-stderr "$VNETCTL" "${args[@]}"
+		[[ $stderr != *"unknown option"* && $stderr != *"unexpected"* ]] || { echo "$o: $stderr" >&2; false; }
+	done
+	# -V and --version only come first: not offered after the object, refused there
+	[[ $'\n'$offered$'\n' != *$'\n-V\n'* && $'\n'$offered$'\n' != *$'\n--version\n'* ]]
+	run --separate-stderr "$VNETCTL" -n "$NS" bridge show -V
+	[ "$status" -eq 2 ]
+	[[ $(completes vnetctl -) == *--version* ]]
+}
+
+@test "export is show --config, for the host and for an object" {
+	want=$("$VNETCTL" -n "$NS" show --config)
+	[[ $want == *"bridge add br0 priority 4096"* ]]
+	eq "$("$VNETCTL" -n "$NS" export)" "$want"
+	eq "$("$VNETCTL" -n "$NS" bridge export br0)" "$("$VNETCTL" -n "$NS" bridge show br0 --config)"
+	eq "$("$VNETCTL" -n "$NS" veth export)" "$("$VNETCTL" -n "$NS" veth show --config)"
+	# and documented where show is
+	run "$VNETCTL" bridge help
+	[[ $output == *"vnetctl [OPTIONS] bridge export [NAME]"* ]]
+}

@@ -21,11 +21,7 @@ teardown() {
 	[ "$status" -eq 1 ]
 	eq "$(snapshot)" "$before"
 	[[ $stderr == *"port e0: already enslaved to br1; release it there first: vnetctl -n $NS bridge port del br1 e0"* ]]
-	cmd=${stderr#*release it there first: vnetctl }
-	cmd=${cmd%% (or in the same file)*}
-	read -ra words <<<"$cmd"
-	run --separate-stderr "$VNETCTL" "${words[@]}"
-	[ "$status" -eq 0 ]
+	release_as_told
 	eq "$(ip -n "$NS" -j link show dev e0 | jq -r '.[0].master // "none"')" none
 	run --separate-stderr "$VNETCTL" -n "$NS" bridge add br2 ports e0
 	[ "$status" -eq 0 ]
