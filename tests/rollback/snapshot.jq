@@ -92,7 +92,7 @@ def flat($p):
   else "\($p) = \(tojson)" end;
 
 # What is still moving, as sentences.
-def moving($links; $addrs; $bonding):
+def moving($links; $addrs; $routes; $bonding):
   ($links | map({key: .ifname, value: .}) | from_entries) as $by_name
   | [
       # RUNNING (shown as the absence of NO-CARRIER) follows operstate.
@@ -111,6 +111,13 @@ def moving($links; $addrs; $bonding):
         | "\(.ifname): STP \(.linkinfo.info_slave_data.state)"),
       ($addrs[] | .ifname as $n | (.addr_info // [])[] | select(.tentative)
         | "\($n): \(.local) tentative"),
+      # An IPv6 address's local route comes when its DAD is done, after
+      # the address stops being tentative (addrconf_dad_completed).
+      ($addrs[] | .ifname as $n | (.addr_info // [])[]
+        | select(.family == "inet6" and .scope == "global" and (.tentative | not) and (.dadfailed | not))
+        | .local as $a
+        | select(any($routes[]; .type == "local" and .dst == $a and .dev == $n) | not)
+        | "\($n): \($a) without its local route"),
       ($bonding | to_entries[] | .key as $bond | .value | split("\n") as $lines
         | ([$lines[] | capture("^Slave Interface: (?<s>.*)$").s]) as $slaves
         | ([$lines[] | capture("^MII Status: (?<m>.*)$").m]) as $mii
@@ -225,7 +232,7 @@ foreach inputs as $v ({buf: [], before: null, out: null};
   | .buf += [$v]
   | if (.buf | length) < 7 then .
     else .buf as [$cmd, $links, $addrs, $routes, $vlans, $bonding, $assign]
-      | moving($links; $addrs; $bonding) as $m
+      | moving($links; $addrs; $routes; $bonding) as $m
       | facts($links; $addrs; $routes; $vlans; $bonding; $assign) as $f
       | .buf = []
       # After: such a link that was UP before is on its way there (a loaded
