@@ -555,8 +555,8 @@ struct back {
 	struct vnet_ctx *ctx;
 	struct record *rec;
 	struct state *cur;
-	struct addrset caddrs;
-	struct routeset croutes;
+	const struct addrset *caddrs;	/* the host's now (borrowed; never NULL) */
+	const struct routeset *croutes; /* the same */
 	unsigned char *gone; /* by position in cur: deleted by the plan back */
 	struct now *now;     /* by position in rec->st */
 	struct plan *plan;
@@ -1080,8 +1080,8 @@ static void plan_addresses(struct back *b)
 	const struct addrset *ra = &b->rec->addrs;
 
 	/* Those the change added first: an address moves back from where it went. */
-	for (int i = 0; i < b->caddrs.n; i++) {
-		const struct rec_addr *a = &b->caddrs.a[i];
+	for (int i = 0; i < b->caddrs->n; i++) {
+		const struct rec_addr *a = &b->caddrs->a[i];
 		struct link *c = state_by_index(b->cur, a->ifindex);
 		const struct link *r = c ? state_by_name(rs, c->name) : NULL;
 
@@ -1096,7 +1096,7 @@ static void plan_addresses(struct back *b)
 		struct now *n = r ? &b->now[pos(rs, r)] : NULL;
 
 		if (!r || !b->rec->scope[pos(rs, r)] || (!n->cur && !n->made) ||
-		    (n->cur && addr_find(&b->caddrs, n->cur->ifindex, a)))
+		    (n->cur && addr_find(b->caddrs, n->cur->ifindex, a)))
 			continue;
 		addr_step(b, OP_ADDR_ADD, r->name, a);
 	}
@@ -1126,8 +1126,8 @@ static void plan_routes(struct back *b)
 	struct state *rs = &b->rec->st;
 	const struct routeset *rr = &b->rec->routes;
 
-	for (int i = 0; i < b->croutes.n; i++) {
-		const struct rec_route *c = &b->croutes.r[i];
+	for (int i = 0; i < b->croutes->n; i++) {
+		const struct rec_route *c = &b->croutes->r[i];
 		struct link *l = state_by_index(b->cur, c->oif);
 		const struct link *r = l ? state_by_name(rs, l->name) : NULL;
 		int kept = 0;
@@ -1147,8 +1147,8 @@ static void plan_routes(struct back *b)
 
 		if (!r || !b->rec->scope[pos(rs, r)] || (!n->cur && !n->made))
 			continue;
-		for (int k = 0; n->cur && k < b->croutes.n && !have; k++)
-			have = b->croutes.r[k].oif == n->cur->ifindex && route_same(&b->croutes.r[k], want);
+		for (int k = 0; n->cur && k < b->croutes->n && !have; k++)
+			have = b->croutes->r[k].oif == n->cur->ifindex && route_same(&b->croutes->r[k], want);
 		if (!have)
 			route_step(b, OP_ROUTE_ADD, r->name, want);
 	}
@@ -1158,13 +1158,13 @@ void record_plan_against(struct vnet_ctx *ctx, struct record *rec, struct state 
 			 const struct addrset *caddrs, const struct routeset *croutes,
 			 struct plan *out)
 {
-	struct back b = { .ctx = ctx, .rec = rec, .cur = cur, .plan = out };
+	static const struct addrset no_addrs;
+	static const struct routeset no_routes;
+	struct back b = { .ctx = ctx, .rec = rec, .cur = cur, .plan = out,
+			  .caddrs = caddrs ? caddrs : &no_addrs,
+			  .croutes = croutes ? croutes : &no_routes };
 
 	memset(out, 0, sizeof(*out));
-	if (caddrs)
-		b.caddrs = *caddrs; /* borrowed: the caller frees it */
-	if (croutes)
-		b.croutes = *croutes;
 	b.gone = calloc((size_t)cur->n + 1, 1);
 	b.now = calloc((size_t)rec->st.n + 1, sizeof(*b.now));
 	if (!b.gone || !b.now)

@@ -38,7 +38,12 @@ struct linkspec {
 	unsigned int mtu;
 	uint8_t mac[6];
 	uint32_t group;
-	char *alias;
+	/*
+	 * LS_ALIAS: borrowed from the record (a recorded link's alias); the
+	 * step must not outlive the record it was planned from, and never
+	 * frees it.
+	 */
+	const char *alias;
 	int up;
 	char lower[VNET_NAMSIZ];
 	const void *raw; /* a foreign kind's IFLA_INFO_DATA (the record owns it) */
