@@ -544,9 +544,16 @@ struct now {
  * before it joined, which the bond gives back when it lets it go; the one it
  * showed while in was the bond's.
  */
+static const uint8_t *port_own_mac(const struct link *r)
+{
+	const struct kind *mk = r->slave_kind[0] ? kind_by_link_kind(r->slave_kind) : NULL;
+
+	return mk && mk->port_own_mac ? mk->port_own_mac(r) : NULL;
+}
+
 static const uint8_t *own_mac(const struct link *r)
 {
-	const uint8_t *perm = bond_slave_perm(r);
+	const uint8_t *perm = port_own_mac(r);
 
 	return perm ? perm : r->addr;
 }
@@ -1011,7 +1018,7 @@ static void plan_link_fields(struct back *b)
 		const uint8_t *mac = own_mac(r);
 
 		/* A bond slave's MAC is the bond's doing while it is in one. */
-		if (r->addrlen == 6 && b->rec->mac_user[i] && !bond_slave_perm(c) &&
+		if (r->addrlen == 6 && b->rec->mac_user[i] && !port_own_mac(c) &&
 		    memcmp(c->addr, mac, 6)) {
 			char a[20], was[20];
 
@@ -1359,8 +1366,8 @@ struct nlmsghdr *linkspec_build(struct vnet_ctx *ctx, const struct op *op, char 
 				}
 			}
 		}
-		if (s->has & LS_PEER) {
-			veth_put_peer(nlh, s->peer.name, s->peer.ifindex, s->peer.mtu,
+		if ((s->has & LS_PEER) && op->kind && op->kind->put_peer) {
+			op->kind->put_peer(nlh, s->peer.name, s->peer.ifindex, s->peer.mtu,
 				      s->peer.has_mac ? s->peer.mac : NULL, s->peer.group);
 			n++;
 		}

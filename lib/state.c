@@ -760,11 +760,36 @@ int state_name_refs(struct state *st)
 	return 0;
 }
 
+/* The kernel deletes the VLANs on a device with it: the delete step says so. */
+const char *vlan_uppers_text(struct state *st, const struct link *lower)
+{
+	static char txt[200];
+	size_t n = 0;
+
+	txt[0] = 0;
+	for (int i = 0; i < st->n; i++) {
+		const struct link *l = &st->links[i];
+
+		if (l->deleted || l->link != lower->ifindex || strcmp(l->kind, "vlan") ||
+		    n >= sizeof(txt) - 20)
+			continue;
+		n += (size_t)snprintf(txt + n, sizeof(txt) - n, "%s%s", n ? "," : " (and with it the VLANs ",
+				      l->name);
+	}
+	if (n)
+		snprintf(txt + n, sizeof(txt) - n, ")");
+	return txt;
+}
+
 int state_has_vlan_entries(const struct state *st)
 {
-	for (int i = 0; i < st->n; i++)
-		if (!strcmp(st->links[i].slave_kind, "bridge") || bridge_filters(&st->links[i]))
+	for (int i = 0; i < st->n; i++) {
+		const struct link *l = &st->links[i];
+		const struct kind *k = kind_by_link_kind(l->kind);
+
+		if (!strcmp(l->slave_kind, "bridge") || (k && k->own_vlans && k->own_vlans(l)))
 			return 1;
+	}
 	return 0;
 }
 

@@ -731,6 +731,16 @@ static int bond_show(struct vnet_ctx *ctx, const struct stmt *s, const char *nam
 			  show_config);
 }
 
+static const uint8_t *bond_slave_perm(const struct link *l)
+{
+	static const uint8_t none[6];
+	const uint8_t *m = link_pobj(l)->v[S_PERM].mac;
+
+	if (strcmp(l->slave_kind, "bond") || !memcmp(m, none, 6))
+		return NULL;
+	return m;
+}
+
 const struct kind kind_bond = {
 	.name = "bond",
 	.rank = 3,
@@ -749,6 +759,7 @@ const struct kind kind_bond = {
 	.show = bond_show,
 	.conf = show_config,
 	.diagnose = bond_diagnose,
+	.port_own_mac = bond_slave_perm,
 };
 
 /* Internal: the step that switches the active slave. */
@@ -771,13 +782,3 @@ const struct kind kind_bond_slave = {
 		     "release IF from BOND" },
 	.plan = slave_plan,
 };
-
-const uint8_t *bond_slave_perm(const struct link *l)
-{
-	static const uint8_t none[6];
-	const uint8_t *m = link_pobj(l)->v[S_PERM].mac;
-
-	if (strcmp(l->slave_kind, "bond") || !memcmp(m, none, 6))
-		return NULL;
-	return m;
-}

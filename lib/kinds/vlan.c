@@ -262,27 +262,6 @@ out:
 	return r;
 }
 
-/* The kernel deletes the VLANs on a device with it: the delete step says so. */
-const char *vlan_uppers_text(struct state *st, const struct link *lower)
-{
-	static char txt[200];
-	size_t n = 0;
-
-	txt[0] = 0;
-	for (int i = 0; i < st->n; i++) {
-		const struct link *l = &st->links[i];
-
-		if (l->deleted || l->link != lower->ifindex || strcmp(l->kind, "vlan") ||
-		    n >= sizeof(txt) - 20)
-			continue;
-		n += (size_t)snprintf(txt + n, sizeof(txt) - n, "%s%s", n ? "," : " (and with it the VLANs ",
-				      l->name);
-	}
-	if (n)
-		snprintf(txt + n, sizeof(txt) - n, ")");
-	return txt;
-}
-
 /* ---- show ---- */
 
 static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link *l)
