@@ -38,6 +38,7 @@
 #include "attr.h"
 #include "nl.h"
 #include "record.h"
+#include "rules.h"
 #include "addr.h"
 #include "sysfs.h"
 
@@ -793,6 +794,20 @@ static void set_down(struct back *b, struct now *n, const char *name, const char
 	n->up = 0;
 }
 
+/* The recorded link i leaves its master now; what its driver does to it (lib/rules.h) follows. */
+static void release(struct back *b, int i, const char *why)
+{
+	struct now *n = &b->now[i];
+	const struct link *m = state_by_name(b->cur, n->master);
+	const char *name = b->rec->st.links[i].name;
+
+	step(b, OP_MASTER, NULL, name, "%s: release from %s%s%s%s", name, n->master,
+	     why ? " (" : "", why ? why : "", why ? ")" : "");
+	if (m && rules_port(m->kind)->closes_on_leave)
+		n->up = 0;
+	n->master[0] = 0;
+}
+
 /* A QoS map to send whole: the mappings the host has and the record lacks go to 0. */
 static void exact_maps(const struct param *tab, struct obj *o, const struct obj *have, uint32_t f)
 {
@@ -811,7 +826,10 @@ static void exact_maps(const struct param *tab, struct obj *o, const struct obj 
 	}
 }
 
-/* Kind fields back; a bond's mode needs it without slaves and down. */
+/*
+ * Kind fields back, in the order lib/rules.h gives (a bond's mode: its
+ * slaves released, the bond down; STP off alone, first).
+ */
 static void plan_fields(struct back *b)
 {
 	struct state *rs = &b->rec->st;
@@ -827,7 +845,8 @@ static void plan_fields(struct back *b)
 		for (int k = 0; k < nt; k++) {
 			const struct param *tab = t[k]->params;
 			struct obj want, have;
-			uint32_t m, alone = 0, rules = 0;
+			struct field_rules fr;
+			uint32_t m;
 			char txt[900];
 
 			named_copy(tab, link_kobj(r), rs, &want);
@@ -838,28 +857,18 @@ static void plan_fields(struct back *b)
 				    obj_has(&have, p->field) && have.v[p->field].u)
 					obj_set_u(&want, p->field, 0);
 			m = obj_diff(tab, &want, &have, PN_INFO) | obj_diff(tab, &want, &have, PN_VLANFLAG);
-			for (const struct param *p = tab; p->word; p++) {
-				if (!(m & (1U << p->field)))
-					continue;
-				if (p->flags & PF_IMMUTABLE)
-					m &= ~(1U << p->field);
-				rules |= p->flags;
-				if (p->flags & PF_ALONE)
-					alone |= 1U << p->field;
-			}
-			if (m && (rules & PF_NOSLAVES)) {
+			rules_fields(tab, m, &fr);
+			m &= ~fr.immutable;
+			rules_fields(tab, m, &fr);
+			if (m && rules_release_ports(&fr)) {
 				for (int j = 0; j < rs->n; j++)
-					if (b->now[j].cur && !strcmp(b->now[j].master, r->name)) {
-						step(b, OP_MASTER, NULL, rs->links[j].name,
-						     "%s: release from %s (its mode changes)", rs->links[j].name,
-						     r->name);
-						b->now[j].master[0] = 0;
-					}
+					if (b->now[j].cur && !strcmp(b->now[j].master, r->name))
+						release(b, j, "its mode changes");
 			}
-			if (m && (rules & (PF_NOSLAVES | PF_IFDOWN)))
+			if (m && rules_down_first(&fr))
 				set_down(b, n, r->name, "the kernel changes that only while it is down");
 			for (int pass = 0; pass < 2 && m; pass++) {
-				uint32_t f = pass ? m & ~alone : m & alone;
+				uint32_t f = pass ? m & ~fr.alone : m & fr.alone;
 
 				if (!f)
 					continue;
@@ -889,20 +898,15 @@ static void bond_order(struct back *b)
 		const struct link *m = &rs->links[i];
 		int first = -1;
 
-		if (strcmp(m->kind, "bond") || !b->rec->scope[i])
+		if (!rules_port(m->kind)->ordered || !b->rec->scope[i])
 			continue;
 		for (int j = 0; j < rs->n && first < 0; j++)
 			if (rs->links[j].master == m->ifindex && (b->now[j].cur || b->now[j].made) &&
 			    strcmp(b->now[j].master, m->name))
 				first = j;
 		for (int j = first + 1; first >= 0 && j < rs->n; j++)
-			if (rs->links[j].master == m->ifindex && !strcmp(b->now[j].master, m->name)) {
-				step(b, OP_MASTER, NULL, rs->links[j].name,
-				     "%s: release from %s (to join again in its order)", rs->links[j].name,
-				     m->name);
-				b->now[j].master[0] = 0;
-				b->now[j].up = 0; /* the bonding driver closes a released slave */
-			}
+			if (rs->links[j].master == m->ifindex && !strcmp(b->now[j].master, m->name))
+				release(b, j, "to join again in its order");
 	}
 }
 
@@ -919,8 +923,7 @@ static void plan_masters(struct back *b)
 		if (!b->rec->scope[i] || (!n->cur && !n->made) || !n->master[0] ||
 		    !strcmp(n->master, m ? m->name : ""))
 			continue;
-		step(b, OP_MASTER, NULL, r->name, "%s: release from %s", r->name, n->master);
-		n->master[0] = 0;
+		release(b, i, NULL);
 	}
 	bond_order(b);
 	for (int i = 0; i < rs->n; i++) {
@@ -948,12 +951,20 @@ static void plan_masters(struct back *b)
 			spec_of(up)->up = 1;
 			mn->up = 1;
 		}
-		if (!strcmp(m->kind, "bond"))
-			set_down(b, n, r->name, "a bond takes only slaves that are down");
+		const struct port_rules *pr = rules_port(m->kind);
+
+		if (pr->down_to_join) {
+			char why[80];
+
+			snprintf(why, sizeof(why), "%s %s", pr->down_to_join, m->name);
+			set_down(b, n, r->name, why);
+		}
 		struct op *op = step(b, OP_MASTER, NULL, r->name, "%s: back into %s", r->name, m->name);
 
 		str_copy(op->master, sizeof(op->master), m->name);
 		str_copy(n->master, sizeof(n->master), m->name);
+		if (pr->opens_on_join)
+			n->up = 1;
 		n->joined = 1;
 	}
 }
