@@ -11,9 +11,9 @@
  *      kind's fields, MTU, MAC (when a user chose it), group, alias and
  *      index;
  *   3. kind fields back, releasing a bond's slaves and taking links down
- *      where the kernel needs that;
- *   4. masters back (a bond's slaves down first), then port options and
- *      port VLANs;
+ *      where the kernel needs that (lib/rules.h, as the kinds' planners);
+ *   4. masters back (a bond's slaves down first, in the order they had
+ *      joined), then port options and port VLANs;
  *   5. MTU, MAC, alias and group; then up or down;
  *   6. addresses (after up: a link that went down lost its IPv6 ones);
  *   7. VF tables.
