@@ -828,7 +828,7 @@ static void exact_maps(const struct param *tab, struct obj *o, const struct obj 
 
 /*
  * Kind fields back, in the order lib/rules.h gives (a bond's mode: its
- * slaves released, the bond down; STP off alone, first).
+ * slaves released, the bond down; STP off alone, before the timers).
  */
 static void plan_fields(struct back *b)
 {
@@ -867,8 +867,10 @@ static void plan_fields(struct back *b)
 			}
 			if (m && rules_down_first(&fr))
 				set_down(b, n, r->name, "the kernel changes that only while it is down");
+			uint32_t first = rules_alone_first(tab, &want, m);
+
 			for (int pass = 0; pass < 2 && m; pass++) {
-				uint32_t f = pass ? m & ~fr.alone : m & fr.alone;
+				uint32_t f = pass ? m & ~first : first;
 
 				if (!f)
 					continue;

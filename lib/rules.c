@@ -27,9 +27,24 @@ void rules_fields(const struct param *tab, uint32_t m, struct field_rules *fr)
 			fr->noslaves |= bit;
 		if (p->flags & PF_IFDOWN)
 			fr->ifdown |= bit;
-		if (p->flags & PF_ALONE)
-			fr->alone |= bit;
 	}
+}
+
+uint32_t rules_alone_first(const struct param *tab, const struct obj *want, uint32_t m)
+{
+	uint32_t off = 0, guarded = 0;
+
+	for (const struct param *p = tab; p->word; p++) {
+		uint32_t bit = 1U << p->field;
+
+		if (!(m & bit))
+			continue;
+		if ((p->flags & PF_ALONE) && obj_has(want, p->field) && !want->v[p->field].u)
+			off |= bit;
+		if (p->flags & PF_GUARDED)
+			guarded |= bit;
+	}
+	return guarded ? off : 0;
 }
 
 int rules_release_ports(const struct field_rules *fr)

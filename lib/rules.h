@@ -23,7 +23,6 @@ struct field_rules {
 	uint32_t immutable; /* PF_IMMUTABLE: never in place; the link is made again */
 	uint32_t noslaves;  /* PF_NOSLAVES: only while the master has no ports */
 	uint32_t ifdown;    /* PF_IFDOWN: only while the link is down */
-	uint32_t alone;	    /* PF_ALONE: in a request of their own, before the others */
 };
 
 /* Classifies the fields m of the table tab (bits by field). */
@@ -32,14 +31,21 @@ void rules_fields(const struct param *tab, uint32_t m, struct field_rules *fr);
  * The order of a change of such fields, which every planner follows:
  *  1. when rules_release_ports: each port leaves the master first;
  *  2. when rules_down_first (and the link is up): the link goes down;
- *  3. the fields fr->alone, in a request of their own, then the others
- *     (the rollback; a statement's own fields go in one request, as the
- *     user wrote them, and no table but the bridge's has such a field);
+ *  3. the fields rules_alone_first gives, in a request of their own, then
+ *     the others;
  *  4. the ports released in 1 join again (rules_port's rules for joining
  *     apply), and the link comes up again if it was.
  */
 int rules_release_ports(const struct field_rules *fr);
 int rules_down_first(const struct field_rules *fr);
+/*
+ * Of the fields m of tab that change to want's values, those to send first
+ * in a request of their own: a PF_ALONE field turned off while PF_GUARDED
+ * fields change too (the kernel applies a bridge's timers before its STP
+ * state, and refuses a forward delay below 2 s while STP still runs).
+ * Turned on, it goes with them: the timers are checked with STP still off.
+ */
+uint32_t rules_alone_first(const struct param *tab, const struct obj *want, uint32_t m);
 
 /* What a master's driver asks of a port and does to it. */
 struct port_rules {

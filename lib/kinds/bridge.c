@@ -22,6 +22,7 @@
 #include "../obj.h"
 #include "../state.h"
 #include "../plan.h"
+#include "../rules.h"
 #include "../kind.h"
 #include "../addr.h"
 #include "../out.h"
@@ -60,11 +61,12 @@ static const struct param br_params[] = {
 	{ "priority", BR_PRIO, PT_UINT, 0, 65535, NULL, NULL, PN_INFO, IFLA_BR_PRIORITY, 2, "N",
 	  "bridge priority, the high part of the bridge id (default 32768)", .def = "32768" },
 	{ "forward-delay", BR_FWD, PT_CSEC, 0, 3000, NULL, NULL, PN_INFO, IFLA_BR_FORWARD_DELAY,
-	  4, "SECONDS", "listening and learning time; 2-30 while STP is on (default 15)", .def = "15" },
+	  4, "SECONDS", "listening and learning time; 2-30 while STP is on (default 15)", PF_GUARDED,
+	  .def = "15" },
 	{ "hello-time", BR_HELLO, PT_CSEC, 100, 1000, NULL, NULL, PN_INFO, IFLA_BR_HELLO_TIME,
-	  4, "SECONDS", "interval between hello BPDUs, 1-10 (default 2)", .def = "2" },
+	  4, "SECONDS", "interval between hello BPDUs, 1-10 (default 2)", PF_GUARDED, .def = "2" },
 	{ "max-age", BR_MAXAGE, PT_CSEC, 600, 4000, NULL, NULL, PN_INFO, IFLA_BR_MAX_AGE, 4,
-	  "SECONDS", "how long a BPDU stays valid, 6-40 (default 20)", .def = "20" },
+	  "SECONDS", "how long a BPDU stays valid, 6-40 (default 20)", PF_GUARDED, .def = "20" },
 	{ "ageing-time", BR_AGEING, PT_CSEC, 0, 100000000, NULL, NULL, PN_INFO,
 	  IFLA_BR_AGEING_TIME, 4, "SECONDS", "how long a learnt address lives (default 300)",
 	  .def = "300" },
@@ -697,16 +699,12 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 					    "later");
 		}
 
-		/*
-		 * The kernel applies the timers before the STP state; while STP
-		 * still runs it refuses a forward delay below 2 s. Stopping STP
-		 * therefore goes first, in a request of its own.
-		 */
-		uint32_t timers = (1U << BR_FWD) | (1U << BR_HELLO) | (1U << BR_MAXAGE);
+		/* Stopping STP with the timers: first, alone (lib/rules.c). */
+		uint32_t first = rules_alone_first(br_params, want, m);
 
-		if ((m & (1U << BR_STP)) && !want->v[BR_STP].u && (m & timers)) {
-			plan_set(plan, &kind_bridge, what, name, want, &cur, 1U << BR_STP);
-			m &= ~(1U << BR_STP);
+		if (first) {
+			plan_set(plan, &kind_bridge, what, name, want, &cur, first);
+			m &= ~first;
 		}
 		if (m)
 			say_side_effects(plan_set(plan, &kind_bridge, what, name, want, &cur, m), want,
