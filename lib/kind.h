@@ -178,28 +178,34 @@ struct kind {
 	const char *addr_indent;
 	/* vnetctl diagnose: the checks of a link of this kind, said with diag_say (diagnose.h). */
 	void (*diagnose)(struct diag *d, struct state *st, const struct link *l);
+	/*
+	 * The hooks through which the core (state.c, record.c) reaches what
+	 * only a kind knows, instead of calling the kind's functions; NULL:
+	 * the kind has nothing of the sort.
+	 *
+	 * own_vlans: whether the link l of this kind holds VLAN entries of its
+	 * own (a bridge that filters VLANs).
+	 */
+	int (*own_vlans)(const struct link *l);
+	/*
+	 * port_own_mac: the MAC the port l of a master of this kind had before
+	 * it joined, which the master gives back when it lets it go (a bond
+	 * slave's; the bond lends it the bond's meanwhile); NULL when the
+	 * kernel did not say.
+	 */
+	const uint8_t *(*port_own_mac)(const struct link *l);
+	/*
+	 * put_peer: inside IFLA_INFO_DATA of a create, the other end of the
+	 * pair (a veth's VETH_INFO_PEER): its name and, when not 0 or NULL,
+	 * its index, MTU, address and group (a rollback makes a pair again).
+	 */
+	void (*put_peer)(struct nlmsghdr *nlh, const char *name, int ifindex, uint32_t mtu,
+			 const uint8_t *mac, uint32_t group);
 };
 
 extern const struct kind kind_bridge, kind_bridge_port;
 extern const struct kind kind_bond, kind_bond_slave, kind_bond_active, kind_vlan, kind_vf;
-/*
- * A bond slave's own MAC, the one it had before it joined (the bond gives it
- * the bond's while it is in): NULL when l is not a slave of a bond or the
- * kernel did not say.
- */
-const uint8_t *bond_slave_perm(const struct link *l);
 extern const struct kind kind_sea, kind_veth, kind_link;
-/*
- * " (and with it the VLANs v1,v2, the vxlan vx0)" for a device whose stacked
- * devices the kernel deletes with it.
- */
-const char *vlan_uppers_text(struct state *st, const struct link *lower);
-/*
- * A veth create's VETH_INFO_PEER: the peer's name and, when not 0 or NULL,
- * its index, MTU, address and group (lib/kinds/veth.c; the SEA's too).
- */
-void veth_put_peer(struct nlmsghdr *nlh, const char *name, int ifindex, uint32_t mtu,
-		   const uint8_t *mac, uint32_t group);
 
 /* ---- the kind registry (lib/kinds/registry.c) ---- */
 

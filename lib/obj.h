@@ -41,8 +41,10 @@ enum {
 	PF_DECLARES = 1 << 3,  /* names a link the statement makes too (a veth's peer) */
 	PF_REQUIRED = 1 << 5,  /* add needs it (help's synopsis shows it; the kind's check enforces it) */
 	PF_PATTERNS = 1 << 6,  /* PT_NAMES of shell patterns (guest-ports): no link is named */
-	PF_ALONE = 1 << 4,     /* a rollback sends it in a step of its own, first (the kernel
-				  checks the other fields against it: STP and forward-delay) */
+	PF_ALONE = 1 << 4,     /* the kernel checks the PF_GUARDED fields against it (STP):
+				  turned off, it goes first in a request of its own (lib/rules.h) */
+	PF_GUARDED = 1 << 7,   /* checked against the PF_ALONE field in force (a bridge's
+				  timers: 2-30 s while STP runs) */
 };
 
 struct param {

@@ -196,6 +196,76 @@ void vlan_entries_add(struct vlan_entry **e, int *n, const struct vlanset *s, ui
 	}
 }
 
+static uint16_t vflags(const struct portvlan *pv, unsigned int v)
+{
+	return (uint16_t)((vlanset_has(&pv->untagged, v) ? BRIDGE_VLAN_INFO_UNTAGGED : 0) |
+			  (pv->pvid == v ? BRIDGE_VLAN_INFO_PVID : 0));
+}
+
+/* "10-20, 3 pvid untagged": the VLANs of each add[flags], with the flags. */
+static int vlans_add_format(const struct vlanset *add, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (len)
+		buf[0] = 0;
+	for (int f = 0; f < 8; f++) {
+		if (vlanset_empty(&add[f]))
+			continue;
+		n += (size_t)snprintf(SN_AT(buf, len, n), "%s", n ? ", " : "");
+		n += (size_t)vlanset_format(&add[f], SN_AT(buf, len, n));
+		n += (size_t)snprintf(SN_AT(buf, len, n), "%s%s",
+				      (f & BRIDGE_VLAN_INFO_PVID) ? " pvid" : "",
+				      (f & BRIDGE_VLAN_INFO_UNTAGGED) ? " untagged" : "");
+	}
+	return (int)n;
+}
+
+/*
+ * Adds the VLAN steps that turn port's entries cur into want: one request
+ * that removes, one that adds or re-flags (ranges grouped by flags).
+ */
+void plan_port_vlans(struct plan *plan, const char *what, const char *port,
+		     const struct portvlan *cur, const struct portvlan *want, int self)
+{
+	struct vlanset del = { 0 }, add[8] = { 0 };
+	char buf[1024], *txt; /* a plan line is whole: 2047 separate VLANs are 9.7 KB */
+	int any_add = 0, any_del = 0;
+
+	for (unsigned int v = 1; v < 4095; v++) {
+		int c = vlanset_has(&cur->member, v), w = vlanset_has(&want->member, v);
+
+		if (c && !w) {
+			vlanset_add(&del, v);
+			any_del = 1;
+		} else if (w && (!c || vflags(cur, v) != vflags(want, v))) {
+			vlanset_add(&add[vflags(want, v)], v);
+			any_add = 1;
+		}
+	}
+	if (any_del) {
+		struct op *op = plan_add(plan, OP_VLAN_DEL, &kind_bridge, port);
+
+		op->self = self;
+		vlan_entries_add(&op->vlans, &op->nvlans, &del, 0);
+		txt = TEXT_WHOLE(buf, vlanset_format, &del);
+		op_textf(op, "%s: remove vlans %s", what, txt);
+		TEXT_FREE(buf, txt);
+	}
+	if (any_add) {
+		struct op *op = plan_add(plan, OP_VLAN_ADD, &kind_bridge, port);
+
+		op->self = self;
+		/* Untagged PVID last so that no range holds the PVID flag. */
+		for (int f = 0; f < 8; f++)
+			if (!vlanset_empty(&add[f]))
+				vlan_entries_add(&op->vlans, &op->nvlans, &add[f], (uint16_t)f);
+		txt = TEXT_WHOLE(buf, vlans_add_format, add);
+		op_textf(op, "%s: add vlans %s", what, txt);
+		TEXT_FREE(buf, txt);
+	}
+}
+
 static void put_updown(struct ifinfomsg *ifm, const struct op *op, const struct param *tab)
 {
 	for (const struct param *p = tab; p && p->word; p++) {

@@ -140,7 +140,6 @@ void plan_print(struct vnet_ctx *ctx, const struct plan *p, const char *what);
 /* Appends the VLAN entries that turn the set s with flags into ranges. */
 void vlan_entries_add(struct vlan_entry **e, int *n, const struct vlanset *s, uint16_t flags);
 
-/* Bridge helpers shared with the sea kind (lib/kinds/bridge.c). */
 /*
  * The VLAN steps that turn port's entries cur into want ("what: add vlans
  * ..."); self: port is a bridge and the entries are its own.

@@ -11,9 +11,9 @@
  *      kind's fields, MTU, MAC (when a user chose it), group, alias and
  *      index;
  *   3. kind fields back, releasing a bond's slaves and taking links down
- *      where the kernel needs that;
- *   4. masters back (a bond's slaves down first), then port options and
- *      port VLANs;
+ *      where the kernel needs that (lib/rules.h, as the kinds' planners);
+ *   4. masters back (a bond's slaves down first, in the order they had
+ *      joined), then port options and port VLANs;
  *   5. MTU, MAC, alias and group; then up or down;
  *   6. addresses (after up: a link that went down lost its IPv6 ones);
  *   7. VF tables.
@@ -38,6 +38,7 @@
 #include "attr.h"
 #include "nl.h"
 #include "record.h"
+#include "rules.h"
 #include "addr.h"
 #include "sysfs.h"
 
@@ -604,9 +605,16 @@ struct now {
  * before it joined, which the bond gives back when it lets it go; the one it
  * showed while in was the bond's.
  */
+static const uint8_t *port_own_mac(const struct link *r)
+{
+	const struct kind *mk = r->slave_kind[0] ? kind_by_link_kind(r->slave_kind) : NULL;
+
+	return mk && mk->port_own_mac ? mk->port_own_mac(r) : NULL;
+}
+
 static const uint8_t *own_mac(const struct link *r)
 {
-	const uint8_t *perm = bond_slave_perm(r);
+	const uint8_t *perm = port_own_mac(r);
 
 	return perm ? perm : r->addr;
 }
@@ -615,8 +623,8 @@ struct back {
 	struct vnet_ctx *ctx;
 	struct record *rec;
 	struct state *cur;
-	struct addrset caddrs;
-	struct routeset croutes;
+	const struct addrset *caddrs;	/* the host's now (borrowed; never NULL) */
+	const struct routeset *croutes; /* the same */
 	unsigned char *gone; /* by position in cur: deleted by the plan back */
 	struct now *now;     /* by position in rec->st */
 	struct plan *plan;
@@ -846,6 +854,20 @@ static void set_down(struct back *b, struct now *n, const char *name, const char
 	n->up = 0;
 }
 
+/* The recorded link i leaves its master now; what its driver does to it (lib/rules.h) follows. */
+static void release(struct back *b, int i, const char *why)
+{
+	struct now *n = &b->now[i];
+	const struct link *m = state_by_name(b->cur, n->master);
+	const char *name = b->rec->st.links[i].name;
+
+	step(b, OP_MASTER, NULL, name, "%s: release from %s%s%s%s", name, n->master,
+	     why ? " (" : "", why ? why : "", why ? ")" : "");
+	if (m && rules_port(m->kind)->closes_on_leave)
+		n->up = 0;
+	n->master[0] = 0;
+}
+
 /* A QoS map to send whole: the mappings the host has and the record lacks go to 0. */
 static void exact_maps(const struct param *tab, struct obj *o, const struct obj *have, uint32_t f)
 {
@@ -864,7 +886,10 @@ static void exact_maps(const struct param *tab, struct obj *o, const struct obj 
 	}
 }
 
-/* Kind fields back; a bond's mode needs it without slaves and down. */
+/*
+ * Kind fields back, in the order lib/rules.h gives (a bond's mode: its
+ * slaves released, the bond down; STP off alone, before the timers).
+ */
 static void plan_fields(struct back *b)
 {
 	struct state *rs = &b->rec->st;
@@ -880,7 +905,8 @@ static void plan_fields(struct back *b)
 		for (int k = 0; k < nt; k++) {
 			const struct param *tab = t[k]->params;
 			struct obj want, have;
-			uint32_t m, alone = 0, rules = 0;
+			struct field_rules fr;
+			uint32_t m;
 			char txt[900];
 
 			named_copy(tab, link_kobj(r), rs, &want);
@@ -891,28 +917,20 @@ static void plan_fields(struct back *b)
 				    obj_has(&have, p->field) && have.v[p->field].u)
 					obj_set_u(&want, p->field, 0);
 			m = obj_diff(tab, &want, &have, PN_INFO) | obj_diff(tab, &want, &have, PN_VLANFLAG);
-			for (const struct param *p = tab; p->word; p++) {
-				if (!(m & (1U << p->field)))
-					continue;
-				if (p->flags & PF_IMMUTABLE)
-					m &= ~(1U << p->field);
-				rules |= p->flags;
-				if (p->flags & PF_ALONE)
-					alone |= 1U << p->field;
-			}
-			if (m && (rules & PF_NOSLAVES)) {
+			rules_fields(tab, m, &fr);
+			m &= ~fr.immutable;
+			rules_fields(tab, m, &fr);
+			if (m && rules_release_ports(&fr)) {
 				for (int j = 0; j < rs->n; j++)
-					if (b->now[j].cur && !strcmp(b->now[j].master, r->name)) {
-						step(b, OP_MASTER, NULL, rs->links[j].name,
-						     "%s: release from %s (its mode changes)", rs->links[j].name,
-						     r->name);
-						b->now[j].master[0] = 0;
-					}
+					if (b->now[j].cur && !strcmp(b->now[j].master, r->name))
+						release(b, j, "its mode changes");
 			}
-			if (m && (rules & (PF_NOSLAVES | PF_IFDOWN)))
+			if (m && rules_down_first(&fr))
 				set_down(b, n, r->name, "the kernel changes that only while it is down");
+			uint32_t first = rules_alone_first(tab, &want, m);
+
 			for (int pass = 0; pass < 2 && m; pass++) {
-				uint32_t f = pass ? m & ~alone : m & alone;
+				uint32_t f = pass ? m & ~first : first;
 
 				if (!f)
 					continue;
@@ -942,20 +960,15 @@ static void bond_order(struct back *b)
 		const struct link *m = &rs->links[i];
 		int first = -1;
 
-		if (strcmp(m->kind, "bond") || !b->rec->scope[i])
+		if (!rules_port(m->kind)->ordered || !b->rec->scope[i])
 			continue;
 		for (int j = 0; j < rs->n && first < 0; j++)
 			if (rs->links[j].master == m->ifindex && (b->now[j].cur || b->now[j].made) &&
 			    strcmp(b->now[j].master, m->name))
 				first = j;
 		for (int j = first + 1; first >= 0 && j < rs->n; j++)
-			if (rs->links[j].master == m->ifindex && !strcmp(b->now[j].master, m->name)) {
-				step(b, OP_MASTER, NULL, rs->links[j].name,
-				     "%s: release from %s (to join again in its order)", rs->links[j].name,
-				     m->name);
-				b->now[j].master[0] = 0;
-				b->now[j].up = 0; /* the bonding driver closes a released slave */
-			}
+			if (rs->links[j].master == m->ifindex && !strcmp(b->now[j].master, m->name))
+				release(b, j, "to join again in its order");
 	}
 }
 
@@ -972,8 +985,7 @@ static void plan_masters(struct back *b)
 		if (!b->rec->scope[i] || (!n->cur && !n->made) || !n->master[0] ||
 		    !strcmp(n->master, m ? m->name : ""))
 			continue;
-		step(b, OP_MASTER, NULL, r->name, "%s: release from %s", r->name, n->master);
-		n->master[0] = 0;
+		release(b, i, NULL);
 	}
 	bond_order(b);
 	for (int i = 0; i < rs->n; i++) {
@@ -1001,12 +1013,20 @@ static void plan_masters(struct back *b)
 			spec_of(up)->up = 1;
 			mn->up = 1;
 		}
-		if (!strcmp(m->kind, "bond"))
-			set_down(b, n, r->name, "a bond takes only slaves that are down");
+		const struct port_rules *pr = rules_port(m->kind);
+
+		if (pr->down_to_join) {
+			char why[80];
+
+			snprintf(why, sizeof(why), "%s %s", pr->down_to_join, m->name);
+			set_down(b, n, r->name, why);
+		}
 		struct op *op = step(b, OP_MASTER, NULL, r->name, "%s: back into %s", r->name, m->name);
 
 		str_copy(op->master, sizeof(op->master), m->name);
 		str_copy(n->master, sizeof(n->master), m->name);
+		if (pr->opens_on_join)
+			n->up = 1;
 		n->joined = 1;
 	}
 }
@@ -1078,7 +1098,7 @@ static void plan_link_fields(struct back *b)
 		const uint8_t *mac = own_mac(r);
 
 		/* A bond slave's MAC is the bond's doing while it is in one. */
-		if (r->addrlen == 6 && b->rec->mac_user[i] && !bond_slave_perm(c) &&
+		if (r->addrlen == 6 && b->rec->mac_user[i] && !port_own_mac(c) &&
 		    memcmp(c->addr, mac, 6)) {
 			char a[20], was[20];
 
@@ -1147,8 +1167,8 @@ static void plan_addresses(struct back *b)
 	const struct addrset *ra = &b->rec->addrs;
 
 	/* Those the change added first: an address moves back from where it went. */
-	for (int i = 0; i < b->caddrs.n; i++) {
-		const struct rec_addr *a = &b->caddrs.a[i];
+	for (int i = 0; i < b->caddrs->n; i++) {
+		const struct rec_addr *a = &b->caddrs->a[i];
 		struct link *c = state_by_index(b->cur, a->ifindex);
 		const struct link *r = c ? state_by_name(rs, c->name) : NULL;
 
@@ -1163,7 +1183,7 @@ static void plan_addresses(struct back *b)
 		struct now *n = r ? &b->now[pos(rs, r)] : NULL;
 
 		if (!r || !b->rec->scope[pos(rs, r)] || (!n->cur && !n->made) ||
-		    (n->cur && addr_find(&b->caddrs, n->cur->ifindex, a)))
+		    (n->cur && addr_find(b->caddrs, n->cur->ifindex, a)))
 			continue;
 		addr_step(b, OP_ADDR_ADD, r->name, a);
 	}
@@ -1193,8 +1213,8 @@ static void plan_routes(struct back *b)
 	struct state *rs = &b->rec->st;
 	const struct routeset *rr = &b->rec->routes;
 
-	for (int i = 0; i < b->croutes.n; i++) {
-		const struct rec_route *c = &b->croutes.r[i];
+	for (int i = 0; i < b->croutes->n; i++) {
+		const struct rec_route *c = &b->croutes->r[i];
 		struct link *l = state_by_index(b->cur, c->oif);
 		const struct link *r = l ? state_by_name(rs, l->name) : NULL;
 		int kept = 0;
@@ -1214,8 +1234,8 @@ static void plan_routes(struct back *b)
 
 		if (!r || !b->rec->scope[pos(rs, r)] || (!n->cur && !n->made))
 			continue;
-		for (int k = 0; n->cur && k < b->croutes.n && !have; k++)
-			have = b->croutes.r[k].oif == n->cur->ifindex && route_same(&b->croutes.r[k], want);
+		for (int k = 0; n->cur && k < b->croutes->n && !have; k++)
+			have = b->croutes->r[k].oif == n->cur->ifindex && route_same(&b->croutes->r[k], want);
 		if (!have)
 			route_step(b, OP_ROUTE_ADD, r->name, want);
 	}
@@ -1225,13 +1245,13 @@ void record_plan_against(struct vnet_ctx *ctx, struct record *rec, struct state 
 			 const struct addrset *caddrs, const struct routeset *croutes,
 			 struct plan *out)
 {
-	struct back b = { .ctx = ctx, .rec = rec, .cur = cur, .plan = out };
+	static const struct addrset no_addrs;
+	static const struct routeset no_routes;
+	struct back b = { .ctx = ctx, .rec = rec, .cur = cur, .plan = out,
+			  .caddrs = caddrs ? caddrs : &no_addrs,
+			  .croutes = croutes ? croutes : &no_routes };
 
 	memset(out, 0, sizeof(*out));
-	if (caddrs)
-		b.caddrs = *caddrs; /* borrowed: the caller frees it */
-	if (croutes)
-		b.croutes = *croutes;
 	b.gone = calloc((size_t)cur->n + 1, 1);
 	b.now = calloc((size_t)rec->st.n + 1, sizeof(*b.now));
 	if (!b.gone || !b.now)
@@ -1452,8 +1472,8 @@ struct nlmsghdr *linkspec_build(struct vnet_ctx *ctx, const struct op *op, char 
 				n++;
 			}
 		}
-		if (s->has & LS_PEER) {
-			veth_put_peer(nlh, s->peer.name, s->peer.ifindex, s->peer.mtu,
+		if ((s->has & LS_PEER) && op->kind && op->kind->put_peer) {
+			op->kind->put_peer(nlh, s->peer.name, s->peer.ifindex, s->peer.mtu,
 				      s->peer.has_mac ? s->peer.mac : NULL, s->peer.group);
 			n++;
 		}

@@ -7,9 +7,11 @@
  * devices stacked on a link, a bridge's ports, a link's addresses, a PF's
  * VF table). On failure (or a rollback that --confirm asks for) the host
  * is read again and planned back to the record, step by step, with one
- * generic planner: the kernel's ordering rules for a rollback are known in
- * one place, and what changed by the kernel's own hand along the way (a
- * forward-delay that STP raised, a bridge MTU a port reset) is put back too.
+ * generic planner (not the kinds' plan hooks, which plan a file's
+ * statements): it follows the same ordering rules of the kernel as they
+ * do, from lib/rules.h, and what changed by the kernel's own hand along
+ * the way (a forward-delay that STP raised, a bridge MTU a port reset) is
+ * put back too.
  */
 #ifndef VNET_RECORD_H
 #define VNET_RECORD_H
@@ -38,7 +40,12 @@ struct linkspec {
 	unsigned int mtu;
 	uint8_t mac[6];
 	uint32_t group;
-	char *alias;
+	/*
+	 * LS_ALIAS: borrowed from the record (a recorded link's alias); the
+	 * step must not outlive the record it was planned from, and never
+	 * frees it.
+	 */
+	const char *alias;
 	int up;
 	char lower[VNET_NAMSIZ];
 	const void *raw; /* a foreign kind's IFLA_INFO_DATA (the record owns it) */

@@ -113,8 +113,12 @@ struct state {
 	unsigned int what;	/* ST_* read */
 };
 
-/* A bridge that filters VLANs (lib/kinds/bridge.c). */
-int bridge_filters(const struct link *l);
+/*
+ * " (and with it the VLANs v1,v2, the vxlan vx0)" for a device whose
+ * stacked devices the kernel deletes with it (a delete step's text, any
+ * kind's): a static buffer.
+ */
+const char *vlan_uppers_text(struct state *st, const struct link *lower);
 /*
  * VLAN entries are on bridge ports, and on bridges that filter VLANs (their
  * own, for the host's traffic): with neither, an AF_BRIDGE dump has nothing.

@@ -19,6 +19,7 @@
 #include "../obj.h"
 #include "../state.h"
 #include "../plan.h"
+#include "../rules.h"
 #include "../kind.h"
 #include "../addr.h"
 #include "../out.h"
@@ -272,14 +273,15 @@ static struct op *updown(struct plan *plan, const char *name, int up, const char
 	return op;
 }
 
-/* Enslaving: the kernel wants the slave down; it brings it up itself. */
+/* Enslaving: the kernel wants the slave down (lib/rules.c); it brings it up itself. */
 static void plan_enslave(struct plan *plan, struct state *st, const char *bond, const char *name)
 {
 	const struct link *l = state_by_name(st, name);
+	const char *rule = rules_port("bond")->down_to_join;
 	char why[80];
 
-	if (l && (l->flags & IFF_UP)) {
-		snprintf(why, sizeof(why), " (a slave must be down to join %s)", bond);
+	if (rule && l && (l->flags & IFF_UP)) {
+		snprintf(why, sizeof(why), " (%s %s)", rule, bond);
 		updown(plan, name, 0, why);
 	}
 	struct op *op = plan_add(plan, OP_MASTER, &kind_bond, name);
@@ -376,7 +378,7 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 		bond_current(st, b, &cur);
 		uint32_t m = obj_diff(bond_params, want, &cur, PN_INFO) |
 			     obj_diff(bond_params, want, &cur, PN_LINK);
-		uint32_t nosl = 0, ifdown = 0;
+		struct field_rules fr;
 		int up = !!(b->flags & IFF_UP), want_up = obj_has(want, B_UP) ? (int)want->v[B_UP].u : up;
 		int has_slaves = cur.v[B_SLAVES].names.n > 0;
 
@@ -384,16 +386,10 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 			obj_free(&cur);
 			return r;
 		}
-		for (const struct param *p = bond_params; p->word; p++) {
-			if (!(m & (1U << p->field)))
-				continue;
-			if (p->flags & PF_NOSLAVES)
-				nosl |= 1U << p->field;
-			if (p->flags & PF_IFDOWN)
-				ifdown |= 1U << p->field;
-		}
-		/* Slaves to keep through a no-slaves change: released, then back. */
+		rules_fields(bond_params, m, &fr);
+		/* Slaves to keep through a no-slaves change: released, then back (lib/rules.h). */
 		const struct namelist *final = slaves ? slaves : &cur.v[B_SLAVES].names;
+		int nosl = rules_release_ports(&fr), ifdown = rules_down_first(&fr);
 
 		if (nosl && has_slaves) {
 			for (int i = 0; i < st->n; i++)
@@ -407,7 +403,7 @@ static int bond_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 					plan_release(plan, name, &st->links[i]);
 		}
 		if (ifdown && up)
-			updown(plan, name, 0, nosl & (1U << B_MODE) ? " (mode changes only while the bond is down)"
+			updown(plan, name, 0, fr.noslaves & (1U << B_MODE) ? " (mode changes only while the bond is down)"
 					      : " (the kernel changes these options only while the bond is down)");
 		if (m)
 			plan_set(plan, &kind_bond, s->what, name, want, &cur, m);
@@ -731,6 +727,16 @@ static int bond_show(struct vnet_ctx *ctx, const struct stmt *s, const char *nam
 			  show_config);
 }
 
+static const uint8_t *bond_slave_perm(const struct link *l)
+{
+	static const uint8_t none[6];
+	const uint8_t *m = link_pobj(l)->v[S_PERM].mac;
+
+	if (strcmp(l->slave_kind, "bond") || !memcmp(m, none, 6))
+		return NULL;
+	return m;
+}
+
 const struct kind kind_bond = {
 	.name = "bond",
 	.rank = 3,
@@ -749,6 +755,7 @@ const struct kind kind_bond = {
 	.show = bond_show,
 	.conf = show_config,
 	.diagnose = bond_diagnose,
+	.port_own_mac = bond_slave_perm,
 };
 
 /* Internal: the step that switches the active slave. */
@@ -771,13 +778,3 @@ const struct kind kind_bond_slave = {
 		     "release IF from BOND" },
 	.plan = slave_plan,
 };
-
-const uint8_t *bond_slave_perm(const struct link *l)
-{
-	static const uint8_t none[6];
-	const uint8_t *m = link_pobj(l)->v[S_PERM].mac;
-
-	if (strcmp(l->slave_kind, "bond") || !memcmp(m, none, 6))
-		return NULL;
-	return m;
-}

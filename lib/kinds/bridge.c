@@ -22,6 +22,7 @@
 #include "../obj.h"
 #include "../state.h"
 #include "../plan.h"
+#include "../rules.h"
 #include "../kind.h"
 #include "../addr.h"
 #include "../out.h"
@@ -60,11 +61,12 @@ static const struct param br_params[] = {
 	{ "priority", BR_PRIO, PT_UINT, 0, 65535, NULL, NULL, PN_INFO, IFLA_BR_PRIORITY, 2, "N",
 	  "bridge priority, the high part of the bridge id (default 32768)", .def = "32768" },
 	{ "forward-delay", BR_FWD, PT_CSEC, 0, 3000, NULL, NULL, PN_INFO, IFLA_BR_FORWARD_DELAY,
-	  4, "SECONDS", "listening and learning time; 2-30 while STP is on (default 15)", .def = "15" },
+	  4, "SECONDS", "listening and learning time; 2-30 while STP is on (default 15)", PF_GUARDED,
+	  .def = "15" },
 	{ "hello-time", BR_HELLO, PT_CSEC, 100, 1000, NULL, NULL, PN_INFO, IFLA_BR_HELLO_TIME,
-	  4, "SECONDS", "interval between hello BPDUs, 1-10 (default 2)", .def = "2" },
+	  4, "SECONDS", "interval between hello BPDUs, 1-10 (default 2)", PF_GUARDED, .def = "2" },
 	{ "max-age", BR_MAXAGE, PT_CSEC, 600, 4000, NULL, NULL, PN_INFO, IFLA_BR_MAX_AGE, 4,
-	  "SECONDS", "how long a BPDU stays valid, 6-40 (default 20)", .def = "20" },
+	  "SECONDS", "how long a BPDU stays valid, 6-40 (default 20)", PF_GUARDED, .def = "20" },
 	{ "ageing-time", BR_AGEING, PT_CSEC, 0, 100000000, NULL, NULL, PN_INFO,
 	  IFLA_BR_AGEING_TIME, 4, "SECONDS", "how long a learnt address lives (default 300)",
 	  .def = "300" },
@@ -396,76 +398,6 @@ static int kernel_vlans(const struct portvlan *pv, uint64_t dpvid)
 	return pv->pvid == dpvid && vlanset_equal(&pv->member, &one) && vlanset_equal(&pv->untagged, &one);
 }
 
-static uint16_t vflags(const struct portvlan *pv, unsigned int v)
-{
-	return (uint16_t)((vlanset_has(&pv->untagged, v) ? BRIDGE_VLAN_INFO_UNTAGGED : 0) |
-			  (pv->pvid == v ? BRIDGE_VLAN_INFO_PVID : 0));
-}
-
-/* "10-20, 3 pvid untagged": the VLANs of each add[flags], with the flags. */
-static int vlans_add_format(const struct vlanset *add, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	if (len)
-		buf[0] = 0;
-	for (int f = 0; f < 8; f++) {
-		if (vlanset_empty(&add[f]))
-			continue;
-		n += (size_t)snprintf(SN_AT(buf, len, n), "%s", n ? ", " : "");
-		n += (size_t)vlanset_format(&add[f], SN_AT(buf, len, n));
-		n += (size_t)snprintf(SN_AT(buf, len, n), "%s%s",
-				      (f & BRIDGE_VLAN_INFO_PVID) ? " pvid" : "",
-				      (f & BRIDGE_VLAN_INFO_UNTAGGED) ? " untagged" : "");
-	}
-	return (int)n;
-}
-
-/*
- * Adds the VLAN steps that turn port's entries cur into want: one request
- * that removes, one that adds or re-flags (ranges grouped by flags).
- */
-void plan_port_vlans(struct plan *plan, const char *what, const char *port,
-		     const struct portvlan *cur, const struct portvlan *want, int self)
-{
-	struct vlanset del = { 0 }, add[8] = { 0 };
-	char buf[1024], *txt; /* a plan line is whole: 2047 separate VLANs are 9.7 KB */
-	int any_add = 0, any_del = 0;
-
-	for (unsigned int v = 1; v < 4095; v++) {
-		int c = vlanset_has(&cur->member, v), w = vlanset_has(&want->member, v);
-
-		if (c && !w) {
-			vlanset_add(&del, v);
-			any_del = 1;
-		} else if (w && (!c || vflags(cur, v) != vflags(want, v))) {
-			vlanset_add(&add[vflags(want, v)], v);
-			any_add = 1;
-		}
-	}
-	if (any_del) {
-		struct op *op = plan_add(plan, OP_VLAN_DEL, &kind_bridge, port);
-
-		op->self = self;
-		vlan_entries_add(&op->vlans, &op->nvlans, &del, 0);
-		txt = TEXT_WHOLE(buf, vlanset_format, &del);
-		op_textf(op, "%s: remove vlans %s", what, txt);
-		TEXT_FREE(buf, txt);
-	}
-	if (any_add) {
-		struct op *op = plan_add(plan, OP_VLAN_ADD, &kind_bridge, port);
-
-		op->self = self;
-		/* Untagged PVID last so that no range holds the PVID flag. */
-		for (int f = 0; f < 8; f++)
-			if (!vlanset_empty(&add[f]))
-				vlan_entries_add(&op->vlans, &op->nvlans, &add[f], (uint16_t)f);
-		txt = TEXT_WHOLE(buf, vlans_add_format, add);
-		op_textf(op, "%s: add vlans %s", what, txt);
-		TEXT_FREE(buf, txt);
-	}
-}
-
 /* What a new port gets from the kernel: the bridge's default PVID, untagged. */
 static void new_port_vlans(const struct link *br, struct portvlan *pv)
 {
@@ -579,7 +511,7 @@ static const struct link *find_bridge(struct vnet_ctx *ctx, struct state *st, co
 	return l;
 }
 
-int bridge_filters(const struct link *l)
+static int bridge_filters(const struct link *l)
 {
 	return !strcmp(l->kind, "bridge") && obj_has(link_kobj(l), BR_VLANF) && link_kobj(l)->v[BR_VLANF].u;
 }
@@ -787,16 +719,12 @@ static int plan_bridge(struct vnet_ctx *ctx, struct state *st, const char *name,
 					    "later");
 		}
 
-		/*
-		 * The kernel applies the timers before the STP state; while STP
-		 * still runs it refuses a forward delay below 2 s. Stopping STP
-		 * therefore goes first, in a request of its own.
-		 */
-		uint32_t timers = (1U << BR_FWD) | (1U << BR_HELLO) | (1U << BR_MAXAGE);
+		/* Stopping STP with the timers: first, alone (lib/rules.c). */
+		uint32_t first = rules_alone_first(br_params, want, m);
 
-		if ((m & (1U << BR_STP)) && !want->v[BR_STP].u && (m & timers)) {
-			plan_set(plan, &kind_bridge, what, name, want, &cur, 1U << BR_STP);
-			m &= ~(1U << BR_STP);
+		if (first) {
+			plan_set(plan, &kind_bridge, what, name, want, &cur, first);
+			m &= ~first;
 		}
 		if (m)
 			say_side_effects(plan_set(plan, &kind_bridge, what, name, want, &cur, m), want,
@@ -1414,6 +1342,7 @@ const struct kind kind_bridge = {
 	.conf = show_config,
 	.addr_indent = "\t",
 	.diagnose = bridge_diagnose,
+	.own_vlans = bridge_filters,
 };
 
 const struct kind kind_bridge_port = {

@@ -32,6 +32,7 @@
 #include "../nl.h"
 #include "../state.h"
 #include "../plan.h"
+#include "../rules.h"
 #include "../kind.h"
 #include "../out.h"
 #include "../addr.h"
@@ -624,29 +625,35 @@ static void sp_leave_bridge(struct sp *s, const struct link *l, const char *role
 	op_textf(op, "%s: release %s %s from bridge %s", s->what, role, l->name, s->name);
 }
 
-/* The bonding driver wants a slave down to enslave it, and opens it itself. */
 /*
- * What the bonding driver does to a slave that joins (it opens it) or
- * leaves (it closes it and gives it back the MTU it had, which the plan
- * does not know: 0), into the state.
+ * What the bonding driver does to a slave that joins or leaves, by the
+ * rules of lib/rules.c (it opens one that joins and gives it the bond's
+ * MTU; it closes one that leaves and gives it back the MTU it had), into
+ * the state. An MTU the plan does not know is 0.
  */
 static void sp_slave_now(struct sp *s, const char *dev, int in)
 {
+	const struct port_rules *pr = rules_port("bond");
 	struct link *l = sp_link(s, dev);
 
 	if (!l)
 		return;
-	l->flags = in ? (l->flags | IFF_UP) : (l->flags & ~IFF_UP);
-	l->mtu = 0;
+	if (in ? pr->opens_on_join : pr->closes_on_leave)
+		l->flags = in ? (l->flags | IFF_UP) : (l->flags & ~IFF_UP);
+	if (pr->sets_mtu)
+		l->mtu = 0;
 }
 
-/* The bonding driver wants a slave down to enslave it, and opens it itself. */
+/* The bonding driver wants a slave down to enslave it (lib/rules.c), and opens it itself. */
 static void sp_join_bond(struct sp *s, const char *dev)
 {
+	const char *rule = rules_port("bond")->down_to_join;
 	char why[80];
 
-	snprintf(why, sizeof(why), " (a slave must be down to join %s)", s->bond);
-	sp_up(s, dev, 0, why);
+	if (rule) {
+		snprintf(why, sizeof(why), " (%s %s)", rule, s->bond);
+		sp_up(s, dev, 0, why);
+	}
 	struct op *op = plan_add(s->plan, OP_MASTER, &kind_bond, dev);
 
 	str_copy(op->master, sizeof(op->master), s->bond);

@@ -219,7 +219,7 @@ static int veth_plan(struct vnet_ctx *ctx, struct state *st, const struct stmt *
 	return 0;
 }
 
-void veth_put_peer(struct nlmsghdr *nlh, const char *name, int ifindex, uint32_t mtu,
+static void veth_put_peer(struct nlmsghdr *nlh, const char *name, int ifindex, uint32_t mtu,
 		   const uint8_t *mac, uint32_t group)
 {
 	struct nlattr *peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
@@ -435,4 +435,5 @@ const struct kind kind_veth = {
 	.conf = show_config,
 	.simulate = veth_simulate,
 	.put_data = veth_put_data,
+	.put_peer = veth_put_peer,
 };

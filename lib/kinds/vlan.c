@@ -262,43 +262,6 @@ out:
 	return r;
 }
 
-/*
- * The kernel deletes what is stacked on a device with it (its VLANs,
- * macvlans, a vxlan that names it): the delete step says so.
- */
-const char *vlan_uppers_text(struct state *st, const struct link *lower)
-{
-	static char txt[200];
-	size_t n = 0;
-
-	txt[0] = 0;
-	/* The VLANs in one list, as before; then each other device with its kind. */
-	for (int pass = 0; pass < 2; pass++) {
-		int first = 1;
-
-		for (int i = 0; i < st->n; i++) {
-			const struct link *l = &st->links[i];
-			int vlan = !strcmp(l->kind, "vlan");
-
-			if (l->deleted || l->link_netns || l->link != lower->ifindex || l == lower ||
-			    !strcmp(l->kind, "veth") || vlan != !pass || n >= sizeof(txt) - 64)
-				continue;
-			const char *sep = !n ? " (and with it " : vlan && !first ? "," : ", ";
-
-			if (vlan)
-				n += (size_t)snprintf(txt + n, sizeof(txt) - n, "%s%s%s", sep,
-						      first ? "the VLANs " : "", l->name);
-			else
-				n += (size_t)snprintf(txt + n, sizeof(txt) - n, "%sthe %s %s", sep,
-						      l->kind[0] ? l->kind : "device", l->name);
-			first = 0;
-		}
-	}
-	if (n)
-		snprintf(txt + n, sizeof(txt) - n, ")");
-	return txt;
-}
-
 /* ---- show ---- */
 
 static void show_text(struct vnet_ctx *ctx, struct state *st, const struct link *l)

@@ -16,6 +16,7 @@
 #include "nl.h"
 #include "sysfs.h"
 #include "out.h"
+#include "rules.h"
 
 #include "check.h"
 
@@ -289,6 +290,47 @@ static void test_tables(void)
 	for (const struct vnet_verb *v = vnet_verbs(); v->object; v++)
 		n++;
 	CHECK(n >= 7);
+}
+
+/*
+ * The kernel's ordering rules, as both planners ask them (lib/rules.c): STP
+ * off goes first and alone when the timers change with it, and not
+ * otherwise; a bond's mode needs its slaves released and the bond down;
+ * only a bond wants a port down to join, opens it and closes it.
+ */
+static void test_rules(void)
+{
+	struct vnet_ctx *ctx = vnet_ctx_new();
+	const struct param *tab = kind_bridge.params;
+	uint32_t stp = 1U << field_of(tab, "stp")->field;
+	struct obj o;
+	struct field_rules fr;
+
+	char *off[] = { "stp", "off", "forward-delay", "0", "priority", "1" };
+	parse_words(ctx, tab, &o, 6, off);
+	CHECK(rules_alone_first(tab, &o, o.mask) == stp);
+	CHECK(rules_alone_first(tab, &o, o.mask & ~(1U << field_of(tab, "forward-delay")->field)) == 0);
+	CHECK(rules_alone_first(tab, &o, stp) == 0);
+	obj_free(&o);
+	char *on[] = { "stp", "on", "forward-delay", "15" };
+	parse_words(ctx, tab, &o, 4, on);
+	CHECK(rules_alone_first(tab, &o, o.mask) == 0);
+	obj_free(&o);
+
+	const struct param *btab = kind_bond.params;
+	uint32_t mode = 1U << field_of(btab, "mode")->field, fom = 1U << field_of(btab, "fail-over-mac")->field;
+
+	rules_fields(btab, mode, &fr);
+	CHECK(rules_release_ports(&fr) && rules_down_first(&fr));
+	rules_fields(btab, fom, &fr);
+	CHECK(rules_release_ports(&fr) && !rules_down_first(&fr));
+	rules_fields(btab, 1U << field_of(btab, "miimon")->field, &fr);
+	CHECK(!rules_release_ports(&fr) && !rules_down_first(&fr));
+	CHECK(rules_port("bond")->down_to_join && rules_port("bond")->opens_on_join &&
+	      rules_port("bond")->closes_on_leave && rules_port("bond")->ordered);
+	CHECK(!rules_port("bridge")->down_to_join && !rules_port("bridge")->closes_on_leave);
+	CHECK(!rules_port(NULL)->down_to_join && !rules_port("dummy")->opens_on_join);
+	vnet_ctx_free(ctx);
 }
 
 static void test_diff(void)
@@ -728,6 +770,7 @@ int main(void)
 	test_params();
 	test_tables();
 	test_diff();
+	test_rules();
 	test_long_lines();
 	test_vlan_request();
 	test_decode();

@@ -349,12 +349,13 @@ static void test_bond_mode(struct vnet_ctx *ctx)
 	int down = find(&back, "bond0: down");
 	int mode = find(&back, "bond0: mode balance-alb -> active-backup");
 	int up = find(&back, "bond0: up"), j0 = find(&back, "rollback: d0: back into bond0");
-	int j1 = find(&back, "rollback: d1: back into bond0"), d0 = find(&back, "rollback: d0: down");
+	int j1 = find(&back, "rollback: d1: back into bond0");
 
-	/* Released, the bond down, the mode back, up, each slave down and back in its order. */
+	/* Released, the bond down, the mode back, up, each slave back in its order. */
 	CHECK(r0 >= 0 && r1 >= 0 && down > r0 && down > r1 && mode > down && up > mode && j0 > up &&
 	      j1 > j0);
-	CHECK(d0 > up && d0 < j0 && find(&back, "rollback: d1: up") > j1);
+	/* The driver opens a slave as it joins (lib/rules.c): no step of its own. */
+	CHECK(find(&back, "rollback: d0: up") < 0 && find(&back, "rollback: d1: up") < 0);
 	/* What the kernel reset with the mode goes back with it: miimon 0, arp_interval 1000. */
 	CHECK(find(&back, "miimon 100 -> 0") == mode && find(&back, "arp-interval 0 -> 1000") == mode);
 	if (mode >= 0) {
