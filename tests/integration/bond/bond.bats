@@ -125,11 +125,7 @@ procbond() { ip netns exec "$NS" cat "/proc/net/bonding/$1"; }
 bond add bond1 mode 802.3ad slaves e2 down
 bond add bond2 mode 802.3ad miimon 0 xmit-hash-policy layer3+4 lacp-rate fast slaves none mtu 9000 down"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/b.conf"
-	before=$(snapshot)
-	run --separate-stderr "$VNETCTL" -n "$NS" apply "$BATS_TEST_TMPDIR/b.conf"
-	[ "$status" -eq 0 ]
-	eq "$output" "$BATS_TEST_TMPDIR/b.conf: no change"
-	eq "$(snapshot)" "$before"
+	round_trip "$BATS_TEST_TMPDIR/b.conf"
 	# made again from the file, they are as they were
 	bonds() { for b in bond0 bond1 bond2; do link_json $b | jq -S '{mtu, info: .linkinfo.info_data | del(.active_slave, .ad_info)}'; done; }
 	want=$(bonds)

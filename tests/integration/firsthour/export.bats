@@ -22,19 +22,6 @@ nics() {
 	ip -n "$1" link add eth1 address "$3" type veth peer name eth1p
 }
 
-# The exact round trip on this host: FILE, exported here, changes nothing
-# (not one step, not one attribute) and check finds it in sync.
-round_trip() {
-	local before
-	before=$(snapshot)
-	run --separate-stderr "$VNETCTL" -n "$NS" apply "$1"
-	[ "$status" -eq 0 ]
-	eq "$output" "$1: no change"
-	eq "$(snapshot)" "$before"
-	run --separate-stderr "$VNETCTL" -n "$NS" check "$1"
-	[ "$status" -eq 0 ]
-}
-
 # Another host: a second namespace, NS2 (teardown deletes it).
 other_host() {
 	NS2="vnt2-$$-${BATS_TEST_NUMBER}-$RANDOM"

@@ -83,11 +83,7 @@ vd() { lj "$1" ".linkinfo.info_data$2"; }
 	eq "$output" "vlan add v5 link e0 id 5 up
 vlan add v6 link e0 id 6 proto 802.1ad reorder-hdr off gvrp on ingress-qos-map 1:2 mtu 1500 down"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/v.conf"
-	before=$(snapshot)
-	run --separate-stderr "$VNETCTL" -n "$NS" apply "$BATS_TEST_TMPDIR/v.conf"
-	[ "$status" -eq 0 ]
-	eq "$output" "$BATS_TEST_TMPDIR/v.conf: no change"
-	eq "$(snapshot)" "$before"
+	round_trip "$BATS_TEST_TMPDIR/v.conf"
 	# made again from the file, they are as they were
 	want=$(link_json v5 | jq -S '{mtu, linkinfo}')$(link_json v6 | jq -S '{mtu, linkinfo}')
 	ip -n "$NS" link del v5
