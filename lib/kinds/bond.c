@@ -61,10 +61,11 @@ static const char *const adsel_names[] = { "stable", "bandwidth", "count", NULL 
 #define MODES_AB_TLB_ALB ((1U << BOND_MODE_ACTIVEBACKUP) | (1U << BOND_MODE_TLB) | (1U << BOND_MODE_ALB))
 #define MODES_NO_ARP ((1U << BOND_MODE_8023AD) | (1U << BOND_MODE_TLB) | (1U << BOND_MODE_ALB))
 
-#define U32P(w, f, lo, hi, a, v, h) \
-	{ w, f, PT_UINT, lo, hi, NULL, NULL, PN_INFO, a, 4, v, h, 0 }
-#define ENUMP(w, f, n, a, wd, v, h, fl) \
-	{ w, f, PT_ENUM, 0, 0, n, NULL, PN_INFO, a, wd, v, h, fl }
+/* d: the kernel's default for a new bond, which show --config leaves out. */
+#define U32P(w, f, lo, hi, a, v, h, d) \
+	{ w, f, PT_UINT, lo, hi, NULL, NULL, PN_INFO, a, 4, v, h, 0, .def = d }
+#define ENUMP(w, f, n, a, wd, v, h, fl, d) \
+	{ w, f, PT_ENUM, 0, 0, n, NULL, PN_INFO, a, wd, v, h, fl, .def = d }
 
 static const struct param bond_params[] = {
 	{ "mode", B_MODE, PT_ENUM, 0, 0, mode_names, mode_values, PN_INFO, IFLA_BOND_MODE, 1,
@@ -72,56 +73,63 @@ static const struct param bond_params[] = {
 	  "bonding policy (default balance-rr); changes only while down and without slaves",
 	  PF_IFDOWN | PF_NOSLAVES },
 	U32P("miimon", B_MIIMON, 0, INTMAX, IFLA_BOND_MIIMON, "MS",
-	     "MII link monitoring interval in ms, 0 off (default 0)"),
+	     "MII link monitoring interval in ms, 0 off (default 0; 100 in 802.3ad, balance-tlb, balance-alb)",
+	     "0"),
 	U32P("updelay", B_UPDELAY, 0, INTMAX, IFLA_BOND_UPDELAY, "MS",
-	     "wait this long after a link comes up, in ms; a multiple of miimon (default 0)"),
+	     "wait this long after a link comes up, in ms; a multiple of miimon (default 0)", "0"),
 	U32P("downdelay", B_DOWNDELAY, 0, INTMAX, IFLA_BOND_DOWNDELAY, "MS",
-	     "wait this long after a link goes down, in ms; a multiple of miimon (default 0)"),
+	     "wait this long after a link goes down, in ms; a multiple of miimon (default 0)", "0"),
 	{ "use-carrier", B_USECARRIER, PT_BOOL, 0, 1, NULL, NULL, PN_INFO, IFLA_BOND_USE_CARRIER, 1,
-	  "on|off", "miimon reads the carrier state (on) or MII/ethtool (off) (default on)", 0 },
+	  "on|off", "miimon reads the carrier state (on) or MII/ethtool (off) (default on)", 0,
+	  .def = "on" },
 	U32P("arp-interval", B_ARPINT, 0, INTMAX, IFLA_BOND_ARP_INTERVAL, "MS",
-	     "ARP link monitoring interval in ms, 0 off (default 0)"),
+	     "ARP link monitoring interval in ms, 0 off (default 0)", "0"),
 	{ "arp-ip-target", B_ARPIP, PT_IPS, 0, 16, NULL, NULL, PN_INFO, IFLA_BOND_ARP_IP_TARGET, 4,
-	  "IP[,IP...]|none", "addresses the ARP monitor probes, at most 16", 0 },
+	  "IP[,IP...]|none", "addresses the ARP monitor probes, at most 16 (default none)", 0,
+	  .def = "none" },
 	ENUMP("arp-validate", B_ARPVAL, arpval_names, IFLA_BOND_ARP_VALIDATE, 4,
 	      "none|active|backup|all|filter|filter_active|filter_backup",
-	      "which ARP replies and probes count as link activity (default none)", 0),
+	      "which ARP replies and probes count as link activity (default none)", 0, "none"),
 	ENUMP("arp-all-targets", B_ARPALL, arpall_names, IFLA_BOND_ARP_ALL_TARGETS, 4, "any|all",
-	      "a slave is up when any or all targets answer (default any)", 0),
+	      "a slave is up when any or all targets answer (default any)", 0, "any"),
 	{ "primary", B_PRIMARY, PT_IFREF, 0, 0, NULL, NULL, PN_INFO, IFLA_BOND_PRIMARY, 4,
-	  "IF|none", "the preferred slave (active-backup, balance-tlb, balance-alb)", 0 },
+	  "IF|none", "the preferred slave (active-backup, balance-tlb, balance-alb; default none)",
+	  0, .def = "none" },
 	ENUMP("primary-reselect", B_PRESEL, presel_names, IFLA_BOND_PRIMARY_RESELECT, 1,
-	      "always|better|failure", "when the primary takes over again (default always)", 0),
+	      "always|better|failure", "when the primary takes over again (default always)", 0,
+	      "always"),
 	ENUMP("fail-over-mac", B_FOMAC, fomac_names, IFLA_BOND_FAIL_OVER_MAC, 1,
 	      "none|active|follow",
-	      "MAC addresses on failover (default none); changes only without slaves", PF_NOSLAVES),
+	      "MAC addresses on failover (default none); changes only without slaves", PF_NOSLAVES,
+	      "none"),
 	ENUMP("xmit-hash-policy", B_XMIT, xmit_names, IFLA_BOND_XMIT_HASH_POLICY, 1,
 	      "layer2|layer2+3|layer3+4|encap2+3|encap3+4|vlan+srcmac",
-	      "transmit hash for balance-xor, 802.3ad and balance-tlb (default layer2)", 0),
+	      "transmit hash for balance-xor, 802.3ad and balance-tlb (default layer2)", 0, "layer2"),
 	ENUMP("lacp-rate", B_LACP, lacp_names, IFLA_BOND_AD_LACP_RATE, 1, "slow|fast",
 	      "LACPDU rate asked of the partner, 802.3ad (default slow); changes only while down",
-	      PF_IFDOWN),
+	      PF_IFDOWN, "slow"),
 	ENUMP("ad-select", B_ADSEL, adsel_names, IFLA_BOND_AD_SELECT, 1, "stable|bandwidth|count",
-	      "802.3ad aggregator selection (default stable); changes only while down", PF_IFDOWN),
+	      "802.3ad aggregator selection (default stable); changes only while down", PF_IFDOWN,
+	      "stable"),
 	U32P("min-links", B_MINLINKS, 0, INTMAX, IFLA_BOND_MIN_LINKS, "N",
-	     "slaves that must be up for carrier (default 0)"),
+	     "slaves that must be up for carrier (default 0)", "0"),
 	{ "all-slaves-active", B_ASA, PT_BOOL, 0, 1, NULL, NULL, PN_INFO,
 	  IFLA_BOND_ALL_SLAVES_ACTIVE, 1, "on|off",
-	  "deliver frames received on inactive slaves too (default off)", 0 },
+	  "deliver frames received on inactive slaves too (default off)", 0, .def = "off" },
 	{ "num-grat-arp", B_GRAT, PT_UINT, 0, 255, NULL, NULL, PN_INFO, IFLA_BOND_NUM_PEER_NOTIF, 1,
-	  "N", "peer notifications after a failover, 0-255 (default 1)", 0 },
+	  "N", "peer notifications after a failover, 0-255 (default 1)", 0, .def = "1" },
 	U32P("resend-igmp", B_IGMP, 0, 255, IFLA_BOND_RESEND_IGMP, "N",
-	     "IGMP reports after a failover, 0-255 (default 1)"),
+	     "IGMP reports after a failover, 0-255 (default 1)", "1"),
 	U32P("packets-per-slave", B_PPS, 0, 65535, IFLA_BOND_PACKETS_PER_SLAVE, "N",
-	     "packets per slave in balance-rr, 0 random (default 1)"),
+	     "packets per slave in balance-rr, 0 random (default 1)", "1"),
 	U32P("lp-interval", B_LPINT, 1, INTMAX, IFLA_BOND_LP_INTERVAL, "SECONDS",
-	     "learning packet interval in seconds, balance-tlb/alb (default 1)"),
+	     "learning packet interval in seconds, balance-tlb/alb (default 1)", "1"),
 	{ "slaves", B_SLAVES, PT_NAMES, 0, 0, NULL, NULL, PN_NONE, 0, 0, "IF[,IF...]|none",
 	  "exactly these slaves; others are released", 0 },
 	{ "active-slave", B_ACTIVE, PT_IFREF, 0, 0, NULL, NULL, PN_NONE, IFLA_BOND_ACTIVE_SLAVE, 4,
 	  "IF", "switch the active slave now, as ifenslave -c (active-backup, tlb, alb)", 0 },
 	{ "mtu", B_MTU, PT_UINT, 68, 65535, NULL, NULL, PN_LINK, IFLA_MTU, 4, "N",
-	  "MTU in bytes; the slaves follow the bond", 0 },
+	  "MTU in bytes; the slaves follow the bond (default 1500)", 0, .def = "1500" },
 	{ "up", B_UP, PT_FLAG, 1, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "bring the bond up", 0 },
 	{ "down", B_UP, PT_FLAG, 0, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "take the bond down", 0 },
 	ADDR_PARAMS(B_ADDRS, B_GW, B_GW6),
@@ -659,6 +667,13 @@ static struct json_object *show_json(struct state *st, const struct link *b)
 	return j;
 }
 
+/*
+ * What the admin set, as for bridges and veths: the options of the bond's
+ * mode that differ from a new bond's (the kernel's built-in defaults; a
+ * bonding module loaded with options of its own gives new bonds others),
+ * its mode, its slaves and up or down. A keyword left out is not managed:
+ * on this host the file applies as no change.
+ */
 static void show_config(struct vnet_ctx *ctx, struct state *st, const struct link *b)
 {
 	struct obj cur;
@@ -669,7 +684,14 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 		return; /* another kind's (a SEA's bond): its statement describes it */
 
 	bond_current(st, b, &cur);
-	m = config_mask(&cur);
+	m = config_mask(&cur) & obj_non_default(bond_params, &cur);
+	/*
+	 * A mode that cannot use the ARP monitor starts the MII monitor at
+	 * 100 ms when it is off (bond_option_mode_set): that is its default,
+	 * and 0 is the one to write.
+	 */
+	if (cur.v[B_MODE].u < 7 && ((1U << cur.v[B_MODE].u) & MODES_NO_ARP))
+		m = cur.v[B_MIIMON].u == 100 ? m & ~(1U << B_MIIMON) : m | (1U << B_MIIMON);
 	obj_format(bond_params, &cur, cur.mask & m, txt, sizeof(txt));
 	out_line(ctx, "bond add %s %s", b->name, txt);
 	obj_free(&cur);

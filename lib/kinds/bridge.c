@@ -1065,8 +1065,11 @@ static uint64_t speed_cost(long speed)
  * left out (so is an MTU that follows the ports, a cost that follows the
  * speed), and the MAC is written only when it was set (addr_assign_type
  * NET_ADDR_SET), so that a file exported here and applied on another host
- * does not give two bridges one MAC. On this host the file still applies as
- * no change: a keyword left out is not managed.
+ * does not give two bridges one MAC. A set MAC that is one of the ports'
+ * is left out too: it is the one a bridge taking a port's addresses gets
+ * from vnetctl (keep_mac in addrplan.c), and the statement gives it again
+ * from that host's port. On this host the file still applies as no change:
+ * a keyword left out is not managed.
  */
 static void show_config(struct vnet_ctx *ctx, struct state *st, const struct link *br)
 {
@@ -1075,7 +1078,7 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 	const char *names[BR_MAX_READ + 1], *attrs[BR_MAX_READ + 1];
 	long got[BR_MAX_READ + 1];
 	unsigned int min_mtu = 0;
-	int n = 1;
+	int n = 1, port_mac = 0;
 	uint32_t m;
 
 	if (kind_owner(br, NULL))
@@ -1090,6 +1093,7 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 		}
 		if (!min_mtu || pl->mtu < min_mtu)
 			min_mtu = pl->mtu;
+		port_mac |= pl->addrlen == 6 && br->addrlen == 6 && !memcmp(pl->addr, br->addr, 6);
 	}
 	sysfs_net_read(ctx, names, attrs, n, got);
 	bridge_current(st, br, &cur);
@@ -1104,7 +1108,7 @@ static void show_config(struct vnet_ctx *ctx, struct state *st, const struct lin
 		pn->n = k;
 	}
 	m = obj_non_default(br_params, &cur);
-	if (got[0] != 3) /* NET_ADDR_SET */
+	if (got[0] != 3 || port_mac) /* NET_ADDR_SET, not a port's */
 		m &= ~(1U << BR_ADDR);
 	/* With no port the kernel's MTU is 1500; with ports, the least of theirs. */
 	if (cur.v[BR_MTU].u == (min_mtu ? min_mtu : 1500))

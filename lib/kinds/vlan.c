@@ -31,8 +31,8 @@ enum {
 static const char *const proto_names[] = { "802.1q", "802.1ad", NULL };
 static const uint64_t proto_values[] = { ETH_P_8021Q, ETH_P_8021AD };
 
-#define FLAGP(w, f, bit, h) \
-	{ w, f, PT_BOOL, 0, 1, NULL, NULL, PN_VLANFLAG, bit, 0, "on|off", h, 0 }
+#define FLAGP(w, f, bit, h, d) \
+	{ w, f, PT_BOOL, 0, 1, NULL, NULL, PN_VLANFLAG, bit, 0, "on|off", h, 0, .def = d }
 
 static const struct param vlan_params[] = {
 	{ "link", V_LINK, PT_IFREF, 0, 0, NULL, NULL, PN_LINK, IFLA_LINK, 4, "DEV",
@@ -41,23 +41,25 @@ static const struct param vlan_params[] = {
 	  "VLAN id, 1-4094; fixed once created", PF_IMMUTABLE | PF_REQUIRED },
 	{ "proto", V_PROTO, PT_ENUM, 0, 0, proto_names, proto_values, PN_INFO, IFLA_VLAN_PROTOCOL,
 	  W_BE16, "802.1q|802.1ad", "tag protocol (default 802.1q); fixed once created",
-	  PF_IMMUTABLE },
+	  PF_IMMUTABLE, .def = "802.1q" },
 	FLAGP("reorder-hdr", V_REORDER, VLAN_FLAG_REORDER_HDR,
-	      "present frames to the stack untagged (default on)"),
-	FLAGP("gvrp", V_GVRP, VLAN_FLAG_GVRP, "register the VLAN with GVRP (default off)"),
-	FLAGP("mvrp", V_MVRP, VLAN_FLAG_MVRP, "register the VLAN with MVRP (default off)"),
+	      "present frames to the stack untagged (default on)", "on"),
+	FLAGP("gvrp", V_GVRP, VLAN_FLAG_GVRP, "register the VLAN with GVRP (default off)", "off"),
+	FLAGP("mvrp", V_MVRP, VLAN_FLAG_MVRP, "register the VLAN with MVRP (default off)", "off"),
 	FLAGP("loose-binding", V_LOOSE, VLAN_FLAG_LOOSE_BINDING,
-	      "do not follow the lower device's up/down state (default off)"),
+	      "do not follow the lower device's up/down state (default off)", "off"),
 	FLAGP("bridge-binding", V_BRBIND, VLAN_FLAG_BRIDGE_BINDING,
-	      "on a bridge: carrier follows the bridge ports in this VLAN (default off)"),
+	      "on a bridge: carrier follows the bridge ports in this VLAN (default off)", "off"),
 	{ "ingress-qos-map", V_INGRESS, PT_QOSMAP, 0, 7, NULL, NULL, PN_INFO, IFLA_VLAN_INGRESS_QOS,
 	  0, "FROM:TO[,...]|none",
-	  "VLAN priority (0-7) of received frames to skb priority; exactly these" },
+	  "VLAN priority (0-7) of received frames to skb priority; exactly these (default none)",
+	  .def = "none" },
 	{ "egress-qos-map", V_EGRESS, PT_QOSMAP, 0, 4294967295ULL, NULL, NULL, PN_INFO,
 	  IFLA_VLAN_EGRESS_QOS, 0, "FROM:TO[,...]|none",
-	  "skb priority of sent frames to VLAN priority (0-7); exactly these" },
+	  "skb priority of sent frames to VLAN priority (0-7); exactly these (default none)",
+	  .def = "none" },
 	{ "mtu", V_MTU, PT_UINT, 68, 65535, NULL, NULL, PN_LINK, IFLA_MTU, 4, "N",
-	  "MTU in bytes, at most the lower device's", 0 },
+	  "MTU in bytes, at most the lower device's, which is the default", 0 },
 	{ "up", V_UP, PT_FLAG, 1, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "bring the VLAN up", 0 },
 	{ "down", V_UP, PT_FLAG, 0, 0, NULL, NULL, PN_FLAGS, 0, 0, NULL, "take the VLAN down", 0 },
 	ADDR_PARAMS(V_ADDRS, V_GW, V_GW6),
@@ -296,13 +298,24 @@ static struct json_object *show_json(struct state *st, const struct link *l)
 	return j;
 }
 
+/*
+ * What the admin set, as for bridges and veths: the kernel's defaults are
+ * left out, and so is an MTU that is the lower device's (a new VLAN takes
+ * it). A keyword left out is not managed: on this host the file applies as
+ * no change.
+ */
 static void show_config(struct vnet_ctx *ctx, struct state *st, const struct link *l)
 {
+	const struct link *low = l->link ? state_by_index(st, l->link) : NULL;
 	struct obj o;
 	char txt[2048];
+	uint32_t m;
 
 	vlan_current(st, l, &o);
-	obj_format(vlan_params, &o, o.mask, txt, sizeof(txt));
+	m = obj_non_default(vlan_params, &o) & o.mask;
+	if (low && low->mtu == l->mtu)
+		m &= ~(1U << V_MTU);
+	obj_format(vlan_params, &o, m, txt, sizeof(txt));
 	out_line(ctx, "vlan add %s %s", l->name, txt);
 	obj_free(&o);
 }

@@ -69,6 +69,20 @@ snapshot() {
 	bridge -n "$NS" -j vlan show 2>/dev/null | jq -c 'sort_by(.ifname)' 2>/dev/null || true
 }
 
+# The exact round trip on this host: FILE, exported here by show --config,
+# applies as no change (not one step, not one attribute of the snapshot) and
+# check finds it in sync.
+round_trip() {
+	local before
+	before=$(snapshot)
+	run --separate-stderr "$VNETCTL" -n "$NS" apply "$1"
+	[ "$status" -eq 0 ]
+	eq "$output" "$1: no change"
+	eq "$(snapshot)" "$before"
+	run --separate-stderr "$VNETCTL" -n "$NS" check "$1"
+	[ "$status" -eq 0 ]
+}
+
 veth() {
 	ip -n "$NS" link add name "$1" type veth peer name "$1p"
 }

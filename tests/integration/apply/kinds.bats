@@ -82,7 +82,13 @@ fails() {
 	for v in eth0 eth1; do veth "$v"; done
 	for v in vif1.0 vif2.0; do guest "$v"; done
 	run vn apply "$F"
-	got=$(ip -n "$NS" -j -d link show | jq -S "$sel")
+	# A bridge port's state follows its carrier once the kernel's link watch
+	# has run (the bond's MII monitor first): read until it has, 5 s at most.
+	for ((i = 0; i < 50; i++)); do
+		got=$(ip -n "$NS" -j -d link show | jq -S "$sel")
+		[ "$want" != "$got" ] || break
+		sleep 0.1
+	done
 	ip netns del "$NS"
 	NS=$old
 	[ "$want" = "$got" ]

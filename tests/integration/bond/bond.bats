@@ -112,6 +112,28 @@ procbond() { ip netns exec "$NS" cat "/proc/net/bonding/$1"; }
 	[ "$(bd bond4 .arp_interval)" = 100 ]
 }
 
+@test "--config: no kernel default (miimon 100 is 802.3ad's), no mtu 1500; exact round trip" {
+	veth e2
+	vn bond add bond0 mode active-backup miimon 100 slaves e0,e1 up
+	vn bond add bond1 mode 802.3ad slaves e2
+	vn bond add bond2 mode 802.3ad miimon 0 lacp-rate fast xmit-hash-policy layer3+4 mtu 9000
+	eq "$(bd bond1 .miimon)" 100
+	eq "$(bd bond2 .miimon)" 0
+	run --separate-stderr "$VNETCTL" -n "$NS" bond show --config
+	[ "$status" -eq 0 ]
+	eq "$output" "bond add bond0 mode active-backup miimon 100 slaves e0,e1 up
+bond add bond1 mode 802.3ad slaves e2 down
+bond add bond2 mode 802.3ad miimon 0 xmit-hash-policy layer3+4 lacp-rate fast slaves none mtu 9000 down"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/b.conf"
+	round_trip "$BATS_TEST_TMPDIR/b.conf"
+	# made again from the file, they are as they were
+	bonds() { for b in bond0 bond1 bond2; do link_json $b | jq -S '{mtu, info: .linkinfo.info_data | del(.active_slave, .ad_info)}'; done; }
+	want=$(bonds)
+	for b in bond0 bond1 bond2; do ip -n "$NS" link del $b; done
+	vn apply "$BATS_TEST_TMPDIR/b.conf"
+	eq "$(bonds)" "$want"
+}
+
 @test "ARP monitoring, balance-rr and balance-tlb options" {
 	run vn bond add bond1 mode balance-rr arp-interval 200 arp-ip-target 10.0.0.1,10.0.0.2 \
 		arp-validate none arp-all-targets all packets-per-slave 4
