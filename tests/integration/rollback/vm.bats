@@ -62,9 +62,14 @@ load matrix
 	matrix vios
 }
 
+@test "rollback matrix: vlan-stack (a bond deleted with an 802.1ad VLAN and an 802.1Q VLAN on it, a bridge port)" {
+	require_feature vlan_filtering bonding 8021q
+	matrix vlan-stack
+}
+
 # Issue 18: vnetctl killed (SIGKILL) right after each change request of each
 # scenario above; the next command (show) rolls its journal back.
 @test "kill matrix: every scenario of this tier, killed after each change request" {
 	require_feature vlan_filtering bonding 8021q netdevsim
-	matrix --kill bridge-vlans bond-mode vlan-bond vf sea xen-host vios
+	matrix --kill bridge-vlans bond-mode vlan-bond vf sea xen-host vios vlan-stack
 }
