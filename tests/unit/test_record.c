@@ -146,6 +146,16 @@ static void dump_plan(const char *what, const struct plan *p)
 		fprintf(stderr, "   %s\n", p->ops[i].text);
 }
 
+/* The field a table's word stands for. */
+static int field_of(const struct param *tab, const char *word)
+{
+	for (const struct param *p = tab; p->word; p++)
+		if (!strcmp(p->word, word))
+			return p->field;
+	CHECK(!"no such word");
+	return 0;
+}
+
 /* A plan of one step (what failed after it does not matter to the record). */
 static struct plan one_step(enum optype type, const struct kind *k, const char *name)
 {
@@ -317,6 +327,43 @@ static void test_bridge_deleted(struct vnet_ctx *ctx)
 	state_free(&a);
 }
 
+/* bond (index 2) with its slaves e0 and e1, both up. */
+static struct state bond_of_two(const struct dl *bond)
+{
+	const struct dl links[] = {
+		*bond,
+		{ .index = 3, .name = "e0", .kind = "dummy", .master = 2, .up = 1 },
+		{ .index = 4, .name = "e1", .kind = "dummy", .master = 2, .up = 1 },
+	};
+
+	return reading(links, 3);
+}
+
+/*
+ * The plan back after a change of bond0's mode from before to after, its
+ * slaves e0 and e1 in it all along: both leave, the bond goes down, the
+ * step that holds mode_text comes then, and the slaves join again in their
+ * order. Returns that step's index.
+ */
+static int bond_mode_back(struct vnet_ctx *ctx, const struct dl *before, const struct dl *after,
+			  const char *mode_text, struct plan *back)
+{
+	struct state b = bond_of_two(before), a = bond_of_two(after);
+	struct plan p = one_step(OP_SET, &kind_bond, "bond0");
+
+	plan_back(ctx, &b, NULL, &a, NULL, &p, back);
+	dump_plan(mode_text, back);
+	int r0 = find(back, "e0: release from bond0"), r1 = find(back, "e1: release from bond0");
+	int down = find(back, "bond0: down"), mode = find(back, mode_text);
+	int j0 = find(back, "e0: back into bond0");
+
+	CHECK(r0 >= 0 && r1 >= 0 && down > r0 && down > r1 && mode > down && j0 > mode &&
+	      find(back, "e1: back into bond0") > j0);
+	plan_free(&p);
+	state_free(&a);
+	return mode;
+}
+
 /*
  * A bond's mode changed under its slaves: they are released and the bond
  * taken down before the mode goes back, then it comes up and they join it
@@ -324,32 +371,53 @@ static void test_bridge_deleted(struct vnet_ctx *ctx)
  */
 static void test_bond_mode(struct vnet_ctx *ctx)
 {
-	const struct dl before[] = {
-		{ .index = 2, .name = "bond0", .kind = "bond", .up = 1, .data = { { IFLA_BOND_MODE, 1, 1 } } },
-		{ .index = 3, .name = "e0", .kind = "dummy", .master = 2, .up = 1 },
-		{ .index = 4, .name = "e1", .kind = "dummy", .master = 2, .up = 1 },
-	};
-	const struct dl after[] = {
-		{ .index = 2, .name = "bond0", .kind = "bond", .up = 1, .data = { { IFLA_BOND_MODE, 1, 0 } } },
-		{ .index = 3, .name = "e0", .kind = "dummy", .master = 2, .up = 1 },
-		{ .index = 4, .name = "e1", .kind = "dummy", .master = 2, .up = 1 },
-	};
-	struct state b = reading(before, 3), a = reading(after, 3);
-	struct plan p = one_step(OP_SET, &kind_bond, "bond0"), back;
-
-	plan_back(ctx, &b, NULL, &a, NULL, &p, &back);
-	dump_plan("bond mode", &back);
-	int r0 = find(&back, "e0: release from bond0"), r1 = find(&back, "e1: release from bond0");
-	int down = find(&back, "bond0: down"), mode = find(&back, "mode balance-rr -> active-backup");
+	const struct dl before = { .index = 2, .name = "bond0", .kind = "bond", .up = 1,
+				   .data = { { IFLA_BOND_MODE, 1, 1 } } };
+	const struct dl after = { .index = 2, .name = "bond0", .kind = "bond", .up = 1,
+				  .data = { { IFLA_BOND_MODE, 1, 0 } } };
+	struct plan back;
+	int mode = bond_mode_back(ctx, &before, &after, "mode balance-rr -> active-backup", &back);
 	int j0 = find(&back, "e0: back into bond0"), d0 = find(&back, "e0: down");
 
-	CHECK(r0 >= 0 && r1 >= 0 && down > r1 && mode > down && d0 > mode && j0 > d0 &&
-	      find(&back, "e1: back into bond0") > j0);
+	CHECK(d0 > mode && j0 > d0);
 	/* Up again before its slaves join: a bond that comes up under them counts a failure. */
 	CHECK(find(&back, "bond0: up") > mode && find(&back, "bond0: up") < j0 && find(&back, "e0: up") > j0);
 	plan_free(&back);
-	plan_free(&p);
-	state_free(&a);
+}
+
+/*
+ * An active-backup bond with ARP monitoring made balance-alb: the kernel
+ * turned arp_interval to 0 and miimon to 100 with the mode. The way back
+ * sets the mode, miimon 0 and arp_interval in one request, with the bond
+ * down and without slaves: the kernel takes the mode first, then miimon,
+ * then arp_interval (bond_changelink), and refuses an ARP interval in a
+ * mode without ARP monitoring or next to a non-zero miimon.
+ */
+static void test_bond_mode_arp(struct vnet_ctx *ctx)
+{
+	const struct dl before = { .index = 2, .name = "bond0", .kind = "bond", .up = 1,
+				   .data = { { IFLA_BOND_MODE, 1, 1 }, { IFLA_BOND_MIIMON, 4, 0 },
+					     { IFLA_BOND_ARP_INTERVAL, 4, 1000 } } };
+	const struct dl after = { .index = 2, .name = "bond0", .kind = "bond", .up = 1,
+				  .data = { { IFLA_BOND_MODE, 1, 6 }, { IFLA_BOND_MIIMON, 4, 100 },
+					    { IFLA_BOND_ARP_INTERVAL, 4, 0 } } };
+	struct plan back;
+	int mode = bond_mode_back(ctx, &before, &after, "mode balance-alb -> active-backup", &back);
+
+	/* One request: the mode, MII off, the ARP interval, nothing else. */
+	CHECK(mode >= 0 && find(&back, "miimon 100 -> 0") == mode &&
+	      find(&back, "arp-interval 0 -> 1000") == mode);
+	if (mode >= 0) {
+		const struct op *op = &back.ops[mode];
+		int fmode = field_of(kind_bond.params, "mode"), fmii = field_of(kind_bond.params, "miimon");
+		int farp = field_of(kind_bond.params, "arp-interval");
+
+		CHECK(op->type == OP_SET && op->kind == &kind_bond &&
+		      op->fields == (1U << fmode | 1U << fmii | 1U << farp));
+		CHECK(op_obj(op)->v[farp].u == 1000 && op_obj(op)->v[fmii].u == 0 &&
+		      op_obj(op)->v[fmode].u == 1);
+	}
+	plan_free(&back);
 }
 
 /*
@@ -548,6 +616,7 @@ int main(void)
 	test_stp_back(ctx);
 	test_bridge_deleted(ctx);
 	test_bond_mode(ctx);
+	test_bond_mode_arp(ctx);
 	test_bond_order(ctx);
 	test_bond_slave_mac(ctx);
 	test_vlan_recreated(ctx);

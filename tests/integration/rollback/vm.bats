@@ -62,6 +62,11 @@ load matrix
 	matrix vios
 }
 
+@test "rollback matrix: bond-mode-arp (an ARP-monitored bond made balance-alb: the kernel's miimon and arp_interval back)" {
+	require_feature bonding
+	matrix bond-mode-arp
+}
+
 @test "rollback matrix: vlan-stack (a bond deleted with an 802.1ad VLAN and an 802.1Q VLAN on it, a bridge port)" {
 	require_feature vlan_filtering bonding 8021q
 	matrix vlan-stack
@@ -71,5 +76,5 @@ load matrix
 # scenario above; the next command (show) rolls its journal back.
 @test "kill matrix: every scenario of this tier, killed after each change request" {
 	require_feature vlan_filtering bonding 8021q netdevsim
-	matrix --kill bridge-vlans bond-mode vlan-bond vf sea xen-host vios vlan-stack
+	matrix --kill bridge-vlans bond-mode vlan-bond vf sea xen-host vios bond-mode-arp vlan-stack
 }
