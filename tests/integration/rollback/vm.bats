@@ -72,9 +72,15 @@ load matrix
 	matrix vlan-stack
 }
 
+@test "rollback matrix: sea-prune (apply --prune of a file without the SEA, its NIC into a new bridge)" {
+	require_feature vlan_filtering bonding
+	matrix sea-prune
+}
+
 # Issue 18: vnetctl killed (SIGKILL) right after each change request of each
 # scenario above; the next command (show) rolls its journal back.
 @test "kill matrix: every scenario of this tier, killed after each change request" {
 	require_feature vlan_filtering bonding 8021q netdevsim
-	matrix --kill bridge-vlans bond-mode vlan-bond vf sea xen-host vios bond-mode-arp vlan-stack
+	matrix --kill bridge-vlans bond-mode vlan-bond vf sea xen-host vios bond-mode-arp vlan-stack \
+		sea-prune
 }
