@@ -7,9 +7,9 @@
  *
  *   1. links the plan made are deleted (and what it deleted and then made
  *      of another sort: a VLAN with another id);
- *   2. links it deleted are made again, lower devices first, with their
- *      kind's fields, MTU, MAC (when a user chose it), group, alias and
- *      index;
+ *   2. links it deleted are made again, lower devices first (a device on
+ *      a bond once the bond has its slaves back), with their kind's
+ *      fields, MTU, MAC (when a user chose it), group, alias and index;
  *   3. kind fields back, releasing a bond's slaves and taking links down
  *      where the kernel needs that (lib/rules.h, as the kinds' planners);
  *   4. masters back (a bond's slaves down first, in the order they had
@@ -824,6 +824,21 @@ static void create_one(struct back *b, const struct link *r)
 	b->now[pos(rs, r)].made = 1;
 }
 
+/*
+ * low, a master in the record, lacks a slave or port that the plan back
+ * gives it (now or in a later round).
+ */
+static int awaits_ports(const struct back *b, const struct link *low)
+{
+	const struct state *rs = &b->rec->st;
+
+	for (int j = 0; j < rs->n; j++)
+		if (rs->links[j].master == low->ifindex && b->rec->scope[j] &&
+		    (b->now[j].cur || b->rec->doomed[j]) && strcmp(b->now[j].master, low->name))
+			return 1;
+	return 0;
+}
+
 static void plan_creates(struct back *b)
 {
 	struct state *rs = &b->rec->st;
@@ -838,6 +853,14 @@ static void plan_creates(struct back *b)
 				continue;
 			if (low && !present(b, rs, low) && b->rec->doomed[pos(rs, low)])
 				continue; /* its lower device first */
+			/*
+			 * A device on a bond (or bridge) is made once the bond has
+			 * its slaves back, as it was made first: it takes the
+			 * bond's GSO limits then, and a bridge it joins takes
+			 * the lowest of its ports' when it joins, never again.
+			 */
+			if (low && awaits_ports(b, low))
+				continue;
 			create_one(b, r);
 			progress = 1;
 		}

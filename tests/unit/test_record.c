@@ -277,11 +277,61 @@ static void test_vlan_recreated(struct vnet_ctx *ctx)
 }
 
 /*
- * A device of a kind vnetctl cannot make, stacked on a link a plan deletes:
- * refused. A vxlan made with "dev vm1" is such a device, and the kernel
- * says so only inside its data (IFLA_VXLAN_LINK), never in IFLA_LINK, as
- * vxlan_fill_info dumps it; the kernel deletes it with vm1 all the same.
+ * A bond deleted with an 802.1ad VLAN on it and an 802.1Q VLAN on that one,
+ * a bridge port: the bond comes back first, then its slave joins it, and
+ * only then are the VLANs made (they take the bond's GSO limits when made,
+ * and the bridge takes the lowest of its ports' when one joins it), the
+ * inner one rejoining br0.
  */
+static void test_vlan_stack(struct vnet_ctx *ctx)
+{
+	const struct dl before[] = {
+		{ .index = 2, .name = "bond0", .kind = "bond", .up = 1, .data = { { IFLA_BOND_MODE, 1, 1 } } },
+		{ .index = 3, .name = "e0", .kind = "dummy", .master = 2, .up = 1 },
+		{ .index = 4, .name = "bond0.100", .kind = "vlan", .link = 2, .up = 1,
+		  .data = { { IFLA_VLAN_ID, 2, 100 } } },
+		{ .index = 5, .name = "bond0.100.10", .kind = "vlan", .link = 4, .master = 6, .up = 1,
+		  .data = { { IFLA_VLAN_ID, 2, 10 } } },
+		{ .index = 6, .name = "br0", .kind = "bridge", .up = 1 },
+	};
+	/* Read after the failure, after the first round back, after the second. */
+	const struct dl gone[] = {
+		{ .index = 3, .name = "e0", .kind = "dummy", .up = 1 },
+		{ .index = 6, .name = "br0", .kind = "bridge", .up = 1 },
+	};
+	const struct dl bond_back[] = {
+		before[0],
+		{ .index = 3, .name = "e0", .kind = "dummy", .up = 1 },
+		before[4],
+	};
+	const struct dl slave_back[] = { before[0], before[1], before[4] };
+	struct state b = reading(before, 5), a1 = reading(gone, 2), a2 = reading(bond_back, 3),
+		     a3 = reading(slave_back, 3);
+	struct plan p = one_step(OP_DELETE, &kind_bond, "bond0"), back;
+
+	plan_back(ctx, &b, NULL, &a1, NULL, &p, &back);
+	dump_plan("vlan stack, round 1", &back);
+	CHECK(find(&back, "bond0: make again (bond)") >= 0 && find(&back, "bond0.100") < 0);
+	plan_free(&back);
+	b = reading(before, 5);
+	plan_back(ctx, &b, NULL, &a2, NULL, &p, &back);
+	dump_plan("vlan stack, round 2", &back);
+	CHECK(find(&back, "e0: back into bond0") >= 0 && find(&back, "bond0.100") < 0);
+	plan_free(&back);
+	b = reading(before, 5);
+	plan_back(ctx, &b, NULL, &a3, NULL, &p, &back);
+	dump_plan("vlan stack, round 3", &back);
+	int outer = find(&back, "bond0.100: make again (vlan)");
+	int inner = find(&back, "bond0.100.10: make again (vlan)");
+
+	CHECK(outer >= 0 && inner > outer && find(&back, "bond0.100.10: back into br0") > inner);
+	plan_free(&back);
+	plan_free(&p);
+	state_free(&a1);
+	state_free(&a2);
+	state_free(&a3);
+}
+
 /* A record for "veth del vm1" over links is refused, with msg in the message. */
 static void refused(struct vnet_ctx *ctx, const struct dl *links, int n, const char *msg)
 {
@@ -294,6 +344,12 @@ static void refused(struct vnet_ctx *ctx, const struct dl *links, int n, const c
 	plan_free(&p);
 }
 
+/*
+ * A device of a kind vnetctl cannot make, stacked on a link a plan deletes:
+ * refused. A vxlan made with "dev vm1" is such a device, and the kernel
+ * says so only inside its data (IFLA_VXLAN_LINK), never in IFLA_LINK, as
+ * vxlan_fill_info dumps it; the kernel deletes it with vm1 all the same.
+ */
 static void test_refused(struct vnet_ctx *ctx)
 {
 	const struct dl before[] = {
@@ -429,6 +485,7 @@ int main(void)
 	test_bond_order(ctx);
 	test_bond_slave_mac(ctx);
 	test_vlan_recreated(ctx);
+	test_vlan_stack(ctx);
 	test_refused(ctx);
 	test_macvlan_source(ctx);
 	test_foreign_unknown(ctx);

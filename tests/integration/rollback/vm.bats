@@ -62,11 +62,27 @@ load matrix
 	matrix vios
 }
 
+@test "rollback matrix: bond-mode-arp (an ARP-monitored bond made balance-alb: the kernel's miimon and arp_interval back)" {
+	require_feature bonding
+	matrix bond-mode-arp
+}
+
+@test "rollback matrix: vlan-stack (a bond deleted with an 802.1ad VLAN and an 802.1Q VLAN on it, a bridge port)" {
+	require_feature vlan_filtering bonding 8021q
+	matrix vlan-stack
+}
+
+@test "rollback matrix: sea-prune (apply --prune of a file without the SEA, its NIC into a new bridge)" {
+	require_feature vlan_filtering bonding
+	matrix sea-prune
+}
+
 # Issue 18: vnetctl killed (SIGKILL) right after each change request of each
 # scenario above; the next command (show) rolls its journal back.
 @test "kill matrix: every scenario of this tier, killed after each change request" {
 	require_feature vlan_filtering bonding 8021q netdevsim
-	matrix --kill bridge-vlans bond-mode vlan-bond vf sea xen-host vios
+	matrix --kill bridge-vlans bond-mode vlan-bond vf sea xen-host vios bond-mode-arp vlan-stack \
+		sea-prune
 }
 
 # Issue 17: the apply's reading of the host after its last change lost, in
