@@ -163,15 +163,18 @@ static int run_show(struct vnet_ctx *ctx, struct stmt *s)
 			return -EINVAL;
 	}
 	r = s->kind->show(ctx, s, name, config);
-	if (r == 0 && !name && kind_lacks_driver(ctx, s->kind))
-		vnet_notice(ctx, "%s: %s", s->kind->name, kind_lacks_driver(ctx, s->kind));
+	/* Asked once (a probe of the kernel or a read of modules.dep): */
+	const char *lacks = (r == 0 && !name) || (r < 0 && name && ctx->err.exit_code != VNET_EXIT_USAGE)
+				    ? kind_lacks_driver(ctx, s->kind)
+				    : NULL;
+
+	if (lacks && r == 0)
+		vnet_notice(ctx, "%s: %s", s->kind->name, lacks);
 	/* "bond show b0": no such bond, and why there can be none */
-	if (r < 0 && name && ctx->err.exit_code != VNET_EXIT_USAGE) {
-		const char *lacks = kind_lacks_driver(ctx, s->kind);
+	if (lacks && r < 0) {
 		size_t l = strlen(ctx->err.msg);
 
-		if (lacks)
-			snprintf(ctx->err.msg + l, sizeof(ctx->err.msg) - l, "; %s", lacks);
+		snprintf(ctx->err.msg + l, sizeof(ctx->err.msg) - l, "; %s", lacks);
 	}
 	return r;
 }
@@ -231,8 +234,10 @@ static int show_all(struct vnet_ctx *ctx, int config)
 			out_line(ctx, "%s== %s ==", i ? "\n" : "", k->name);
 		r = k->show(ctx, &s, NULL, config);
 		/* An empty section says why when the kernel cannot have such links. */
-		if (r == 0 && !json && !config && kind_lacks_driver(ctx, k))
-			out_line(ctx, "(%s)", kind_lacks_driver(ctx, k));
+		const char *lacks = r == 0 && !json && !config ? kind_lacks_driver(ctx, k) : NULL;
+
+		if (lacks)
+			out_line(ctx, "(%s)", lacks);
 	}
 	if (json)
 		fputs("}\n", ctx->out);
